@@ -1,0 +1,62 @@
+# Breach Notice Portal: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-unit test-browser lint format install system-packages migrate demo manage clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+system-packages:
+	bin/install-system-packages
+
+migrate: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+
+## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
+run: system-packages demo
+	@echo
+	@echo "  Breach Notice Portal: http://$(HOST):$(PORT)/"
+	@echo "  Sign in with a demo login above. Ctrl-C stops the web server and the worker."
+	@echo
+	DEBUG=$${DEBUG:-true} PORTAL_ADDRESS=$(HOST):$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+
+## test: install and run the whole suite (unit and browser tests) on the configured database and broker
+test: system-packages install
+	$(BIN)/pytest
+
+test-unit: install
+	$(BIN)/pytest --ignore=e2e
+
+test-browser: system-packages install
+	$(BIN)/pytest e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## manage: run a management command, e.g. make manage ARGS="verify_audit"
+manage: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""The audit API: every action calls `record` inside its own transaction.
+
+Details must never hold personal data: names of fields that changed, ids,
+counts and codes are fine; values typed about a person are not.
+"""
+
+from typing import Any, Protocol
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from audit.chain import GENESIS, compute_hash
+from audit.db import lock_chain
+from audit.models import AuditEvent
+from portal.middleware import current_request_id
+
+_SCALARS = (str, int, bool, type(None))
+
+# Every action the trail knows, with the label the audit screen shows.
+ACTIONS: dict[str, str] = {
+    "auth.login": "Signed in",
+    "auth.logout": "Signed out",
+    "auth.login_failed": "Sign-in failed",
+    "user.created": "User created",
+    "incident.created": "Incident created",
+    "incident.updated": "Incident edited",
+    "incident.status_changed": "Incident status changed",
+    "membership.added": "Role granted",
+    "membership.removed": "Role removed",
+    "demo.seeded": "Demo data loaded",
+}
+
+
+class Actor(Protocol):
+    pk: Any
+
+    def get_username(self) -> str: ...
+
+
+def _check_details(details: dict[str, Any]) -> None:
+    for key, value in details.items():
+        items = value if isinstance(value, list) else [value]
+        if not isinstance(key, str) or not all(isinstance(item, _SCALARS) for item in items):
+            raise TypeError(f"audit detail {key!r} must be a string, number, boolean or a list of them")
+
+
+def record(
+    action: str,
+    *,
+    actor: Actor | None,
+    incident_id: int | None = None,
+    target: Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record must run inside the action's transaction")
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}; add it to audit.api.ACTIONS")
+    details = details or {}
+    _check_details(details)
+    lock_chain(connection)
+    prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor.get_username() if actor is not None else "",
+        action=action,
+        incident_id=incident_id,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        details=details,
+        request_id=current_request_id.get(),
+        prev_hash=prev_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    return event

@@ -1,0 +1,68 @@
+"""Who may see which incident. Every view reads incidents through here.
+
+Someone with no role on an incident gets 404, so its existence does not
+leak; someone with a role but not the one needed gets 403.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Role, User
+from incidents.models import Incident
+
+ANY_ROLE: frozenset[str] = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class IncidentAccess:
+    incident: Incident
+    roles: frozenset[str]
+
+    @property
+    def is_manager(self) -> bool:
+        return Role.MANAGER in self.roles
+
+
+def incident_for(user: User | AnonymousUser, slug: str, need: Iterable[str] = ANY_ROLE) -> IncidentAccess:
+    memberships = list(Membership.objects.filter(user_id=user.pk or 0, incident__slug=slug).select_related("incident"))
+    if not memberships:
+        raise Http404("No such incident.")
+    roles = frozenset(m.role for m in memberships)
+    if not roles & frozenset(need):
+        raise PermissionDenied("Your role on this incident does not allow this.")
+    return IncidentAccess(memberships[0].incident, roles)
+
+
+def incidents_visible_to(user: User) -> QuerySet[Incident]:
+    return Incident.objects.filter(memberships__user=user).distinct()
+
+
+def can_create_incident(user: User | AnonymousUser) -> bool:
+    return bool(user.is_superuser or user.has_perm("incidents.add_incident"))
+
+
+def require_incident_creator(user: User | AnonymousUser) -> None:
+    if not can_create_incident(user):
+        raise PermissionDenied("Only incident managers may create incidents.")
+
+
+def membership_on(access: IncidentAccess, membership_id: int) -> Membership:
+    try:
+        return Membership.objects.select_related("user").get(pk=membership_id, incident=access.incident)
+    except Membership.DoesNotExist:
+        raise Http404("No such membership.") from None
+
+
+def audited_incident_ids(user: User | AnonymousUser) -> list[int] | None:
+    """Incidents whose trail the user may read; None means all (superuser)."""
+    if user.is_superuser:
+        return None
+    ids = list(Membership.objects.filter(user_id=user.pk or 0, role=Role.AUDITOR).values_list("incident_id", flat=True))
+    if not ids:
+        raise PermissionDenied("Only auditors may read the audit trail.")
+    return ids

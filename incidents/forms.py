@@ -1,0 +1,179 @@
+from datetime import date
+from typing import Any
+from zoneinfo import available_timezones
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Role, User
+from incidents.models import DataType, Incident
+from portal.forms import StyledForm, StyledModelForm
+from portal.lib.phone import InvalidPhone, to_e164
+from portal.lib.text import clean
+
+# Path segments that share the URL space with incident slugs.
+RESERVED_SLUGS = {"new", "audit", "admin", "accounts", "static", "media", "healthz"}
+
+US_TIME_ZONES = [
+    ("America/New_York", "Eastern (America/New_York)"),
+    ("America/Chicago", "Central (America/Chicago)"),
+    ("America/Denver", "Mountain (America/Denver)"),
+    ("America/Phoenix", "Arizona (America/Phoenix)"),
+    ("America/Los_Angeles", "Pacific (America/Los_Angeles)"),
+    ("America/Anchorage", "Alaska (America/Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Pacific/Honolulu)"),
+]
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class IncidentForm(StyledModelForm):
+    data_types = forms.ModelMultipleChoiceField(
+        queryset=DataType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Data types in scope",
+        help_text="The kinds of information that were exposed in this incident.",
+    )
+    hotline_time_zone = forms.ChoiceField(choices=US_TIME_ZONES, label="Hotline time zone")
+
+    class Meta:
+        model = Incident
+        fields = [
+            "slug",
+            "title",
+            "organisation_name",
+            "occurred_on",
+            "discovered_on",
+            "contained_on",
+            "notice_on",
+            "what_happened",
+            "what_information",
+            "what_we_are_doing",
+            "what_you_can_do",
+            "for_more_information",
+            "hotline_phone",
+            "hotline_hours",
+            "hotline_time_zone",
+            "contact_email",
+            "data_types",
+        ]
+        labels = {
+            "slug": "Short name for links",
+            "organisation_name": "Organisation name",
+            "occurred_on": "Date the incident occurred",
+            "discovered_on": "Date discovered",
+            "contained_on": "Date contained",
+            "notice_on": "Notice date",
+            "what_happened": "What happened",
+            "what_information": "What information was involved",
+            "what_we_are_doing": "What we are doing",
+            "what_you_can_do": "What you can do",
+            "for_more_information": "For more information",
+            "hotline_phone": "Hotline phone number",
+            "hotline_hours": "Hotline hours",
+            "contact_email": "Contact email",
+        }
+        help_texts = {
+            "slug": "Lowercase letters, digits and hyphens, such as riverbend-2026-records. It cannot change later.",
+            "occurred_on": "Leave empty if not yet known.",
+            "notice_on": "The date letters are dated; minors are counted as of this date.",
+            "hotline_phone": "For example (800) 555-0199.",
+            "hotline_hours": "For example Monday to Friday, 8:00 a.m. to 5:30 p.m.",
+        }
+        widgets = {
+            "occurred_on": DATE_WIDGET,
+            "discovered_on": DATE_WIDGET,
+            "contained_on": DATE_WIDGET,
+            "notice_on": DATE_WIDGET,
+            "what_happened": forms.Textarea(attrs={"rows": 5}),
+            "what_information": forms.Textarea(attrs={"rows": 4}),
+            "what_we_are_doing": forms.Textarea(attrs={"rows": 4}),
+            "what_you_can_do": forms.Textarea(attrs={"rows": 4}),
+            "for_more_information": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["slug"]
+        self.fields["hotline_time_zone"].initial = self.instance.hotline_time_zone
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"“{slug}” is reserved; choose another short name.")
+        if Incident.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"The short name “{slug}” is already in use; choose another.")
+        return slug
+
+    def clean_title(self) -> str:
+        return clean(self.cleaned_data["title"])
+
+    def clean_organisation_name(self) -> str:
+        return clean(self.cleaned_data["organisation_name"])
+
+    def clean_hotline_phone(self) -> str:
+        typed: str = self.cleaned_data["hotline_phone"]
+        if not typed:
+            return ""
+        try:
+            return to_e164(typed)
+        except InvalidPhone:
+            raise forms.ValidationError(f"“{typed}” is not a valid US telephone number.") from None
+
+    def clean_hotline_time_zone(self) -> str:
+        zone: str = self.cleaned_data["hotline_time_zone"]
+        if zone not in available_timezones():
+            raise forms.ValidationError(f"“{zone}” is not a time zone.")
+        return zone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self._check_not_future(data)
+        self._check_order(data)
+        return data
+
+    def _check_not_future(self, data: dict[str, Any]) -> None:
+        today = timezone.localdate()
+        for name in ("occurred_on", "discovered_on", "contained_on"):
+            value: date | None = data.get(name)
+            if value and value > today:
+                self.add_error(name, f"{value:%B} {value.day}, {value.year} is in the future.")
+
+    def _check_order(self, data: dict[str, Any]) -> None:
+        occurred, discovered, contained = data.get("occurred_on"), data.get("discovered_on"), data.get("contained_on")
+        notice = data.get("notice_on")
+        if occurred and discovered and discovered < occurred:
+            self.add_error("discovered_on", "The incident cannot be discovered before it occurred.")
+        if discovered and contained and contained < discovered:
+            self.add_error("contained_on", "The incident cannot be contained before it was discovered.")
+        if discovered and notice and notice < discovered:
+            self.add_error("notice_on", "Notice cannot be dated before the incident was discovered.")
+
+    def incident_fields(self) -> dict[str, Any]:
+        """Cleaned values for the model's own columns (the action applies them)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "data_types"}
+
+
+class StatusForm(StyledForm):
+    status = forms.ChoiceField(label="New status")
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Incident.Status.choices)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s, labels[s]) for s in incident.allowed_statuses()]
+
+
+class MembershipForm(StyledForm):
+    username = forms.CharField(label="Username", max_length=150, help_text="The user's sign-in name.")
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no active user named “{username}”.")
+        return user

@@ -1,0 +1,63 @@
+import os
+import random
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Membership, Role, User
+from audit import api as audit
+from incidents import actions, demo
+from incidents.models import DataType, Incident
+
+DEMO_USERS = [
+    ("demo-manager", Role.MANAGER),
+    ("demo-agent", Role.AGENT),
+    ("demo-mailadmin", Role.MAIL_ADMIN),
+    ("demo-auditor", Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a fictional district, an incident with synthetic people, and one demo login per role. Safe to run twice."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--size", type=int, default=demo.SIZE, help="How many synthetic individuals.")
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (demo passwords are public).")
+
+    def handle(self, *args: Any, size: int, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates logins with a published password; run it with DEBUG on, or pass --force."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or "riverbend-demo-2026"
+        with transaction.atomic():
+            users = {role: self._user(username, role, password) for username, role in DEMO_USERS}
+            incident = Incident.objects.filter(slug=demo.SLUG).first()
+            if incident is None:
+                incident = self._incident(users, size)
+        self.stdout.write(f"Demo incident: {incident.title} ({incident.individuals.count()} individuals)")
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for username, role in DEMO_USERS:
+            self.stdout.write(f"  {username:16} {role.label}")
+
+    def _user(self, username: str, role: Role, password: str) -> User:
+        user = User.objects.filter(username=username).first()
+        return user or actions.create_user(None, username, password, can_create_incidents=role == Role.MANAGER)
+
+    def _incident(self, users: dict[Role, User], size: int) -> Incident:
+        manager = users[Role.MANAGER]
+        fields = dict(demo.INCIDENT)
+        incident = actions.create_incident(manager, fields, DataType.objects.filter(key__in=demo.DATA_TYPES))
+        actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
+        actions.change_status(manager, incident, Incident.Status.NOTIFYING)
+        for role, user in users.items():
+            if not Membership.objects.filter(user=user, incident=incident, role=role).exists():
+                actions.add_member(manager, incident, user, role)
+        rng = random.Random(2026)  # noqa: S311  (synthetic data, not secrets)
+        demo.store(incident, demo.people(incident, rng, size))
+        audit.record("demo.seeded", actor=None, incident_id=incident.pk, target=incident, details={"individuals": size})
+        return incident

@@ -1,0 +1,230 @@
+from datetime import date
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.lib import refcode
+
+
+class DataType(models.Model):
+    """A kind of personal information that can be exposed (catalog, seeded by migration)."""
+
+    key = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=100, unique=True)
+    description = models.TextField(help_text="Plain language, as a parent would read it in a letter.")
+    is_government_id = models.BooleanField(default=False)
+    is_medical = models.BooleanField(default=False)
+    is_financial = models.BooleanField(default=False)
+    is_education_record = models.BooleanField(default=False)
+    is_ssn = models.BooleanField(default=False)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class IncidentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    INVESTIGATING = "investigating", "Investigating"
+    NOTIFYING = "notifying", "Notifying"
+    CLOSED = "closed", "Closed"
+
+
+class Incident(models.Model):
+    Status = IncidentStatus
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        IncidentStatus.DRAFT: (IncidentStatus.INVESTIGATING,),
+        IncidentStatus.INVESTIGATING: (IncidentStatus.NOTIFYING, IncidentStatus.DRAFT),
+        IncidentStatus.NOTIFYING: (IncidentStatus.CLOSED,),
+        IncidentStatus.CLOSED: (IncidentStatus.NOTIFYING,),
+    }
+
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    organisation_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT)
+
+    occurred_on = models.DateField(null=True, blank=True)
+    discovered_on = models.DateField()
+    contained_on = models.DateField(null=True, blank=True)
+    notice_on = models.DateField(null=True, blank=True)
+
+    # Notice sections, in the order of the founding notice.
+    what_happened = models.TextField(blank=True)
+    what_information = models.TextField(blank=True)
+    what_we_are_doing = models.TextField(blank=True)
+    what_you_can_do = models.TextField(blank=True)
+    for_more_information = models.TextField(blank=True)
+
+    hotline_phone = models.CharField(max_length=20, blank=True)
+    hotline_hours = models.CharField(max_length=100, blank=True)
+    hotline_time_zone = models.CharField(max_length=64, default="America/Chicago")
+    contact_email = models.EmailField(blank=True)
+    data_types = models.ManyToManyField(DataType, blank=True, related_name="incidents")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    NOTICE_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("what_happened", "What happened"),
+        ("what_information", "What information was involved"),
+        ("what_we_are_doing", "What we are doing"),
+        ("what_you_can_do", "What you can do"),
+        ("for_more_information", "For more information"),
+    )
+
+    class Meta:
+        ordering = ["-discovered_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def allowed_statuses(self) -> tuple[str, ...]:
+        return self.TRANSITIONS[self.status]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.allowed_statuses()
+
+    def notice_sections(self) -> list[tuple[str, str]]:
+        return [(label, getattr(self, field)) for field, label in self.NOTICE_SECTIONS]
+
+    def minor_cutoff(self) -> date:
+        """People born after this date were under 18 on the notice date (or today)."""
+        ref = self.notice_on or timezone.localdate()
+        try:
+            return ref.replace(year=ref.year - 18)
+        except ValueError:  # 29 February
+            return ref.replace(year=ref.year - 18, day=28)
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+
+
+class Individual(models.Model):
+    """A person whose data was exposed in one incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="individuals")
+    external_id = models.CharField(max_length=64, blank=True, help_text="For example the state student ID.")
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    suffix = models.CharField(max_length=20, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    is_deceased = models.BooleanField(default=False)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    last_name_key = models.CharField(max_length=100)
+    first_name_key = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "external_id"], condition=~Q(external_id=""), name="individual_unique_external_id"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["incident", "last_name_key", "first_name_key"], name="individual_name_key"),
+            models.Index(fields=["incident", "date_of_birth"], name="individual_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Individual #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        parts = (self.first_name, self.middle_name, self.last_name, self.suffix)
+        return " ".join(part for part in parts if part)
+
+
+class Exposure(models.Model):
+    """One data type of one individual that was exposed. Carries the incident for fast per-incident counts."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exposures")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="exposures")
+    data_type = models.ForeignKey(DataType, on_delete=models.PROTECT, related_name="exposures")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["individual", "data_type"], name="exposure_unique"),
+        ]
+        indexes = [models.Index(fields=["incident", "data_type"], name="exposure_incident_type")]
+
+    def __str__(self) -> str:
+        return f"Exposure #{self.pk}"
+
+
+class Relationship(models.TextChoices):
+    SELF = "self", "Self"
+    PARENT_GUARDIAN = "parent_guardian", "Parent or guardian"
+    NEXT_OF_KIN = "next_of_kin", "Next of kin"
+
+
+def new_reference_code() -> str:
+    return refcode.generate()
+
+
+class Recipient(models.Model):
+    """Whom a letter about an individual goes to, with the reference code printed on it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="recipients")
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="recipients")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    name = models.CharField(max_length=200)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for example +15735550100.")
+    email = models.EmailField(blank=True)
+    reference_code = models.CharField(max_length=refcode.LENGTH, unique=True, default=new_reference_code)
+    name_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["incident", "name_key"], name="recipient_name_key"),
+            models.Index(fields=["incident", "postal_code"], name="recipient_postal_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recipient #{self.pk}"
+
+    @property
+    def reference_code_display(self) -> str:
+        return refcode.display(self.reference_code)
+
+    @staticmethod
+    def without_mailing_address() -> Q:
+        """Rows that cannot be mailed and need substitute notice."""
+        return Q(address_line1="") | Q(city="") | Q(state="") | Q(postal_code="")
+
+
+class Obligation(models.Model):
+    """A notice owed to a regulator or third party (screens come later)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="obligations")
+    rule = models.CharField(max_length=200, help_text="The law or contract that requires the notice.")
+    agency = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    evidence = models.FileField(upload_to="obligations/", blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "agency"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({self.rule})"

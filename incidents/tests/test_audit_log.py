@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit import api as audit
+from incidents.views.audit_log import PAGE_SIZE
+
+
+def _record(n, incident_id, actor=None, action="incident.updated"):
+    with transaction.atomic():
+        for _ in range(n):
+            audit.record(action, actor=actor, incident_id=incident_id, details={"fields": ["title"]})
+
+
+def test_auditor_sees_only_events_of_incidents_they_audit(client, auditor, incident, outsider):
+    _record(2, incident.pk)
+    other_id = outsider.memberships.first().incident_id
+    _record(3, other_id)
+    client.force_login(auditor)
+    rows = client.get(reverse("incidents:audit-log")).context["rows"]
+    assert {event.incident_id for event, _, _ in rows} == {incident.pk}
+    client.force_login(outsider)
+    rows = client.get(reverse("incidents:audit-log")).context["rows"]
+    assert {event.incident_id for event, _, _ in rows} == {other_id}
+
+
+def test_filters_by_actor_action_and_dates(client, auditor, manager, incident):
+    _record(2, incident.pk, actor=manager)
+    _record(1, incident.pk, action="incident.status_changed")
+    client.force_login(auditor)
+    url = reverse("incidents:audit-log")
+    rows = client.get(url, {"actor": manager.username}).context["rows"]
+    assert len(rows) == 2
+    rows = client.get(url, {"action": "incident.status_changed"}).context["rows"]
+    assert [label for _, label, _ in rows] == ["Incident status changed"]
+    today = timezone.localdate()
+    assert len(client.get(url, {"start": today.isoformat()}).context["rows"]) >= 3
+    assert client.get(url, {"end": (today - timedelta(days=1)).isoformat()}).context["rows"] == []
+
+
+def test_reversed_date_range_is_explained(client, auditor):
+    client.force_login(auditor)
+    response = client.get(reverse("incidents:audit-log"), {"start": "2026-05-02", "end": "2026-05-01"})
+    assert "The end date is before the start date." in response.context["form"].errors["end"]
+
+
+def test_pages_by_keyset_without_counting(client, auditor, incident):
+    _record(PAGE_SIZE + 5, incident.pk)
+    client.force_login(auditor)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("incidents:audit-log"))
+    assert len(queries) <= 6
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(first.context["rows"]) == PAGE_SIZE
+    second = client.get(reverse("incidents:audit-log") + "?" + first.context["next_query"])
+    assert len(second.context["rows"]) == 5
+    assert second.context["next_query"] == ""
+    first_ids = {e.pk for e, _, _ in first.context["rows"]}
+    assert first_ids.isdisjoint({e.pk for e, _, _ in second.context["rows"]})

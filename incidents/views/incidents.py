@@ -1,0 +1,82 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from incidents import access, actions
+from incidents.forms import IncidentForm, StatusForm
+from incidents.reports import incident_counts
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    incidents = access.incidents_visible_to(user).order_by("-discovered_on", "title")
+    roles: dict[int, list[str]] = {}
+    for m in user.memberships.all():
+        roles.setdefault(m.incident_id, []).append(m.get_role_display())
+    rows = [(incident, sorted(roles.get(incident.pk, []))) for incident in incidents]
+    return render(
+        request, "incidents/incident_list.html", {"rows": rows, "can_create": access.can_create_incident(user)}
+    )
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    access.require_incident_creator(request.user)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        incident = actions.create_incident(_user(request), form.incident_fields(), form.cleaned_data["data_types"])
+        messages.success(request, f"Incident “{incident.title}” created. You are its incident manager.")
+        return redirect("incidents:incident-detail", slug=incident.slug)
+    return render(request, "incidents/incident_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug)
+    context = {
+        "incident": found.incident,
+        "access": found,
+        "counts": incident_counts(found.incident),
+        "data_types": found.incident.data_types.all(),
+        "status_form": StatusForm(incident=found.incident) if found.is_manager else None,
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+@login_required
+def incident_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need={Role.MANAGER})
+    form = IncidentForm(request.POST or None, instance=found.incident)
+    if request.method == "POST" and form.is_valid():
+        changed = actions.update_incident(
+            _user(request), found.incident, form.incident_fields(), form.cleaned_data["data_types"]
+        )
+        messages.success(request, "Incident saved." if changed else "Nothing changed.")
+        return redirect("incidents:incident-detail", slug=slug)
+    return render(request, "incidents/incident_form.html", {"form": form, "incident": found.incident})
+
+
+@require_POST
+@login_required
+def incident_status(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need={Role.MANAGER})
+    form = StatusForm(request.POST, incident=found.incident)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the statuses offered.")
+        return redirect("incidents:incident-detail", slug=slug)
+    try:
+        actions.change_status(_user(request), found.incident, form.cleaned_data["status"])
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Status is now {found.incident.get_status_display()}.")
+    return redirect("incidents:incident-detail", slug=slug)

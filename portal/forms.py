@@ -1,0 +1,48 @@
+"""Form helpers shared by the apps: USWDS classes on every widget."""
+
+from typing import Any
+
+from django import forms
+
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
+    (forms.CheckboxInput, "usa-checkbox__input"),
+    (forms.Textarea, "usa-textarea"),
+    (forms.Select, "usa-select"),
+    (forms.widgets.Input, "usa-input"),
+]
+_ERROR_STATES = {"usa-input", "usa-textarea", "usa-select"}
+
+
+def style(form: forms.BaseForm) -> None:
+    """Give each widget the design system's class."""
+    for field in form.fields.values():
+        field.widget.attrs["class"] = next((c for kind, c in _WIDGET_CLASSES if isinstance(field.widget, kind)), "")
+
+
+def mark_errors(form: forms.BaseForm) -> None:
+    """After cleaning: the error state on widgets whose field failed."""
+    for name in form.errors:
+        if name in form.fields and form.fields[name].widget.attrs.get("class") in _ERROR_STATES:
+            css = form.fields[name].widget.attrs["class"]
+            form.fields[name].widget.attrs["class"] = f"{css} {css}--error"
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_errors(self)
+
+
+class StyledModelForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        mark_errors(self)

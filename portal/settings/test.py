@@ -1,0 +1,23 @@
+"""Test overrides: fast password hashing, an isolated var/ directory, plain static files."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import STORAGES, VAR_DIR
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = Path(VAR_DIR) / "media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = Path(VAR_DIR) / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

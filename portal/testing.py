@@ -1,0 +1,94 @@
+"""Factories and named actors for tests. Every value is synthetic."""
+
+from datetime import date
+from typing import Any
+
+import factory
+from django.db import connection
+
+from accounts.models import Membership, Role, User
+from audit.db import install_triggers, remove_triggers
+from incidents.models import DataType, Exposure, Incident, Individual, Recipient, Relationship
+from portal.lib.text import search_key
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105  (test accounts only)
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory[Incident]):
+    class Meta:
+        model = Incident
+
+    slug = factory.Sequence(lambda n: f"incident-{n}")
+    title = factory.Sequence(lambda n: f"Synthetic incident {n}")
+    organisation_name = "Example Unified School District"
+    discovered_on = date(2026, 9, 14)
+    notice_on = date(2026, 10, 20)
+
+
+class IndividualFactory(factory.django.DjangoModelFactory[Individual]):
+    class Meta:
+        model = Individual
+
+    incident = factory.SubFactory(IncidentFactory)
+    first_name = "Ada"
+    last_name = factory.Sequence(lambda n: f"Testperson{n}")
+    date_of_birth = date(2012, 5, 1)
+    first_name_key = factory.LazyAttribute(lambda o: search_key(o.first_name))
+    last_name_key = factory.LazyAttribute(lambda o: search_key(o.last_name))
+
+
+class RecipientFactory(factory.django.DjangoModelFactory[Recipient]):
+    class Meta:
+        model = Recipient
+
+    individual = factory.SubFactory(IndividualFactory)
+    incident = factory.LazyAttribute(lambda o: o.individual.incident)
+    relationship = Relationship.PARENT_GUARDIAN
+    name = "Grace Testparent"
+    address_line1 = "100 Fictional Way"
+    city = "Nowhere"
+    state = "MO"
+    postal_code = "65999"
+
+
+def member(user: User, incident: Incident, role: str) -> Membership:
+    return Membership.objects.create(user=user, incident=incident, role=role)
+
+
+def expose(individual: Individual, *keys: str) -> None:
+    for key in keys:
+        Exposure.objects.create(
+            incident=individual.incident, individual=individual, data_type=DataType.objects.get(key=key)
+        )
+
+
+def actors(incident: Incident) -> dict[str, Any]:
+    """One user per role on `incident`, plus an outsider who holds every role on another incident."""
+    users = {role: UserFactory.create(username=f"{role}-{incident.slug}") for role in Role.values}
+    for role, user in users.items():
+        member(user, incident, role)
+    other = IncidentFactory.create()
+    outsider = UserFactory.create(username=f"outsider-{incident.slug}")
+    for role in Role.values:
+        member(outsider, other, role)
+    return {**users, "outsider": outsider}
+
+
+class lifted_audit_triggers:
+    """Drop the append-only triggers for the duration, as someone tampering with the database would."""
+
+    def __enter__(self) -> None:
+        remove_triggers(connection)
+
+    def __exit__(self, *exc: object) -> None:
+        install_triggers(connection)

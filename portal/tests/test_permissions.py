@@ -1,0 +1,118 @@
+"""Deny by default: every URL pattern has a rule here, and every rule is walked for every actor.
+
+A view added without a rule makes `test_every_url_pattern_has_a_rule` fail.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership, Role
+from portal.testing import UserFactory
+
+ALL_ROLES = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: str  # public | signed_in | creator | auditor | incident
+    roles: frozenset[str] = field(default_factory=frozenset)
+    method: str = "get"
+    signed_in_redirects: bool = False  # the sign-in page sends signed-in users on
+
+
+RULES: dict[str, Rule] = {
+    "healthz": Rule("public"),
+    "accounts:login": Rule("public", signed_in_redirects=True),
+    "accounts:logout": Rule("public", method="post"),
+    "incidents:incident-list": Rule("signed_in"),
+    "incidents:incident-create": Rule("creator"),
+    "incidents:audit-log": Rule("auditor"),
+    "incidents:incident-detail": Rule("incident", ALL_ROLES),
+    "incidents:incident-edit": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:incident-status": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:member-list": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:member-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+}
+ACTORS = ["anonymous", "outsider", *Role.values]
+
+
+def _names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                names |= _names(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+def test_every_url_pattern_has_a_rule():
+    assert _names(get_resolver().url_patterns) == set(RULES)
+
+
+def _url(name: str, incident, people) -> str:
+    if name == "incidents:member-remove":
+        target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
+        return reverse(name, args=[incident.slug, target.pk])
+    if RULES[name].scope == "incident":
+        return reverse(name, args=[incident.slug])
+    return reverse(name)
+
+
+def _expected(rule: Rule, actor: str) -> int:
+    success = 200 if rule.method == "get" else 302
+    if rule.scope == "public":
+        return 302 if rule.signed_in_redirects and actor != "anonymous" else success
+    if actor == "anonymous":
+        return 302
+    if rule.scope == "incident" and actor == "outsider":
+        return 404
+    allowed = {
+        "signed_in": True,
+        "creator": actor == Role.MANAGER,
+        # The outsider audits another incident: the screen opens, showing only that incident's trail.
+        "auditor": actor in (Role.AUDITOR, "outsider"),
+        "incident": actor in rule.roles,
+    }[rule.scope]
+    return success if allowed else 403
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_actor_reaches_only_what_its_role_allows(client, incident, people, actor, name):
+    rule = RULES[name]
+    if actor == Role.MANAGER:
+        people[actor].user_permissions.add(
+            Permission.objects.get(content_type__app_label="incidents", codename="add_incident")
+        )
+    if actor != "anonymous":
+        client.force_login(people[actor])
+    url = _url(name, incident, people)
+    response = client.post(url) if rule.method == "post" else client.get(url)
+    expected = _expected(rule, actor)
+    assert response.status_code == expected, f"{actor} on {name}"
+    if actor == "anonymous" and rule.scope != "public":
+        assert response.url.startswith(reverse("accounts:login") + "?next=")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.method == "post" and r.scope != "public"))
+def test_post_only_views_refuse_get(client, incident, people, name):
+    client.force_login(people[Role.MANAGER])
+    assert client.get(_url(name, incident, people)).status_code == 405
+
+
+@pytest.mark.parametrize("actor", ["outsider", *Role.values])
+def test_admin_is_for_superusers_only(client, people, actor):
+    client.force_login(people[actor])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_superuser_reaches_admin(client, db):
+    client.force_login(UserFactory.create(username="root-user", is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:index")).status_code == 200
