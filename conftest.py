@@ -1,25 +1,32 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from accounts.models import Role
 from audit.db import install_triggers, remove_triggers
 from portal.testing import IncidentFactory, actors
 
+seed_data_types = import_module("incidents.migrations.0002_seed_data_types").seed
+
 
 @pytest.fixture
-def _audit_triggers_restored(django_db_blocker):
+def _restored_after_flush(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         install_triggers(connection)
+        seed_data_types(django_apps, None)
 
 
 @pytest.fixture
-def transactional_db(_audit_triggers_restored, transactional_db):
+def transactional_db(_restored_after_flush, transactional_db):
     """Transactional tests end with a flush, which the append-only audit table refuses.
 
-    The triggers are dropped just before the flush and put back after it.
-    Tests that need committed data (live server, real worker) request this
-    fixture rather than the django_db marker.
+    The triggers are dropped just before the flush; afterwards they are put
+    back and the data type catalog (seeded by a migration, so emptied by the
+    flush) is seeded again. Tests that need committed data (live server,
+    real worker) request this fixture rather than the django_db marker.
     """
     yield transactional_db
     remove_triggers(connection)
