@@ -97,7 +97,12 @@ class IncidentForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["slug"]
-        self.fields["hotline_time_zone"].initial = self.instance.hotline_time_zone
+        zone = self.fields["hotline_time_zone"]
+        assert isinstance(zone, forms.ChoiceField)
+        current = self.instance.hotline_time_zone
+        if current not in dict(US_TIME_ZONES):
+            zone.choices = [*US_TIME_ZONES, (current, current)]
+        zone.initial = current
 
     def clean_slug(self) -> str:
         slug: str = self.cleaned_data["slug"].lower()

@@ -29,6 +29,10 @@ class DataType(models.Model):
         return self.label
 
 
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
 class IncidentStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     INVESTIGATING = "investigating", "Investigating"
@@ -64,7 +68,7 @@ class Incident(models.Model):
 
     hotline_phone = models.CharField(max_length=20, blank=True)
     hotline_hours = models.CharField(max_length=100, blank=True)
-    hotline_time_zone = models.CharField(max_length=64, default="America/Chicago")
+    hotline_time_zone = models.CharField(max_length=64, default=default_time_zone)
     contact_email = models.EmailField(blank=True)
     data_types = models.ManyToManyField(DataType, blank=True, related_name="incidents")
 

@@ -64,6 +64,15 @@ def test_database_refuses_update_and_delete(db, statement):
     assert AuditEvent.objects.count() == 1
 
 
+def test_emptying_the_table_is_refused(db):
+    _events(1)
+    # PostgreSQL has TRUNCATE; SQLite empties a table with an unqualified DELETE.
+    statement = "TRUNCATE audit_auditevent" if connection.vendor == "postgresql" else "DELETE FROM audit_auditevent"
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEvent.objects.count() == 1
+
+
 def test_orm_update_and_delete_are_refused_too(db):
     (event,) = _events(1)
     with pytest.raises(DatabaseError), transaction.atomic():

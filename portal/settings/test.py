@@ -11,7 +11,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import STORAGES, VAR_DIR
+from portal.settings.base import DATABASES, STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -21,3 +21,8 @@ MEDIA_ROOT = Path(VAR_DIR) / "media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = Path(VAR_DIR) / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# A file, not memory: a worker process or a second thread must see the same
+# database as the test that enqueued the work.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(VAR_DIR) / "test.sqlite3")}
