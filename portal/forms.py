@@ -28,7 +28,9 @@ def mark_errors(form: forms.BaseForm) -> None:
             form.fields[name].widget.attrs["class"] = f"{css} {css}--error"
 
 
-class StyledForm(forms.Form):
+class DesignSystemForm(forms.BaseForm):
+    """Mixin: the design system's classes on widgets, and their error state after cleaning."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style(self)
@@ -38,11 +40,9 @@ class StyledForm(forms.Form):
         mark_errors(self)
 
 
-class StyledModelForm(forms.ModelForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
+class StyledForm(DesignSystemForm, forms.Form):
+    pass
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        mark_errors(self)
+
+class StyledModelForm(DesignSystemForm, forms.ModelForm):
+    pass
