@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-unit test-browser lint format install system-packages migrate demo manage clean
+.PHONY: run test test-unit test-browser lint format install system-packages run-system-packages migrate demo manage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ install: $(VENV)/.installed
 system-packages:
 	bin/install-system-packages
 
+run-system-packages:
+	bin/install-system-packages --optional
+
 migrate: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 
@@ -28,7 +31,7 @@ demo: migrate
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 
 ## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
-run: system-packages demo
+run: run-system-packages demo
 	@echo
 	@echo "  Breach Notice Portal: http://$(HOST):$(PORT)/"
 	@echo "  Sign in with a demo login above. Ctrl-C stops the web server and the worker."
@@ -40,7 +43,7 @@ test: system-packages install
 	$(BIN)/pytest
 
 test-unit: install
-	$(BIN)/pytest --ignore=e2e
+	$(BIN)/pytest accounts audit incidents notifications callcenter portal
 
 test-browser: system-packages install
 	$(BIN)/pytest e2e

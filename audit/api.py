@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.chain import GENESIS, compute_hash
 from audit.db import lock_chain
 from audit.models import AuditEvent
-from portal.middleware import current_request_id
+from portal.lib.request_id import current_request_id
 
 _SCALARS = (str, int, bool, type(None))
 
@@ -56,7 +56,11 @@ def record(
     target: Model | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Must run inside the caller's transaction."""
+    """Append one event to the chain. Must run inside the caller's transaction.
+
+    Call it as the action's last step: from here to commit the transaction
+    holds the chain's lock, and every other audited action waits for it.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record must run inside the action's transaction")
     if action not in ACTIONS:

@@ -58,6 +58,23 @@ def install_triggers(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(statement)
 
 
+def reinstall_after_migrate(using: str = "default", **kwargs: object) -> None:
+    from django.db import connections
+
+    connection = connections[using]
+    if TABLE in connection.introspection.table_names():
+        install_triggers(connection)
+
+
+def triggers_installed(connection: BaseDatabaseWrapper) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [TABLE])
+            return bool(cursor.fetchone()[0] == 2)
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+        return bool(cursor.fetchone()[0] == 2)
+
+
 def remove_triggers(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=False):

@@ -18,13 +18,13 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, unique=True)  # two rows linking to one would be a fork
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["incident_id", "-id"], name="audit_incident_recent"),
-            models.Index(fields=["actor_id", "-id"], name="audit_actor_recent"),
+            models.Index(fields=["actor_label", "-id"], name="audit_actor_recent"),
             models.Index(fields=["action", "-id"], name="audit_action_recent"),
             models.Index(fields=["occurred_at"], name="audit_occurred_at"),
         ]

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
+from audit.models import AuditEvent
 from incidents.models import Incident
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
@@ -56,6 +57,15 @@ def membership_on(access: IncidentAccess, membership_id: int) -> Membership:
         return Membership.objects.select_related("user").get(pk=membership_id, incident=access.incident)
     except Membership.DoesNotExist:
         raise Http404("No such membership.") from None
+
+
+def audit_trail_visible_to(user: User | AnonymousUser) -> tuple[QuerySet[Incident], QuerySet[AuditEvent]]:
+    """The incidents whose trail the user may read, and those events, newest first."""
+    allowed_ids = audited_incident_ids(user)
+    if allowed_ids is None:
+        return Incident.objects.all(), AuditEvent.objects.order_by("-id")
+    incidents = Incident.objects.filter(pk__in=allowed_ids)
+    return incidents, AuditEvent.objects.filter(incident_id__in=allowed_ids).order_by("-id")
 
 
 def audited_incident_ids(user: User | AnonymousUser) -> list[int] | None:

@@ -3,8 +3,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from audit import api as audit
@@ -33,7 +33,13 @@ def _set_data_types(incident: Incident, data_types: Iterable[DataType]) -> bool:
 @transaction.atomic
 def create_incident(actor: User, fields: dict[str, Any], data_types: Iterable[DataType]) -> Incident:
     """Create an incident; its creator becomes its first incident manager."""
-    incident = Incident.objects.create(**fields)
+    if Incident.objects.filter(slug=fields["slug"]).exists():
+        raise ActionRefused(f"The short name “{fields['slug']}” is already in use; choose another.")
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(**fields)
+    except IntegrityError:  # created by someone else a moment ago
+        raise ActionRefused(f"The short name “{fields['slug']}” is already in use; choose another.") from None
     incident.data_types.set(list(data_types))
     Membership.objects.create(user=actor, incident=incident, role=Role.MANAGER)
     audit.record(
@@ -68,7 +74,8 @@ def change_status(actor: User, incident: Incident, status: str) -> None:
         raise ActionRefused(f"An incident that is {incident.get_status_display()} cannot move to {status}.")
     old = incident.status
     # Conditional update: if someone else moved it meanwhile, refuse rather than overwrite.
-    if not Incident.objects.filter(pk=incident.pk, status=old).update(status=status):
+    moved = Incident.objects.filter(pk=incident.pk, status=old).update(status=status, updated_at=timezone.now())
+    if not moved:
         raise ActionRefused("The incident's status was changed by someone else; reload and try again.")
     incident.status = status
     audit.record(
@@ -82,6 +89,9 @@ def change_status(actor: User, incident: Incident, status: str) -> None:
 
 @transaction.atomic
 def add_member(actor: User | None, incident: Incident, user: User, role: str) -> Membership:
+    """Grant a role. Nobody grants a role to themselves: another manager (or an administrator) must."""
+    if actor is not None and actor.pk == user.pk:
+        raise ActionRefused("You cannot grant yourself a role; ask another incident manager.")
     membership, created = Membership.objects.get_or_create(user=user, incident=incident, role=role)
     if not created:
         raise ActionRefused(f"{user.get_username()} is already {Role(role).label} on this incident.")
@@ -104,29 +114,3 @@ def remove_member(actor: User, membership: Membership) -> None:
     details = {"user_id": membership.user_id, "username": membership.user.get_username(), "role": membership.role}
     audit.record("membership.removed", actor=actor, incident_id=incident.pk, target=membership, details=details)
     membership.delete()
-
-
-@transaction.atomic
-def create_user(
-    actor: User | None,
-    username: str,
-    password: str,
-    *,
-    email: str = "",
-    superuser: bool = False,
-    can_create_incidents: bool = False,
-) -> User:
-    """A staff account; roles on incidents come from memberships."""
-    user = User.objects.create_user(username=username, email=email, password=password)
-    if superuser:
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
-    if can_create_incidents:
-        user.user_permissions.add(Permission.objects.get(content_type__app_label="incidents", codename="add_incident"))
-    audit.record(
-        "user.created",
-        actor=actor,
-        target=user,
-        details={"username": username, "superuser": superuser, "can_create_incidents": can_create_incidents},
-    )
-    return user

@@ -3,9 +3,11 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
+from audit.api import ACTIONS
 from incidents.models import DataType, Incident
 from portal.forms import StyledForm, StyledModelForm
 from portal.lib.phone import InvalidPhone, to_e164
@@ -173,12 +175,37 @@ class StatusForm(StyledForm):
 
 
 class MembershipForm(StyledForm):
-    username = forms.CharField(label="Username", max_length=150, help_text="The user's sign-in name.")
+    username = forms.CharField(
+        label="Username", max_length=150, help_text="The user's sign-in name, exactly as written."
+    )
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
-        user = User.objects.filter(username__iexact=username, is_active=True).first()
+        user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise forms.ValidationError(f"There is no active user named “{username}”.")
         return user
+
+
+class AuditFilterForm(StyledForm):
+    incident = forms.ChoiceField(label="Incident", required=False)
+    actor = forms.CharField(label="User", required=False, max_length=150, help_text="Exact username.")
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *sorted(ACTIONS.items(), key=lambda kv: kv[1])]
+    )
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["incident"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "All my incidents"), *((str(i.pk), i.title) for i in incidents)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data

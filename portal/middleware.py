@@ -4,14 +4,15 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
+from portal.lib.request_id import current_request_id
 
-# A proxy's id is kept only when it looks like an id, so a header cannot
-# smuggle arbitrary text into the audit trail.
+# A proxy's id is kept only when the proxy is trusted (TRUST_X_REQUEST_ID)
+# and the value looks like an id, so a client cannot choose what the audit
+# trail records.
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -20,7 +21,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.headers.get("X-Request-ID", "") if settings.TRUST_X_REQUEST_ID else ""
         request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
         token = current_request_id.set(request_id)
         try:

@@ -18,13 +18,13 @@ class Migration(migrations.Migration):
                 ("target_id", models.CharField(blank=True, max_length=64)),
                 ("details", models.JSONField(blank=True, default=dict)),
                 ("request_id", models.CharField(blank=True, max_length=64)),
-                ("prev_hash", models.CharField(max_length=64)),
+                ("prev_hash", models.CharField(max_length=64, unique=True)),
                 ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
                 "indexes": [
                     models.Index(fields=["incident_id", "-id"], name="audit_incident_recent"),
-                    models.Index(fields=["actor_id", "-id"], name="audit_actor_recent"),
+                    models.Index(fields=["actor_label", "-id"], name="audit_actor_recent"),
                     models.Index(fields=["action", "-id"], name="audit_action_recent"),
                     models.Index(fields=["occurred_at"], name="audit_occurred_at"),
                 ],

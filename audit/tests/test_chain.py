@@ -1,10 +1,11 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 from audit import api as audit
-from audit.chain import GENESIS, verify_all
+from audit.chain import GENESIS, compute_hash, verify_all
+from audit.db import install_triggers, remove_triggers, triggers_installed
 from audit.models import AuditEvent
 from portal.testing import UserFactory, lifted_audit_triggers
 
@@ -110,7 +111,9 @@ def test_verify_audit_command_fails_naming_the_row(db):
 def test_verify_audit_command_passes_on_an_intact_trail(db, capsys):
     _events(2)
     call_command("verify_audit")
-    assert "intact: 2 events" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "intact: 2 events" in out
+    assert "Head: " in out
 
 
 def test_trail_survives_a_transactional_test(transactional_db):
@@ -123,3 +126,82 @@ def test_triggers_are_back_after_a_transactional_test(db):
     _events(1)
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.update(action="x")
+
+
+def test_a_second_row_linking_to_the_same_event_is_refused(db):
+    first, _ = _events(2)
+    fork = AuditEvent(occurred_at=first.occurred_at, action="auth.login", prev_hash=first.hash, hash="e" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fork.save(force_insert=True)
+
+
+def test_verify_names_a_row_inserted_behind_the_portals_back(db):
+    _, second = _events(2)
+    forged = AuditEvent(
+        occurred_at=second.occurred_at,
+        action="incident.updated",
+        incident_id=7,
+        details={"fields": ["hotline_phone"]},
+        prev_hash="d" * 64,
+    )
+    forged.hash = compute_hash(forged)
+    with lifted_audit_triggers():
+        forged.save(force_insert=True)
+    report = verify_all()
+    assert report.broken_id == forged.pk
+
+
+def test_anchor_catches_a_trail_rewritten_and_rehashed(db, capsys):
+    events = _events(3)
+    call_command("verify_audit")
+    head = capsys.readouterr().out.split("Head: ")[1].strip()
+    assert head == f"{events[-1].pk}:{events[-1].hash}"
+    # Someone edits a row and recomputes every hash after it: the chain alone still verifies.
+    previous = GENESIS
+    with lifted_audit_triggers():
+        for event in AuditEvent.objects.order_by("id"):
+            event.prev_hash = previous
+            if event.pk == events[0].pk:
+                event.actor_label = "someone-else"
+            event.hash = compute_hash(event)
+            AuditEvent.objects.filter(pk=event.pk).update(
+                actor_label=event.actor_label, prev_hash=event.prev_hash, hash=event.hash
+            )
+            previous = event.hash
+    call_command("verify_audit")
+    with pytest.raises(CommandError, match="rewritten"):
+        call_command("verify_audit", "--anchor", head)
+
+
+def test_anchor_catches_events_cut_from_the_end(db):
+    events = _events(3)
+    with lifted_audit_triggers():
+        AuditEvent.objects.filter(pk=events[-1].pk).delete()
+    call_command("verify_audit")  # a shorter chain is still a valid chain
+    with pytest.raises(CommandError, match="missing"):
+        call_command("verify_audit", "--anchor", f"{events[-1].pk}:{events[-1].hash}")
+
+
+def test_verify_audit_reports_missing_triggers(db):
+    _events(1)
+    remove_triggers(connection)
+    try:
+        with pytest.raises(CommandError, match="triggers are missing"):
+            call_command("verify_audit")
+    finally:
+        install_triggers(connection)
+
+
+def test_triggers_come_back_when_a_migration_rebuilds_the_table(transactional_db):
+    """SQLite drops a table's triggers when an ALTER rebuilds it; migrate puts them back."""
+    from django.core.management import call_command as run
+
+    with connection.schema_editor() as editor:
+        field = AuditEvent._meta.get_field("target_type")
+        changed: models.CharField[str, str] = models.CharField(max_length=65, blank=True)
+        changed.set_attributes_from_name("target_type")
+        changed.model = AuditEvent
+        editor.alter_field(AuditEvent, field, changed)
+        editor.alter_field(AuditEvent, changed, field)
+    run("migrate", verbosity=0)
+    assert triggers_installed(connection)

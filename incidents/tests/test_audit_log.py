@@ -52,7 +52,7 @@ def test_pages_by_keyset_without_counting(client, auditor, incident):
     client.force_login(auditor)
     with CaptureQueriesContext(connection) as queries:
         first = client.get(reverse("incidents:audit-log"))
-    assert len(queries) <= 6
+    assert len(queries) <= 7
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(first.context["rows"]) == PAGE_SIZE
     second = client.get(reverse("incidents:audit-log") + "?" + first.context["next_query"])
@@ -60,3 +60,20 @@ def test_pages_by_keyset_without_counting(client, auditor, incident):
     assert second.context["next_query"] == ""
     first_ids = {e.pk for e, _, _ in first.context["rows"]}
     assert first_ids.isdisjoint({e.pk for e, _, _ in second.context["rows"]})
+
+
+def test_details_read_as_text(client, auditor, incident):
+    with transaction.atomic():
+        audit.record(
+            "incident.updated", actor=None, incident_id=incident.pk, details={"fields": ["title", "notice_on"]}
+        )
+    client.force_login(auditor)
+    content = client.get(reverse("incidents:audit-log")).content.decode()
+    assert "fields: title, notice_on" in content
+
+
+def test_audit_log_link_is_offered_to_auditors_only(client, auditor, agent):
+    client.force_login(agent)
+    assert b'href="/audit/"' not in client.get(reverse("incidents:incident-list")).content
+    client.force_login(auditor)
+    assert b'href="/audit/"' in client.get(reverse("incidents:incident-list")).content

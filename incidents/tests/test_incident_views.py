@@ -72,6 +72,24 @@ def test_bad_input_is_reshown_beside_the_field(client, creator, change, field, m
     assert not AuditEvent.objects.filter(action="incident.created").exists()
 
 
+def test_creating_a_slug_taken_meanwhile_is_refused_not_a_crash(creator):
+    from incidents import actions
+
+    IncidentFactory.create(slug="lakeview-2026")
+    fields = {"slug": "lakeview-2026", "title": "Twin", "organisation_name": "X", "discovered_on": date(2026, 1, 1)}
+    with pytest.raises(actions.ActionRefused, match="already in use"):
+        actions.create_incident(creator, fields, [])
+    assert not AuditEvent.objects.filter(action="incident.created").exists()
+
+
+def test_status_change_touches_updated_at(client, manager, incident):
+    before = incident.updated_at
+    client.force_login(manager)
+    client.post(reverse("incidents:incident-status", args=[incident.slug]), {"status": "investigating"})
+    incident.refresh_from_db()
+    assert incident.updated_at > before
+
+
 def test_dates_in_the_future_are_refused(client, creator):
     client.force_login(creator)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
@@ -150,7 +168,7 @@ def test_list_shows_only_my_incidents_within_a_fixed_query_budget(client, agent,
         member(agent, IncidentFactory.create(title=f"Extra incident {n}"), Role.AGENT)
     IncidentFactory.create(title="Not mine")
     client.force_login(agent)
-    with django_assert_num_queries(6):  # session, user, roles, incidents, two permission look-ups
+    with django_assert_num_queries(7):  # session, user, roles, incidents, two permission look-ups, navigation
         response = client.get(reverse("incidents:incident-list"))
     titles = [row[0].title for row in response.context["rows"]]
     assert "Riverside records incident" in titles

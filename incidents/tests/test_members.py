@@ -9,7 +9,7 @@ def test_manager_adds_a_user_with_a_role(client, manager, incident, db):
     newcomer = UserFactory.create(username="new-agent")
     client.force_login(manager)
     response = client.post(
-        reverse("incidents:member-list", args=[incident.slug]), {"username": "New-Agent", "role": "agent"}
+        reverse("incidents:member-list", args=[incident.slug]), {"username": "new-agent", "role": "agent"}
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user=newcomer, incident=incident, role=Role.AGENT).exists()
@@ -64,3 +64,18 @@ def test_membership_of_another_incident_cannot_be_removed_through_this_one(clien
     response = client.post(reverse("incidents:member-remove", args=[incident.slug, foreign.pk]))
     assert response.status_code == 404
     assert Membership.objects.filter(pk=foreign.pk).exists()
+
+
+def test_usernames_match_exactly(client, manager, incident, db):
+    UserFactory.create(username="pat")
+    client.force_login(manager)
+    response = client.post(reverse("incidents:member-list", args=[incident.slug]), {"username": "Pat", "role": "agent"})
+    assert "There is no active user named “Pat”." in response.context["form"].errors["username"]
+
+
+def test_nobody_grants_a_role_to_themselves(client, manager, incident):
+    client.force_login(manager)
+    url = reverse("incidents:member-list", args=[incident.slug])
+    response = client.post(url, {"username": manager.username, "role": "auditor"})
+    assert "cannot grant yourself a role" in response.context["form"].errors["role"][0]
+    assert not Membership.objects.filter(user=manager, incident=incident, role=Role.AUDITOR).exists()

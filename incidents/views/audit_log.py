@@ -7,7 +7,6 @@ their incident roles; the audit app itself knows nothing of incidents.
 from datetime import datetime, time
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,33 +16,9 @@ from django.utils import timezone
 from audit.api import ACTIONS
 from audit.models import AuditEvent
 from incidents import access
-from incidents.models import Incident
-from portal.forms import StyledForm
+from incidents.forms import AuditFilterForm
 
 PAGE_SIZE = 50
-
-
-class AuditFilterForm(StyledForm):
-    incident = forms.ChoiceField(label="Incident", required=False)
-    actor = forms.CharField(label="User", required=False, max_length=150, help_text="Exact username.")
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *sorted(ACTIONS.items(), key=lambda kv: kv[1])]
-    )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["incident"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "All my incidents"), *((str(i.pk), i.title) for i in incidents)]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "The end date is before the start date.")
-        return data
 
 
 def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -65,12 +40,8 @@ def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    allowed_ids = access.audited_incident_ids(request.user)
-    incidents = Incident.objects.all() if allowed_ids is None else Incident.objects.filter(pk__in=allowed_ids)
+    incidents, events = access.audit_trail_visible_to(request.user)
     form = AuditFilterForm(request.GET or None, incidents=incidents.order_by("title"))
-    events = AuditEvent.objects.order_by("-id")
-    if allowed_ids is not None:
-        events = events.filter(incident_id__in=allowed_ids)
     page: list[AuditEvent] = []
     if not form.is_bound or form.is_valid():
         # Keyset pagination: one row past the page says whether there is more; nothing is counted.

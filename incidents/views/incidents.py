@@ -4,20 +4,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.access import signed_in_user
+from accounts.models import Role
 from incidents import access, actions
 from incidents.forms import IncidentForm, StatusForm
 from incidents.reports import incident_counts
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     incidents = access.incidents_visible_to(user).order_by("-discovered_on", "title")
     roles: dict[int, list[str]] = {}
     for m in user.memberships.all():
@@ -33,9 +29,15 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     access.require_incident_creator(request.user)
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        incident = actions.create_incident(_user(request), form.incident_fields(), form.cleaned_data["data_types"])
-        messages.success(request, f"Incident “{incident.title}” created. You are its incident manager.")
-        return redirect("incidents:incident-detail", slug=incident.slug)
+        try:
+            incident = actions.create_incident(
+                signed_in_user(request), form.incident_fields(), form.cleaned_data["data_types"]
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error("slug", str(refusal))
+        else:
+            messages.success(request, f"Incident “{incident.title}” created. You are its incident manager.")
+            return redirect("incidents:incident-detail", slug=incident.slug)
     return render(request, "incidents/incident_form.html", {"form": form, "creating": True})
 
 
@@ -58,7 +60,7 @@ def incident_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = IncidentForm(request.POST or None, instance=found.incident)
     if request.method == "POST" and form.is_valid():
         changed = actions.update_incident(
-            _user(request), found.incident, form.incident_fields(), form.cleaned_data["data_types"]
+            signed_in_user(request), found.incident, form.incident_fields(), form.cleaned_data["data_types"]
         )
         messages.success(request, "Incident saved." if changed else "Nothing changed.")
         return redirect("incidents:incident-detail", slug=slug)
@@ -74,7 +76,7 @@ def incident_status(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "Choose one of the statuses offered.")
         return redirect("incidents:incident-detail", slug=slug)
     try:
-        actions.change_status(_user(request), found.incident, form.cleaned_data["status"])
+        actions.change_status(signed_in_user(request), found.incident, form.cleaned_data["status"])
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.access import signed_in_user
 from accounts.models import Membership, Role
 from incidents import access, actions
 from incidents.forms import MembershipForm
-from incidents.views.incidents import _user
 
 
 @login_required
@@ -17,7 +17,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user, role = form.cleaned_data["username"], form.cleaned_data["role"]
         try:
-            actions.add_member(_user(request), found.incident, user, role)
+            actions.add_member(signed_in_user(request), found.incident, user, role)
         except actions.ActionRefused as refusal:
             form.add_error("role", str(refusal))
         else:
@@ -34,7 +34,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     found = access.incident_for(request.user, slug, need={Role.MANAGER})
     membership = access.membership_on(found, membership_id)
     try:
-        actions.remove_member(_user(request), membership)
+        actions.remove_member(signed_in_user(request), membership)
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:

@@ -45,8 +45,9 @@ def _names(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set[st
         if isinstance(pattern, URLResolver):
             if pattern.namespace != "admin":
                 names |= _names(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
-        elif pattern.name:
-            names.add(prefix + pattern.name)
+        else:
+            # An unnamed pattern could not be given a rule, so it is a failure of its own.
+            names.add(prefix + (pattern.name or f"<unnamed {pattern.pattern}>"))
     return names
 
 

@@ -1,21 +1,52 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from audit.chain import verify_all
+from audit.db import triggers_installed
+from audit.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain; exit non-zero and name the first broken row."
+    help = (
+        "Check the audit trail's hash chain; exit non-zero and name the first broken row. "
+        "--anchor ID:HASH also checks a head recorded earlier outside the portal."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--anchor",
+            action="append",
+            default=[],
+            metavar="ID:HASH",
+            help="An event id and hash printed by an earlier run; repeatable.",
+        )
+
+    def handle(self, *args: Any, anchor: list[str], **options: Any) -> None:
         report = verify_all()
         if not report.ok:
             raise CommandError(
                 f"Audit trail broken at event #{report.broken_id}: {report.reason}. "
                 f"{report.checked} events before it are intact."
             )
+        for recorded in anchor:
+            self._check_anchor(recorded)
+        if not triggers_installed(connection):
+            raise CommandError("The audit table's append-only triggers are missing; run `manage.py migrate`.")
         self.stdout.write(f"Audit trail intact: {report.checked} events checked.")
-        # Recording the head hash elsewhere lets a later check notice rows
-        # removed from the end of the trail, which a chain alone cannot.
-        self.stdout.write(f"Head hash: {report.head_hash}")
+        # Recording the head elsewhere lets a later run (--anchor) notice events
+        # removed from the end, or a trail rewritten and re-hashed wholesale.
+        head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+        if head:
+            self.stdout.write(f"Head: {head[0]}:{head[1]}")
+
+    def _check_anchor(self, recorded: str) -> None:
+        event_id, _, expected = recorded.partition(":")
+        if not event_id.isdigit() or len(expected) != 64:
+            raise CommandError(f"--anchor {recorded!r} is not ID:HASH as printed by verify_audit.")
+        stored = AuditEvent.objects.filter(pk=int(event_id)).values_list("hash", flat=True).first()
+        if stored is None:
+            raise CommandError(f"Anchor event #{event_id} is missing: the trail was cut back or rebuilt.")
+        if stored != expected:
+            raise CommandError(f"Anchor event #{event_id} has a different hash: the trail was rewritten.")

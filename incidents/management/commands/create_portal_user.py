@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts import actions as account_actions
 from accounts.models import Role, User
 from incidents import actions
 from incidents.models import Incident
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"No incident with short name {', '.join(missing)}.")
         password = self._password(username)
         with transaction.atomic():
-            user = actions.create_user(
+            user = account_actions.create_user(
                 None,
                 username,
                 password,

@@ -3,9 +3,10 @@ import random
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts import actions as account_actions
 from accounts.models import Membership, Role, User
 from audit import api as audit
 from incidents import actions, demo
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         "Load a fictional district, an incident with synthetic people, and one demo login per role. Safe to run twice."
     )
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", type=int, default=demo.SIZE, help="How many synthetic individuals.")
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off (demo passwords are public).")
 
@@ -34,19 +35,25 @@ class Command(BaseCommand):
                 "seed_demo creates logins with a published password; run it with DEBUG on, or pass --force."
             )
         password = os.environ.get("DEMO_PASSWORD") or "riverbend-demo-2026"
+        existed = User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).exists()
         with transaction.atomic():
             users = {role: self._user(username, role, password) for username, role in DEMO_USERS}
             incident = Incident.objects.filter(slug=demo.SLUG).first()
             if incident is None:
                 incident = self._incident(users, size)
         self.stdout.write(f"Demo incident: {incident.title} ({incident.individuals.count()} individuals)")
-        self.stdout.write(f"Demo logins (password: {password}):")
+        if existed:
+            self.stdout.write(
+                "Demo logins (password unchanged since they were first created; by default riverbend-demo-2026):"
+            )
+        else:
+            self.stdout.write(f"Demo logins (password: {password}):")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:16} {role.label}")
 
     def _user(self, username: str, role: Role, password: str) -> User:
         user = User.objects.filter(username=username).first()
-        return user or actions.create_user(None, username, password, can_create_incidents=role == Role.MANAGER)
+        return user or account_actions.create_user(None, username, password, can_create_incidents=role == Role.MANAGER)
 
     def _incident(self, users: dict[Role, User], size: int) -> Incident:
         manager = users[Role.MANAGER]
