@@ -24,19 +24,31 @@ system-packages:
 run-system-packages:
 	bin/install-system-packages --optional
 
-migrate: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+# `make run` behaves as production does (DEBUG off, the portal's own error
+# pages, compressed static files) but over plain HTTP on this machine. A
+# secret key is made once and kept in var/secret_key.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" SECURE_SSL_REDIRECT=false \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
+
+var/secret_key:
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
 
 ## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
 run: run-system-packages demo
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "  Breach Notice Portal: http://$(HOST):$(PORT)/"
 	@echo "  Sign in with a demo login above. Ctrl-C stops the web server and the worker."
 	@echo
-	DEBUG=$${DEBUG:-true} PORTAL_ADDRESS=$(HOST):$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	$(RUN_ENV) PORTAL_ADDRESS=$(HOST):$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
 ## test: install and run the whole suite (unit and browser tests) on the configured database and broker
 test: system-packages install
@@ -58,8 +70,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 ## manage: run a management command, e.g. make manage ARGS="verify_audit"
-manage: install
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py $(ARGS)
+manage: install var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,18 @@ ACTIONS: dict[str, str] = {
     "membership.removed": "Role removed",
     "demo.seeded": "Demo data loaded",
 }
+# Actions that belong to the installation rather than to one incident.
+INSTALLATION_ACTIONS = frozenset(
+    {
+        "auth.login",
+        "auth.logout",
+        "auth.login_failed",
+        "user.created",
+        "user.changed",
+        "catalog.created",
+        "catalog.changed",
+    }
+)
 
 
 class Actor(Protocol):

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from audit.api import ACTIONS
+from audit.api import ACTIONS, INSTALLATION_ACTIONS
 from incidents.models import DataType, Incident
 from portal.forms import StyledForm, StyledModelForm
 from portal.lib.phone import InvalidPhone, to_e164
@@ -166,19 +166,21 @@ class IncidentForm(StyledModelForm):
 class StatusForm(StyledForm):
     status = forms.ChoiceField(label="New status")
 
+    _PLACEHOLDER = ("", "Choose a status")
+
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Incident.Status.choices)
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)
-        status.choices = [(s, labels[s]) for s in incident.allowed_statuses()]
+        status.choices = [self._PLACEHOLDER, *((s, labels[s]) for s in incident.allowed_statuses())]
 
 
 class MembershipForm(StyledForm):
     username = forms.CharField(
         label="Username", max_length=150, help_text="The user's sign-in name, exactly as written."
     )
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
 
     def clean_username(self) -> User:
         username = self.cleaned_data["username"].strip()
@@ -188,21 +190,39 @@ class MembershipForm(StyledForm):
         return user
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 class AuditFilterForm(StyledForm):
     incident = forms.ChoiceField(label="Incident", required=False)
-    actor = forms.CharField(label="User", required=False, max_length=150, help_text="Exact username.")
-    action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *sorted(ACTIONS.items(), key=lambda kv: kv[1])]
-    )
+    actor = forms.CharField(label="User", required=False, max_length=150)
+    action = forms.ChoiceField(label="Action", required=False)
     start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, incidents: QuerySet[Incident], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incidents: QuerySet[Incident], installation_wide: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["incident"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "All my incidents"), *((str(i.pk), i.title) for i in incidents)]
+        incident = self.fields["incident"]
+        assert isinstance(incident, forms.ChoiceField)
+        incident.choices = [("", "All my incidents"), *((str(i.pk), i.title) for i in incidents)]
+        # Sign-ins and user administration belong to no incident: only administrators see them.
+        offered = ACTIONS if installation_wide else {k: v for k, v in ACTIONS.items() if k not in INSTALLATION_ACTIONS}
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", "Any action"), *sorted(offered.items(), key=lambda kv: kv[1])]
+
+    def _clean_bounded(self, name: str) -> date | None:
+        value: date | None = self.cleaned_data.get(name)
+        if value and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+        return value
+
+    def clean_start(self) -> date | None:
+        return self._clean_bounded("start")
+
+    def clean_end(self) -> date | None:
+        return self._clean_bounded("end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,10 +2,27 @@ from typing import Any
 
 from django import template
 
+from accounts.models import Role
+from incidents.forms import US_TIME_ZONES
+from incidents.models import IncidentStatus
 from portal.lib import phone as phones
 from portal.lib import refcode
 
 register = template.Library()
+
+_TARGETS = {
+    "incidents.incident": "Incident",
+    "accounts.membership": "Role",
+    "accounts.user": "User",
+    "incidents.datatype": "Catalog entry",
+}
+# Audit details hold codes; these read them in words.
+_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "role": dict(Role.choices),
+    "from": dict(IncidentStatus.choices),
+    "to": dict(IncidentStatus.choices),
+}
+_KEY_LABELS = {"user_id": "user id"}
 
 
 @register.filter
@@ -15,12 +32,30 @@ def phone(e164: str) -> str:
 
 
 @register.filter
+def time_zone(zone: str) -> str:
+    """America/Chicago -> Central time."""
+    label = dict(US_TIME_ZONES).get(zone)
+    return f"{label.split(' (')[0]} time" if label else zone
+
+
+@register.filter
+def audit_target(event: Any) -> str:
+    if not event.target_type:
+        return ""
+    return f"{_TARGETS.get(event.target_type, event.target_type)} #{event.target_id}"
+
+
+@register.filter
 def detail_items(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """An audit event's details as (name, text) pairs; lists read as comma-separated."""
-    return [
-        (str(key), ", ".join(map(str, value)) if isinstance(value, list) else str(value))
-        for key, value in sorted(details.items())
-    ]
+    """An audit event's details as (name, text) pairs, codes in words, lists comma-separated."""
+    items = []
+    for key, value in sorted(details.items()):
+        labels = _VALUE_LABELS.get(key, {})
+        values = value if isinstance(value, list) else [value]
+        items.append(
+            (_KEY_LABELS.get(key, key.replace("_", " ")), ", ".join(labels.get(str(v), str(v)) for v in values))
+        )
+    return items
 
 
 @register.filter

@@ -77,3 +77,36 @@ def test_audit_log_link_is_offered_to_auditors_only(client, auditor, agent):
     assert b'href="/audit/"' not in client.get(reverse("incidents:incident-list")).content
     client.force_login(auditor)
     assert b'href="/audit/"' in client.get(reverse("incidents:incident-list")).content
+
+
+def test_far_dates_are_refused_with_a_message_not_an_error(client, auditor):
+    client.force_login(auditor)
+    response = client.get(reverse("incidents:audit-log"), {"end": "9999-12-31", "start": "0001-01-01"})
+    assert response.status_code == 200
+    assert "Choose a date between 2000 and 2099." in response.context["form"].errors["end"]
+    assert b"Correct the filters above to see events." in response.content
+
+
+def test_auditors_are_offered_only_actions_they_can_see(client, auditor, db):
+    client.force_login(auditor)
+    offered = dict(client.get(reverse("incidents:audit-log")).context["form"].fields["action"].choices)
+    assert "incident.created" in offered
+    assert "auth.login" not in offered
+
+
+def test_codes_read_in_words(client, auditor, manager, incident):
+    from accounts.models import Membership
+
+    target = Membership.objects.get(user=manager, incident=incident)
+    with transaction.atomic():
+        audit.record(
+            "membership.added",
+            actor=manager,
+            incident_id=incident.pk,
+            target=target,
+            details={"role": "mail_admin", "user_id": 5},
+        )
+    client.force_login(auditor)
+    content = client.get(reverse("incidents:audit-log")).content.decode()
+    assert f"Role #{target.pk}" in content
+    assert "role: Mail administrator" in content

@@ -41,7 +41,9 @@ def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     incidents, events = access.audit_trail_visible_to(request.user)
-    form = AuditFilterForm(request.GET or None, incidents=incidents.order_by("title"))
+    form = AuditFilterForm(
+        request.GET or None, incidents=incidents.order_by("title"), installation_wide=request.user.is_superuser
+    )
     page: list[AuditEvent] = []
     if not form.is_bound or form.is_valid():
         # Keyset pagination: one row past the page says whether there is more; nothing is counted.
@@ -51,7 +53,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     slugs = dict(incidents.filter(pk__in={e.incident_id for e in page}).values_list("pk", "title"))
     rows = [(event, ACTIONS.get(event.action, event.action), slugs.get(event.incident_id or 0, "")) for event in page]
     next_query = _next_page_query(request, page[-1].pk) if has_more else ""
-    return render(request, "audit/event_list.html", {"form": form, "rows": rows, "next_query": next_query})
+    context = {
+        "form": form,
+        "rows": rows,
+        "next_query": next_query,
+        "filters_invalid": form.is_bound and not form.is_valid(),
+    }
+    return render(request, "audit/event_list.html", context)
 
 
 def _next_page_query(request: HttpRequest, last_id: int) -> str:

@@ -32,7 +32,8 @@ def _start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
-    clean.update(env, DJANGO_SETTINGS_MODULE="portal.settings.base", VAR_DIR=os.environ.get("VAR_DIR", "/tmp"))
+    clean.update(DJANGO_SETTINGS_MODULE="portal.settings.base", VAR_DIR=os.environ.get("VAR_DIR", "/tmp"))
+    clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *(args or ("check",))],
         cwd=ROOT,
@@ -72,3 +73,10 @@ def test_strict_parsers():
         env_bool("X", False, {"X": "ture"})
     assert env_int("N", 3, {"N": ""}) == 3
     assert env_list("H", {"H": "a.example, b.example,"}) == ["a.example", "b.example"]
+
+
+def test_static_files_collect_with_the_production_storage(tmp_path):
+    """Every file a stylesheet or script refers to is shipped, or collectstatic fails in production."""
+    result = _start({**PRODUCTION, "VAR_DIR": str(tmp_path)}, "collectstatic", "--noinput", "-v0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
