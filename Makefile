@@ -36,19 +36,19 @@ var/secret_key:
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 migrate: install var/secret_key
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
+	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
 
 ## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
 run: run-system-packages demo
-	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo
 	@echo "  Breach Notice Portal: http://$(HOST):$(PORT)/"
 	@echo "  Sign in with a demo login above. Ctrl-C stops the web server and the worker."
 	@echo
-	$(RUN_ENV) PORTAL_ADDRESS=$(HOST):$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	@$(RUN_ENV) PORTAL_ADDRESS=$(HOST):$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
 
 ## test: install and run the whole suite (unit and browser tests) on the configured database and broker
 test: system-packages install
@@ -71,7 +71,7 @@ format: install
 
 ## manage: run a management command, e.g. make manage ARGS="verify_audit"
 manage: install var/secret_key
-	$(RUN_ENV) $(BIN)/python manage.py $(ARGS)
+	@$(RUN_ENV) $(BIN)/python manage.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
