@@ -1,4 +1,5 @@
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -6,7 +7,7 @@ from django.db import connection
 
 from accounts.models import Role
 from audit.db import install_triggers, remove_triggers
-from portal.testing import IncidentFactory, actors
+from portal.testing import IncidentFactory, actors, start_worker
 
 seed_data_types = import_module("incidents.migrations.0002_seed_data_types").seed
 
@@ -65,3 +66,14 @@ def auditor(people):
 @pytest.fixture
 def outsider(people):
     return people["outsider"]
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """One real worker for the test session, on the test database. Tests using it need
+    `transactional_db` so that what they write is committed where the worker can read it."""
+    log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
+    worker = start_worker(str(connection.settings_dict["NAME"]), log)
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=30)

@@ -32,6 +32,8 @@ ACTIONS: dict[str, str] = {
     "membership.added": "Role granted",
     "membership.removed": "Role removed",
     "demo.seeded": "Demo data loaded",
+    "audit.check_requested": "Trail check requested",
+    "audit.checked": "Trail checked",
 }
 # Actions that belong to the installation rather than to one incident.
 INSTALLATION_ACTIONS = frozenset(
@@ -43,6 +45,8 @@ INSTALLATION_ACTIONS = frozenset(
         "user.changed",
         "catalog.created",
         "catalog.changed",
+        "audit.check_requested",
+        "audit.checked",
     }
 )
 

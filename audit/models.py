@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -31,3 +32,45 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
+
+
+class TrailCheckStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Checking"
+    PASSED = "passed", "Intact"
+    FAILED = "failed", "Broken"
+    ERROR = "error", "Stopped with an error"
+
+
+class TrailCheck(models.Model):
+    """One run of the hash-chain check in the background, with its progress and result.
+
+    Checks cover the whole trail up to `up_to_id`, the newest event when the
+    check was asked for; events written meanwhile wait for the next check.
+    """
+
+    Status = TrailCheckStatus
+    FINISHED = (TrailCheckStatus.PASSED, TrailCheckStatus.FAILED, TrailCheckStatus.ERROR)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=TrailCheckStatus.choices, default=TrailCheckStatus.QUEUED)
+    up_to_id = models.BigIntegerField(default=0)
+    checked = models.BigIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    broken_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="trailcheck_status")]
+
+    def __str__(self) -> str:
+        return f"Trail check #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

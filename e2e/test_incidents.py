@@ -101,7 +101,7 @@ def test_manager_grants_and_removes_a_role(page: Page, manager, agent):
     check_accessibility(page)
 
 
-def test_auditor_reads_the_trail(page: Page, transactional_db):
+def test_auditor_reads_the_trail_and_has_it_checked(page: Page, transactional_db, celery_worker_process):
     auditor = UserFactory.create(username="ari-auditor")
     member(auditor, IncidentFactory.create(slug="audited", title="Audited incident"), Role.AUDITOR)
     sign_in(page, "ari-auditor", PASSWORD)
@@ -111,6 +111,11 @@ def test_auditor_reads_the_trail(page: Page, transactional_db):
     page.get_by_label("Action").select_option(label="Incident created")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("No events match these filters.")).to_be_visible()
+
+    # A real worker checks the chain; the page follows its progress without reloading.
+    page.get_by_role("button", name="Check the trail now").click()
+    expect(page.get_by_text("Intact.")).to_be_visible(timeout=30_000)
+    check_accessibility(page)
 
 
 def test_small_screen_menu_is_usable(page: Page, agent):

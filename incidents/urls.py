@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, incidents, members
+from incidents.views import audit_log, incidents, members, trail_checks
 
 app_name = "incidents"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("incidents/<slug:slug>/members/", members.member_list, name="member-list"),
     path("incidents/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
     path("audit/", audit_log.audit_log, name="audit-log"),
+    path("audit/checks/", trail_checks.trail_check_start, name="trail-check-start"),
+    path("audit/checks/<int:check_id>/", trail_checks.trail_check_detail, name="trail-check-detail"),
 ]

@@ -1,6 +1,12 @@
-"""Factories and named actors for tests. Every value is synthetic."""
+"""Factories, named actors and a real worker for tests. Every value is synthetic."""
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import factory
@@ -92,3 +98,29 @@ class lifted_audit_triggers:
 
     def __exit__(self, *exc: object) -> None:
         install_triggers(connection)
+
+
+def start_worker(database_name: str, log: Path) -> subprocess.Popen[bytes]:
+    """A real Celery worker process on the test database and the configured broker.
+
+    It reads the same settings as the tests (the broker from REDIS_URL, or the
+    filesystem queue under the same VAR_DIR) and returns once it is ready.
+    """
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "PORTAL_TEST_DATABASE_NAME": database_name}
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "threads", "--concurrency", "2"]
+    command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
+    with log.open("wb") as out:
+        worker = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    wait_until(lambda: "ready." in log.read_text(errors="replace") or worker.poll() is not None, seconds=60)
+    if worker.poll() is not None:
+        raise RuntimeError(f"the worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
+    return worker
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll a condition that a worker process makes true; fail after a bounded time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not done within {seconds} s")
+        time.sleep(0.05)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from audit import checks
 from audit.api import ACTIONS
 from audit.models import AuditEvent
 from incidents import access
@@ -58,6 +59,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "next_query": next_query,
         "filters_invalid": form.is_bound and not form.is_valid(),
+        "check": checks.latest_check(),
     }
     return render(request, "audit/event_list.html", context)
 

@@ -26,3 +26,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # database as the test that enqueued the work.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path(VAR_DIR) / "test.sqlite3")}
+
+# A worker process started by the tests (portal.testing.start_worker) uses
+# the test database that the test run created.
+if os.environ.get("PORTAL_TEST_DATABASE_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["PORTAL_TEST_DATABASE_NAME"]

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership, Role
+from audit.models import TrailCheck
 from portal.testing import UserFactory
 
 ALL_ROLES = frozenset(Role.values)
@@ -30,6 +31,8 @@ RULES: dict[str, Rule] = {
     "incidents:incident-list": Rule("signed_in"),
     "incidents:incident-create": Rule("creator"),
     "incidents:audit-log": Rule("auditor"),
+    "incidents:trail-check-start": Rule("auditor", method="post"),
+    "incidents:trail-check-detail": Rule("auditor"),
     "incidents:incident-detail": Rule("incident", ALL_ROLES),
     "incidents:incident-edit": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:incident-status": Rule("incident", frozenset({Role.MANAGER}), "post"),
@@ -59,6 +62,8 @@ def _url(name: str, incident, people) -> str:
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
+    if name == "incidents:trail-check-detail":
+        return reverse(name, args=[TrailCheck.objects.create().pk])
     if RULES[name].scope == "incident":
         return reverse(name, args=[incident.slug])
     return reverse(name)
