@@ -14,8 +14,9 @@ from audit.models import AuditEvent, TrailCheck
 
 logger = logging.getLogger(__name__)
 
-# A check still "running" after this long lost its worker; another may take it over.
-STALE_AFTER = timedelta(minutes=30)
+# A check still "running" after this long lost its worker (the task's hard
+# time limit is shorter), so another worker may take it over.
+STALE_AFTER = timedelta(minutes=65)
 
 
 def latest_check() -> TrailCheck | None:
