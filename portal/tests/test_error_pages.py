@@ -30,3 +30,17 @@ def test_server_error_shows_no_trace(agent, monkeypatch):
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
     assert b"Ada Testperson" not in response.content
+
+
+def test_opening_a_post_only_address_explains_itself(client, manager, incident):
+    client.force_login(manager)
+    response = client.get(reverse("incidents:incident-status", args=[incident.slug]))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert b"Use the button on the page" in response.content
+
+
+def test_signing_out_says_so(client, agent):
+    client.force_login(agent)
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert "You have signed out." in [str(m) for m in response.context["messages"]]
