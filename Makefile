@@ -1,5 +1,6 @@
 # Breach Notice Portal: `make run` to try it, `make test` to check it.
 SHELL := /bin/bash
+.DELETE_ON_ERROR:
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -33,7 +34,7 @@ RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_ke
 
 var/secret_key:
 	mkdir -p var
-	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp && mv $@.tmp $@
 
 migrate: install var/secret_key
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -1,5 +1,4 @@
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -7,7 +6,8 @@ from django.db import connection
 
 from accounts.models import Role
 from audit.db import install_triggers, remove_triggers
-from portal.testing import IncidentFactory, actors, start_worker
+from portal.celery import app as celery_app
+from portal.testing import IncidentFactory, WorkerProcess, actors
 
 seed_data_types = import_module("incidents.migrations.0002_seed_data_types").seed
 
@@ -71,9 +71,9 @@ def outsider(people):
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, tmp_path_factory):
     """One real worker for the test session, on the test database. Tests using it need
-    `transactional_db` so that what they write is committed where the worker can read it."""
-    log = Path(tmp_path_factory.mktemp("worker")) / "worker.log"
-    worker = start_worker(str(connection.settings_dict["NAME"]), log)
+    `transactional_db` so that what they write is committed where the worker can read it;
+    they wait with `celery_worker_process.wait_until(...)`."""
+    celery_app.control.purge()  # nothing left over from an interrupted run
+    worker = WorkerProcess(str(connection.settings_dict["NAME"]), tmp_path_factory.mktemp("worker") / "worker.log")
     yield worker
-    worker.terminate()
-    worker.wait(timeout=30)
+    worker.stop()

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -45,14 +45,12 @@ class ChainReport:
         return self.broken_id is None
 
 
-def verify(
-    events: Iterable[AuditEvent], on_progress: Callable[[int], None] | None = None, every: int = 5000
-) -> ChainReport:
-    """Walk events in id order; report the first row whose link or content is wrong."""
-    expected_prev, checked = GENESIS, 0
+def verify(events: Iterable[AuditEvent], expected_prev: str = GENESIS, checked: int = 0) -> ChainReport:
+    """Walk events in id order; report the first row whose link or content is wrong.
+
+    `expected_prev` and `checked` resume a walk where an earlier page ended.
+    """
     for event in events:
-        if on_progress and checked and checked % every == 0:
-            on_progress(checked)
         if event.prev_hash != expected_prev:
             reason = "its previous-hash does not match the row before it (a row was deleted or inserted)"
             return ChainReport(checked, expected_prev, event.pk, reason)

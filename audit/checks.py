@@ -4,23 +4,30 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from audit import api as audit
-from audit.chain import verify
+from audit.chain import GENESIS, ChainReport, verify
+from audit.db import lock_chain
 from audit.models import AuditEvent, TrailCheck
 
 logger = logging.getLogger(__name__)
 
-# A check still "running" after this long lost its worker (the task's hard
-# time limit is shorter), so another worker may take it over.
-STALE_AFTER = timedelta(minutes=65)
+PAGE = 5000
+# A check whose worker has saved no progress for this long lost that worker
+# (a page takes seconds), so another run may take it over.
+STALE_AFTER = timedelta(minutes=10)
 
 
 def latest_check() -> TrailCheck | None:
     return TrailCheck.objects.order_by("-id").first()
+
+
+def _is_stale(check: TrailCheck) -> bool:
+    since = check.heartbeat_at or check.requested_at
+    return since < timezone.now() - STALE_AFTER
 
 
 def request_trail_check(actor: Any) -> TrailCheck:
@@ -28,6 +35,7 @@ def request_trail_check(actor: Any) -> TrailCheck:
     from audit.tasks import check_trail  # the task module imports this one
 
     with transaction.atomic():
+        lock_chain(connection)  # two requests at once must not both start a check
         pending = TrailCheck.objects.filter(status__in=[TrailCheck.Status.QUEUED, TrailCheck.Status.RUNNING]).first()
         if pending is not None:
             if _is_stale(pending):  # its worker or its message was lost: send it again
@@ -40,45 +48,63 @@ def request_trail_check(actor: Any) -> TrailCheck:
     return check
 
 
-def _is_stale(check: TrailCheck) -> bool:
-    since = check.started_at or check.requested_at
-    return since < timezone.now() - STALE_AFTER
-
-
-def _claim(check_id: int) -> bool:
+def _claim(check_id: int, claim: str) -> bool:
+    """Take the check: when it waits, when its holder went silent, or again after a redelivery."""
     now = timezone.now()
-    claimable = Q(status=TrailCheck.Status.QUEUED) | Q(
-        status=TrailCheck.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    running = Q(status=TrailCheck.Status.RUNNING)
+    claimable = (
+        Q(status=TrailCheck.Status.QUEUED)
+        | (running & Q(heartbeat_at__lt=now - STALE_AFTER))
+        | (running & Q(claim=claim))
     )
-    return bool(
-        TrailCheck.objects.filter(claimable, pk=check_id).update(
-            status=TrailCheck.Status.RUNNING, started_at=now, checked=0
-        )
+    taken = TrailCheck.objects.filter(claimable, pk=check_id).update(
+        status=TrailCheck.Status.RUNNING, claim=claim, started_at=now, heartbeat_at=now, checked=0, last_checked_id=0
     )
+    return bool(taken)
 
 
-def run_trail_check(check_id: int) -> None:
-    """Verify the chain up to the check's last event, saving progress as it goes. Safe to run twice."""
-    if not _claim(check_id):
+def run_trail_check(check_id: int, claim: str) -> None:
+    """Verify the chain up to the check's last event, page by page. Safe to run twice.
+
+    Pages are read whole, so no cursor stays open while progress is saved (on
+    SQLite an open read would make that save fail). Every save is
+    conditional on still holding the claim: a run that was taken over stops.
+    """
+    if not _claim(check_id, claim):
         return
-    check = TrailCheck.objects.get(pk=check_id)
-    running = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING)
-    events = AuditEvent.objects.filter(id__lte=check.up_to_id).order_by("id").iterator(chunk_size=5000)
-
-    def progress(checked: int) -> None:
-        running.update(checked=checked)
-
+    held = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING, claim=claim)
     try:
-        report = verify(events, on_progress=progress)
+        report = _walk(held)
     except Exception:
         logger.exception("trail check %s stopped", check_id)
-        running.update(
+        held.update(
             status=TrailCheck.Status.ERROR, finished_at=timezone.now(), reason="The check stopped with an error."
         )
         raise
+    if report is not None:
+        _finish(check_id, claim, report)
+
+
+def _walk(held: Any) -> ChainReport | None:
+    up_to = held.values_list("up_to_id", flat=True).first()
+    report, last_id = ChainReport(0, GENESIS), 0
+    while up_to is not None:
+        page = list(AuditEvent.objects.filter(id__gt=last_id, id__lte=up_to).order_by("id")[:PAGE])
+        if not page:
+            return report
+        report = verify(page, expected_prev=report.head_hash, checked=report.checked)
+        if not report.ok:
+            return report
+        last_id = page[-1].pk
+        if not held.update(checked=report.checked, last_checked_id=last_id, heartbeat_at=timezone.now()):
+            return None  # taken over by another run
+    return None
+
+
+def _finish(check_id: int, claim: str, report: ChainReport) -> None:
     status = TrailCheck.Status.PASSED if report.ok else TrailCheck.Status.FAILED
     with transaction.atomic():
-        running.update(
+        finished = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING, claim=claim).update(
             status=status,
             finished_at=timezone.now(),
             checked=report.checked,
@@ -86,5 +112,6 @@ def run_trail_check(check_id: int) -> None:
             reason=report.reason,
             head_hash=report.head_hash,
         )
-        details = {"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id}
-        audit.record("audit.checked", actor=None, target=check, details=details)
+        if finished:  # only the run that held the claim records a result
+            details = {"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id}
+            audit.record("audit.checked", actor=None, target=TrailCheck.objects.get(pk=check_id), details=details)

@@ -1,9 +1,15 @@
+from typing import Any
+
 from celery import shared_task
 
 from audit import checks
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
-def check_trail(check_id: int) -> None:
-    """Verify the audit trail's hash chain for one TrailCheck (ids in, progress on the row)."""
-    checks.run_trail_check(check_id)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
+def check_trail(self: Any, check_id: int) -> None:
+    """Verify the audit trail's hash chain for one TrailCheck (ids in, progress on the row).
+
+    The task id is the claim: a message delivered again after its worker was
+    lost carries the same id and may take its check back at once.
+    """
+    checks.run_trail_check(check_id, claim=self.request.id or "")

@@ -114,7 +114,7 @@ def test_auditor_reads_the_trail_and_has_it_checked(page: Page, transactional_db
 
     # A real worker checks the chain; the page follows its progress without reloading.
     page.get_by_role("button", name="Check the trail now").click()
-    expect(page.get_by_text("Intact.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Intact.", exact=True)).to_be_visible(timeout=30_000)
     check_accessibility(page)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
 from portal.lib.request_id import current_request_id
 
@@ -44,6 +44,30 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code == 405 and not response.content:
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+
+class HtmxSignInRedirectMiddleware:
+    """When a session ends during htmx polling, send the whole page to sign-in.
+
+    Otherwise htmx follows the redirect itself and swaps the sign-in form
+    into the middle of the page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        location = response.get("Location", "")
+        if (
+            request.headers.get("HX-Request")
+            and response.status_code == 302
+            and location.startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            page = HttpResponse(status=204)
+            page["HX-Redirect"] = location
             return page
         return response
 

@@ -100,27 +100,39 @@ class lifted_audit_triggers:
         install_triggers(connection)
 
 
-def start_worker(database_name: str, log: Path) -> subprocess.Popen[bytes]:
+class WorkerProcess:
     """A real Celery worker process on the test database and the configured broker.
 
     It reads the same settings as the tests (the broker from REDIS_URL, or the
-    filesystem queue under the same VAR_DIR) and returns once it is ready.
+    filesystem queue under the same VAR_DIR).
     """
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "PORTAL_TEST_DATABASE_NAME": database_name}
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "threads", "--concurrency", "2"]
-    command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-    with log.open("wb") as out:
-        worker = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-    wait_until(lambda: "ready." in log.read_text(errors="replace") or worker.poll() is not None, seconds=60)
-    if worker.poll() is not None:
-        raise RuntimeError(f"the worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
-    return worker
 
+    def __init__(self, database_name: str, log: Path) -> None:
+        self.log = log
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "PORTAL_TEST_DATABASE_NAME": database_name,
+        }
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "threads", "--concurrency", "2"]
+        command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        self.wait_until(lambda: "ready." in self.log.read_text(errors="replace"), seconds=60)
 
-def wait_until(condition: Callable[[], bool], seconds: float = 30) -> None:
-    """Poll a condition that a worker process makes true; fail after a bounded time."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not done within {seconds} s")
-        time.sleep(0.05)
+    def wait_until(self, condition: Callable[[], bool], seconds: float = 30) -> None:
+        """Poll what the worker makes true; fail after a bounded time, or at once if it died, with its log."""
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                state = "stopped" if self.process.poll() is not None else f"not done within {seconds} s"
+                raise AssertionError(f"worker {state}; its log ends:\n{self.log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)

@@ -1,13 +1,14 @@
+import threading
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from audit import api as audit
 from audit import checks
 from audit.models import AuditEvent, TrailCheck
-from portal.testing import lifted_audit_triggers, wait_until
+from portal.testing import lifted_audit_triggers
 
 
 def _events(n: int) -> list[AuditEvent]:
@@ -17,15 +18,15 @@ def _events(n: int) -> list[AuditEvent]:
         ]
 
 
-def _finished(check: TrailCheck) -> TrailCheck:
-    wait_until(lambda: TrailCheck.objects.get(pk=check.pk).is_finished)
+def _finished(worker, check: TrailCheck) -> TrailCheck:
+    worker.wait_until(lambda: TrailCheck.objects.get(pk=check.pk).is_finished)
     return TrailCheck.objects.get(pk=check.pk)
 
 
 def test_a_worker_checks_the_trail_and_records_the_result(transactional_db, celery_worker_process, auditor):
     _events(30)
     check = checks.request_trail_check(auditor)
-    done = _finished(check)
+    done = _finished(celery_worker_process, check)
     assert done.status == TrailCheck.Status.PASSED
     assert done.checked == AuditEvent.objects.filter(id__lte=done.up_to_id).count() >= 30
     assert done.head_hash == AuditEvent.objects.get(pk=done.up_to_id).hash
@@ -36,7 +37,7 @@ def test_a_worker_finds_an_edited_event(transactional_db, celery_worker_process,
     events = _events(5)
     with lifted_audit_triggers():
         AuditEvent.objects.filter(pk=events[3].pk).update(details={"fields": ["notice_on"]})
-    done = _finished(checks.request_trail_check(auditor))
+    done = _finished(celery_worker_process, checks.request_trail_check(auditor))
     assert (done.status, done.broken_id) == (TrailCheck.Status.FAILED, events[3].pk)
 
 
@@ -51,19 +52,79 @@ def test_asking_again_while_a_check_waits_returns_that_check(db, auditor, django
 def test_running_a_check_twice_does_the_work_once(db, auditor):
     last = _events(3)[-1]
     check = TrailCheck.objects.create(up_to_id=last.pk)
-    checks.run_trail_check(check.pk)
-    checks.run_trail_check(check.pk)
+    checks.run_trail_check(check.pk, claim="task-1")
+    checks.run_trail_check(check.pk, claim="task-1")
+    checks.run_trail_check(check.pk, claim="task-2")
     assert AuditEvent.objects.filter(action="audit.checked").count() == 1
 
 
 def test_a_check_whose_worker_died_is_taken_over(db, auditor, django_capture_on_commit_callbacks):
     long_ago = timezone.now() - checks.STALE_AFTER - timedelta(minutes=1)
-    stuck = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, started_at=long_ago)
+    stuck = TrailCheck.objects.create(
+        status=TrailCheck.Status.RUNNING, claim="lost-task", started_at=long_ago, heartbeat_at=long_ago
+    )
     with django_capture_on_commit_callbacks() as sent:
         assert checks.request_trail_check(auditor).pk == stuck.pk
     assert len(sent) == 1  # sent to a worker again
-    checks.run_trail_check(stuck.pk)
+    checks.run_trail_check(stuck.pk, claim="new-task")
     assert TrailCheck.objects.get(pk=stuck.pk).status == TrailCheck.Status.PASSED
+
+
+def test_a_live_check_is_not_taken_over(db):
+    busy = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, claim="task-1", heartbeat_at=timezone.now())
+    checks.run_trail_check(busy.pk, claim="task-2")
+    assert TrailCheck.objects.get(pk=busy.pk).claim == "task-1"
+    assert not AuditEvent.objects.filter(action="audit.checked").exists()
+
+
+def test_a_message_delivered_again_takes_its_check_back(db):
+    _events(2)
+    lost = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, claim="task-1", heartbeat_at=timezone.now())
+    checks.run_trail_check(lost.pk, claim="task-1")
+    assert TrailCheck.objects.get(pk=lost.pk).status == TrailCheck.Status.PASSED
+
+
+def test_a_run_that_was_taken_over_records_nothing(db, monkeypatch):
+    last = _events(12)[-1]
+    check = TrailCheck.objects.create(up_to_id=last.pk)
+    monkeypatch.setattr(checks, "PAGE", 5)
+    real_verify = checks.verify
+
+    def taken_over_midway(*args, **kwargs):
+        TrailCheck.objects.filter(pk=check.pk).update(claim="someone-else")
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "verify", taken_over_midway)
+    checks.run_trail_check(check.pk, claim="task-1")
+    assert TrailCheck.objects.get(pk=check.pk).status == TrailCheck.Status.RUNNING
+    assert not AuditEvent.objects.filter(action="audit.checked").exists()
+
+
+def test_progress_is_saved_while_others_write(transactional_db, monkeypatch):
+    """Pages are read whole, so saving progress never waits on a read of our own (SQLite)."""
+    last = _events(12)[-1]
+    check = TrailCheck.objects.create(up_to_id=last.pk)
+    monkeypatch.setattr(checks, "PAGE", 5)
+    real_verify = checks.verify
+
+    def with_a_sign_in_meanwhile(*args, **kwargs):
+        writer = threading.Thread(target=_sign_in_elsewhere)
+        writer.start()
+        writer.join()
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "verify", with_a_sign_in_meanwhile)
+    checks.run_trail_check(check.pk, claim="task-1")
+    done = TrailCheck.objects.get(pk=check.pk)
+    assert (done.status, done.checked, done.last_checked_id) == (TrailCheck.Status.PASSED, 12, last.pk)
+
+
+def _sign_in_elsewhere() -> None:
+    try:
+        with transaction.atomic():
+            audit.record("auth.login", actor=None)
+    finally:
+        connection.close()
 
 
 def test_audit_screen_shows_progress_then_result(client, auditor):
@@ -73,7 +134,21 @@ def test_audit_screen_shows_progress_then_result(client, auditor):
     page = client.get(reverse("incidents:audit-log")).content.decode()
     assert "Waiting for a worker" in page
     assert f'hx-get="{reverse("incidents:trail-check-detail", args=[check.pk])}"' in page
-    checks.run_trail_check(check.pk)
+    checks.run_trail_check(check.pk, claim="task-1")
     partial = client.get(reverse("incidents:trail-check-detail", args=[check.pk])).content.decode()
     assert "Intact." in partial
     assert "hx-get" not in partial  # polling stops once the check is finished
+
+
+def test_a_finished_poll_announces_the_result_once(client, auditor):
+    client.force_login(auditor)
+    check = TrailCheck.objects.create(status=TrailCheck.Status.PASSED, up_to_id=3, checked=3)
+    partial = client.get(reverse("incidents:trail-check-detail", args=[check.pk])).content.decode()
+    assert 'id="trail-check-announce" hx-swap-oob="innerHTML">Trail check finished: Intact.' in partial
+
+
+def test_polling_after_the_session_ended_sends_the_page_to_sign_in(client, db):
+    check = TrailCheck.objects.create()
+    response = client.get(reverse("incidents:trail-check-detail", args=[check.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))

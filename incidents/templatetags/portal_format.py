@@ -15,6 +15,7 @@ _TARGETS = {
     "accounts.membership": "Role",
     "accounts.user": "User",
     "incidents.datatype": "Catalog entry",
+    "audit.trailcheck": "Trail check",
 }
 # Audit details hold codes; these read them in words.
 _VALUE_LABELS: dict[str, dict[str, str]] = {

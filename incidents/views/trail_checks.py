@@ -25,4 +25,4 @@ def trail_check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
     check = TrailCheck.objects.filter(pk=check_id).first()
     if check is None:
         raise Http404("No such check.")
-    return render(request, "audit/_trail_check.html", {"check": check})
+    return render(request, "audit/_trail_check.html", {"check": check, "polled": True})

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.MethodNotAllowedPageMiddleware",
+    "portal.middleware.HtmxSignInRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
