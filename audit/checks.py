@@ -9,13 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import api as audit
-from audit.chain import GENESIS, ChainReport, verify
+from audit.chain import GENESIS, PAGE, ChainReport, pages, verify
 from audit.db import lock_chain
 from audit.models import AuditEvent, TrailCheck
 
 logger = logging.getLogger(__name__)
 
-PAGE = 5000
 # A check whose worker has saved no progress for this long lost that worker
 # (a page takes seconds), so another run may take it over.
 STALE_AFTER = timedelta(minutes=10)
@@ -48,8 +47,9 @@ def request_trail_check(actor: Any) -> TrailCheck:
     return check
 
 
-def _claim(check_id: int, claim: str) -> bool:
-    """Take the check: when it waits, when its holder went silent, or again after a redelivery."""
+def _claim(check_id: int, claim: str) -> int | None:
+    """Take the check (when it waits, when its holder went silent, or again after a
+    redelivery); returns the last event it covers, or None when it is not ours."""
     now = timezone.now()
     running = Q(status=TrailCheck.Status.RUNNING)
     claimable = (
@@ -60,7 +60,7 @@ def _claim(check_id: int, claim: str) -> bool:
     taken = TrailCheck.objects.filter(claimable, pk=check_id).update(
         status=TrailCheck.Status.RUNNING, claim=claim, started_at=now, heartbeat_at=now, checked=0, last_checked_id=0
     )
-    return bool(taken)
+    return TrailCheck.objects.values_list("up_to_id", flat=True).get(pk=check_id) if taken else None
 
 
 def run_trail_check(check_id: int, claim: str) -> None:
@@ -70,11 +70,12 @@ def run_trail_check(check_id: int, claim: str) -> None:
     SQLite an open read would make that save fail). Every save is
     conditional on still holding the claim: a run that was taken over stops.
     """
-    if not _claim(check_id, claim):
+    up_to_id = _claim(check_id, claim)
+    if up_to_id is None:
         return
     held = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING, claim=claim)
     try:
-        report = _walk(held)
+        report = _walk(held, up_to_id)
     except Exception:
         logger.exception("trail check %s stopped", check_id)
         held.update(
@@ -82,29 +83,24 @@ def run_trail_check(check_id: int, claim: str) -> None:
         )
         raise
     if report is not None:
-        _finish(check_id, claim, report)
+        _finish(held, check_id, report)
 
 
-def _walk(held: Any) -> ChainReport | None:
-    up_to = held.values_list("up_to_id", flat=True).first()
-    report, last_id = ChainReport(0, GENESIS), 0
-    while up_to is not None:
-        page = list(AuditEvent.objects.filter(id__gt=last_id, id__lte=up_to).order_by("id")[:PAGE])
-        if not page:
-            return report
-        report = verify(page, expected_prev=report.head_hash, checked=report.checked)
+def _walk(held: Any, up_to_id: int) -> ChainReport | None:
+    report = ChainReport(0, GENESIS)
+    for page in pages(up_to_id, size=PAGE):
+        report = verify(page, report.head_hash, report.checked)
         if not report.ok:
             return report
-        last_id = page[-1].pk
-        if not held.update(checked=report.checked, last_checked_id=last_id, heartbeat_at=timezone.now()):
+        if not held.update(checked=report.checked, last_checked_id=page[-1].pk, heartbeat_at=timezone.now()):
             return None  # taken over by another run
-    return None
+    return report
 
 
-def _finish(check_id: int, claim: str, report: ChainReport) -> None:
+def _finish(held: Any, check_id: int, report: ChainReport) -> None:
     status = TrailCheck.Status.PASSED if report.ok else TrailCheck.Status.FAILED
     with transaction.atomic():
-        finished = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING, claim=claim).update(
+        finished = held.update(
             status=status,
             finished_at=timezone.now(),
             checked=report.checked,
@@ -114,4 +110,4 @@ def _finish(check_id: int, claim: str, report: ChainReport) -> None:
         )
         if finished:  # only the run that held the claim records a result
             details = {"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id}
-            audit.record("audit.checked", actor=None, target=TrailCheck.objects.get(pk=check_id), details=details)
+            audit.record("audit.checked", actor=None, target=TrailCheck(pk=check_id), details=details)
