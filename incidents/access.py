@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from incidents.models import Incident
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
+_NOT_AN_AUDITOR = "Only auditors may read the audit trail."
 
 
 @dataclass(frozen=True)
@@ -74,5 +75,16 @@ def audited_incident_ids(user: User | AnonymousUser) -> list[int] | None:
         return None
     ids = list(Membership.objects.filter(user_id=user.pk or 0, role=Role.AUDITOR).values_list("incident_id", flat=True))
     if not ids:
-        raise PermissionDenied("Only auditors may read the audit trail.")
+        raise PermissionDenied(_NOT_AN_AUDITOR)
     return ids
+
+
+def can_read_audit_trail(user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user_id=user.pk, role=Role.AUDITOR).exists()
+
+
+def require_auditor(user: User | AnonymousUser) -> None:
+    if not can_read_audit_trail(user):
+        raise PermissionDenied(_NOT_AN_AUDITOR)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils.deprecation import MiddlewareMixin
 
 from portal.lib.request_id import current_request_id
 
@@ -33,14 +34,10 @@ class RequestIdMiddleware:
         return response
 
 
-class MethodNotAllowedPageMiddleware:
+class MethodNotAllowedPageMiddleware(MiddlewareMixin):
     """A GET to a POST-only address gets a page that says so, not a blank one."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code == 405 and not response.content:
             page = render(request, "405.html", status=405)
             page["Allow"] = response.get("Allow", "")
@@ -48,18 +45,14 @@ class MethodNotAllowedPageMiddleware:
         return response
 
 
-class HtmxSignInRedirectMiddleware:
+class HtmxSignInRedirectMiddleware(MiddlewareMixin):
     """When a session ends during htmx polling, send the whole page to sign-in.
 
     Otherwise htmx follows the redirect itself and swaps the sign-in form
     into the middle of the page.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         location = response.get("Location", "")
         if (
             request.headers.get("HX-Request")
