@@ -33,12 +33,10 @@ def _set_data_types(incident: Incident, data_types: Iterable[DataType]) -> bool:
 @transaction.atomic
 def create_incident(actor: User, fields: dict[str, Any], data_types: Iterable[DataType]) -> Incident:
     """Create an incident; its creator becomes its first incident manager."""
-    if Incident.objects.filter(slug=fields["slug"]).exists():
-        raise ActionRefused(f"The short name “{fields['slug']}” is already in use; choose another.")
     try:
         with transaction.atomic():
             incident = Incident.objects.create(**fields)
-    except IntegrityError:  # created by someone else a moment ago
+    except IntegrityError:  # the form checked, but someone took the slug a moment ago
         raise ActionRefused(f"The short name “{fields['slug']}” is already in use; choose another.") from None
     incident.data_types.set(list(data_types))
     Membership.objects.create(user=actor, incident=incident, role=Role.MANAGER)
@@ -108,8 +106,8 @@ def add_member(actor: User | None, incident: Incident, user: User, role: str) ->
 @transaction.atomic
 def remove_member(actor: User, membership: Membership) -> None:
     incident = membership.incident
-    managers = Membership.objects.select_for_update().filter(incident=incident, role=Role.MANAGER)
-    if membership.role == Role.MANAGER and managers.count() <= 1:
+    managers = list(Membership.objects.select_for_update().filter(incident=incident, role=Role.MANAGER))
+    if membership.role == Role.MANAGER and len(managers) <= 1:
         raise ActionRefused("An incident needs at least one incident manager; add another before removing this one.")
     details = {"user_id": membership.user_id, "username": membership.user.get_username(), "role": membership.role}
     audit.record("membership.removed", actor=actor, incident_id=incident.pk, target=membership, details=details)

@@ -1,9 +1,9 @@
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -16,15 +16,16 @@ from portal.lib.text import clean
 # Path segments that share the URL space with incident slugs.
 RESERVED_SLUGS = {"new", "audit", "admin", "accounts", "static", "media", "healthz"}
 
-US_TIME_ZONES = [
-    ("America/New_York", "Eastern (America/New_York)"),
-    ("America/Chicago", "Central (America/Chicago)"),
-    ("America/Denver", "Mountain (America/Denver)"),
-    ("America/Phoenix", "Arizona (America/Phoenix)"),
-    ("America/Los_Angeles", "Pacific (America/Los_Angeles)"),
-    ("America/Anchorage", "Alaska (America/Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Pacific/Honolulu)"),
-]
+US_TIME_ZONE_NAMES = {
+    "America/New_York": "Eastern",
+    "America/Chicago": "Central",
+    "America/Denver": "Mountain",
+    "America/Phoenix": "Arizona",
+    "America/Los_Angeles": "Pacific",
+    "America/Anchorage": "Alaska",
+    "Pacific/Honolulu": "Hawaii",
+}
+US_TIME_ZONES = [(zone, f"{name} ({zone})") for zone, name in US_TIME_ZONE_NAMES.items()]
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -102,7 +103,7 @@ class IncidentForm(StyledModelForm):
         zone = self.fields["hotline_time_zone"]
         assert isinstance(zone, forms.ChoiceField)
         current = self.instance.hotline_time_zone
-        if current not in dict(US_TIME_ZONES):
+        if current not in US_TIME_ZONE_NAMES:
             zone.choices = [*US_TIME_ZONES, (current, current)]
         zone.initial = current
 
@@ -201,7 +202,7 @@ class AuditFilterForm(StyledForm):
     end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, incidents: QuerySet[Incident], installation_wide: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, incidents: Iterable[Incident], installation_wide: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         incident = self.fields["incident"]
         assert isinstance(incident, forms.ChoiceField)

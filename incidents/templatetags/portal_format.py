@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 
 from accounts.models import Role
-from incidents.forms import US_TIME_ZONES
+from incidents.forms import US_TIME_ZONE_NAMES
 from incidents.models import IncidentStatus
 from portal.lib import phone as phones
 from portal.lib import refcode
@@ -35,8 +35,8 @@ def phone(e164: str) -> str:
 @register.filter
 def time_zone(zone: str) -> str:
     """America/Chicago -> Central time."""
-    label = dict(US_TIME_ZONES).get(zone)
-    return f"{label.split(' (')[0]} time" if label else zone
+    name = US_TIME_ZONE_NAMES.get(zone)
+    return f"{name} time" if name else zone
 
 
 @register.filter

@@ -42,23 +42,23 @@ def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     incidents, events = access.audit_trail_visible_to(request.user)
-    form = AuditFilterForm(
-        request.GET or None, incidents=incidents.order_by("title"), installation_wide=request.user.is_superuser
-    )
+    readable = list(incidents.order_by("title"))
+    form = AuditFilterForm(request.GET or None, incidents=readable, installation_wide=request.user.is_superuser)
+    valid = not form.is_bound or form.is_valid()
     page: list[AuditEvent] = []
-    if not form.is_bound or form.is_valid():
+    if valid:
         # Keyset pagination: one row past the page says whether there is more; nothing is counted.
         page = list(_filtered(events, form.cleaned_data if form.is_bound else {})[: PAGE_SIZE + 1])
     has_more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    slugs = dict(incidents.filter(pk__in={e.incident_id for e in page}).values_list("pk", "title"))
-    rows = [(event, ACTIONS.get(event.action, event.action), slugs.get(event.incident_id or 0, "")) for event in page]
+    titles = {incident.pk: incident.title for incident in readable}
+    rows = [(event, ACTIONS.get(event.action, event.action), titles.get(event.incident_id or 0, "")) for event in page]
     next_query = _next_page_query(request, page[-1].pk) if has_more else ""
     context = {
         "form": form,
         "rows": rows,
         "next_query": next_query,
-        "filters_invalid": form.is_bound and not form.is_valid(),
+        "filters_invalid": not valid,
         "check": checks.latest_check(),
     }
     return render(request, "audit/event_list.html", context)

@@ -7,11 +7,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import actions as account_actions
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from audit import api as audit
 from incidents import actions, demo
 from incidents.models import DataType, Incident
 
+DEFAULT_PASSWORD = "riverbend-demo-2026"  # noqa: S105  (published: demo logins only)
 DEMO_USERS = [
     ("demo-manager", Role.MANAGER),
     ("demo-agent", Role.AGENT),
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates logins with a published password; run it with DEBUG on, or pass --force."
             )
-        password = os.environ.get("DEMO_PASSWORD") or "riverbend-demo-2026"
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         existed = User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).exists()
         with transaction.atomic():
             users = {role: self._user(username, role, password) for username, role in DEMO_USERS}
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo incident: {incident.title} ({incident.individuals.count()} individuals)")
         if existed:
             self.stdout.write(
-                "Demo logins (password unchanged since they were first created; by default riverbend-demo-2026):"
+                f"Demo logins (password unchanged since they were first created; by default {DEFAULT_PASSWORD}):"
             )
         else:
             self.stdout.write(f"Demo logins (password: {password}):")
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
         actions.change_status(manager, incident, Incident.Status.NOTIFYING)
         for role, user in users.items():
-            if not Membership.objects.filter(user=user, incident=incident, role=role).exists():
+            if role != Role.MANAGER:  # create_incident made the manager its manager
                 actions.add_member(manager, incident, user, role)
         rng = random.Random(2026)  # noqa: S311  (synthetic data, not secrets)
         demo.store(incident, demo.people(incident, rng, size))
