@@ -5,7 +5,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 
 from accounts.models import Role
-from audit.db import install_triggers, remove_triggers
+from audit.db import remove_triggers
 from portal.celery import app as celery_app
 from portal.testing import IncidentFactory, WorkerProcess, actors
 
@@ -16,7 +16,6 @@ seed_data_types = import_module("incidents.migrations.0002_seed_data_types").see
 def _restored_after_flush(django_db_blocker):
     yield
     with django_db_blocker.unblock():
-        install_triggers(connection)
         seed_data_types(django_apps, None)
 
 
@@ -24,9 +23,10 @@ def _restored_after_flush(django_db_blocker):
 def transactional_db(_restored_after_flush, transactional_db):
     """Transactional tests end with a flush, which the append-only audit table refuses.
 
-    The triggers are dropped just before the flush; afterwards they are put
-    back and the data type catalog (seeded by a migration, so emptied by the
-    flush) is seeded again. Tests that need committed data (live server,
+    The triggers are dropped just before the flush; the flush's post_migrate
+    signal puts them back (audit.db.reinstall_after_migrate), and the data
+    type catalog (seeded by a migration, so emptied by the flush) is seeded
+    again. Tests that need committed data (live server,
     real worker) request this fixture rather than the django_db marker.
     """
     yield transactional_db

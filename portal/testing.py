@@ -4,7 +4,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -90,13 +91,13 @@ def actors(incident: Incident) -> dict[str, Any]:
     return {**users, "outsider": outsider}
 
 
-class lifted_audit_triggers:
+@contextmanager
+def lifted_audit_triggers() -> Iterator[None]:
     """Drop the append-only triggers for the duration, as someone tampering with the database would."""
-
-    def __enter__(self) -> None:
-        remove_triggers(connection)
-
-    def __exit__(self, *exc: object) -> None:
+    remove_triggers(connection)
+    try:
+        yield
+    finally:
         install_triggers(connection)
 
 

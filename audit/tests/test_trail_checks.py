@@ -84,38 +84,40 @@ def test_a_message_delivered_again_takes_its_check_back(db):
     assert TrailCheck.objects.get(pk=lost.pk).status == TrailCheck.Status.PASSED
 
 
-def test_a_run_that_was_taken_over_records_nothing(db, monkeypatch):
+def _check_in_pages_of_five(monkeypatch, before_each_page) -> tuple[TrailCheck, AuditEvent]:
+    """A check over 12 events, read five at a time, with something happening before each page."""
     last = _events(12)[-1]
     check = TrailCheck.objects.create(up_to_id=last.pk)
     monkeypatch.setattr(checks, "PAGE", 5)
     real_verify = checks.verify
 
-    def taken_over_midway(*args, **kwargs):
-        TrailCheck.objects.filter(pk=check.pk).update(claim="someone-else")
+    def verify_after(*args, **kwargs):
+        before_each_page(check)
         return real_verify(*args, **kwargs)
 
-    monkeypatch.setattr(checks, "verify", taken_over_midway)
+    monkeypatch.setattr(checks, "verify", verify_after)
     checks.run_trail_check(check.pk, claim="task-1")
-    assert TrailCheck.objects.get(pk=check.pk).status == TrailCheck.Status.RUNNING
+    return TrailCheck.objects.get(pk=check.pk), last
+
+
+def test_a_run_that_was_taken_over_records_nothing(db, monkeypatch):
+    def taken_over(check):
+        TrailCheck.objects.filter(pk=check.pk).update(claim="someone-else")
+
+    done, _ = _check_in_pages_of_five(monkeypatch, taken_over)
+    assert done.status == TrailCheck.Status.RUNNING
     assert not AuditEvent.objects.filter(action="audit.checked").exists()
 
 
 def test_progress_is_saved_while_others_write(transactional_db, monkeypatch):
     """Pages are read whole, so saving progress never waits on a read of our own (SQLite)."""
-    last = _events(12)[-1]
-    check = TrailCheck.objects.create(up_to_id=last.pk)
-    monkeypatch.setattr(checks, "PAGE", 5)
-    real_verify = checks.verify
 
-    def with_a_sign_in_meanwhile(*args, **kwargs):
+    def a_sign_in_meanwhile(check):
         writer = threading.Thread(target=_sign_in_elsewhere)
         writer.start()
         writer.join()
-        return real_verify(*args, **kwargs)
 
-    monkeypatch.setattr(checks, "verify", with_a_sign_in_meanwhile)
-    checks.run_trail_check(check.pk, claim="task-1")
-    done = TrailCheck.objects.get(pk=check.pk)
+    done, last = _check_in_pages_of_five(monkeypatch, a_sign_in_meanwhile)
     assert (done.status, done.checked, done.last_checked_id) == (TrailCheck.Status.PASSED, 12, last.pk)
 
 

@@ -2,7 +2,6 @@
 
 import os
 import tempfile
-from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
@@ -11,23 +10,22 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import DATABASES, STORAGES, VAR_DIR
+from portal.settings.base import DATABASES, STATIC_ROOT, STORAGES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MEDIA_ROOT = Path(VAR_DIR) / "media"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STATIC_ROOT = Path(VAR_DIR) / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "media"  # even when the shell sets MEDIA_ROOT
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 
 # A file, not memory: a worker process or a second thread must see the same
 # database as the test that enqueued the work.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(VAR_DIR) / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
-# A worker process started by the tests (portal.testing.start_worker) uses
+# A worker process started by the tests (portal.testing.WorkerProcess) uses
 # the test database that the test run created.
 if os.environ.get("PORTAL_TEST_DATABASE_NAME"):
     DATABASES["default"]["NAME"] = os.environ["PORTAL_TEST_DATABASE_NAME"]
