@@ -1,7 +1,6 @@
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils import timezone
@@ -129,12 +128,6 @@ class IncidentForm(StyledModelForm):
             return to_e164(typed)
         except InvalidPhone:
             raise forms.ValidationError(f"“{typed}” is not a valid US telephone number.") from None
-
-    def clean_hotline_time_zone(self) -> str:
-        zone: str = self.cleaned_data["hotline_time_zone"]
-        if zone not in available_timezones():
-            raise forms.ValidationError(f"“{zone}” is not a time zone.")
-        return zone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
