@@ -14,7 +14,7 @@ from django.http import Http404
 
 from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
-from incidents.models import Incident
+from incidents.models import ImportJob, Incident
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 _NOT_AN_AUDITOR = "Only auditors may read the audit trail."
@@ -88,3 +88,10 @@ def can_read_audit_trail(user: User | AnonymousUser) -> bool:
 def require_auditor(user: User | AnonymousUser) -> None:
     if not can_read_audit_trail(user):
         raise PermissionDenied(_NOT_AN_AUDITOR)
+
+
+def import_job_on(access: IncidentAccess, job_id: int) -> ImportJob:
+    try:
+        return ImportJob.objects.select_related("created_by").get(pk=job_id, incident=access.incident)
+    except ImportJob.DoesNotExist:
+        raise Http404("No such import.") from None

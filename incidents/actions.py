@@ -1,14 +1,19 @@
 """State changes on incidents and their memberships. Each is atomic and audited."""
 
+import functools
+import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from audit import api as audit
-from incidents.models import DataType, Incident
+from incidents.importing import files
+from incidents.importing.fields import automap, data_type_words
+from incidents.models import DataType, ImportJob, ImportRow, Incident
 
 
 class ActionRefused(Exception):
@@ -112,3 +117,112 @@ def remove_member(actor: User, membership: Membership) -> None:
     details = {"user_id": membership.user_id, "username": membership.user.get_username(), "role": membership.role}
     audit.record("membership.removed", actor=actor, incident_id=incident.pk, target=membership, details=details)
     membership.delete()
+
+
+# Imports of people -----------------------------------------------------------
+
+_CHECKABLE = (ImportJob.Status.UPLOADED, ImportJob.Status.VALIDATED, ImportJob.Status.FAILED)
+
+
+def _queue(task: Any, job_id: int) -> None:
+    transaction.on_commit(lambda: task.delay(job_id))
+
+
+@transaction.atomic
+def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: str, info: files.FileInfo) -> ImportJob:
+    """Keep an uploaded file that `files.inspect` read, with the columns recognised in its header."""
+    words = data_type_words(DataType.objects.values_list("pk", "key", "label"))
+    job = ImportJob(
+        incident=incident, created_by=actor, original_name=name[:255], kind=info.kind, encoding=info.encoding,
+        encoding_sure=info.encoding_sure, delimiter=info.delimiter, header=info.header,
+        mapping=automap(info.header, words),
+    )  # fmt: skip
+    f.seek(0, 2)
+    job.size = f.tell()
+    f.seek(0)
+    job.file.save(f"{uuid.uuid4().hex}.{info.kind}", File(f), save=False)
+    try:
+        job.save()
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    details = {"file_name": job.original_name, "size": job.size, "kind": job.kind, "columns": len(info.header)}
+    audit.record("import.uploaded", actor=actor, incident_id=incident.pk, target=job, details=details)
+    return job
+
+
+@transaction.atomic
+def check_import(
+    actor: User | None,
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str = "",
+    queue: bool = True,
+) -> None:
+    """Save the confirmed mapping and queue the dry run (which replaces any earlier report).
+
+    With queue=False the caller runs the dry run itself (the command line).
+    """
+    from incidents.tasks import check_import_file
+
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status not in _CHECKABLE:
+        raise ActionRefused(f"This import is {locked.get_status_display().lower()}; it cannot be checked again now.")
+    incident = Incident.objects.get(pk=locked.incident_id)
+    fields = {
+        "mapping": mapping, "file_data_type_ids": sorted(file_data_type_ids), "encoding": encoding or locked.encoding,
+        "status": ImportJob.Status.VALIDATING, "claim": "", "reason": "", "validated_at": None,
+        "minor_cutoff": incident.minor_cutoff(), "progress_done": 0, "progress_total": 0,
+    }  # fmt: skip
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
+    details = {"mapped": sorted(mapping), "file_data_types": len(file_data_type_ids)}
+    audit.record("import.check_requested", actor=actor, incident_id=job.incident_id, target=job, details=details)
+    if queue:
+        _queue(check_import_file, job.pk)
+
+
+@transaction.atomic
+def confirm_import(actor: User | None, job: ImportJob, queue: bool = True) -> None:
+    """Queue the import of a checked file (or its retry after a failed import)."""
+    from incidents.tasks import import_file
+
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    retry = locked.status == ImportJob.Status.FAILED and locked.validated_at is not None
+    if locked.status != ImportJob.Status.VALIDATED and not retry:
+        raise ActionRefused(
+            f"This import is {locked.get_status_display().lower()}; only a checked file can be imported."
+        )
+    if not locked.rows_valid:
+        raise ActionRefused("No row of this file can be imported; correct the file and upload it again.")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.IMPORTING, confirmed_by=actor, claim="", reason="", progress_done=0, progress_total=0
+    )
+    job.status = ImportJob.Status.IMPORTING
+    details = {"file_name": locked.original_name, "rows_valid": locked.rows_valid, "retry": retry}
+    audit.record("import.confirmed", actor=actor, incident_id=job.incident_id, target=job, details=details)
+    if queue:
+        _queue(import_file, job.pk)
+
+
+@transaction.atomic
+def discard_import(actor: User, job: ImportJob) -> None:
+    """Drop an import that was not imported: its file, staged rows and report go."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status not in _CHECKABLE:
+        raise ActionRefused(f"This import is {locked.get_status_display().lower()} and cannot be discarded.")
+    ImportRow.objects.filter(job=locked).delete()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DISCARDED, file="", error_report="")
+    for stored in (locked.file, locked.error_report):
+        if stored:
+            transaction.on_commit(functools.partial(stored.storage.delete, stored.name))
+    audit.record("import.discarded", actor=actor, incident_id=job.incident_id, target=job,
+                 details={"file_name": locked.original_name})  # fmt: skip
+
+
+@transaction.atomic
+def record_report_download(actor: User, job: ImportJob) -> None:
+    audit.record("import.report_downloaded", actor=actor, incident_id=job.incident_id, target=job,
+                 details={"file_name": job.original_name})  # fmt: skip

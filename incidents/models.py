@@ -115,7 +115,15 @@ class Language(models.TextChoices):
 class Individual(models.Model):
     """A person whose data was exposed in one incident."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="individuals")
+    # Bulk-written rows (people, recipients, exposures) carry their foreign keys
+    # without a database constraint or an index of their own: PostgreSQL checks
+    # a constraint row by row, locking the parent each time, which would make a
+    # million-row import take minutes. Deletion rules hold in the ORM (PROTECT,
+    # CASCADE); the import writes ids it created in the same transaction, and
+    # the composite indexes below lead with the incident.
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="individuals", db_index=False, db_constraint=False
+    )
     external_id = models.CharField(max_length=64, blank=True, help_text="For example the state student ID.")
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)
@@ -152,9 +160,16 @@ class Individual(models.Model):
 class Exposure(models.Model):
     """One data type of one individual that was exposed. Carries the incident for fast per-incident counts."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exposures")
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="exposures")
-    data_type = models.ForeignKey(DataType, on_delete=models.PROTECT, related_name="exposures")
+    # Foreign keys without database constraints: see Individual.incident.
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="exposures", db_index=False, db_constraint=False
+    )
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, related_name="exposures", db_index=False, db_constraint=False
+    )
+    data_type = models.ForeignKey(
+        DataType, on_delete=models.PROTECT, related_name="exposures", db_index=False, db_constraint=False
+    )
 
     class Meta:
         constraints = [
@@ -179,8 +194,11 @@ def new_reference_code() -> str:
 class Recipient(models.Model):
     """Whom a letter about an individual goes to, with the reference code printed on it."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="recipients")
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="recipients")
+    # Foreign keys without database constraints: see Individual.incident.
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="recipients", db_index=False, db_constraint=False
+    )
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="recipients", db_constraint=False)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     name = models.CharField(max_length=200)
     address_line1 = models.CharField(max_length=200, blank=True)
@@ -212,6 +230,137 @@ class Recipient(models.Model):
     def without_mailing_address() -> Q:
         """Rows that cannot be mailed and need substitute notice."""
         return Q(address_line1="") | Q(city="") | Q(state="") | Q(postal_code="")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Waiting for its column mapping"
+    VALIDATING = "validating", "Checking"
+    VALIDATED = "validated", "Checked: waiting for confirmation"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ImportJob(models.Model):
+    """One uploaded file of people and its fate: mapping, dry-run report, import, counts, progress.
+
+    Workers update this row (progress, counts, status) with conditional
+    updates; the web reads it.
+    """
+
+    Status = ImportStatus
+    ACTIVE = (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="import_jobs")
+    # Empty when the import ran from the command line.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+
+    # The file, as uploaded, and how it reads.
+    file = models.FileField(upload_to="imports/", max_length=300, blank=True)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    kind = models.CharField(max_length=10)  # "csv" or "xlsx"
+    encoding = models.CharField(max_length=20, blank=True)
+    encoding_sure = models.BooleanField(default=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header = models.JSONField(default=list)
+
+    # What the manager confirmed: field key -> column index, and data types for every row.
+    mapping = models.JSONField(default=dict)
+    file_data_type_ids = models.JSONField(default=list)
+    minor_cutoff = models.DateField(null=True, blank=True)
+
+    # Progress of the running step (bytes or rows of the file; steps while writing).
+    claim = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress_done = models.BigIntegerField(default=0)
+    progress_total = models.BigIntegerField(default=0)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why the job failed, in words the manager can act on.")
+
+    # The dry run's report.
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    duplicates_merged = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    without_address = models.PositiveIntegerField(default=0)
+    first_issues = models.JSONField(default=list)
+    error_report = models.FileField(upload_to="imports/", max_length=300, blank=True)
+
+    # The import's outcome.
+    individuals_added = models.PositiveIntegerField(default=0)
+    individuals_updated = models.PositiveIntegerField(default=0)
+    recipients_added = models.PositiveIntegerField(default=0)
+    recipients_updated = models.PositiveIntegerField(default=0)
+    exposures_added = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["incident", "-created_at"], name="importjob_incident_recent")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def individuals_unchanged(self) -> int:
+        return max(self.rows_valid - self.duplicates_merged - self.individuals_added - self.individuals_updated, 0)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class ImportRow(models.Model):
+    """A checked, normalised row of an import, staged until the manager confirms.
+
+    Written by the dry run (COPY on PostgreSQL), read set-wise by the import,
+    then deleted. Only the job index: every other index would slow the load.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    row_number = models.PositiveIntegerField()
+    match_key = models.TextField()  # "id:<external id>" or "nd:<last>|<first>|<birth date>"
+    external_id = models.CharField(max_length=64)
+    first_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    suffix = models.CharField(max_length=20)
+    last_name_key = models.CharField(max_length=100)
+    first_name_key = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True)
+    is_deceased = models.BooleanField()
+    language = models.CharField(max_length=5)
+    relationship = models.CharField(max_length=20)
+    recipient_name = models.CharField(max_length=200)
+    recipient_name_key = models.CharField(max_length=200)
+    address_line1 = models.CharField(max_length=200)
+    address_line2 = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    postal_code = models.CharField(max_length=10)
+    phone = models.CharField(max_length=20)
+    email = models.CharField(max_length=254)
+    reference_code = models.CharField(max_length=refcode.LENGTH)
+    data_type_ids = models.TextField()  # JSON list of DataType ids
+
+    def __str__(self) -> str:
+        return f"Staged row {self.row_number} of import #{self.job_id}"
 
 
 class Obligation(models.Model):

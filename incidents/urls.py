@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, incidents, members, trail_checks
+from incidents.views import audit_log, imports, incidents, members, trail_checks
 
 app_name = "incidents"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("incidents/<slug:slug>/status/", incidents.incident_status, name="incident-status"),
     path("incidents/<slug:slug>/members/", members.member_list, name="member-list"),
     path("incidents/<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
+    path("incidents/<slug:slug>/imports/", imports.import_list, name="import-list"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/", imports.import_detail, name="import-detail"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/mapping/", imports.import_mapping, name="import-mapping"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/report.csv", imports.import_report, name="import-report"),
     path("audit/", audit_log.audit_log, name="audit-log"),
     path("audit/checks/", trail_checks.trail_check_start, name="trail-check-start"),
     path("audit/checks/<int:check_id>/", trail_checks.trail_check_detail, name="trail-check-detail"),

@@ -136,6 +136,25 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Cache: Redis when REDIS_URL is set, else files under var/ (shared by the web
+# server and the worker, as progress of a running import needs).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# Imports of people: the largest upload, and what a workbook may expand to.
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
+IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
+IMPORT_XLSX_MAX_RATIO = 100
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+(VAR_DIR / "tmp").mkdir(parents=True, exist_ok=True)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

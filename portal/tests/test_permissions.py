@@ -22,6 +22,7 @@ class Rule:
     roles: frozenset[str] = field(default_factory=frozenset)
     method: str = "get"
     signed_in_redirects: bool = False  # the sign-in page sends signed-in users on
+    expect: int = 0  # what a permitted actor gets, when not 200 (GET) or 302 (POST)
 
 
 RULES: dict[str, Rule] = {
@@ -38,6 +39,15 @@ RULES: dict[str, Rule] = {
     "incidents:incident-status": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:member-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:member-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:import-list": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:import-detail": Rule("incident", frozenset({Role.MANAGER})),
+    # An empty mapping form is bad input; a job that is not running makes the progress poll reload the page.
+    "incidents:import-mapping": Rule("incident", frozenset({Role.MANAGER}), "post", expect=400),
+    "incidents:import-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
+    "incidents:import-progress": Rule("incident", frozenset({Role.MANAGER}), expect=204),
+    "incidents:import-confirm": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:import-discard": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:import-report": Rule("incident", frozenset({Role.MANAGER})),
 }
 ACTORS = ["anonymous", "outsider", *Role.values]
 
@@ -59,6 +69,8 @@ def test_every_url_pattern_has_a_rule():
 
 
 def _url(name: str, incident, people) -> str:
+    if name.startswith("incidents:import-") and name != "incidents:import-list":
+        return reverse(name, args=[incident.slug, _import_job(incident).pk])
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
@@ -69,8 +81,14 @@ def _url(name: str, incident, people) -> str:
     return reverse(name)
 
 
+def _import_job(incident):
+    from incidents.tests.importing import check, csv_bytes, upload
+
+    return check(upload(incident, csv_bytes("1,Lee,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name")))
+
+
 def _expected(rule: Rule, actor: str) -> int:
-    success = 200 if rule.method == "get" else 302
+    success = rule.expect or (200 if rule.method == "get" else 302)
     if rule.scope == "public":
         return 302 if rule.signed_in_redirects and actor != "anonymous" else success
     if actor == "anonymous":

@@ -1,0 +1,156 @@
+"""Import benchmark: the real import pipeline against a raw COPY of the same file.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/import.py [--rows N]
+
+Generates a synthetic district export of N rows (default 1,000,000), imports
+it through the portal's pipeline (inspect, dry run with staging, import) into
+a fresh incident, and in the same run COPYs the file raw into a scratch table.
+Prints rows per second for both, their ratio and the import's peak memory
+(the process's maximum resident set, which includes Django itself).
+"""
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+
+HEADER = [
+    "Student ID", "Last Name", "First Name", "Middle Name", "DOB", "Grade", "Address", "City", "State", "Zip",
+    "Guardian 1 Name", "Guardian Phone", "Guardian Email", "Data Types",
+]  # fmt: skip
+LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "García", "Miller", "Davis", "Rodríguez", "Martínez",
+        "Hernández", "López", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
+        "Lee", "Pérez", "Thompson", "White", "Harris", "Sánchez", "Clark", "Ramírez", "Lewis", "Robinson"]  # fmt: skip
+FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sofía", "Mateo", "Mia", "Lucas", "Isabella",
+         "Levi", "Amelia", "Ezra", "Harper", "Asher", "Evelyn", "James", "Chloé", "Leo", "Zoë", "Benjamin", "Nora",
+         "Jack"]  # fmt: skip
+STREETS = ["Oak", "Maple", "Cedar", "Elm", "Pine", "Walnut", "Hickory", "Main", "Church", "Park", "Lake", "Hill"]
+CITIES = [("Springfield", "MO", "658"), ("Columbia", "MO", "652"), ("Joplin", "MO", "648"),
+          ("St. Louis", "Missouri", "631"), ("Kansas City", "MO", "641"), ("Fort Scott", "KS", "667"),
+          ("Boston", "MA", "021")]  # fmt: skip
+TYPES = ["Name; Address; Date of Birth", "Name; Address; Date of Birth; Student ID",
+         "Name; Date of Birth; Medical Information", "Name; Address; Education Records"]  # fmt: skip
+
+
+def generate(path: Path, rows: int) -> None:
+    rng = random.Random(2026)  # noqa: S311 (synthetic data, not secrets)
+    start = date(2005, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(HEADER)
+        for n in range(rows):
+            last, first = rng.choice(LAST), rng.choice(FIRST)
+            born = start + timedelta(days=rng.randrange(6500))
+            dob = born.isoformat() if n % 3 else f"{born.month}/{born.day}/{born.year}"
+            city, state, zip3 = rng.choice(CITIES)
+            zip_code = f"{zip3}{rng.randrange(100):02d}"
+            if zip_code.startswith("0") and n % 2:
+                zip_code = zip_code.lstrip("0")  # a spreadsheet dropped the zero
+            address = "" if n % 97 == 0 else f"{rng.randrange(1, 9999)} {rng.choice(STREETS)} St"
+            out.writerow([
+                f"{100000000 + n}", last, first, rng.choice(FIRST)[0], dob, str(rng.randrange(1, 13)), address, city,
+                state, zip_code, f"{rng.choice(FIRST)} {last}", f"(417) 555-{rng.randrange(10000):04d}",
+                f"family{n}@example.org", rng.choice(TYPES),
+            ])  # fmt: skip
+
+
+def raw_copy(path: Path) -> float:
+    from django.db import connection
+
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        cursor.execute(f"CREATE TABLE bench_raw_copy ({columns})")
+        started = time.perf_counter()
+        with path.open("r", encoding="utf-8", newline="") as f:
+            cursor.cursor.copy_expert("COPY bench_raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)", f)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_raw_copy")
+    return elapsed
+
+
+def pipeline(path: Path) -> dict[str, float]:
+    from incidents import actions
+    from incidents.importing import files, jobs
+    from incidents.models import ImportJob, Incident
+
+    slug = f"bench-{int(time.time())}"
+    incident = Incident.objects.create(
+        slug=slug, title="Benchmark", organisation_name="Bench", discovered_on=date(2026, 1, 5)
+    )
+    times = {}
+    started = time.perf_counter()
+    with path.open("rb") as f:
+        info = files.inspect(f, path.name)
+        job = actions.upload_import(None, incident, f, path.name, info)
+    times["upload"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    actions.check_import(None, job, job.mapping, [], queue=False)
+    jobs.run_dry_run(job.pk, claim="bench")
+    times["dry run"] = time.perf_counter() - mark
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED, job.reason
+    mark = time.perf_counter()
+    actions.confirm_import(None, job, queue=False)
+    jobs.run_import(job.pk, claim="bench")
+    times["import"] = time.perf_counter() - mark
+    times["total"] = time.perf_counter() - started
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTED, job.reason
+    times["rows_valid"] = job.rows_valid
+    times["added"] = job.individuals_added
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="Write the generated CSV here and keep it.")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: this benchmark compares with COPY.")
+    call_command("migrate", verbosity=0)
+    folder = Path(tempfile.mkdtemp(dir=settings.VAR_DIR))
+    path = args.keep or folder / "district-export.csv"
+    started = time.perf_counter()
+    generate(path, args.rows)
+    size = path.stat().st_size
+    print(f"Generated {args.rows:,} rows ({size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s")
+
+    copy_s = raw_copy(path)
+    times = pipeline(path)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = times["total"]
+    print(f"Raw COPY:  {copy_s:7.1f} s  {args.rows / copy_s:12,.0f} rows/s")
+    print(f"Import:    {total:7.1f} s  {args.rows / total:12,.0f} rows/s  "
+          f"(upload {times['upload']:.1f} s, dry run {times['dry run']:.1f} s, import {times['import']:.1f} s; "
+          f"{int(times['added']):,} people added)")  # fmt: skip
+    print(f"Ratio:     {total / copy_s:7.2f} x the raw COPY (target: at most 10)")
+    print(f"Peak memory of the import process: {peak_mb:,.0f} MB (target: under 400 MB)")
+    if not args.keep:
+        path.unlink()
+    folder.rmdir() if not any(folder.iterdir()) else None
+
+
+if __name__ == "__main__":
+    main()

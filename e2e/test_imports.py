@@ -1,0 +1,72 @@
+"""A manager imports a messy district export in the browser, with a real worker doing the work."""
+
+import csv
+import io
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from e2e.conftest import check_accessibility, sign_in
+from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
+
+MESSY = (
+    "Student ID,Student Last Name,First Name,Birthdate,Mailing Addr,City,State,Zip Code,Parent Name,Data Types\n"
+    "1001,Muñoz,Ana,3/14/2015,12 Oak St,Springfield,Missouri,65801,María Muñoz,Name; Address; Medical Information\n"
+    "1002,Smith,Bob,1980-02-03,1 Elm St,Boston,MA,2134,,Name\n"
+    "1003,,Carl,2010-01-01,1 Elm St,Boston,MA,02134,,Name\n"
+    '1004,"<b>Doe</b>",Jane,2/30/2010,"5 Main St\nApt 2",Town,MO,65801,,Name\n'
+    "\n"
+    "1005,Lee,Kim,2012-06-01,,,,,,Name; Shoe size\n"
+    "1006,Park,Jo,2011-05-05,5 A St,Town,TX,75001,,Name\n"
+)
+
+
+def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worker_process, tmp_path):
+    manager = UserFactory.create(username="ima-manager")
+    incident = IncidentFactory.create(slug="district-export", title="District export")
+    member(manager, incident, Role.MANAGER)
+    upload = tmp_path / "district export.csv"
+    upload.write_bytes(MESSY.encode("utf-8"))
+
+    sign_in(page, "ima-manager", PASSWORD)
+    page.goto(f"/incidents/{incident.slug}/")
+    page.get_by_role("link", name="Import people").click()
+    check_accessibility(page)
+    page.get_by_label("File of people (CSV or Excel .xlsx)").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload and map columns").click()
+
+    # The unrecognised address column is matched by hand; the preview follows.
+    expect(page.get_by_role("heading", name="Match the columns")).to_be_visible()
+    check_accessibility(page)
+    preview = page.locator("#import-preview")
+    expect(preview).to_contain_text("no mailing address (missing street)")
+    page.get_by_label("Mailing Addr").select_option(label="Street address")
+    expect(preview).to_contain_text("12 Oak St, Springfield MO 65801")
+    expect(preview).to_contain_text("María Muñoz")
+    page.get_by_role("button", name="Check the whole file").click()
+
+    # The dry run's report, written by the worker.
+    expect(page.get_by_role("heading", name="The check's report")).to_be_visible(timeout=30_000)
+    check_accessibility(page)
+    figures = page.locator(".portal-figures")
+    expect(figures).to_contain_text("6rows read")
+    expect(figures).to_contain_text("3valid")
+    expect(figures).to_contain_text("3rejected")
+    expect(page.get_by_role("cell", name="No last name")).to_be_visible()
+    expect(page.locator("b", has_text="Doe")).to_have_count(0)  # HTML from the file stays text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the full report (CSV)").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Row", "Column", "Value as in the file", "Outcome", "Reason"]
+    assert ["4", "Student Last Name", "", "rejected", "no last name"] in rows
+    assert any(r[0] == "7" and "“Shoe size”" in r[4] for r in rows)
+
+    # Confirmed: the progress bar runs to the outcome, and the incident's figures change.
+    page.get_by_role("button", name="Import 3 valid rows").click()
+    expect(page.get_by_role("heading", name="Imported", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("3 people added")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="See the incident's figures").click()
+    figures = page.locator(".portal-figures")
+    expect(figures).to_contain_text("3individuals")
+    expect(figures).to_contain_text("2minors on the notice date")

@@ -1,0 +1,136 @@
+"""Forms of the import screens: the upload, and the column mapping."""
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from incidents.importing import files
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, FIELDS
+from incidents.models import DataType, ImportJob
+from portal.forms import StyledForm, style
+
+EXTENSIONS = {".csv", ".txt", ".tsv", ".xlsx"}
+IGNORE = ""
+
+
+class UploadForm(StyledForm):
+    file = forms.FileField(
+        label="File of people (CSV or Excel .xlsx)",
+        help_text="The first row must name the columns. You match them to the portal's fields on the next page.",
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.info: files.FileInfo | None = None
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if self.too_large:
+            self.errors.pop("file", None)  # "required": the upload was stopped at the limit
+            self.add_error("file", self.size_message())
+
+    @staticmethod
+    def size_message() -> str:
+        return (
+            f"The file is larger than {settings.IMPORT_MAX_UPLOAD_BYTES // 1_000_000:,} MB, the limit for one upload."
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
+            raise forms.ValidationError(f"“{upload.name}” is not a CSV or .xlsx file.")
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(self.size_message())
+        try:
+            self.info = files.inspect(upload, upload.name)
+        except files.Unreadable as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+def _targets(catalog: list[DataType]) -> list[tuple[str, Any]]:
+    return [
+        (IGNORE, "Not imported"),
+        ("Fields", [(field.key, field.label) for field in FIELDS]),
+        (
+            "A yes/no column for one data type",
+            [(DATA_TYPE_FIELD_PREFIX + dt.key, f"{dt.label}: yes/no") for dt in catalog],
+        ),
+    ]
+
+
+class MappingForm(StyledForm):
+    """One choice per column of the file (what it holds), data types for the whole file, and the encoding."""
+
+    file_data_types = forms.ModelMultipleChoiceField(
+        queryset=DataType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Data types exposed for everyone in this file",
+        help_text="Added to every row, besides any column that lists data types.",
+    )
+
+    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+        catalog = list(DataType.objects.all())
+        initial = {f"column_{index}": key for key, index in job.mapping.items()}
+        initial["file_data_types"] = job.file_data_type_ids
+        initial["encoding"] = job.encoding
+        super().__init__(*args, initial=initial, **kwargs)
+        self.job = job
+        self.catalog = catalog
+        for index, header in enumerate(job.header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                choices=_targets(catalog), required=False, label=header or f"Column {index + 1} (no header)"
+            )
+        if job.kind == "csv":
+            self.fields["encoding"] = forms.ChoiceField(
+                choices=list(files.ENCODINGS.items()),
+                label="Characters in the file are",
+                help_text="Detected from the file. If accented names look wrong in the preview, choose another.",
+            )
+        style(self)  # the columns came after the base form styled its fields
+
+    def column_fields(self) -> list[forms.BoundField]:
+        return [self[f"column_{index}"] for index in range(len(self.job.header))]
+
+    def mapping(self) -> dict[str, int]:
+        """field key -> column index, from the (cleaned or raw) choices, or the job's before any choice."""
+        if not self.is_bound:
+            return dict(self.job.mapping)
+        source = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        chosen: dict[str, int] = {}
+        for index in range(len(self.job.header)):
+            key = source.get(f"column_{index}") if source else self.data.get(f"column_{index}", "")
+            if key and key not in chosen:
+                chosen[key] = index
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        seen: dict[str, int] = {}
+        for index, header in enumerate(self.job.header):
+            key = data.get(f"column_{index}")
+            if not key:
+                continue
+            if key in seen:
+                label = FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key
+                self.add_error(
+                    f"column_{index}",
+                    f"“{header}” and “{self.job.header[seen[key]]}” are both set to {label}; choose one.",
+                )
+            seen[key] = index
+        if "last_name" not in seen:
+            raise forms.ValidationError(
+                "Choose the column that holds the last name: a row without one cannot be imported."
+            )
+        has_types = "data_types" in seen or any(k.startswith(DATA_TYPE_FIELD_PREFIX) for k in seen)
+        if not has_types and not data.get("file_data_types"):
+            raise forms.ValidationError(
+                "Say what was exposed: choose a column listing data types, a yes/no column per data type, "
+                "or data types for everyone in the file."
+            )
+        return data

@@ -1,0 +1,277 @@
+"""One row of a file in, the row as it will be stored (or nothing) and its issues out."""
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from incidents.importing import rules
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
+from incidents.models import Relationship
+from portal.lib import refcode
+
+REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
+_LIST_SEPARATORS = re.compile(r"[;|,\n]")
+
+# The order of ImportRow's columns as the dry run stages them.
+STAGED_COLUMNS = (
+    "row_number", "match_key", "external_id", "first_name", "middle_name", "last_name", "suffix",
+    "last_name_key", "first_name_key", "date_of_birth", "is_deceased", "language", "relationship",
+    "recipient_name", "recipient_name_key", "address_line1", "address_line2", "city", "state", "postal_code",
+    "phone", "email", "reference_code", "data_type_ids",
+)  # fmt: skip
+
+
+class Issue(NamedTuple):
+    row: int
+    column: str
+    value: str
+    reason: str
+    outcome: str  # rejected, warning or merged
+
+
+class Rejected(Exception):
+    def __init__(self, column: str, value: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+@dataclass
+class Settings:
+    """What stays the same for every row of one file."""
+
+    header: Sequence[str]
+    mapping: dict[str, int]  # field key (or "dt:<key>") -> column index
+    data_type_words: dict[str, tuple[int, str]]  # header_key(word) -> (DataType id, key)
+    data_type_ids_by_key: dict[str, int]
+    file_data_type_ids: Sequence[int]
+    minor_cutoff: date
+    today: date
+
+
+class RowChecker:
+    def __init__(self, s: Settings) -> None:
+        self.s = s
+        self.width = len(s.header)
+        self.columns = {key: index for key, index in s.mapping.items() if not key.startswith(DATA_TYPE_FIELD_PREFIX)}
+        self.flags = [
+            (s.data_type_ids_by_key[key.removeprefix(DATA_TYPE_FIELD_PREFIX)], index)
+            for key, index in s.mapping.items()
+            if key.startswith(DATA_TYPE_FIELD_PREFIX)
+        ]
+        self.file_types = frozenset(s.file_data_type_ids)
+        self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
+        self._type_lists: dict[str, frozenset[int]] = {}
+        self._type_json: dict[frozenset[int], str] = {}
+        self._codes: list[str] = []
+
+    def column_name(self, key: str) -> str:
+        index = self.s.mapping.get(key)
+        return self.s.header[index] if index is not None and index < self.width else FIELD_BY_KEY[key].label
+
+    def check(self, number: int, cells: list[str]) -> tuple[tuple[object, ...] | None, list[Issue]]:
+        """The staged row (in STAGED_COLUMNS order) or None when rejected or blank, with the row's issues."""
+        issues: list[Issue] = []
+        try:
+            return self._check(number, cells, issues), issues
+        except Rejected as r:
+            issues.append(Issue(number, r.column, r.value, r.reason, REJECTED))
+            return None, issues
+
+    # The row, field by field ------------------------------------------------
+
+    def _value(self, cells: list[str], key: str) -> str:
+        index = self.columns.get(key)
+        if index is None:
+            return ""
+        try:
+            value = cells[index].strip()
+        except IndexError:
+            return ""
+        limit = self.limits[key]
+        if len(value) > limit:
+            raise Rejected(
+                self.column_name(key), value,
+                f"{len(value):,} characters is too long for {FIELD_BY_KEY[key].label.lower()} (at most {limit:,})",
+            )  # fmt: skip
+        return value
+
+    def _text(self, cells: list[str], key: str, issues: list[Issue], number: int) -> str:
+        value = rules.clean_text(self._value(cells, key))
+        if value.startswith(rules.FORMULA_PREFIXES):
+            issues.append(
+                Issue(number, self.column_name(key), value, "starts like a spreadsheet formula; kept as text", WARNING)
+            )
+        return value
+
+    def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
+        if not any(cells) or not any(cell.strip() for cell in cells):
+            return None
+        if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
+            extra = ", ".join(cells[self.width :])
+            raise Rejected(
+                "", extra,
+                f"the row has {len(cells)} cells but the header names {self.width} columns "
+                "(a delimiter or quote inside a value?)",
+            )  # fmt: skip
+        last = self._text(cells, "last_name", issues, number)
+        if not last:
+            raise Rejected(self.column_name("last_name"), "", "no last name")
+        first = self._text(cells, "first_name", issues, number)
+        middle = self._text(cells, "middle_name", issues, number)
+        suffix = self._text(cells, "suffix", issues, number)
+        born = self._birth_date(cells)
+        deceased = self._yes_no(cells, "is_deceased")
+        types = self._data_types(cells)
+        language = self._language(cells, issues, number)
+        address = self._address(cells, issues, number)
+        phone = self._optional(cells, "phone", rules.phone, issues, number)
+        email = self._optional(cells, "email", rules.email, issues, number)
+        external_id = rules.clean_text(self._value(cells, "external_id"))
+        relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
+        last_key, first_key = rules.name_key(last), rules.name_key(first)
+        match_key = f"id:{external_id}" if external_id else f"nd:{last_key}|{first_key}|{born or ''}"
+        return (
+            number, match_key, external_id, first, middle, last, suffix, last_key, first_key, born, deceased,
+            language, relationship, recipient, rules.name_key(recipient), *address, phone, email,
+            self._code(), self._json(types),
+        )  # fmt: skip
+
+    def _code(self) -> str:
+        if not self._codes:
+            self._codes = refcode.generate_many(10_000)
+        return self._codes.pop()
+
+    def _json(self, types: frozenset[int]) -> str:
+        found = self._type_json.get(types)
+        if found is None:
+            found = self._type_json[types] = json.dumps(sorted(types))
+        return found
+
+    def _birth_date(self, cells: list[str]) -> date | None:
+        value = self._value(cells, "date_of_birth")
+        if not value:
+            return None
+        try:
+            return rules.birth_date(value, self.s.today)
+        except rules.Invalid as exc:
+            raise Rejected(self.column_name("date_of_birth"), value, f"date of birth {exc}") from None
+
+    def _yes_no(self, cells: list[str], key: str) -> bool:
+        value = self._value(cells, key)
+        try:
+            return rules.yes_no(value)
+        except rules.Invalid as exc:
+            raise Rejected(self.column_name(key), value, str(exc)) from None
+
+    def _language(self, cells: list[str], issues: list[Issue], number: int) -> str:
+        value = self._value(cells, "language")
+        if not value:
+            return "en"
+        try:
+            return rules.language(value)
+        except rules.Invalid as exc:
+            issues.append(Issue(number, self.column_name("language"), value, f"{exc}; English used", WARNING))
+            return "en"
+
+    def _data_types(self, cells: list[str]) -> frozenset[int]:
+        if not self.flags and "data_types" in self.columns:
+            listed = self._type_list(self._value(cells, "data_types"))
+            types = listed | self.file_types if self.file_types else listed
+            if types:
+                return types
+        found = set(self.file_types)
+        if "data_types" in self.columns:
+            found |= self._type_list(self._value(cells, "data_types"))
+        for type_id, index in self.flags:
+            value = cells[index] if index < len(cells) else ""
+            try:
+                if rules.yes_no(value):
+                    found.add(type_id)
+            except rules.Invalid as exc:
+                raise Rejected(self.s.header[index], value, str(exc)) from None
+        if not found:
+            raise Rejected(
+                self.column_name("data_types") if "data_types" in self.columns else "", "",
+                "no data types: the row does not say what of this person's was exposed",
+            )  # fmt: skip
+        return frozenset(found)
+
+    def _type_list(self, value: str) -> frozenset[int]:
+        if value in self._type_lists:
+            return self._type_lists[value]
+        found = set()
+        for item in _LIST_SEPARATORS.split(value):
+            if not item.strip():
+                continue
+            found_type = self.s.data_type_words.get(header_key(item))
+            if found_type is None:
+                raise Rejected(
+                    self.column_name("data_types"), value,
+                    f"unknown data type {rules.quoted(item.strip())}; use the names in the portal's catalog",
+                )  # fmt: skip
+            found.add(found_type[0])
+        if len(self._type_lists) < 10_000:
+            self._type_lists[value] = frozenset(found)
+        return frozenset(found)
+
+    def _optional(self, cells: list[str], key: str, rule: object, issues: list[Issue], number: int) -> str:
+        value = self._value(cells, key)
+        if not value:
+            return ""
+        try:
+            return rule(value)  # type: ignore[operator]
+        except rules.Invalid as exc:
+            issues.append(Issue(number, self.column_name(key), value, f"{exc}; left blank", WARNING))
+            return ""
+
+    def _address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str]:
+        line1 = self._text(cells, "address_line1", issues, number)
+        line2 = self._text(cells, "address_line2", issues, number)
+        city = self._text(cells, "city", issues, number)
+        state_value = self._value(cells, "state")
+        zip_value = self._value(cells, "postal_code")
+        state = postal = ""
+        problems = []
+        if state_value:
+            try:
+                state = rules.state_code(state_value)
+            except rules.Invalid as exc:
+                problems.append((self.column_name("state"), state_value, str(exc)))
+        if zip_value:
+            try:
+                postal, repaired = rules.zip_code(zip_value, state)
+                if repaired:
+                    reason = f"ZIP code {rules.quoted(zip_value)} lost its leading zeros; read as {postal} ({state})"
+                    issues.append(Issue(number, self.column_name("postal_code"), zip_value, reason, WARNING))
+            except rules.Invalid as exc:
+                problems.append((self.column_name("postal_code"), zip_value, str(exc)))
+        missing = [name for name, value in (("street", line1), ("city", city)) if not value]
+        missing += [name for name, value, seen in (("state", state, state_value), ("ZIP code", postal, zip_value))
+                    if not value and not seen]  # fmt: skip
+        for column, value, reason in problems:
+            issues.append(Issue(number, column, value, f"{reason}: no mailing address, flagged for substitute notice",
+                                WARNING))  # fmt: skip
+        if missing and not problems:
+            reason = f"no mailing address (missing {', '.join(missing)}): flagged for substitute notice"
+            issues.append(Issue(number, "", "", reason, WARNING))
+        return line1, line2, city, state, postal
+
+    def _recipient(
+        self, cells: list[str], first: str, last: str, born: date | None, deceased: bool,
+        issues: list[Issue], number: int,
+    ) -> tuple[str, str]:  # fmt: skip
+        name = f"{first} {last}" if first else last
+        if deceased:
+            kin = self._text(cells, "next_of_kin_name", issues, number)
+            if not kin:
+                issues.append(Issue(number, self.column_name("next_of_kin_name"), "",
+                                    "deceased without a next of kin: the letter goes to “Family of” the person",
+                                    WARNING))  # fmt: skip
+            return Relationship.NEXT_OF_KIN, kin or f"Family of {name}"[:200]
+        guardian = self._text(cells, "guardian_name", issues, number)
+        if (born is not None and born > self.s.minor_cutoff) or (born is None and guardian):
+            return Relationship.PARENT_GUARDIAN, guardian or f"Parent or Guardian of {name}"[:200]
+        return Relationship.SELF, name[:200]

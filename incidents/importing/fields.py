@@ -1,0 +1,127 @@
+"""The fields an import can fill, the headers that usually name them, and the
+words that name the catalog's data types."""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def header_key(header: str) -> str:
+    """'Student Last Name ' -> 'studentlastname': case, space and punctuation ignored."""
+    return _NOT_ALNUM.sub("", header.lower())
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    headers: tuple[str, ...]
+    max_length: int = 0
+    help: str = ""
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("external_id", "Person ID", ("ID", "Student ID", "MOSIS ID", "State ID", "State Student ID", "Student Number",
+          "Person ID", "External ID", "SIS ID", "Local ID", "Patient ID", "MRN", "Member ID", "Employee ID",
+          "Record ID"), 64, "A student, patient or member number that stays the same between files."),
+    Field("last_name", "Last name", ("Last Name", "LastName", "Surname", "Family Name", "Last", "LName"), 100),
+    Field("first_name", "First name", ("First Name", "FirstName", "Given Name", "First", "FName"), 100),
+    Field("middle_name", "Middle name", ("Middle Name", "Middle", "Middle Initial", "MI"), 100),
+    Field("suffix", "Suffix", ("Suffix", "Name Suffix", "Generation"), 20),
+    Field("date_of_birth", "Date of birth", ("DOB", "Birthdate", "Birth Date", "Date of Birth", "Birthday"), 40),
+    Field("is_deceased", "Deceased", ("Deceased", "Is Deceased", "Deceased Flag", "Deceased Indicator"), 20),
+    Field("language", "Letter language", ("Language", "Preferred Language", "Home Language",
+          "Primary Language", "Correspondence Language"), 20),
+    Field("guardian_name", "Parent or guardian name", ("Guardian", "Guardian Name", "Guardian 1 Name",
+          "Guardian1", "Parent Name", "Parent", "Parent Guardian", "Parent Guardian Name", "Parent 1 Name",
+          "Primary Guardian", "Primary Contact Name", "Contact Name"), 200,
+          "The letter goes to this person when the individual is a minor."),
+    Field("next_of_kin_name", "Next of kin name", ("Next of Kin", "Next of Kin Name", "NOK", "NOK Name",
+          "Personal Representative", "Executor"), 200,
+          "The letter goes to this person when the individual is deceased."),
+    Field("address_line1", "Street address", ("Address", "Address 1", "Address Line 1", "Street",
+          "Street Address", "Mailing Address", "Home Address", "Addr1", "Mailing Street"), 200),
+    Field("address_line2", "Address line 2", ("Address 2", "Address Line 2", "Addr2", "Apt", "Apartment", "Unit",
+          "Suite"), 200),
+    Field("city", "City", ("City", "Town", "Mailing City"), 100),
+    Field("state", "State", ("State", "ST", "State Code", "Mailing State", "Province"), 40),
+    Field("postal_code", "ZIP code", ("Zip", "Zip Code", "Zipcode", "Postal Code", "Postcode", "Zip5",
+          "Mailing Zip"), 20),
+    Field("phone", "Phone", ("Phone", "Phone Number", "Telephone", "Home Phone", "Primary Phone", "Cell Phone",
+          "Mobile", "Guardian Phone", "Parent Phone", "Contact Phone"), 40),
+    Field("email", "Email", ("Email", "Email Address", "E-mail", "Guardian Email", "Parent Email",
+          "Contact Email"), 254),
+    Field("data_types", "Data types exposed (a list)", ("Data Types", "Data Elements", "Information Exposed",
+          "Exposed Data", "Data Exposed", "Compromised Data", "Elements Exposed", "Types of Information",
+          "PII Types", "Data Involved"), 0,
+          "One cell listing the data types, for example “Name; Address; Medical Information”."),
+)  # fmt: skip
+FIELD_BY_KEY = {field.key: field for field in FIELDS}
+REQUIRED = ("last_name",)
+DATA_TYPE_FIELD_PREFIX = "dt:"  # "dt:ssn" maps a yes/no column for one data type
+
+# Words exports put in front of a field's usual header.
+_PREFIXES = ("student", "stu", "child", "patient", "member", "employee", "legal", "mailing", "home", "primary")
+_HEADERS = {header_key(h): field.key for field in FIELDS for h in field.headers}
+
+# Plain-language names of the catalog's data types, beside their labels.
+DATA_TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "names", "full name", "student name"),
+    "postal_address": ("address", "postal address", "home address", "mailing address", "street address"),
+    "date_of_birth": ("dob", "date of birth", "birth date", "birthdate"),
+    "ssn": ("ssn", "social security number", "social security", "ss#", "ssn/itin"),
+    "state_student_id": ("state student id", "student id", "mosis id", "state id"),
+    "education_records": ("education records", "education record", "grades", "attendance", "transcripts",
+                          "discipline records", "special education", "iep", "student records", "academic records"),
+    "medical_information": ("medical information", "medical", "health information", "medical records",
+                            "health records", "phi", "medications", "allergies", "health conditions"),
+    "health_insurance": ("health insurance", "insurance", "insurance information", "health insurance information",
+                         "medicaid number", "policy number"),
+    "financial_account": ("financial account", "financial", "bank account", "account number", "credit card",
+                          "debit card", "financial information"),
+    "drivers_license": ("driver's license", "drivers license", "driver license", "state id card", "dl",
+                        "driver's license or state id"),
+    "username_password": ("username and password", "username/password", "login credentials", "credentials",
+                          "password", "passwords"),
+    "email_address": ("email", "email address", "e-mail"),
+    "phone_number": ("phone", "phone number", "telephone"),
+    "biometric_data": ("biometric", "biometrics", "biometric data", "fingerprints"),
+}  # fmt: skip
+# A yes/no column for one data type: "SSN Exposed", "Medical Involved", "Exposed: Address".
+_FLAG_WORDS = ("exposed", "involved", "compromised", "affected", "breached")
+
+
+def field_for_header(header: str, data_types: dict[str, tuple[int, str]]) -> str | None:
+    """The field a header most likely holds, or None."""
+    key = header_key(header)
+    if key in _HEADERS:
+        return _HEADERS[key]
+    for prefix in _PREFIXES:
+        if key.startswith(prefix) and key[len(prefix) :] in _HEADERS:
+            return _HEADERS[key[len(prefix) :]]
+    for word in _FLAG_WORDS:
+        stem = key.removesuffix(word) if key.endswith(word) else key.removeprefix(word) if key.startswith(word) else ""
+        if stem and stem in data_types:
+            return DATA_TYPE_FIELD_PREFIX + data_types[stem][1]
+    return None
+
+
+def data_type_words(catalog: Iterable[tuple[int, str, str]]) -> dict[str, tuple[int, str]]:
+    """header_key(word) -> (DataType id, key), from (id, key, label) rows of the catalog."""
+    words: dict[str, tuple[int, str]] = {}
+    for pk, key, label in catalog:
+        for word in (label, key, *DATA_TYPE_SYNONYMS.get(key, ())):
+            words.setdefault(header_key(word), (pk, key))
+    return words
+
+
+def automap(header: Sequence[str], data_types: dict[str, tuple[int, str]]) -> dict[str, int]:
+    """field key -> column index for the headers recognised; the first column wins a field."""
+    mapping: dict[str, int] = {}
+    for index, name in enumerate(header):
+        field = field_for_header(name, data_types)
+        if field is not None and field not in mapping:
+            mapping[field] = index
+    return mapping

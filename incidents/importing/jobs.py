@@ -1,0 +1,302 @@
+"""Running an import job's two steps in a worker (or from the command line).
+
+The dry run reads the whole file, checks every row, stages the valid ones and
+writes the report. The import writes the staged rows in one transaction. Each
+step claims the job with a conditional update (by task id), saves progress on
+the row and is safe to run twice.
+"""
+
+import csv
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audit import api as audit
+from incidents.importing import files, load
+from incidents.importing.check import MERGED, WARNING, Issue, RowChecker, Settings
+from incidents.importing.fields import data_type_words
+from incidents.models import DataType, ImportJob, Incident
+from portal.lib import refcode
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=10)
+CHUNK_ROWS = 20_000
+FIRST_ISSUES = 20
+REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
+REPORT_VALUE_LIMIT = 1000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Superseded(Exception):
+    """Another run took the job over; this one stops quietly."""
+
+
+class StagedRowsLost(Exception):
+    """The checked rows are gone (a database restart clears them); the file must be checked again."""
+
+
+def _claim(job_id: int, status: str, claim: str) -> bool:
+    now = timezone.now()
+    claimable = Q(claim="") | Q(claim=claim) | Q(heartbeat_at__lt=now - STALE_AFTER)
+    return bool(
+        ImportJob.objects.filter(claimable, pk=job_id, status=status).update(
+            claim=claim, heartbeat_at=now, progress_done=0, progress_total=0
+        )
+    )
+
+
+def _held(job_id: int, status: str, claim: str) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(pk=job_id, status=status, claim=claim)
+
+
+def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
+    with transaction.atomic():
+        if held.update(status=ImportJob.Status.FAILED, reason=reason, heartbeat_at=timezone.now(), **fields):
+            audit.record(
+                "import.failed", actor=None, incident_id=job.incident_id, target=job, details={"step": job.status}
+            )
+
+
+# The dry run ---------------------------------------------------------------
+
+
+def catalog_settings(job: ImportJob, today: Any = None) -> Settings:
+    catalog = list(DataType.objects.values_list("pk", "key", "label"))
+    incident = Incident.objects.get(pk=job.incident_id)
+    return Settings(
+        header=job.header,
+        mapping={key: int(index) for key, index in job.mapping.items()},
+        data_type_words=data_type_words(catalog),
+        data_type_ids_by_key={key: pk for pk, key, _ in catalog},
+        file_data_type_ids=job.file_data_type_ids,
+        minor_cutoff=job.minor_cutoff or incident.minor_cutoff(),
+        today=today or timezone.localdate(),
+    )
+
+
+def file_info(job: ImportJob) -> files.FileInfo:
+    return files.FileInfo(
+        kind=job.kind, encoding=job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
+        header=job.header,
+    )  # fmt: skip
+
+
+def _report_cell(value: str) -> str:
+    if len(value) > REPORT_VALUE_LIMIT:
+        value = value[:REPORT_VALUE_LIMIT] + f"… (first {REPORT_VALUE_LIMIT:,} of {len(value):,} characters)"
+    # A spreadsheet must not run a formula from the file when the report is opened.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _write_issue(writer: Any, issue: Issue) -> None:
+    writer.writerow(
+        (issue.row, _report_cell(issue.column), _report_cell(issue.value), issue.outcome, _report_cell(issue.reason))
+    )
+
+
+def _merged_issue(dup: load.Duplicate) -> Issue:
+    basis = "same ID" if dup.by_id else "same name and date of birth"
+    reason = f"the same person as row {dup.first_row} ({basis}): merged into one, data types combined"
+    if dup.names_differ:
+        reason += "; the last names differ, so check which is right"
+    return Issue(dup.row, "", "", reason, MERGED)
+
+
+def _shown(issue: Issue) -> dict[str, Any]:
+    value = issue.value if len(issue.value) <= 80 else issue.value[:79] + "…"
+    return {"row": issue.row, "column": issue.column, "value": value, "reason": issue.reason, "outcome": issue.outcome}
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.read = self.valid = self.rejected = self.warnings = self.merged = 0
+        self.first: list[dict[str, Any]] = []
+
+    def add(self, issue: Issue, writer: Any) -> None:
+        _write_issue(writer, issue)
+        if issue.outcome == WARNING:
+            self.warnings += 1
+        elif issue.outcome == MERGED:
+            self.merged += 1
+        if len(self.first) < FIRST_ISSUES:
+            self.first.append(_shown(issue))
+
+
+def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tally:
+    checker = RowChecker(catalog_settings(job))
+    tally = _Tally()
+    batch: list[tuple[object, ...]] = []
+    with job.file.open("rb") as f:
+        reader = files.Reader(f, file_info(job))
+        for number, cells in reader.rows():
+            staged, issues = checker.check(number, cells)
+            if staged is None and not issues:
+                continue  # a blank line
+            tally.read += 1
+            for issue in issues:
+                tally.add(issue, writer)
+            if staged is None:
+                tally.rejected += 1
+                continue
+            tally.valid += 1
+            batch.append(staged)
+            if len(batch) >= CHUNK_ROWS:
+                _stage(job.pk, batch, held, reader)
+        _stage(job.pk, batch, held, reader)
+    return tally
+
+
+def _stage(job_id: int, batch: list[tuple[object, ...]], held: QuerySet[ImportJob], reader: files.Reader) -> None:
+    load.stage_rows(job_id, batch)
+    batch.clear()
+    if not held.update(progress_done=reader.done(), progress_total=reader.total, heartbeat_at=timezone.now()):
+        raise Superseded
+
+
+def run_dry_run(job_id: int, claim: str) -> None:
+    """Check every row of the job's file and stage the valid ones, or record why the file cannot be read."""
+    if not _claim(job_id, ImportJob.Status.VALIDATING, claim):
+        return
+    held = _held(job_id, ImportJob.Status.VALIDATING, claim)
+    job = ImportJob.objects.get(pk=job_id)
+    load.clear_staged(job_id)  # from an earlier, interrupted run
+    report_dir = settings.VAR_DIR / "tmp"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    fd, report_path = tempfile.mkstemp(suffix=".csv", dir=report_dir)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as report:
+            writer = csv.writer(report)
+            writer.writerow(REPORT_HEADER)
+            tally = _check_rows(job, held, writer)
+            for dup in load.duplicates(job_id):
+                tally.add(_merged_issue(dup), writer)
+        _, without_address = load.staged_summary(job_id)
+        _finish_dry_run(job, held, tally, without_address, report_path)
+    except Superseded:
+        return
+    except files.Unreadable as exc:
+        load.clear_staged(job_id)
+        _fail(held, job, str(exc))
+    except Exception as exc:
+        load.clear_staged(job_id)
+        logger.error("import %s: the check stopped with %s", job_id, type(exc).__name__)
+        _fail(
+            held,
+            job,
+            "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
+        )
+    finally:
+        os.unlink(report_path)
+
+
+def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, without: int, path: str) -> None:
+    if job.error_report:
+        job.error_report.delete(save=False)
+    with open(path, "rb") as f:
+        job.error_report.save(f"{os.path.basename(job.file.name)}-report.csv", File(f), save=False)
+    with transaction.atomic():
+        done = held.update(
+            status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
+            rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
+            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without,
+            first_issues=tally.first, reason="", claim="",
+        )  # fmt: skip
+        if done:
+            details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
+                       "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
+            audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
+
+
+# The import ----------------------------------------------------------------
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+def import_progress(job_id: int) -> tuple[int, int] | None:
+    """(step, steps) of a running import's transaction, which the job row cannot show until it commits."""
+    value = cache.get(progress_key(job_id))
+    return (int(value[0]), int(value[1])) if value else None
+
+
+def _report_progress(job_id: int) -> Callable[[int, int], None]:
+    def report(step: int, steps: int) -> None:
+        cache.set(progress_key(job_id), (step, steps), timeout=3600)
+
+    return report
+
+
+def run_import(job_id: int, claim: str) -> None:
+    """Write the job's staged rows to its incident, all or nothing."""
+    if not _claim(job_id, ImportJob.Status.IMPORTING, claim):
+        return
+    held = _held(job_id, ImportJob.Status.IMPORTING, claim)
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        try:
+            outcome = _write(job, held)
+        except IntegrityError as exc:
+            if "reference_code" not in str(exc):
+                raise
+            _renew_codes(job_id)  # a new reference code matched one already used (very rare)
+            outcome = _write(job, held)
+    except Superseded:
+        return
+    except StagedRowsLost:
+        _fail(held, job, "The checked rows were lost (the database restarted), so nothing was written. "
+                         "Check the file again, then import it.", validated_at=None)  # fmt: skip
+        return
+    except Exception as exc:
+        logger.error("import %s: the import stopped with %s", job_id, type(exc).__name__)
+        _fail(held, job, "The import stopped with an error and nothing was written. Try the import again; if it "
+                         "fails again, tell your administrator.")  # fmt: skip
+        return
+    finally:
+        cache.delete(progress_key(job_id))
+    if outcome is not None and job.file:
+        job.file.delete(save=False)  # its people are in the database now
+        ImportJob.objects.filter(pk=job_id).update(file="")
+
+
+def _write(job: ImportJob, held: QuerySet[ImportJob]) -> load.Outcome | None:
+    with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=job.incident_id).first()  # one import at a time
+        if not held.select_for_update().exists():
+            raise Superseded
+        if load.staged_count(job.pk) != job.rows_valid:
+            raise StagedRowsLost
+        now = timezone.now()
+        outcome = load.write_people(
+            job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
+        )
+        held.update(
+            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
+            individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
+            recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
+            exposures_added=outcome.exposures_added,
+        )  # fmt: skip
+        details = {"file_name": job.original_name, **outcome.__dict__}
+        audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
+                     details=details)  # fmt: skip
+    return outcome
+
+
+def _renew_codes(job_id: int) -> None:
+    from django.db import connection
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for row_id in load.colliding_codes(job_id):
+            cursor.execute("UPDATE incidents_importrow SET reference_code = %s WHERE id = %s",
+                           [refcode.generate(), row_id])  # fmt: skip

@@ -1,0 +1,101 @@
+"""Import people from a CSV or XLSX file, with the checks and outcome of the browser's import."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from incidents import actions
+from incidents.importing import files, jobs
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY
+from incidents.models import DataType, ImportJob, Incident
+
+
+class Command(BaseCommand):
+    help = "Check a file of impacted people and (without --dry-run) import it into an incident."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("incident_slug")
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--map", action="append", default=[], metavar="FIELD=HEADER",
+            help="Read FIELD from the column headed HEADER (overrides the automatic mapping). "
+            f"Fields: {', '.join(FIELD_BY_KEY)}, or {DATA_TYPE_FIELD_PREFIX}<data type key> for a yes/no column.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--data-type", action="append", default=[], metavar="KEY", help="A data type exposed for every row."
+        )
+        parser.add_argument("--encoding", choices=sorted(files.ENCODINGS), help="The CSV's encoding, if not detected.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and write the report only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        incident = Incident.objects.filter(slug=options["incident_slug"]).first()
+        if incident is None:
+            raise CommandError(f"No incident has the short name {options['incident_slug']!r}.")
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path} is not a file.")
+        with path.open("rb") as f:
+            try:
+                info = files.inspect(f, path.name)
+            except files.Unreadable as exc:
+                raise CommandError(str(exc)) from None
+            job = actions.upload_import(None, incident, f, path.name, info)
+        mapping = self._mapping(job, options["map"])
+        types = self._data_types(options["data_type"])
+        actions.check_import(None, job, mapping, types, options["encoding"] or "", queue=False)
+        jobs.run_dry_run(job.pk, claim="command")
+        job.refresh_from_db()
+        self._report(job)
+        if job.status == ImportJob.Status.FAILED:
+            raise CommandError(job.reason)
+        if options["dry_run"] or not job.rows_valid:
+            return
+        actions.confirm_import(None, job, queue=False)
+        jobs.run_import(job.pk, claim="command")
+        job.refresh_from_db()
+        if job.status != ImportJob.Status.IMPORTED:
+            raise CommandError(job.reason)
+        self.stdout.write(
+            f"Imported: {job.individuals_added:,} people added, {job.individuals_updated:,} updated, "
+            f"{job.individuals_unchanged:,} unchanged; {job.recipients_added:,} recipients added, "
+            f"{job.recipients_updated:,} updated; {job.exposures_added:,} exposures added."
+        )
+
+    def _mapping(self, job: ImportJob, overrides: list[str]) -> dict[str, int]:
+        mapping = dict(job.mapping)
+        for item in overrides:
+            field, sep, header = item.partition("=")
+            valid_type = (
+                field.startswith(DATA_TYPE_FIELD_PREFIX)
+                and DataType.objects.filter(key=field.removeprefix(DATA_TYPE_FIELD_PREFIX)).exists()
+            )
+            if not sep or (field not in FIELD_BY_KEY and not valid_type):
+                raise CommandError(
+                    f"--map {item!r}: expected FIELD=HEADER with FIELD one of {', '.join(FIELD_BY_KEY)}."
+                )
+            if header not in job.header:
+                raise CommandError(f"--map {item!r}: the file has no column headed {header!r}.")
+            mapping = {key: index for key, index in mapping.items() if index != job.header.index(header)}
+            mapping[field] = job.header.index(header)
+        if "last_name" not in mapping:
+            raise CommandError("No column holds the last name; name it with --map last_name=HEADER.")
+        return mapping
+
+    def _data_types(self, keys: list[str]) -> list[int]:
+        found = dict(DataType.objects.filter(key__in=keys).values_list("key", "pk"))
+        unknown = [key for key in keys if key not in found]
+        if unknown:
+            raise CommandError(f"Unknown data type {unknown[0]!r}; the catalog's keys are "
+                               f"{', '.join(DataType.objects.values_list('key', flat=True))}.")  # fmt: skip
+        return list(found.values())
+
+    def _report(self, job: ImportJob) -> None:
+        if job.status != ImportJob.Status.VALIDATED:
+            return
+        self.stdout.write(
+            f"Checked {job.original_name}: {job.rows_read:,} rows read, {job.rows_valid:,} valid, "
+            f"{job.rows_rejected:,} rejected, {job.duplicates_merged:,} duplicates merged, {job.warnings:,} warnings, "
+            f"{job.without_address:,} without a mailing address."
+        )
+        self.stdout.write(f"Report: {job.error_report.path}")

@@ -1,0 +1,20 @@
+from typing import Any
+
+from celery import shared_task
+
+from incidents.importing import jobs
+
+# A million-row file takes minutes; the limits leave room for ten times that.
+SOFT_LIMIT, HARD_LIMIT = 3 * 3600 - 60, 3 * 3600
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=SOFT_LIMIT, time_limit=HARD_LIMIT)
+def check_import_file(self: Any, job_id: int) -> None:
+    """The dry run of one ImportJob: check every row, stage the valid ones, write the report."""
+    jobs.run_dry_run(job_id, claim=self.request.id or "")
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=SOFT_LIMIT, time_limit=HARD_LIMIT)
+def import_file(self: Any, job_id: int) -> None:
+    """Write one ImportJob's staged rows to its incident in one transaction."""
+    jobs.run_import(job_id, claim=self.request.id or "")

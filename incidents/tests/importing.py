@@ -1,0 +1,62 @@
+"""Helpers for import tests: files in memory, and a whole import run in the test's process."""
+
+import io
+import zipfile
+from typing import Any
+
+from incidents import actions
+from incidents.importing import files, jobs
+from incidents.models import ImportJob, Incident
+
+HEADER = "Student ID,Last Name,First Name,DOB,Address,City,State,Zip,Guardian 1 Name,Phone,Data Types\n"
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    return (header + "".join(row + "\n" for row in rows)).encode(encoding)
+
+
+def upload(incident: Incident, content: bytes, name: str = "people.csv", actor: Any = None) -> ImportJob:
+    f = io.BytesIO(content)
+    return actions.upload_import(actor, incident, f, name, files.inspect(f, name))
+
+
+def check(
+    job: ImportJob, mapping: dict[str, int] | None = None, types: list[int] | None = None, encoding: str = ""
+) -> ImportJob:
+    actions.check_import(None, job, mapping or job.mapping, types or [], encoding, queue=False)
+    jobs.run_dry_run(job.pk, claim="test")
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def confirm(job: ImportJob) -> ImportJob:
+    actions.confirm_import(None, job, queue=False)
+    jobs.run_import(job.pk, claim="test")
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def import_file(incident: Incident, content: bytes, name: str = "people.csv", **options: Any) -> ImportJob:
+    checked = check(upload(incident, content, name), **options)
+    assert checked.status == ImportJob.Status.VALIDATED, checked.reason
+    return confirm(checked)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A workbook-shaped zip whose sheet expands a thousandfold."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 50_000_000)
+    return out.getvalue()

@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from incidents.models import ImportJob, ImportRow, Individual
+from incidents.tests.importing import check, csv_bytes, upload
+
+ROW = "1,<b>Lee</b>,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name"
+
+
+def _post_file(client, incident, content: bytes, name: str = "people.csv"):
+    url = reverse("incidents:import-list", args=[incident.slug])
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def test_a_manager_uploads_a_file_and_sees_its_columns_matched(client, incident, manager):
+    client.force_login(manager)
+    response = _post_file(client, incident, csv_bytes(ROW))
+    job = ImportJob.objects.get()
+    assert response.url == reverse("incidents:import-detail", args=[incident.slug, job.pk])
+    page = client.get(response.url).content.decode()
+    assert "Match the columns" in page
+    assert '<option value="last_name" selected>' in page
+    assert "&lt;b&gt;Lee&lt;/b&gt;" in page
+    assert "<b>Lee</b>" not in page  # HTML in a name is shown as text
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "people.csv", "The submitted file is empty."),
+        (b"Last Name\n", "people.csv", "header row but no rows of people"),
+        (b"Last Name\nSmith\n", "people.pdf", "is not a CSV or .xlsx file"),
+        (b"\x00\x01\x02junk", "people.csv", "is not a CSV text file"),
+    ],
+)
+def test_a_bad_upload_is_refused_with_a_message_and_nothing_is_kept(client, incident, manager, content, name, message):
+    client.force_login(manager)
+    response = _post_file(client, incident, content, name)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not ImportJob.objects.exists()
+
+
+@override_settings(IMPORT_MAX_UPLOAD_BYTES=1000)
+def test_a_file_over_the_size_limit_is_stopped_while_it_streams(client, incident, manager):
+    client.force_login(manager)
+    response = _post_file(client, incident, csv_bytes(*[ROW] * 100))
+    assert "The file is larger than 0 MB" in response.content.decode() or "larger than" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_mapping_errors_name_the_columns(client, incident, manager):
+    client.force_login(manager)
+    job = upload(incident, csv_bytes(ROW))
+    url = reverse("incidents:import-mapping", args=[incident.slug, job.pk])
+    response = client.post(url, {"column_1": "last_name", "column_2": "last_name", "encoding": "utf-8-sig"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "“First Name” and “Last Name” are both set to Last name; choose one." in page
+    response = client.post(url, {"column_2": "first_name", "encoding": "utf-8-sig"})
+    assert "Choose the column that holds the last name" in response.content.decode()
+    assert ImportJob.objects.get().status == ImportJob.Status.UPLOADED
+
+
+def test_confirming_the_mapping_queues_the_check(client, incident, manager, django_capture_on_commit_callbacks):
+    client.force_login(manager)
+    job = upload(incident, csv_bytes(ROW))
+    data = {f"column_{i}": key for key, i in job.mapping.items()} | {"encoding": "utf-8-sig"}
+    with django_capture_on_commit_callbacks() as queued:
+        client.post(reverse("incidents:import-mapping", args=[incident.slug, job.pk]), data)
+    assert len(queued) == 1
+    assert ImportJob.objects.get().status == ImportJob.Status.VALIDATING
+    page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+    assert "Waiting for a worker to start the check" in page
+
+
+def test_the_report_page_and_its_download(client, incident, manager):
+    client.force_login(manager)
+    job = check(upload(incident, csv_bytes(ROW, "2,,Bo,2000-01-01,,,,,,,Name")))
+    page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+    assert "Import 1 valid rows" in page
+    assert "No last name" in page
+    response = client.get(reverse("incidents:import-report", args=[incident.slug, job.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-report.csv"'
+    assert body.splitlines()[1] == "3,Last Name,,rejected,no last name"
+    assert AuditEvent.objects.filter(action="import.report_downloaded", actor_id=manager.pk).exists()
+
+
+def test_discarding_removes_the_file_the_report_and_staged_rows(
+    client, incident, manager, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+    job = check(upload(incident, csv_bytes(ROW)))
+    paths = [Path(job.file.path), Path(job.error_report.path)]
+    assert all(path.exists() for path in paths)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("incidents:import-discard", args=[incident.slug, job.pk]))
+    assert response.url == reverse("incidents:import-list", args=[incident.slug])
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DISCARDED
+    assert not job.file
+    assert not ImportRow.objects.exists()
+    assert not Individual.objects.exists()
+    assert not any(path.exists() for path in paths)
+
+
+def test_an_import_of_another_incident_is_not_found(client, incident, manager):
+    from portal.testing import IncidentFactory
+
+    other = IncidentFactory.create(slug="other-incident")
+    job = upload(other, csv_bytes(ROW))
+    client.force_login(manager)
+    assert client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).status_code == 404

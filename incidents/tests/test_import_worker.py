@@ -1,0 +1,28 @@
+"""Both steps of an import through a real Celery worker, as the browser starts them."""
+
+from incidents import actions
+from incidents.models import ImportJob, Individual, Recipient
+from incidents.tests.importing import csv_bytes, upload
+
+
+def _settled(worker, job: ImportJob, status: str) -> ImportJob:
+    worker.wait_until(lambda: ImportJob.objects.get(pk=job.pk).status not in ImportJob.ACTIVE, seconds=60)
+    done = ImportJob.objects.get(pk=job.pk)
+    assert done.status == status, done.reason
+    return done
+
+
+def test_a_worker_checks_then_imports_a_file(transactional_db, celery_worker_process, incident, manager):
+    job = upload(
+        incident, csv_bytes("1,Lee,Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name", "2,,Bo,2000-01-01,,,,,,,Name")
+    )
+    actions.check_import(manager, job, job.mapping, [])
+    checked = _settled(celery_worker_process, job, ImportJob.Status.VALIDATED)
+    assert (checked.rows_valid, checked.rows_rejected) == (1, 1)
+    assert not Individual.objects.exists()
+
+    actions.confirm_import(manager, checked)
+    imported = _settled(celery_worker_process, job, ImportJob.Status.IMPORTED)
+    assert imported.individuals_added == 1
+    assert Recipient.objects.get().name == "Parent or Guardian of Kim Lee"
+    assert not imported.file  # the upload is deleted once its people are in the database

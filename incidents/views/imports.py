@@ -1,0 +1,207 @@
+"""Import screens: upload, column mapping with a preview, the dry-run report, progress and outcome."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from incidents import access, actions
+from incidents.import_forms import MappingForm, UploadForm
+from incidents.importing import files, jobs
+from incidents.importing.check import STAGED_COLUMNS, RowChecker
+from incidents.models import DataType, ImportJob
+
+MANAGER = {Role.MANAGER}
+PREVIEW_ROWS = 8
+
+
+class _LimitedUpload(TemporaryFileUploadHandler):
+    """Streams the upload to a temporary file and stops at the size limit, so a
+    huge file is neither kept in memory nor written to disk in full."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > settings.IMPORT_MAX_UPLOAD_BYTES:
+            self.request.import_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        return super().receive_data_chunk(raw_data, start)
+
+
+def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[access.IncidentAccess, ImportJob]:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    job = access.import_job_on(found, job_id)
+    return found, job
+
+
+@csrf_exempt  # the upload handler must be set before anything reads the body; csrf_protect runs below
+@login_required
+def import_list(request: HttpRequest, slug: str) -> HttpResponse:
+    request.upload_handlers = [_LimitedUpload(request)]
+    return _import_list(request, slug)
+
+
+@csrf_protect
+def _import_list(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, too_large=getattr(request, "import_too_large", False))
+        if form.is_valid() and form.info is not None:
+            upload = form.cleaned_data["file"]
+            job = actions.upload_import(signed_in_user(request), found.incident, upload, upload.name, form.info)
+            return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+    recent = ImportJob.objects.filter(incident=found.incident).select_related("created_by")[:20]
+    return render(request, "incidents/import_list.html", {"incident": found.incident, "form": form, "jobs": recent})
+
+
+@login_required
+def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    found, job = _job(request, slug, job_id)
+    context: dict[str, Any] = {"incident": found.incident, "job": job, "step": jobs.import_progress(job.pk)}
+    if _wants_mapping(job) or job.status == ImportJob.Status.VALIDATED:
+        form = MappingForm(job=job)
+        context |= _mapping_context(job, form)
+    return render(request, "incidents/import_detail.html", context)
+
+
+def _wants_mapping(job: ImportJob) -> bool:
+    failed_check = job.status == ImportJob.Status.FAILED and job.validated_at is None
+    return bool(job.file) and (job.status == ImportJob.Status.UPLOADED or failed_check)
+
+
+@require_POST
+@login_required
+def import_mapping(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    found, job = _job(request, slug, job_id)
+    form = MappingForm(request.POST, job=job)
+    if form.is_valid():
+        types = [dt.pk for dt in form.cleaned_data["file_data_types"]]
+        try:
+            actions.check_import(
+                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", "")
+            )
+        except actions.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+    context = {"incident": found.incident, "job": job, **_mapping_context(job, form)}
+    return render(request, "incidents/import_detail.html", context, status=400)
+
+
+def _mapping_context(job: ImportJob, form: MappingForm) -> dict[str, Any]:
+    preview = _preview(job, form)
+    examples = preview.get("examples") or [[] for _ in job.header]
+    return {"form": form, "preview": preview, "columns": list(zip(form.column_fields(), examples, strict=True))}
+
+
+@require_POST
+@login_required
+def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The first rows as the mapping being edited would read them (htmx, on every change)."""
+    _, job = _job(request, slug, job_id)
+    form = MappingForm(request.POST, job=job)
+    form.is_valid()
+    return render(request, "incidents/_import_preview.html", {"job": job, "preview": _preview(job, form)})
+
+
+def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
+    """Rows as they will be read, or why the file cannot be read."""
+    mapping = form.mapping()
+    encoding = (form.data.get("encoding") if form.is_bound else None) or job.encoding
+    if encoding not in files.ENCODINGS and job.kind == "csv":
+        encoding = job.encoding
+    type_ids = (
+        [int(pk) for pk in form["file_data_types"].value() or [] if str(pk).isdigit()]
+        if form.is_bound
+        else job.file_data_type_ids
+    )
+    job_view = ImportJob(
+        pk=job.pk, incident_id=job.incident_id, header=job.header, mapping=mapping, file_data_type_ids=type_ids,
+        minor_cutoff=job.minor_cutoff, kind=job.kind, encoding=encoding, delimiter=job.delimiter,
+    )  # fmt: skip
+    if "last_name" not in mapping:
+        return {
+            "rows": [],
+            "problem": "Choose the column that holds the last name to see the rows as they will be read.",
+        }
+    labels = dict(DataType.objects.values_list("pk", "label"))
+    checker = RowChecker(jobs.catalog_settings(job_view))
+    rows = []
+    try:
+        with job.file.open("rb") as f:
+            _, sample = files.preview(f, jobs.file_info(job_view), rows=PREVIEW_ROWS)
+    except files.Unreadable as exc:
+        return {"rows": [], "problem": str(exc)}
+    for number, cells in sample:
+        staged, issues = checker.check(number, cells)
+        rows.append({"number": number, "row": _readable(staged, labels), "issues": issues})
+    examples = [
+        [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))
+    ]
+    return {"rows": rows, "problem": "", "examples": examples}
+
+
+def _readable(staged: tuple[object, ...] | None, labels: dict[int, str]) -> dict[str, Any] | None:
+    if staged is None:
+        return None
+    row = dict(zip(STAGED_COLUMNS, staged, strict=True))
+    row["data_types"] = [labels.get(pk, str(pk)) for pk in json.loads(str(row["data_type_ids"]))]
+    street = ", ".join(str(row[k]) for k in ("address_line1", "address_line2", "city") if row[k])
+    row["address"] = f"{street} {row['state']} {row['postal_code']}".strip()
+    return row
+
+
+@login_required
+def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The job's progress or outcome, polled by its page while a worker runs it."""
+    found, job = _job(request, slug, job_id)
+    if not job.is_running:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the finished page (report or outcome) replaces the progress bar
+        return response
+    context = {"incident": found.incident, "job": job, "step": jobs.import_progress(job.pk)}
+    return render(request, "incidents/_import_progress.html", context)
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    _, job = _job(request, slug, job_id)
+    try:
+        actions.confirm_import(signed_in_user(request), job)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+
+
+@require_POST
+@login_required
+def import_discard(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    _, job = _job(request, slug, job_id)
+    try:
+        actions.discard_import(signed_in_user(request), job)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+    messages.success(request, f"The import of “{job.original_name}” was discarded; nothing from it was kept.")
+    return redirect("incidents:import-list", slug=slug)
+
+
+@login_required
+def import_report(request: HttpRequest, slug: str, job_id: int) -> FileResponse:
+    """The dry run's report of rejected rows, warnings and merges, as CSV."""
+    _, job = _job(request, slug, job_id)
+    if not job.error_report:
+        raise Http404("This import has no report.")
+    actions.record_report_download(signed_in_user(request), job)
+    name = f"import-{job.pk}-report.csv"
+    response = FileResponse(job.error_report.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
+    response["Cache-Control"] = "no-store"
+    return response
