@@ -6,7 +6,7 @@ import io
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
-from e2e.conftest import check_accessibility, sign_in
+from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 MESSY = (
@@ -43,6 +43,8 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
     page.get_by_label("Mailing Addr").select_option(label="Street address")
     expect(preview).to_contain_text("12 Oak St, Springfield MO 65801")
     expect(preview).to_contain_text("María Muñoz")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "import-mapping.png"), full_page=True)
     page.get_by_role("button", name="Check the whole file").click()
 
     # The dry run's report, written by the worker.
@@ -53,6 +55,7 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
     expect(figures).to_contain_text("3valid")
     expect(figures).to_contain_text("3rejected")
     expect(page.get_by_role("cell", name="No last name")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "import-report.png"), full_page=True)
     expect(page.locator("b", has_text="Doe")).to_have_count(0)  # HTML from the file stays text
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the full report (CSV)").click()
