@@ -128,6 +128,14 @@ def _queue(task: Any, job_id: int) -> None:
     transaction.on_commit(lambda: task.delay(job_id))
 
 
+def _locked(job: ImportJob, allowed: Iterable[str], refusal: str) -> ImportJob:
+    """The job's row, locked, when its status allows the action; else the refusal, after its status."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status not in allowed:
+        raise ActionRefused(f"This import is {locked.get_status_display().lower()}{refusal}")
+    return locked
+
+
 @transaction.atomic
 def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: str, info: files.FileInfo) -> ImportJob:
     """Keep an uploaded file that `files.inspect` read, with the columns recognised in its header."""
@@ -166,18 +174,12 @@ def check_import(
     """
     from incidents.tasks import check_import_file
 
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if locked.status not in _CHECKABLE:
-        raise ActionRefused(f"This import is {locked.get_status_display().lower()}; it cannot be checked again now.")
-    incident = Incident.objects.get(pk=locked.incident_id)
-    fields = {
-        "mapping": mapping, "file_data_type_ids": sorted(file_data_type_ids), "encoding": encoding or locked.encoding,
-        "status": ImportJob.Status.VALIDATING, "claim": "", "reason": "", "validated_at": None,
-        "minor_cutoff": incident.minor_cutoff(), "progress_done": 0, "progress_total": 0,
-    }  # fmt: skip
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(job, name, value)
+    locked = _locked(job, _CHECKABLE, "; it cannot be checked again now.")
+    ImportJob.objects.filter(pk=job.pk).update(
+        mapping=mapping, file_data_type_ids=sorted(file_data_type_ids), encoding=encoding or locked.encoding,
+        status=ImportJob.Status.VALIDATING, claim="", reason="", validated_at=None,
+        minor_cutoff=Incident.objects.get(pk=locked.incident_id).minor_cutoff(), progress_done=0, progress_total=0,
+    )  # fmt: skip
     details = {"mapped": sorted(mapping), "file_data_types": len(file_data_type_ids)}
     audit.record("import.check_requested", actor=actor, incident_id=job.incident_id, target=job, details=details)
     if queue:
@@ -189,18 +191,16 @@ def confirm_import(actor: User | None, job: ImportJob, queue: bool = True) -> No
     """Queue the import of a checked file (or its retry after a failed import)."""
     from incidents.tasks import import_file
 
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-    retry = locked.status == ImportJob.Status.FAILED and locked.validated_at is not None
-    if locked.status != ImportJob.Status.VALIDATED and not retry:
-        raise ActionRefused(
-            f"This import is {locked.get_status_display().lower()}; only a checked file can be imported."
-        )
+    refusal = "; only a checked file can be imported."
+    locked = _locked(job, (ImportJob.Status.VALIDATED, ImportJob.Status.FAILED), refusal)
+    retry = locked.failed_to_import
+    if locked.status == ImportJob.Status.FAILED and not retry:  # it failed its check: nothing to import
+        raise ActionRefused(f"This import is {locked.get_status_display().lower()}{refusal}")
     if not locked.rows_valid:
         raise ActionRefused("No row of this file can be imported; correct the file and upload it again.")
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.IMPORTING, confirmed_by=actor, claim="", reason="", progress_done=0, progress_total=0
     )
-    job.status = ImportJob.Status.IMPORTING
     details = {"file_name": locked.original_name, "rows_valid": locked.rows_valid, "retry": retry}
     audit.record("import.confirmed", actor=actor, incident_id=job.incident_id, target=job, details=details)
     if queue:
@@ -210,9 +210,7 @@ def confirm_import(actor: User | None, job: ImportJob, queue: bool = True) -> No
 @transaction.atomic
 def discard_import(actor: User, job: ImportJob) -> None:
     """Drop an import that was not imported: its file, staged rows and report go."""
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if locked.status not in _CHECKABLE:
-        raise ActionRefused(f"This import is {locked.get_status_display().lower()} and cannot be discarded.")
+    locked = _locked(job, _CHECKABLE, " and cannot be discarded.")
     ImportRow.objects.filter(job=locked).delete()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DISCARDED, file="", error_report="")
     for stored in (locked.file, locked.error_report):

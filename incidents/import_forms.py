@@ -97,6 +97,14 @@ class MappingForm(StyledForm):
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"column_{index}"] for index in range(len(self.job.header))]
 
+    def draft(self) -> tuple[dict[str, int], list[int], str]:
+        """The mapping, whole-file data types and encoding chosen so far, valid or not (for the preview)."""
+        if not self.is_bound:
+            return dict(self.job.mapping), list(self.job.file_data_type_ids), self.job.encoding
+        types = [int(pk) for pk in self["file_data_types"].value() or [] if str(pk).isdigit()]
+        encoding = self.data.get("encoding", "")
+        return self.mapping(), types, encoding if encoding in files.ENCODINGS else ""
+
     def mapping(self) -> dict[str, int]:
         """field key -> column index, from the (cleaned or raw) choices, or the job's before any choice."""
         if not self.is_bound:

@@ -316,6 +316,11 @@ class ImportJob(models.Model):
         return self.status in self.ACTIVE
 
     @property
+    def failed_to_import(self) -> bool:
+        """Failed after its check, while writing: the staged rows wait for another try."""
+        return self.status == ImportStatus.FAILED and self.validated_at is not None
+
+    @property
     def individuals_unchanged(self) -> int:
         return max(self.rows_valid - self.duplicates_merged - self.individuals_added - self.individuals_updated, 0)
 

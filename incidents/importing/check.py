@@ -10,7 +10,7 @@ from typing import NamedTuple
 from incidents.importing import rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import Relationship
-from portal.lib import refcode
+from portal.lib import refcode, text
 
 REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
@@ -99,7 +99,7 @@ class RowChecker:
         return value
 
     def _text(self, cells: list[str], key: str, issues: list[Issue], number: int) -> str:
-        value = rules.clean_text(self._value(cells, key))
+        value = text.clean(self._value(cells, key))
         if value.startswith(rules.FORMULA_PREFIXES):
             issues.append(
                 Issue(number, self.column_name(key), value, "starts like a spreadsheet formula; kept as text", WARNING)
@@ -129,13 +129,13 @@ class RowChecker:
         address = self._address(cells, issues, number)
         phone = self._optional(cells, "phone", rules.phone, issues, number)
         email = self._optional(cells, "email", rules.email, issues, number)
-        external_id = rules.clean_text(self._value(cells, "external_id"))
+        external_id = text.clean(self._value(cells, "external_id"))
         relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
-        last_key, first_key = rules.name_key(last), rules.name_key(first)
+        last_key, first_key = text.search_key(last), text.search_key(first)
         match_key = f"id:{external_id}" if external_id else f"nd:{last_key}|{first_key}|{born or ''}"
         return (
             number, match_key, external_id, first, middle, last, suffix, last_key, first_key, born, deceased,
-            language, relationship, recipient, rules.name_key(recipient), *address, phone, email,
+            language, relationship, recipient, text.search_key(recipient), *address, phone, email,
             self._code(), self._json(types),
         )  # fmt: skip
 
@@ -177,11 +177,6 @@ class RowChecker:
             return "en"
 
     def _data_types(self, cells: list[str]) -> frozenset[int]:
-        if not self.flags and "data_types" in self.columns:
-            listed = self._type_list(self._value(cells, "data_types"))
-            types = listed | self.file_types if self.file_types else listed
-            if types:
-                return types
         found = set(self.file_types)
         if "data_types" in self.columns:
             found |= self._type_list(self._value(cells, "data_types"))

@@ -102,9 +102,9 @@ def field_for_header(header: str, data_types: dict[str, tuple[int, str]]) -> str
         if key.startswith(prefix) and key[len(prefix) :] in _HEADERS:
             return _HEADERS[key[len(prefix) :]]
     for word in _FLAG_WORDS:
-        stem = key.removesuffix(word) if key.endswith(word) else key.removeprefix(word) if key.startswith(word) else ""
-        if stem and stem in data_types:
-            return DATA_TYPE_FIELD_PREFIX + data_types[stem][1]
+        for stem in (key.removesuffix(word), key.removeprefix(word)):
+            if stem != key and stem in data_types:
+                return DATA_TYPE_FIELD_PREFIX + data_types[stem][1]
     return None
 
 

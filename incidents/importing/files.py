@@ -25,6 +25,9 @@ MAX_CELL = 1_000_000
 # Bytes Windows-1252 leaves undefined: text that holds them is not Windows-1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# Spreadsheet XML compresses about tenfold; a large part compressed a hundredfold is a zip bomb.
+_MAX_RATIO = 100
+_RATIO_CHECKED_ABOVE = 10_000_000
 
 csv.field_size_limit(MAX_CELL)
 
@@ -129,7 +132,7 @@ def _check_expansion(members: list[zipfile.ZipInfo]) -> None:
             f"{limit // 1_000_000:,} MB. Save it as CSV and upload that instead."
         )
     for m in members:
-        if m.file_size > 10_000_000 and m.file_size > m.compress_size * settings.IMPORT_XLSX_MAX_RATIO:
+        if m.file_size > _RATIO_CHECKED_ABOVE and m.file_size > m.compress_size * _MAX_RATIO:
             raise Unreadable(
                 "The Excel workbook is compressed far more than a spreadsheet can be, which is how a zip bomb "
                 "looks. It was not opened. Save it as CSV and upload that instead."
@@ -151,11 +154,15 @@ class Reader:
     def done(self) -> int:
         return int(self._position()) if self._position else 0
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number, cells) after the header, blank rows included as []."""
-        return self._csv_rows() if self.info.kind == "csv" else self._xlsx_rows()
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every row, the header (row 1) included and blank rows as []."""
+        return self._csv_records() if self.info.kind == "csv" else self._xlsx_records()
 
-    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows after the header."""
+        return ((number, cells) for number, cells in self.records() if number > 1)
+
+    def _csv_records(self) -> Iterator[tuple[int, list[str]]]:
         self.f.seek(0, io.SEEK_END)
         self.total = self.f.tell()
         self.f.seek(0)
@@ -163,9 +170,7 @@ class Reader:
         text = io.TextIOWrapper(self.f, encoding=self.info.encoding, newline="")
         try:
             reader = csv.reader(text, delimiter=self.info.delimiter or ",")
-            for number, cells in enumerate(reader, start=1):
-                if number > 1:
-                    yield number, cells
+            yield from enumerate(reader, start=1)
         except UnicodeDecodeError as exc:
             raise Unreadable(
                 f"The file is not {ENCODINGS.get(self.info.encoding, self.info.encoding)} text near byte "
@@ -176,7 +181,7 @@ class Reader:
         finally:
             text.detach()
 
-    def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
+    def _xlsx_records(self) -> Iterator[tuple[int, list[str]]]:
         import openpyxl  # loaded only for workbooks
 
         self.f.seek(0)
@@ -192,38 +197,13 @@ class Reader:
             try:
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                     counter[0] = number
-                    if number > 1:
-                        yield number, _xlsx_cells(values)
+                    yield number, _xlsx_cells(values)
             except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as exc:
                 raise Unreadable(
                     f"The Excel workbook is damaged near row {counter[0]:,} ({type(exc).__name__})."
                 ) from None
         finally:
             book.close()
-
-    def header(self) -> list[str]:
-        for cells in self._all_rows_with_header():
-            return [cell.strip() for cell in cells]
-        return []
-
-    def _all_rows_with_header(self) -> Iterator[list[str]]:
-        if self.info.kind == "csv":
-            self.f.seek(0)
-            text = io.TextIOWrapper(self.f, encoding=self.info.encoding, newline="")
-            try:
-                yield from csv.reader(text, delimiter=self.info.delimiter or ",")
-            finally:
-                text.detach()
-        else:
-            import openpyxl
-
-            self.f.seek(0)
-            book = openpyxl.load_workbook(self.f, read_only=True, data_only=True)
-            try:
-                for values in book.worksheets[0].iter_rows(values_only=True):
-                    yield _xlsx_cells(values)
-            finally:
-                book.close()
 
 
 def _xlsx_cell(value: object) -> str:
@@ -248,22 +228,21 @@ def _xlsx_cells(values: tuple[object, ...]) -> list[str]:
 
 
 def preview(f: IO[bytes], info: FileInfo, rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the first non-blank rows."""
-    reader = Reader(f, info)
+    """The header and the first non-blank rows, read in one pass."""
+    header: list[str] = []
+    sample: list[tuple[int, list[str]]] = []
     try:
-        header = reader.header()
-        sample: list[tuple[int, list[str]]] = []
-        for number, cells in reader.rows():
-            if any(cell.strip() for cell in cells):
+        for number, cells in Reader(f, info).records():
+            if number == 1:
+                header = [cell.strip() for cell in cells]
+            elif any(cell.strip() for cell in cells):
                 sample.append((number, cells))
             if len(sample) >= rows:
                 break
     except Unreadable:
         raise
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise Unreadable(f"The file cannot be read as CSV: {exc}.") from None
     except Exception as exc:
-        if info.kind == "xlsx":
+        if info.kind == "xlsx":  # openpyxl raises many kinds for a bad workbook
             raise Unreadable(f"The Excel workbook cannot be opened ({type(exc).__name__}).") from None
         raise
     return header, sample

@@ -11,6 +11,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,11 +23,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import api as audit
+from incidents import actions
 from incidents.importing import files, load
-from incidents.importing.check import MERGED, WARNING, Issue, RowChecker, Settings
+from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings
 from incidents.importing.fields import data_type_words
-from incidents.models import DataType, ImportJob, Incident
-from portal.lib import refcode
+from incidents.models import DataType, ImportJob, ImportRow, Incident
 
 logger = logging.getLogger(__name__)
 
@@ -68,28 +69,65 @@ def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any)
             )
 
 
+def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception, reason: str) -> None:
+    """Log only the exception's kind (its message may quote a person's data) and tell the manager."""
+    logger.error("import %s: %s stopped with %s", job.pk, job.get_status_display().lower(), type(exc).__name__)
+    _fail(held, job, reason)
+
+
 # The dry run ---------------------------------------------------------------
 
 
-def catalog_settings(job: ImportJob, today: Any = None) -> Settings:
+def checker_settings(
+    job: ImportJob, mapping: dict[str, int] | None = None, file_data_type_ids: list[int] | None = None
+) -> Settings:
+    """How the job's rows are checked: with its confirmed mapping, or with one being edited (the preview)."""
     catalog = list(DataType.objects.values_list("pk", "key", "label"))
-    incident = Incident.objects.get(pk=job.incident_id)
+    mapping = job.mapping if mapping is None else mapping
     return Settings(
         header=job.header,
-        mapping={key: int(index) for key, index in job.mapping.items()},
+        mapping={key: int(index) for key, index in mapping.items()},
         data_type_words=data_type_words(catalog),
         data_type_ids_by_key={key: pk for pk, key, _ in catalog},
-        file_data_type_ids=job.file_data_type_ids,
-        minor_cutoff=job.minor_cutoff or incident.minor_cutoff(),
-        today=today or timezone.localdate(),
+        file_data_type_ids=job.file_data_type_ids if file_data_type_ids is None else file_data_type_ids,
+        minor_cutoff=job.minor_cutoff or Incident.objects.get(pk=job.incident_id).minor_cutoff(),
+        today=timezone.localdate(),
     )
 
 
-def file_info(job: ImportJob) -> files.FileInfo:
+def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
     return files.FileInfo(
-        kind=job.kind, encoding=job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
+        kind=job.kind, encoding=encoding or job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
         header=job.header,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    staged: dict[str, Any] | None  # STAGED_COLUMNS -> value, or None when rejected
+    issues: list[Issue]
+
+
+def preview(
+    job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str, rows: int
+) -> tuple[list[PreviewRow], list[list[str]]]:
+    """The first rows checked as the given mapping would check them, and the first values of each column.
+
+    Raises files.Unreadable when the file cannot be read that way (a wrong encoding, say).
+    """
+    checker = RowChecker(checker_settings(job, mapping, file_data_type_ids))
+    with job.file.open("rb") as f:
+        _, sample = files.preview(f, file_info(job, encoding), rows=rows)
+    checked = []
+    for number, cells in sample:
+        staged, issues = checker.check(number, cells)
+        row = dict(zip(STAGED_COLUMNS, staged, strict=True)) if staged is not None else None
+        checked.append(PreviewRow(number, row, issues))
+    examples = [
+        [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))
+    ]
+    return checked, examples
 
 
 def _report_cell(value: str) -> str:
@@ -134,7 +172,7 @@ class _Tally:
 
 
 def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tally:
-    checker = RowChecker(catalog_settings(job))
+    checker = RowChecker(checker_settings(job))
     tally = _Tally()
     batch: list[tuple[object, ...]] = []
     with job.file.open("rb") as f:
@@ -170,10 +208,9 @@ def run_dry_run(job_id: int, claim: str) -> None:
         return
     held = _held(job_id, ImportJob.Status.VALIDATING, claim)
     job = ImportJob.objects.get(pk=job_id)
-    load.clear_staged(job_id)  # from an earlier, interrupted run
-    report_dir = settings.VAR_DIR / "tmp"
-    report_dir.mkdir(parents=True, exist_ok=True)
-    fd, report_path = tempfile.mkstemp(suffix=".csv", dir=report_dir)
+    staged = ImportRow.objects.filter(job_id=job_id)
+    staged.delete()  # from an earlier, interrupted run
+    fd, report_path = tempfile.mkstemp(suffix=".csv", dir=settings.FILE_UPLOAD_TEMP_DIR)
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as report:
             writer = csv.writer(report)
@@ -181,21 +218,18 @@ def run_dry_run(job_id: int, claim: str) -> None:
             tally = _check_rows(job, held, writer)
             for dup in load.duplicates(job_id):
                 tally.add(_merged_issue(dup), writer)
-        _, without_address = load.staged_summary(job_id)
-        _finish_dry_run(job, held, tally, without_address, report_path)
+        _finish_dry_run(job, held, tally, load.without_address(job_id), report_path)
     except Superseded:
         return
     except files.Unreadable as exc:
-        load.clear_staged(job_id)
+        staged.delete()
         _fail(held, job, str(exc))
     except Exception as exc:
-        load.clear_staged(job_id)
-        logger.error("import %s: the check stopped with %s", job_id, type(exc).__name__)
-        _fail(
-            held,
-            job,
+        staged.delete()
+        _fail_unexpectedly(
+            held, job, exc,
             "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
-        )
+        )  # fmt: skip
     finally:
         os.unlink(report_path)
 
@@ -246,12 +280,12 @@ def run_import(job_id: int, claim: str) -> None:
     job = ImportJob.objects.get(pk=job_id)
     try:
         try:
-            outcome = _write(job, held)
+            _write(job, held)
         except IntegrityError as exc:
             if "reference_code" not in str(exc):
                 raise
-            _renew_codes(job_id)  # a new reference code matched one already used (very rare)
-            outcome = _write(job, held)
+            load.renew_colliding_codes(job_id)  # a new reference code matched one already used (very rare)
+            _write(job, held)
     except Superseded:
         return
     except StagedRowsLost:
@@ -259,23 +293,22 @@ def run_import(job_id: int, claim: str) -> None:
                          "Check the file again, then import it.", validated_at=None)  # fmt: skip
         return
     except Exception as exc:
-        logger.error("import %s: the import stopped with %s", job_id, type(exc).__name__)
-        _fail(held, job, "The import stopped with an error and nothing was written. Try the import again; if it "
-                         "fails again, tell your administrator.")  # fmt: skip
+        _fail_unexpectedly(held, job, exc, "The import stopped with an error and nothing was written. Try the import "
+                                           "again; if it fails again, tell your administrator.")  # fmt: skip
         return
     finally:
         cache.delete(progress_key(job_id))
-    if outcome is not None and job.file:
+    if job.file:
         job.file.delete(save=False)  # its people are in the database now
         ImportJob.objects.filter(pk=job_id).update(file="")
 
 
-def _write(job: ImportJob, held: QuerySet[ImportJob]) -> load.Outcome | None:
+def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
     with transaction.atomic():
         Incident.objects.select_for_update().filter(pk=job.incident_id).first()  # one import at a time
         if not held.select_for_update().exists():
             raise Superseded
-        if load.staged_count(job.pk) != job.rows_valid:
+        if ImportRow.objects.filter(job_id=job.pk).count() != job.rows_valid:
             raise StagedRowsLost
         now = timezone.now()
         outcome = load.write_people(
@@ -290,13 +323,20 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> load.Outcome | None:
         details = {"file_name": job.original_name, **outcome.__dict__}
         audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
                      details=details)  # fmt: skip
-    return outcome
 
 
-def _renew_codes(job_id: int) -> None:
-    from django.db import connection
+# Both steps in this process: the command line, the benchmark and tests -------
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        for row_id in load.colliding_codes(job_id):
-            cursor.execute("UPDATE incidents_importrow SET reference_code = %s WHERE id = %s",
-                           [refcode.generate(), row_id])  # fmt: skip
+
+def check_now(job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str = "") -> ImportJob:
+    """Record the mapping and run the dry run here rather than on a worker."""
+    actions.check_import(None, job, mapping, file_data_type_ids, encoding, queue=False)
+    run_dry_run(job.pk, claim=f"in-process-{job.pk}")
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def import_now(job: ImportJob) -> ImportJob:
+    """Confirm a checked job and write it here rather than on a worker."""
+    actions.confirm_import(None, job, queue=False)
+    run_import(job.pk, claim=f"in-process-{job.pk}")
+    return ImportJob.objects.get(pk=job.pk)

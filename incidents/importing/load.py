@@ -14,8 +14,12 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from incidents.importing.check import STAGED_COLUMNS
+from incidents.models import ImportRow, Recipient
+from portal.lib import refcode
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -78,8 +82,6 @@ class _Lines:
             out, self._buffer = self._buffer[:size], self._buffer[size:]
         return out
 
-    readline = read
-
 
 def stage_rows(job_id: int, rows: Sequence[tuple[object, ...]]) -> None:
     """Append checked rows to the job's staging rows (committed at once, outside any transaction)."""
@@ -96,11 +98,6 @@ def stage_rows(job_id: int, rows: Sequence[tuple[object, ...]]) -> None:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO incidents_importrow ({', '.join(columns)}) VALUES ({marks})"
             cursor.executemany(sql, [(job_id, *row) for row in rows])  # type: ignore[arg-type]
-
-
-def clear_staged(job_id: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM incidents_importrow WHERE job_id = %s", [job_id])
 
 
 @dataclass(frozen=True)
@@ -131,20 +128,14 @@ def duplicates(job_id: int) -> Iterable[Duplicate]:
                 yield Duplicate(row, first_row, bool(by_id), bool(names_differ))
 
 
-def staged_summary(job_id: int) -> tuple[int, int]:
-    """(people after merging duplicates, of them without a mailing address)."""
-    sql = """
-        SELECT COUNT(*), SUM(CASE WHEN address_line1 = '' OR city = '' OR state = '' OR postal_code = ''
-                                  THEN 1 ELSE 0 END)
-        FROM (SELECT address_line1, city, state, postal_code,
-                     ROW_NUMBER() OVER (PARTITION BY match_key ORDER BY row_number) AS rank_in_key
-              FROM incidents_importrow WHERE job_id = %s) ranked
-        WHERE rank_in_key = 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [job_id])
-        people, without_address = cursor.fetchone()
-    return people or 0, without_address or 0
+def without_address(job_id: int) -> int:
+    """How many of the job's people (duplicates merged) have no mailing address."""
+    first_rows = (
+        ImportRow.objects.filter(job_id=job_id)
+        .alias(rank=Window(RowNumber(), partition_by=F("match_key"), order_by=F("row_number").asc()))
+        .filter(rank=1)
+    )
+    return ImportRow.objects.filter(pk__in=first_rows.values("pk")).filter(Recipient.without_mailing_address()).count()
 
 
 # The import --------------------------------------------------------------
@@ -182,14 +173,21 @@ _INSERT_PEOPLE = f"""
     SELECT person_id, %(incident)s, external_id, {_PERSON}, %(now)s, %(now)s
     FROM import_people WHERE existing_id IS NULL
 """
-_UPDATE_PEOPLE = """
-    UPDATE incidents_individual SET {assign}, updated_at = %(now)s
-    FROM import_people p
-    WHERE incidents_individual.id = p.existing_id AND ({mine}) {{distinct}} ({theirs})
-""".format(
-    assign=", ".join(f"{c} = p.{c}" for c in _PERSON.split(", ")),
-    mine=", ".join(f"incidents_individual.{c}" for c in _PERSON.split(", ")),
-    theirs=", ".join(f"p.{c}" for c in _PERSON.split(", ")),
+
+
+def _update_changed(table: str, columns: Sequence[tuple[str, str]], match: str) -> str:
+    """UPDATE of `table` from import_people, touching only rows whose (column, staged column) pairs differ."""
+    assign = ", ".join(f"{mine} = p.{theirs}" for mine, theirs in columns)
+    mine = ", ".join(f"{table}.{column}" for column, _ in columns)
+    theirs = ", ".join(f"p.{column}" for _, column in columns)
+    return (
+        f"UPDATE {table} SET {assign}, updated_at = %(now)s FROM import_people p "
+        f"WHERE {match} AND ({mine}) {{distinct}} ({theirs})"
+    )
+
+
+_UPDATE_PEOPLE = _update_changed(
+    "incidents_individual", [(c, c) for c in _PERSON.split(", ")], "incidents_individual.id = p.existing_id"
 )
 _INSERT_RECIPIENTS = f"""
     INSERT INTO incidents_recipient (incident_id, individual_id, relationship, name, name_key, {_ADDRESS},
@@ -200,17 +198,10 @@ _INSERT_RECIPIENTS = f"""
     WHERE existing_id IS NULL OR NOT EXISTS (
         SELECT 1 FROM incidents_recipient r WHERE r.individual_id = p.existing_id AND r.relationship = p.relationship)
 """
-_RECIPIENT = ("name", "name_key", *_ADDRESS.split(", "))
-_STAGED_RECIPIENT = ("recipient_name", "recipient_name_key", *_ADDRESS.split(", "))
-_UPDATE_RECIPIENTS = """
-    UPDATE incidents_recipient SET {assign}, updated_at = %(now)s
-    FROM import_people p
-    WHERE incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship
-      AND ({mine}) {{distinct}} ({theirs})
-""".format(
-    assign=", ".join(f"{c} = p.{s}" for c, s in zip(_RECIPIENT, _STAGED_RECIPIENT, strict=True)),
-    mine=", ".join(f"incidents_recipient.{c}" for c in _RECIPIENT),
-    theirs=", ".join(f"p.{s}" for s in _STAGED_RECIPIENT),
+_UPDATE_RECIPIENTS = _update_changed(
+    "incidents_recipient",
+    [("name", "recipient_name"), ("name_key", "recipient_name_key"), *((c, c) for c in _ADDRESS.split(", "))],
+    "incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship",
 )
 # Every staged row's data types go to its person, so merged duplicates add theirs.
 _EXPOSURES_SOURCE_MERGED = """
@@ -253,25 +244,23 @@ def _prepare(cursor: CursorWrapper, words: dict[str, str]) -> dict[str, str]:
     return {**words, "new_id": words["new_id"].format(sequence=sequence)}
 
 
-def _statements(words: dict[str, str], merged: bool) -> list[str]:
+def _statements(words: dict[str, str], merged: bool) -> list[tuple[str, str]]:
+    """(what the statement's row count is, if it counts; statement), in order."""
     source = (_EXPOSURES_SOURCE_MERGED if merged else _EXPOSURES_SOURCE).format(**words)
     return [
-        _PEOPLE.format(**words),
-        "ANALYZE import_people",
-        _INSERT_PEOPLE,
-        _UPDATE_PEOPLE.format(**words),
-        _INSERT_RECIPIENTS,
-        _UPDATE_RECIPIENTS.format(**words),
-        _INSERT_EXPOSURES.format(source=source, new="is_new", conflict=""),
-        _INSERT_EXPOSURES.format(source=source, new="NOT is_new", conflict="ON CONFLICT DO NOTHING"),
-        "DELETE FROM incidents_importrow WHERE job_id = %(job)s",
+        ("", _PEOPLE.format(**words)),
+        ("", "ANALYZE import_people"),
+        ("individuals_added", _INSERT_PEOPLE),
+        ("individuals_updated", _UPDATE_PEOPLE.format(**words)),
+        ("recipients_added", _INSERT_RECIPIENTS),
+        ("recipients_updated", _UPDATE_RECIPIENTS.format(**words)),
+        ("exposures_added", _INSERT_EXPOSURES.format(source=source, new="is_new", conflict="")),
+        (
+            "exposures_added",
+            _INSERT_EXPOSURES.format(source=source, new="NOT is_new", conflict="ON CONFLICT DO NOTHING"),
+        ),
+        ("", "DELETE FROM incidents_importrow WHERE job_id = %(job)s"),
     ]
-
-
-def staged_count(job_id: int) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM incidents_importrow WHERE job_id = %s", [job_id])
-        return int(cursor.fetchone()[0])
 
 
 def write_people(
@@ -279,21 +268,22 @@ def write_people(
 ) -> Outcome:
     """Write a job's staged rows into the incident. Call inside a transaction: all or nothing."""
     params: dict[str, Any] = {"job": job_id, "incident": incident_id, "now": now}
-    counts = []
+    counts = dict.fromkeys(Outcome.__dataclass_fields__, 0)
     with connection.cursor() as cursor:
         statements = _statements(_prepare(cursor, _dialect()), merged)
         cursor.execute("DROP TABLE IF EXISTS import_people")
-        for step, sql in enumerate(statements):
+        for step, (counted, sql) in enumerate(statements):
             if progress is not None:
                 progress(step, len(statements))
             cursor.execute(sql, params)
-            counts.append(cursor.rowcount)
+            if counted:
+                counts[counted] += cursor.rowcount
         cursor.execute("DROP TABLE import_people")
-    return Outcome(counts[2], counts[3], counts[4], counts[5], counts[6] + counts[7])
+    return Outcome(**counts)
 
 
-def colliding_codes(job_id: int) -> list[int]:
-    """Staged rows whose reference code is taken (by a recipient, or by an earlier staged row)."""
+def renew_colliding_codes(job_id: int) -> None:
+    """New reference codes for staged rows whose code is taken (by a recipient, or by an earlier staged row)."""
     sql = """
         SELECT s.id FROM incidents_importrow s
         WHERE s.job_id = %s AND (
@@ -303,4 +293,7 @@ def colliding_codes(job_id: int) -> list[int]:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, [job_id])
-        return [row[0] for row in cursor.fetchall()]
+        for (row_id,) in cursor.fetchall():
+            cursor.execute(
+                "UPDATE incidents_importrow SET reference_code = %s WHERE id = %s", [refcode.generate(), row_id]
+            )

@@ -6,7 +6,6 @@ take a fast path and results that repeat (dates, data type lists) are cached.
 """
 
 import re
-import unicodedata
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -22,24 +21,8 @@ def quoted(value: str, limit: int = 60) -> str:
     return f"“{shown}”"
 
 
-# Names -------------------------------------------------------------------
-
+# Text that a spreadsheet would take for a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def clean_text(value: str) -> str:
-    """Trimmed, inner white space folded, Unicode NFC."""
-    if value.isascii():
-        return " ".join(value.split())
-    return " ".join(unicodedata.normalize("NFC", value).split())
-
-
-def name_key(value: str) -> str:
-    """Accent- and case-free search form of a cleaned name."""
-    if value.isascii():
-        return value.lower()
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 # Dates -------------------------------------------------------------------

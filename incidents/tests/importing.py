@@ -23,15 +23,11 @@ def upload(incident: Incident, content: bytes, name: str = "people.csv", actor: 
 def check(
     job: ImportJob, mapping: dict[str, int] | None = None, types: list[int] | None = None, encoding: str = ""
 ) -> ImportJob:
-    actions.check_import(None, job, mapping or job.mapping, types or [], encoding, queue=False)
-    jobs.run_dry_run(job.pk, claim="test")
-    return ImportJob.objects.get(pk=job.pk)
+    return jobs.check_now(job, mapping or job.mapping, types or [], encoding)
 
 
 def confirm(job: ImportJob) -> ImportJob:
-    actions.confirm_import(None, job, queue=False)
-    jobs.run_import(job.pk, claim="test")
-    return ImportJob.objects.get(pk=job.pk)
+    return jobs.import_now(job)
 
 
 def import_file(incident: Incident, content: bytes, name: str = "people.csv", **options: Any) -> ImportJob:

@@ -116,7 +116,7 @@ def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypa
 
     def failing(words, merged):
         statements = real(words, merged)
-        return [*statements[:6], "INSERT INTO no_such_table VALUES (1)", *statements[6:]]
+        return [*statements[:6], ("", "INSERT INTO no_such_table VALUES (1)"), *statements[6:]]
 
     monkeypatch.setattr(load, "_statements", failing)
     failed = confirm(job)
@@ -131,6 +131,16 @@ def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypa
     rerun = confirm(failed)
     assert rerun.status == ImportJob.Status.IMPORTED
     assert Individual.objects.count() == 3
+
+
+def test_a_reference_code_already_taken_is_replaced_and_the_import_goes_on(incident):
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,1 Elm St,Boston,MA,02134,,,Name"))
+    taken = Recipient.objects.get().reference_code
+    job = check(upload(incident, csv_bytes("1003,Roe,Al,1980-02-03,1 Elm St,Boston,MA,02134,,,Name")))
+    ImportRow.objects.filter(job_id=job.pk).update(reference_code=taken)
+    done = confirm(job)
+    assert done.status == ImportJob.Status.IMPORTED
+    assert Recipient.objects.get(individual__external_id="1003").reference_code != taken
 
 
 def test_staged_rows_lost_to_a_database_restart_ask_for_a_new_check(incident):

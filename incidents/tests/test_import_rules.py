@@ -4,6 +4,7 @@ import pytest
 
 from incidents.importing import rules
 from incidents.importing.fields import automap, data_type_words, field_for_header
+from portal.lib import text
 
 TODAY = date(2026, 11, 28)
 
@@ -82,8 +83,8 @@ def test_bad_phone_is_named():
 
 def test_names_are_trimmed_and_unicode_normalised():
     decomposed = "Jose\u0301   Mun\u0303oz "
-    assert rules.clean_text(decomposed) == "José Muñoz"
-    assert rules.name_key("José Muñoz") == "jose munoz"
+    assert text.clean(decomposed) == "José Muñoz"
+    assert text.search_key("José Muñoz") == "jose munoz"
 
 
 @pytest.mark.parametrize(

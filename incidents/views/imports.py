@@ -17,7 +17,6 @@ from accounts.models import Role
 from incidents import access, actions
 from incidents.import_forms import MappingForm, UploadForm
 from incidents.importing import files, jobs
-from incidents.importing.check import STAGED_COLUMNS, RowChecker
 from incidents.models import DataType, ImportJob
 
 MANAGER = {Role.MANAGER}
@@ -65,7 +64,8 @@ def _import_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     found, job = _job(request, slug, job_id)
-    context: dict[str, Any] = {"incident": found.incident, "job": job, "step": jobs.import_progress(job.pk)}
+    step = jobs.import_progress(job.pk) if job.status == ImportJob.Status.IMPORTING else None
+    context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step}
     if _wants_mapping(job) or job.status == ImportJob.Status.VALIDATED:
         form = MappingForm(job=job)
         context |= _mapping_context(job, form)
@@ -73,7 +73,7 @@ def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 def _wants_mapping(job: ImportJob) -> bool:
-    failed_check = job.status == ImportJob.Status.FAILED and job.validated_at is None
+    failed_check = job.status == ImportJob.Status.FAILED and not job.failed_to_import
     return bool(job.file) and (job.status == ImportJob.Status.UPLOADED or failed_check)
 
 
@@ -113,49 +113,27 @@ def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 
 def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
     """Rows as they will be read, or why the file cannot be read."""
-    mapping = form.mapping()
-    encoding = (form.data.get("encoding") if form.is_bound else None) or job.encoding
-    if encoding not in files.ENCODINGS and job.kind == "csv":
-        encoding = job.encoding
-    type_ids = (
-        [int(pk) for pk in form["file_data_types"].value() or [] if str(pk).isdigit()]
-        if form.is_bound
-        else job.file_data_type_ids
-    )
-    job_view = ImportJob(
-        pk=job.pk, incident_id=job.incident_id, header=job.header, mapping=mapping, file_data_type_ids=type_ids,
-        minor_cutoff=job.minor_cutoff, kind=job.kind, encoding=encoding, delimiter=job.delimiter,
-    )  # fmt: skip
+    mapping, type_ids, encoding = form.draft()
     if "last_name" not in mapping:
         return {
             "rows": [],
             "problem": "Choose the column that holds the last name to see the rows as they will be read.",
         }
-    labels = dict(DataType.objects.values_list("pk", "label"))
-    checker = RowChecker(jobs.catalog_settings(job_view))
-    rows = []
     try:
-        with job.file.open("rb") as f:
-            _, sample = files.preview(f, jobs.file_info(job_view), rows=PREVIEW_ROWS)
+        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS)
     except files.Unreadable as exc:
         return {"rows": [], "problem": str(exc)}
-    for number, cells in sample:
-        staged, issues = checker.check(number, cells)
-        rows.append({"number": number, "row": _readable(staged, labels), "issues": issues})
-    examples = [
-        [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))
-    ]
+    labels = dict(DataType.objects.values_list("pk", "label"))
+    rows = [{"number": r.number, "row": _readable(r.staged, labels), "issues": r.issues} for r in checked]
     return {"rows": rows, "problem": "", "examples": examples}
 
 
-def _readable(staged: tuple[object, ...] | None, labels: dict[int, str]) -> dict[str, Any] | None:
-    if staged is None:
+def _readable(row: dict[str, Any] | None, labels: dict[int, str]) -> dict[str, Any] | None:
+    if row is None:
         return None
-    row = dict(zip(STAGED_COLUMNS, staged, strict=True))
-    row["data_types"] = [labels.get(pk, str(pk)) for pk in json.loads(str(row["data_type_ids"]))]
     street = ", ".join(str(row[k]) for k in ("address_line1", "address_line2", "city") if row[k])
-    row["address"] = f"{street} {row['state']} {row['postal_code']}".strip()
-    return row
+    data_types = [labels.get(pk, str(pk)) for pk in json.loads(str(row["data_type_ids"]))]
+    return {**row, "data_types": data_types, "address": f"{street} {row['state']} {row['postal_code']}".strip()}
 
 
 @login_required

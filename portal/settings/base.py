@@ -151,7 +151,6 @@ else:
 # Imports of people: the largest upload, and what a workbook may expand to.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
 IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
-IMPORT_XLSX_MAX_RATIO = 100
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 (VAR_DIR / "tmp").mkdir(parents=True, exist_ok=True)
 

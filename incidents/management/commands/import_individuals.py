@@ -41,19 +41,15 @@ class Command(BaseCommand):
             except files.Unreadable as exc:
                 raise CommandError(str(exc)) from None
             job = actions.upload_import(None, incident, f, path.name, info)
-        mapping = self._mapping(job, options["map"])
-        types = self._data_types(options["data_type"])
-        actions.check_import(None, job, mapping, types, options["encoding"] or "", queue=False)
-        jobs.run_dry_run(job.pk, claim="command")
-        job.refresh_from_db()
+        job = jobs.check_now(
+            job, self._mapping(job, options["map"]), self._data_types(options["data_type"]), options["encoding"] or ""
+        )
         self._report(job)
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(job.reason)
         if options["dry_run"] or not job.rows_valid:
             return
-        actions.confirm_import(None, job, queue=False)
-        jobs.run_import(job.pk, claim="command")
-        job.refresh_from_db()
+        job = jobs.import_now(job)
         if job.status != ImportJob.Status.IMPORTED:
             raise CommandError(job.reason)
         self.stdout.write(
