@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
-from django.db.models import F, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from incidents.importing.check import STAGED_COLUMNS
@@ -135,7 +135,9 @@ def without_address(job_id: int) -> int:
         .alias(rank=Window(RowNumber(), partition_by=F("match_key"), order_by=F("row_number").asc()))
         .filter(rank=1)
     )
-    return ImportRow.objects.filter(pk__in=first_rows.values("pk")).filter(Recipient.without_mailing_address()).count()
+    # The count's filter applies after the ranking, to each person's first row only.
+    counted = first_rows.aggregate(n=Count("id", filter=Recipient.without_mailing_address()))
+    return int(counted["n"])
 
 
 # The import --------------------------------------------------------------
@@ -144,22 +146,22 @@ _PEOPLE = """
     CREATE TEMPORARY TABLE import_people AS
     SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id
     FROM (
-        SELECT leader.*, COALESCE(by_id.id, by_name.id) AS existing_id
+        SELECT leader.*, CASE WHEN leader.external_id <> '' THEN by_id.id ELSE (
+            SELECT MIN(i.id) FROM incidents_individual i
+            WHERE i.incident_id = %(incident)s AND i.last_name_key = leader.last_name_key
+              AND i.first_name_key = leader.first_name_key AND i.external_id = ''
+              AND i.date_of_birth {same} leader.date_of_birth
+        ) END AS existing_id
         FROM (
             SELECT * FROM (
                 SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
                 FROM incidents_importrow s WHERE s.job_id = %(job)s
             ) ranked WHERE rank_in_key = 1
         ) leader
+        -- NOT (... = '') is the unique index's own condition, which lets SQLite use it.
         LEFT JOIN incidents_individual by_id
-          ON by_id.incident_id = %(incident)s AND leader.external_id <> '' AND by_id.external_id = leader.external_id
-        LEFT JOIN (
-            SELECT MIN(id) AS id, last_name_key, first_name_key, date_of_birth FROM incidents_individual
-            WHERE incident_id = %(incident)s AND external_id = ''
-            GROUP BY last_name_key, first_name_key, date_of_birth
-        ) by_name
-          ON leader.external_id = '' AND by_name.last_name_key = leader.last_name_key
-             AND by_name.first_name_key = leader.first_name_key AND by_name.date_of_birth {same} leader.date_of_birth
+          ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id = '')
+             AND by_id.external_id = leader.external_id
     ) matched
 """
 _PERSON = (
