@@ -47,18 +47,17 @@ class StagedRowsLost(Exception):
     """The checked rows are gone (a database restart clears them); the file must be checked again."""
 
 
-def _claim(job_id: int, status: str, claim: str) -> bool:
+def _take(job_id: int, status: str, claim: str) -> tuple[QuerySet[ImportJob], ImportJob] | None:
+    """Claim the job in `status` (waiting, already ours, or its worker gone silent): the rows this run
+    holds while the claim lasts, and the job; None when it is not ours to run."""
     now = timezone.now()
     claimable = Q(claim="") | Q(claim=claim) | Q(heartbeat_at__lt=now - STALE_AFTER)
-    return bool(
-        ImportJob.objects.filter(claimable, pk=job_id, status=status).update(
-            claim=claim, heartbeat_at=now, progress_done=0, progress_total=0
-        )
+    taken = ImportJob.objects.filter(claimable, pk=job_id, status=status).update(
+        claim=claim, heartbeat_at=now, progress_done=0, progress_total=0
     )
-
-
-def _held(job_id: int, status: str, claim: str) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(pk=job_id, status=status, claim=claim)
+    if not taken:
+        return None
+    return ImportJob.objects.filter(pk=job_id, status=status, claim=claim), ImportJob.objects.get(pk=job_id)
 
 
 def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
@@ -204,10 +203,9 @@ def _stage(job_id: int, batch: list[tuple[object, ...]], held: QuerySet[ImportJo
 
 def run_dry_run(job_id: int, claim: str) -> None:
     """Check every row of the job's file and stage the valid ones, or record why the file cannot be read."""
-    if not _claim(job_id, ImportJob.Status.VALIDATING, claim):
+    if (taken := _take(job_id, ImportJob.Status.VALIDATING, claim)) is None:
         return
-    held = _held(job_id, ImportJob.Status.VALIDATING, claim)
-    job = ImportJob.objects.get(pk=job_id)
+    held, job = taken
     staged = ImportRow.objects.filter(job_id=job_id)
     staged.delete()  # from an earlier, interrupted run
     fd, report_path = tempfile.mkstemp(suffix=".csv", dir=settings.FILE_UPLOAD_TEMP_DIR)
@@ -274,10 +272,9 @@ def _report_progress(job_id: int) -> Callable[[int, int], None]:
 
 def run_import(job_id: int, claim: str) -> None:
     """Write the job's staged rows to its incident, all or nothing."""
-    if not _claim(job_id, ImportJob.Status.IMPORTING, claim):
+    if (taken := _take(job_id, ImportJob.Status.IMPORTING, claim)) is None:
         return
-    held = _held(job_id, ImportJob.Status.IMPORTING, claim)
-    job = ImportJob.objects.get(pk=job_id)
+    held, job = taken
     try:
         try:
             _write(job, held)
