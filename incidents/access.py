@@ -14,7 +14,7 @@ from django.http import Http404
 
 from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
-from incidents.models import ImportJob, Incident
+from incidents.models import FaqEntry, ImportJob, Incident
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 _NOT_AN_AUDITOR = "Only auditors may read the audit trail."
@@ -95,3 +95,10 @@ def import_job_on(access: IncidentAccess, job_id: int) -> ImportJob:
         return ImportJob.objects.select_related("created_by").get(pk=job_id, incident=access.incident)
     except ImportJob.DoesNotExist:
         raise Http404("No such import.") from None
+
+
+def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
+    try:
+        return FaqEntry.objects.get(pk=entry_id, incident=access.incident)
+    except FaqEntry.DoesNotExist:
+        raise Http404("No such FAQ entry.") from None

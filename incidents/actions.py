@@ -13,7 +13,7 @@ from accounts.models import Membership, Role, User
 from audit import api as audit
 from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
-from incidents.models import DataType, ImportJob, ImportRow, Incident
+from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident
 
 
 class ActionRefused(Exception):
@@ -224,3 +224,31 @@ def discard_import(actor: User, job: ImportJob) -> None:
 def record_report_download(actor: User, job: ImportJob) -> None:
     audit.record("import.report_downloaded", actor=actor, incident_id=job.incident_id, target=job,
                  details={"file_name": job.original_name})  # fmt: skip
+
+
+@transaction.atomic
+def add_faq_entry(actor: User, incident: Incident, question: str, answer: str, sort_order: int) -> FaqEntry:
+    entry = FaqEntry.objects.create(incident=incident, question=question, answer=answer, sort_order=sort_order)
+    audit.record("faq.added", actor=actor, incident_id=incident.pk, target=entry)
+    return entry
+
+
+@transaction.atomic
+def update_faq_entry(actor: User, entry: FaqEntry, question: str, answer: str, sort_order: int) -> list[str]:
+    stored = FaqEntry.objects.select_for_update().get(pk=entry.pk)
+    wanted = {"question": question, "answer": answer, "sort_order": sort_order}
+    changed = [name for name, value in wanted.items() if getattr(stored, name) != value]
+    if changed:
+        for name in changed:
+            setattr(stored, name, wanted[name])
+        stored.save(update_fields=changed)
+        audit.record(
+            "faq.changed", actor=actor, incident_id=stored.incident_id, target=stored, details={"fields": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def remove_faq_entry(actor: User, entry: FaqEntry) -> None:
+    FaqEntry.objects.filter(pk=entry.pk).delete()
+    audit.record("faq.removed", actor=actor, incident_id=entry.incident_id, target=entry)

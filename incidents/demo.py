@@ -8,11 +8,11 @@ random seed so two runs look alike; reference codes still come from
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from incidents.models import DataType, Exposure, Incident, Individual, Recipient, Relationship
+from incidents.models import DataType, Exposure, FaqEntry, Incident, Individual, Recipient, Relationship
 from portal.lib import refcode
-from portal.lib.text import search_key
+from portal.lib.text import last_word, search_key
 
 SLUG = "riverbend-student-records"
 SIZE = 2000
@@ -51,8 +51,32 @@ INCIDENT = {
     "hotline_phone": "+18005550199",
     "hotline_hours": "Monday to Friday, 8:00 a.m. to 5:30 p.m.",
     "hotline_time_zone": "America/Chicago",
+    "hotline_days": "01234",
+    "hotline_opens_at": time(8, 0),
+    "hotline_closes_at": time(17, 30),
     "contact_email": "privacy@riverbend.example.org",
 }
+FAQ = [
+    (
+        "Why did I get this letter?",
+        "Your information, or your child's, was in the files the staff member copied. The letter says which kinds "
+        "of information were involved.",
+    ),
+    (
+        "Has anyone misused the information?",
+        "The District has no evidence that the information was misused. The files were recovered and the account "
+        "was disabled the day after the District learned of it.",
+    ),
+    (
+        "Should I freeze my child's credit?",
+        "A freeze is free and stops new credit in your child's name. Contact each of the three nationwide consumer "
+        "reporting agencies; the letter lists how to reach them.",
+    ),
+    (
+        "Can you send the letter again?",
+        "Yes. Once we have confirmed who you are, we can mail it again, to a corrected address if needed.",
+    ),
+]
 DATA_TYPES = ["name", "postal_address", "date_of_birth", "state_student_id", "education_records", "medical_information"]
 
 FIRST = [
@@ -187,6 +211,7 @@ def _recipient_for(rng: random.Random, person: Individual, minor_cutoff: date, s
         relationship=relationship,
         name=name,
         name_key=search_key(name),
+        last_name_key=last_word(search_key(name)),
         phone=f"+1573555{rng.randint(100, 199):04d}",
         reference_code=refcode.generate(),
         **_address(rng),
@@ -228,3 +253,6 @@ def store(incident: Incident, demo_people: list[DemoPerson]) -> None:
         for key in p.data_type_keys
     ]
     Exposure.objects.bulk_create(exposures, batch_size=1000)
+    FaqEntry.objects.bulk_create(
+        FaqEntry(incident=incident, question=q, answer=a, sort_order=(n + 1) * 10) for n, (q, a) in enumerate(FAQ)
+    )

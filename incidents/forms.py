@@ -27,6 +27,19 @@ US_TIME_ZONE_NAMES = {
 US_TIME_ZONES = [(zone, f"{name} ({zone})") for zone, name in US_TIME_ZONE_NAMES.items()]
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
+            ("5", "Saturday"), ("6", "Sunday")]  # fmt: skip
+
+
+class WeekdaysField(forms.MultipleChoiceField):
+    """Weekdays as checkboxes, stored as a string of day numbers ("01234")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple, required=False, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return "".join(sorted(super().clean(value)))
 
 
 class IncidentForm(StyledModelForm):
@@ -38,6 +51,7 @@ class IncidentForm(StyledModelForm):
         help_text="The kinds of information that were exposed in this incident.",
     )
     hotline_time_zone = forms.ChoiceField(choices=US_TIME_ZONES, label="Hotline time zone")
+    hotline_days = WeekdaysField(label="Days the hotline is open")
 
     class Meta:
         model = Incident
@@ -56,6 +70,9 @@ class IncidentForm(StyledModelForm):
             "for_more_information",
             "hotline_phone",
             "hotline_hours",
+            "hotline_days",
+            "hotline_opens_at",
+            "hotline_closes_at",
             "hotline_time_zone",
             "contact_email",
             "data_types",
@@ -73,7 +90,9 @@ class IncidentForm(StyledModelForm):
             "what_you_can_do": "What you can do",
             "for_more_information": "For more information",
             "hotline_phone": "Hotline phone number",
-            "hotline_hours": "Hotline hours",
+            "hotline_hours": "Hotline hours, as letters print them",
+            "hotline_opens_at": "Hotline opens at",
+            "hotline_closes_at": "Hotline closes at",
             "contact_email": "Contact email",
         }
         help_texts = {
@@ -82,12 +101,16 @@ class IncidentForm(StyledModelForm):
             "notice_on": "The date letters are dated; minors are counted as of this date.",
             "hotline_phone": "For example (800) 555-0199.",
             "hotline_hours": "For example Monday to Friday, 8:00 a.m. to 5:30 p.m.",
+            "hotline_opens_at": "Local time, for example 08:00. Agents see a banner outside the hours.",
+            "hotline_closes_at": "Local time, for example 17:30.",
         }
         widgets = {
             "occurred_on": DATE_WIDGET,
             "discovered_on": DATE_WIDGET,
             "contained_on": DATE_WIDGET,
             "notice_on": DATE_WIDGET,
+            "hotline_opens_at": TIME_WIDGET,
+            "hotline_closes_at": TIME_WIDGET,
             "what_happened": forms.Textarea(attrs={"rows": 5}),
             "what_information": forms.Textarea(attrs={"rows": 4}),
             "what_we_are_doing": forms.Textarea(attrs={"rows": 4}),
@@ -99,6 +122,7 @@ class IncidentForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["slug"]
+        self.initial["hotline_days"] = list(self.initial.get("hotline_days") or "")
         zone = self.fields["hotline_time_zone"]
         assert isinstance(zone, forms.ChoiceField)
         current = self.instance.hotline_time_zone
@@ -131,9 +155,18 @@ class IncidentForm(StyledModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._check_hours(data)
         self._check_not_future(data)
         self._check_order(data)
         return data
+
+    def _check_hours(self, data: dict[str, Any]) -> None:
+        opens, closes = data.get("hotline_opens_at"), data.get("hotline_closes_at")
+        if (opens is None) != (closes is None):
+            missing = "hotline_closes_at" if closes is None else "hotline_opens_at"
+            self.add_error(missing, "Give both the opening and the closing time, or neither.")
+        elif opens is not None and closes is not None and closes <= opens:
+            self.add_error("hotline_closes_at", "The hotline must close after it opens.")
 
     def _check_not_future(self, data: dict[str, Any]) -> None:
         today = timezone.localdate()
@@ -223,3 +256,36 @@ class AuditFilterForm(StyledForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date is before the start date.")
         return data
+
+
+class FaqEntryForm(StyledForm):
+    question = forms.CharField(
+        label="Question",
+        max_length=300,
+        help_text="As callers ask it, for example “Why did I get this letter?”",
+        error_messages={"required": "Write the question."},
+    )
+    answer = forms.CharField(
+        label="Answer",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What agents say and the public notice shows. Plain words; no details about any one person.",
+        error_messages={"required": "Write the answer agents give."},
+    )
+    sort_order = forms.IntegerField(
+        label="Position",
+        min_value=0,
+        max_value=32767,
+        help_text="Entries are listed from the lowest number up.",
+        error_messages={
+            "required": "Give a position, for example 10.",
+            "invalid": "Write a whole number, for example 10.",
+            "min_value": "Use 0 or a larger number.",
+            "max_value": "Use a number up to 32767.",
+        },
+    )
+
+    def clean_question(self) -> str:
+        return clean(self.cleaned_data["question"])
+
+    def entry_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("question", "answer", "sort_order")}

@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -69,6 +70,12 @@ class Incident(models.Model):
     hotline_phone = models.CharField(max_length=20, blank=True)
     hotline_hours = models.CharField(max_length=100, blank=True)
     hotline_time_zone = models.CharField(max_length=64, default=default_time_zone)
+    # The same hours, for the agents' workspace to know when the line is open.
+    hotline_days = models.CharField(
+        max_length=7, blank=True, default="01234", help_text="Weekdays the line is open, Monday = 0."
+    )
+    hotline_opens_at = models.TimeField(null=True, blank=True)
+    hotline_closes_at = models.TimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
     data_types = models.ManyToManyField(DataType, blank=True, related_name="incidents")
 
@@ -97,6 +104,15 @@ class Incident(models.Model):
 
     def notice_sections(self) -> list[tuple[str, str]]:
         return [(label, getattr(self, field)) for field, label in self.NOTICE_SECTIONS]
+
+    def hotline_is_open(self, moment: datetime) -> bool | None:
+        """Whether the hotline is staffed at `moment`; None when its hours are not set."""
+        if self.hotline_opens_at is None or self.hotline_closes_at is None:
+            return None
+        local = moment.astimezone(ZoneInfo(self.hotline_time_zone))
+        return str(local.weekday()) in self.hotline_days and (
+            self.hotline_opens_at <= local.time().replace(tzinfo=None) < self.hotline_closes_at
+        )
 
     def minor_cutoff(self) -> date:
         """People born after this date were under 18 on the notice date (or today)."""
@@ -210,13 +226,17 @@ class Recipient(models.Model):
     email = models.EmailField(blank=True)
     reference_code = models.CharField(max_length=refcode.LENGTH, unique=True, default=new_reference_code)
     name_key = models.CharField(max_length=200, blank=True)
+    # The last word of the name, so a parent calling about a child is found by surname.
+    last_name_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["incident", "name_key"], name="recipient_name_key"),
+            models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
             models.Index(fields=["incident", "postal_code"], name="recipient_postal_code"),
+            models.Index(fields=["incident", "phone"], name="recipient_phone"),
         ]
 
     def __str__(self) -> str:
@@ -226,10 +246,34 @@ class Recipient(models.Model):
     def reference_code_display(self) -> str:
         return refcode.display(self.reference_code)
 
-    @staticmethod
-    def without_mailing_address() -> Q:
+    _MAILING_FIELDS = ("address_line1", "city", "state", "postal_code")
+
+    @classmethod
+    def without_mailing_address(cls) -> Q:
         """Rows that cannot be mailed and need substitute notice."""
-        return Q(address_line1="") | Q(city="") | Q(state="") | Q(postal_code="")
+        q = Q()
+        for name in cls._MAILING_FIELDS:
+            q |= Q(**{name: ""})
+        return q
+
+    @property
+    def has_mailing_address(self) -> bool:
+        return all(getattr(self, name) for name in self._MAILING_FIELDS)
+
+
+class FaqEntry(models.Model):
+    """A question callers ask, with the answer agents give and the public notice shows."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="faq_entries")
+    question = models.CharField(max_length=300)
+    answer = models.TextField()
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.question
 
 
 class ImportStatus(models.TextChoices):
@@ -354,6 +398,7 @@ class ImportRow(models.Model):
     relationship = models.CharField(max_length=20)
     recipient_name = models.CharField(max_length=200)
     recipient_name_key = models.CharField(max_length=200)
+    recipient_last_name_key = models.CharField(max_length=100, default="")
     address_line1 = models.CharField(max_length=200)
     address_line2 = models.CharField(max_length=200)
     city = models.CharField(max_length=100)

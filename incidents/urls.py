@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, imports, incidents, members, trail_checks
+from incidents.views import audit_log, faq, imports, incidents, members, trail_checks
 
 app_name = "incidents"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("incidents/<slug:slug>/imports/<int:job_id>/confirm/", imports.import_confirm, name="import-confirm"),
     path("incidents/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),
     path("incidents/<slug:slug>/imports/<int:job_id>/report.csv", imports.import_report, name="import-report"),
+    path("incidents/<slug:slug>/faq/", faq.faq_list, name="faq-list"),
+    path("incidents/<slug:slug>/faq/<int:entry_id>/edit/", faq.faq_edit, name="faq-edit"),
+    path("incidents/<slug:slug>/faq/<int:entry_id>/remove/", faq.faq_remove, name="faq-remove"),
     path("audit/", audit_log.audit_log, name="audit-log"),
     path("audit/checks/", trail_checks.trail_check_start, name="trail-check-start"),
     path("audit/checks/<int:check_id>/", trail_checks.trail_check_detail, name="trail-check-detail"),

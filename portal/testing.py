@@ -16,7 +16,7 @@ from django.db import connection
 from accounts.models import Membership, Role, User
 from audit.db import install_triggers, remove_triggers
 from incidents.models import DataType, Exposure, Incident, Individual, Recipient, Relationship
-from portal.lib.text import search_key
+from portal.lib.text import last_word, search_key
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105  (test accounts only)
 
@@ -66,6 +66,8 @@ class RecipientFactory(factory.django.DjangoModelFactory[Recipient]):
     city = "Nowhere"
     state = "MO"
     postal_code = "65999"
+    name_key = factory.LazyAttribute(lambda o: search_key(o.name))
+    last_name_key = factory.LazyAttribute(lambda o: last_word(search_key(o.name)))
 
 
 def member(user: User, incident: Incident, role: str) -> Membership:

@@ -19,8 +19,8 @@ _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 STAGED_COLUMNS = (
     "row_number", "match_key", "external_id", "first_name", "middle_name", "last_name", "suffix",
     "last_name_key", "first_name_key", "date_of_birth", "is_deceased", "language", "relationship",
-    "recipient_name", "recipient_name_key", "address_line1", "address_line2", "city", "state", "postal_code",
-    "phone", "email", "reference_code", "data_type_ids",
+    "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1", "address_line2", "city",
+    "state", "postal_code", "phone", "email", "reference_code", "data_type_ids",
 )  # fmt: skip
 
 
@@ -133,9 +133,10 @@ class RowChecker:
         relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
         last_key, first_key = text.search_key(last), text.search_key(first)
         match_key = f"id:{external_id}" if external_id else f"nd:{last_key}|{first_key}|{born or ''}"
+        recipient_key = text.search_key(recipient)
         return (
             number, match_key, external_id, first, middle, last, suffix, last_key, first_key, born, deceased,
-            language, relationship, recipient, text.search_key(recipient), *address, phone, email,
+            language, relationship, recipient, recipient_key, text.last_word(recipient_key), *address, phone, email,
             self._code(), self._json(types),
         )  # fmt: skip
 

@@ -192,9 +192,10 @@ _UPDATE_PEOPLE = _update_changed(
     "incidents_individual", [(c, c) for c in _PERSON.split(", ")], "incidents_individual.id = p.existing_id"
 )
 _INSERT_RECIPIENTS = f"""
-    INSERT INTO incidents_recipient (incident_id, individual_id, relationship, name, name_key, {_ADDRESS},
-                                     reference_code, created_at, updated_at)
-    SELECT %(incident)s, person_id, relationship, recipient_name, recipient_name_key, {_ADDRESS},
+    INSERT INTO incidents_recipient (incident_id, individual_id, relationship, name, name_key, last_name_key,
+                                     {_ADDRESS}, reference_code, created_at, updated_at)
+    SELECT %(incident)s, person_id, relationship, recipient_name, recipient_name_key, recipient_last_name_key,
+           {_ADDRESS},
            reference_code, %(now)s, %(now)s
     FROM import_people p
     WHERE existing_id IS NULL OR NOT EXISTS (
@@ -202,7 +203,12 @@ _INSERT_RECIPIENTS = f"""
 """
 _UPDATE_RECIPIENTS = _update_changed(
     "incidents_recipient",
-    [("name", "recipient_name"), ("name_key", "recipient_name_key"), *((c, c) for c in _ADDRESS.split(", "))],
+    [
+        ("name", "recipient_name"),
+        ("name_key", "recipient_name_key"),
+        ("last_name_key", "recipient_last_name_key"),
+        *((c, c) for c in _ADDRESS.split(", ")),
+    ],
     "incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship",
 )
 # Every staged row's data types go to its person, so merged duplicates add theirs.

@@ -21,3 +21,8 @@ def search_key(value: str) -> str:
         return cleaned.lower()
     decomposed = unicodedata.normalize("NFKD", cleaned)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def last_word(key: str) -> str:
+    """The last word of a search key ('grace testparent' -> 'testparent'), a surname in most names."""
+    return key.rpartition(" ")[2]
