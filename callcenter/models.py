@@ -1,1 +1,196 @@
-# Models arrive with their feature; see DESIGN.md.
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from incidents.models import Incident, Recipient
+
+
+class Disposition(models.Model):
+    """How a call ended, as a supervisor counts it. Configurable per incident."""
+
+    DEFAULTS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("confirmed_impacted", "Confirmed impacted"),
+        ("not_found", "Not found"),
+        ("general_question", "General question"),
+        ("address_update", "Address update requested"),
+        ("letter_resend", "Letter re-send requested"),
+        ("credit_monitoring", "Credit-monitoring help"),
+        ("escalated", "Escalated"),
+        ("hung_up", "Caller hung up"),
+    )
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispositions")
+    key = models.SlugField(max_length=50, blank=True, help_text="Set on the defaults, which calls pick by key.")
+    label = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True, help_text="Offered to agents when they close a call.")
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "label"]
+        constraints = [models.UniqueConstraint(fields=["incident", "label"], name="disposition_unique_label")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CallerRelationship(models.TextChoices):
+    SELF = "self", "Self"
+    PARENT_GUARDIAN = "parent_guardian", "Parent or guardian"
+    OTHER = "other", "Other"
+
+
+class Verification(models.TextChoices):
+    NOT_ATTEMPTED = "not_attempted", "Not attempted"
+    UNVERIFIED = "unverified", "Unverified"
+    VERIFIED = "verified", "Verified"
+    NOT_FOUND = "not_found", "Caller not in the file"
+
+
+class Call(models.Model):
+    """One telephone call taken by an agent, from the first search to its disposition."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="calls")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls", db_constraint=False
+    )
+    caller_name = models.CharField(max_length=200, blank=True)
+    caller_relationship = models.CharField(max_length=20, choices=CallerRelationship.choices, blank=True)
+    verification = models.CharField(max_length=20, choices=Verification.choices, default=Verification.NOT_ATTEMPTED)
+    # Names of the points that matched at the last check, e.g. ["reference_code", "zip_code"]; never values.
+    verified_points = models.JSONField(default=list)
+    disposition = models.ForeignKey(Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["incident", "started_at"], name="call_incident_started")]
+
+    def __str__(self) -> str:
+        return f"Call #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == Verification.VERIFIED
+
+
+class EscalationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Escalation(models.Model):
+    """A call that needs someone else: an owner calls back until it is resolved."""
+
+    Status = EscalationStatus
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="escalations")
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="escalation")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations")
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN)
+    resolution = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["incident", "created_at"], condition=Q(status="open"), name="escalation_open")]
+
+    def __str__(self) -> str:
+        return f"Escalation #{self.pk}"
+
+
+class CallbackOutcome(models.TextChoices):
+    REACHED = "reached", "Reached the caller"
+    VOICEMAIL = "voicemail", "Left a voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+class CallbackAttempt(models.Model):
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="attempts")
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=CallbackOutcome.choices)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["made_at"]
+
+    def __str__(self) -> str:
+        return f"Callback #{self.pk}"
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class AddressChange(models.Model):
+    """A new mailing address a verified caller asked for; a manager approves it before it replaces the old one."""
+
+    Status = RequestStatus
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="address_changes")
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="address_changes")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="address_changes")
+    address_line1 = models.CharField(max_length=200)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    postal_code = models.CharField(max_length=10)
+    status = models.CharField(max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        indexes = [
+            models.Index(fields=["incident", "requested_at"], condition=Q(status="pending"), name="address_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"Address change #{self.pk}"
+
+    ADDRESS_FIELDS: ClassVar[tuple[str, ...]] = ("address_line1", "address_line2", "city", "state", "postal_code")
+
+
+class LetterResend(models.Model):
+    """A recipient to include in the next letter batch, asked for on a call.
+
+    `batched_at` is set when a batch takes it.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="letter_resends")
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="letter_resends")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="letter_resends")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    batched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            # One waiting request per recipient: asking twice queues the letter once.
+            models.UniqueConstraint(
+                fields=["recipient"], condition=Q(batched_at__isnull=True), name="letter_resend_one_waiting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-send #{self.pk}"

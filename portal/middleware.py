@@ -69,3 +69,16 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get() or "-"
         return True
+
+
+class QueryStringLogFilter(logging.Filter):
+    """The development server logs each request line; its query string can carry a screen-pop's phone number."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            line = record.args[0]
+            if "?" in line:
+                path, _, rest = line.partition("?")
+                protocol = rest.rpartition(" ")[2] if " " in rest else ""
+                record.args = (f"{path} {protocol}".rstrip(), *record.args[1:])
+        return True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("callcenter/", include("callcenter.urls")),
     path("", include("incidents.urls")),
 ]
 

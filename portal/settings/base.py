@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    # Trigram lookups for the call center's fuzzy search (PostgreSQL only; inert on SQLite).
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "audit",
@@ -151,6 +153,9 @@ else:
 # Imports of people: the largest upload, and what a workbook may expand to.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
 IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
+# Call-center lookups: searches one agent may run in an hour.
+CALLCENTER_SEARCHES_PER_HOUR = env_int("CALLCENTER_SEARCHES_PER_HOUR", 120)
+
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 (VAR_DIR / "tmp").mkdir(parents=True, exist_ok=True)
 
@@ -219,11 +224,24 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.middleware.RequestIdLogFilter"},
+        "no_query_string": {"()": "portal.middleware.QueryStringLogFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "no_query_string"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django logs a rejected request's full path; paths carry no personal
     # data here, but request bodies never reach a log.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines, through the filter that drops query strings.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

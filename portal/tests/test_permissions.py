@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.models import TrailCheck
-from portal.testing import UserFactory
+from portal.testing import RecipientFactory, UserFactory
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -48,6 +49,30 @@ RULES: dict[str, Rule] = {
     "incidents:import-confirm": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:import-discard": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:import-report": Rule("incident", frozenset({Role.MANAGER})),
+    "callcenter:lookup": Rule("incident", frozenset({Role.AGENT})),
+    # A start without a chosen person goes back to the lookup; the others open a call.
+    "callcenter:call-start": Rule("incident", frozenset({Role.AGENT}), "post"),
+    "callcenter:call-not-found": Rule("incident", frozenset({Role.AGENT}), "post"),
+    # A call is its agent's own: the agent reaches it, an agent's empty form is bad input.
+    "callcenter:call-detail": Rule("incident", frozenset({Role.AGENT})),
+    "callcenter:call-verify": Rule("incident", frozenset({Role.AGENT}), "post", expect=400),
+    "callcenter:call-close": Rule("incident", frozenset({Role.AGENT}), "post", expect=400),
+    "callcenter:call-address": Rule("incident", frozenset({Role.AGENT}), "post"),
+    "callcenter:call-resend": Rule("incident", frozenset({Role.AGENT}), "post"),
+    "callcenter:call-escalate": Rule("incident", frozenset({Role.AGENT}), "post", expect=400),
+    # Manager screens. An escalation is worked by its owner, a manager or an agent; an empty form is bad input.
+    "callcenter:supervisor": Rule("incident", frozenset({Role.MANAGER})),
+    "callcenter:escalation-list": Rule("incident", frozenset({Role.MANAGER})),
+    "callcenter:escalation-detail": Rule("incident", frozenset({Role.MANAGER, Role.AGENT})),
+    "callcenter:escalation-callback": Rule("incident", frozenset({Role.MANAGER, Role.AGENT}), "post", expect=400),
+    "callcenter:escalation-resolve": Rule("incident", frozenset({Role.MANAGER, Role.AGENT}), "post", expect=400),
+    "callcenter:address-change-list": Rule("incident", frozenset({Role.MANAGER})),
+    "callcenter:address-change-review": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "callcenter:disposition-list": Rule("incident", frozenset({Role.MANAGER})),
+    "callcenter:disposition-toggle": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:faq-list": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:faq-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
 }
 ACTORS = ["anonymous", "outsider", *Role.values]
 
@@ -71,6 +96,10 @@ def test_every_url_pattern_has_a_rule():
 def _url(name: str, incident, people) -> str:
     if name.startswith("incidents:import-") and name != "incidents:import-list":
         return reverse(name, args=[incident.slug, _import_job(incident).pk])
+    if name.startswith("callcenter:call-") and name not in ("callcenter:call-start", "callcenter:call-not-found"):
+        return reverse(name, args=[incident.slug, _call(incident, people).pk])
+    if name in _MANAGED_OBJECTS:
+        return reverse(name, args=[incident.slug, _MANAGED_OBJECTS[name](incident, people).pk])
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
@@ -79,6 +108,58 @@ def _url(name: str, incident, people) -> str:
     if RULES[name].scope == "incident":
         return reverse(name, args=[incident.slug])
     return reverse(name)
+
+
+def _call(incident, people):
+    from callcenter.models import Call
+
+    recipient = RecipientFactory.create(individual__incident=incident)
+    return Call.objects.create(
+        incident=incident, agent=people[Role.AGENT], started_at=timezone.now(), recipient=recipient
+    )
+
+
+def _escalation(incident, people):
+    from callcenter.models import Escalation
+
+    agent = people[Role.AGENT]
+    return Escalation.objects.create(
+        incident=incident, call=_call(incident, people), owner=agent, reason="Synthetic reason", created_by=agent
+    )
+
+
+def _address_change(incident, people):
+    from callcenter.models import AddressChange
+
+    call = _call(incident, people)
+    address = {"address_line1": "1 Synthetic Rd", "city": "Nowhere", "state": "MO", "postal_code": "65999"}
+    return AddressChange.objects.create(
+        incident=incident, recipient=call.recipient, call=call, requested_by=people[Role.AGENT], **address
+    )
+
+
+def _disposition(incident, people):
+    from callcenter.models import Disposition
+
+    return Disposition.objects.create(incident=incident, label="Synthetic outcome")
+
+
+def _faq_entry(incident, people):
+    from incidents.models import FaqEntry
+
+    return FaqEntry.objects.create(incident=incident, question="A synthetic question?", answer="A synthetic answer.")
+
+
+# URL names whose second argument is an object of the incident, and how to make one.
+_MANAGED_OBJECTS = {
+    "callcenter:escalation-detail": _escalation,
+    "callcenter:escalation-callback": _escalation,
+    "callcenter:escalation-resolve": _escalation,
+    "callcenter:address-change-review": _address_change,
+    "callcenter:disposition-toggle": _disposition,
+    "incidents:faq-edit": _faq_entry,
+    "incidents:faq-remove": _faq_entry,
+}
 
 
 def _import_job(incident):

@@ -1,0 +1,59 @@
+"""Reads of call-center objects, always through the incident the user holds a role on.
+
+An object of another incident, or another agent's call, is a 404.
+"""
+
+from django.http import Http404
+
+from accounts.models import Membership, Role, User
+from callcenter.models import AddressChange, Call, Disposition, Escalation
+from incidents.access import IncidentAccess
+from incidents.models import Recipient
+
+
+def recipient_on(access: IncidentAccess, recipient_id: int) -> Recipient:
+    try:
+        return Recipient.objects.select_related("individual").get(pk=recipient_id, incident=access.incident)
+    except Recipient.DoesNotExist:
+        raise Http404("No such person.") from None
+
+
+def call_of(access: IncidentAccess, user: User, call_id: int) -> Call:
+    """One of the agent's own calls on this incident."""
+    try:
+        return Call.objects.select_related("recipient__individual", "disposition").get(
+            pk=call_id, incident=access.incident, agent=user
+        )
+    except Call.DoesNotExist:
+        raise Http404("No such call.") from None
+
+
+def escalation_on(access: IncidentAccess, escalation_id: int) -> Escalation:
+    try:
+        return Escalation.objects.select_related("owner", "created_by", "call__agent", "call__disposition").get(
+            pk=escalation_id, incident=access.incident
+        )
+    except Escalation.DoesNotExist:
+        raise Http404("No such escalation.") from None
+
+
+def address_change_on(access: IncidentAccess, change_id: int) -> AddressChange:
+    try:
+        return AddressChange.objects.select_related("recipient", "requested_by").get(
+            pk=change_id, incident=access.incident
+        )
+    except AddressChange.DoesNotExist:
+        raise Http404("No such address change.") from None
+
+
+def disposition_on(access: IncidentAccess, disposition_id: int) -> Disposition:
+    try:
+        return Disposition.objects.get(pk=disposition_id, incident=access.incident)
+    except Disposition.DoesNotExist:
+        raise Http404("No such disposition.") from None
+
+
+def escalation_owners(access: IncidentAccess) -> list[User]:
+    """Who may own an escalation: the incident's managers and agents."""
+    ids = Membership.objects.filter(incident=access.incident, role__in=[Role.MANAGER, Role.AGENT]).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("username"))

@@ -1,0 +1,306 @@
+"""State changes of the call center. Each is atomic and audited; audit details hold ids, names of
+points and fields, and keyed hashes, never what a caller said."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.models import User
+from audit import api as audit
+from callcenter import verification
+from callcenter.models import (
+    AddressChange,
+    Call,
+    CallbackAttempt,
+    Disposition,
+    Escalation,
+    LetterResend,
+    RequestStatus,
+    Verification,
+)
+from callcenter.search import Criteria, Found
+from incidents.actions import ActionRefused
+from incidents.models import Incident, Recipient
+
+__all__ = ["ActionRefused"]
+
+
+def criteria_hash(incident: Incident, criteria: Criteria) -> str:
+    """A keyed hash of a search's criteria: the same search twice shows as the same value, and nobody
+    without the secret key can test a guess against it."""
+    canonical = "|".join(str(value or "") for value in vars(criteria).values())
+    return salted_hmac(f"callcenter.search.{incident.pk}", canonical, algorithm="sha256").hexdigest()
+
+
+def record_search(actor: User, incident: Incident, criteria: Criteria, found: Found) -> None:
+    with transaction.atomic():
+        audit.record(
+            "lookup.searched",
+            actor=actor,
+            incident_id=incident.pk,
+            details={
+                "kind": criteria.kind,
+                "criteria_hash": criteria_hash(incident, criteria),
+                "results": len(found.matches),
+                "fuzzy": found.fuzzy,
+            },
+        )
+
+
+def record_refused_search(actor: User, incident: Incident) -> None:
+    with transaction.atomic():
+        audit.record("lookup.rate_limited", actor=actor, incident_id=incident.pk)
+
+
+def ensure_dispositions(incident: Incident) -> None:
+    """Give an incident the default dispositions the first time it takes a call."""
+    if Disposition.objects.filter(incident=incident).exists():
+        return
+    rows = [
+        Disposition(incident=incident, key=key, label=label, sort_order=(n + 1) * 10)
+        for n, (key, label) in enumerate(Disposition.DEFAULTS)
+    ]
+    Disposition.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+@transaction.atomic
+def start_call(actor: User, incident: Incident, recipient: Recipient | None, started_at: datetime) -> Call:
+    """Open a call on the record the agent chose, or, with no record, for a caller not in the file."""
+    ensure_dispositions(incident)
+    call = Call.objects.create(
+        incident=incident,
+        agent=actor,
+        started_at=min(started_at, timezone.now()),
+        recipient=recipient,
+        verification=Verification.NOT_ATTEMPTED if recipient else Verification.NOT_FOUND,
+    )
+    audit.record(
+        "call.started", actor=actor, incident_id=incident.pk, target=call, details={"found": recipient is not None}
+    )
+    return call
+
+
+@transaction.atomic
+def record_view(actor: User, call: Call) -> None:
+    details = {"recipient": call.recipient_id, "disclosed": call.is_verified}
+    audit.record("call.record_viewed", actor=actor, incident_id=call.incident_id, target=call, details=details)
+
+
+@transaction.atomic
+def record_escalation_view(actor: User, escalation: Escalation) -> None:
+    audit.record("escalation.viewed", actor=actor, incident_id=escalation.incident_id, target=escalation)
+
+
+@transaction.atomic
+def record_address_changes_view(actor: User, incident: Incident, shown: list[int]) -> None:
+    """The review queue shows addresses: which requests were on screen is recorded, by id."""
+    audit.record("address_change.list_viewed", actor=actor, incident_id=incident.pk, details={"shown": shown})
+
+
+def _open(call: Call) -> Call:
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    if not locked.is_open:
+        raise ActionRefused("This call is closed.")
+    return locked
+
+
+def _verified(call: Call) -> tuple[Call, int]:
+    """The open, verified call, locked, and the recipient it verified."""
+    locked = _open(call)
+    if not locked.is_verified or locked.recipient_id is None:
+        raise ActionRefused("Verify the caller first.")
+    return locked, locked.recipient_id
+
+
+@transaction.atomic
+def check_verification(actor: User, call: Call, said: verification.Said) -> list[str]:
+    """Compare what the caller said with the record; a verified call stays verified."""
+    locked = _open(call)
+    if locked.recipient is None:
+        raise ActionRefused("This call has no record to verify against.")
+    points = verification.matched_points(locked.recipient, said)
+    if not locked.is_verified:
+        locked.verified_points = points
+        locked.verification = Verification.VERIFIED if verification.is_verified(points) else Verification.UNVERIFIED
+        locked.save(update_fields=["verified_points", "verification"])
+    asked = [name for name, value in vars(said).items() if value]
+    audit.record(
+        "call.verification_checked",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=locked,
+        details={"asked": asked, "matched": points, "outcome": locked.verification},
+    )
+    call.verification, call.verified_points = locked.verification, locked.verified_points
+    return points
+
+
+@transaction.atomic
+def close_call(
+    actor: User, call: Call, *, disposition: Disposition | None, caller_name: str, relationship: str, notes: str
+) -> None:
+    if disposition is None:
+        raise ActionRefused("Choose a disposition before closing the call.")
+    if disposition.incident_id != call.incident_id:
+        raise ActionRefused("Choose one of this incident's dispositions.")
+    locked = _open(call)
+    locked.disposition = disposition
+    locked.caller_name, locked.caller_relationship, locked.notes = caller_name, relationship, notes
+    locked.ended_at = timezone.now()
+    locked.save(update_fields=["disposition", "caller_name", "caller_relationship", "notes", "ended_at"])
+    audit.record(
+        "call.closed",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=locked,
+        details={"disposition": disposition.pk, "seconds": int((locked.ended_at - locked.started_at).total_seconds())},
+    )
+
+
+@transaction.atomic
+def request_address_change(actor: User, call: Call, address: dict[str, str]) -> AddressChange:
+    locked, recipient_id = _verified(call)
+    change = AddressChange.objects.create(
+        incident_id=locked.incident_id, recipient_id=recipient_id, call=locked, requested_by=actor, **address
+    )
+    audit.record(
+        "call.address_change_requested",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=change,
+        details={"call": locked.pk, "recipient": recipient_id},
+    )
+    return change
+
+
+@transaction.atomic
+def request_letter_resend(actor: User, call: Call) -> LetterResend:
+    """Queue the recipient for the next letter batch; asking again while one waits changes nothing."""
+    locked, recipient_id = _verified(call)
+    waiting = LetterResend.objects.filter(recipient_id=recipient_id, batched_at__isnull=True).first()
+    if waiting is not None:
+        raise ActionRefused("A re-send for this recipient is already waiting for the next batch.")
+    try:
+        with transaction.atomic():
+            resend = LetterResend.objects.create(
+                incident_id=locked.incident_id, recipient_id=recipient_id, call=locked, requested_by=actor
+            )
+    except IntegrityError:
+        raise ActionRefused("A re-send for this recipient is already waiting for the next batch.") from None
+    audit.record(
+        "call.letter_resend_requested",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=resend,
+        details={"call": locked.pk, "recipient": recipient_id},
+    )
+    return resend
+
+
+@transaction.atomic
+def escalate(actor: User, call: Call, owner: User, reason: str) -> Escalation:
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    if Escalation.objects.filter(call=locked).exists():
+        raise ActionRefused("This call is already escalated.")
+    escalation = Escalation.objects.create(
+        incident_id=locked.incident_id, call=locked, owner=owner, reason=reason, created_by=actor
+    )
+    audit.record(
+        "call.escalated",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=escalation,
+        details={"call": locked.pk, "owner": owner.pk},
+    )
+    return escalation
+
+
+def _open_escalation(escalation: Escalation) -> Escalation:
+    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if locked.status != Escalation.Status.OPEN:
+        raise ActionRefused("This escalation is resolved.")
+    return locked
+
+
+@transaction.atomic
+def log_callback(actor: User, escalation: Escalation, outcome: str, notes: str) -> CallbackAttempt:
+    locked = _open_escalation(escalation)
+    attempt = CallbackAttempt.objects.create(
+        escalation=locked, made_by=actor, made_at=timezone.now(), outcome=outcome, notes=notes
+    )
+    audit.record(
+        "escalation.callback_logged",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=locked,
+        details={"outcome": outcome},
+    )
+    return attempt
+
+
+@transaction.atomic
+def resolve_escalation(actor: User, escalation: Escalation, resolution: str) -> None:
+    locked = _open_escalation(escalation)
+    locked.status, locked.resolution, locked.resolved_at = Escalation.Status.RESOLVED, resolution, timezone.now()
+    locked.save(update_fields=["status", "resolution", "resolved_at"])
+    audit.record("escalation.resolved", actor=actor, incident_id=locked.incident_id, target=locked)
+
+
+@transaction.atomic
+def review_address_change(actor: User, change: AddressChange, approve: bool) -> list[str]:
+    """Approve (the recipient's address becomes the new one) or reject a requested change.
+
+    Returns the names of the recipient's fields that changed.
+    """
+    locked = AddressChange.objects.select_for_update().get(pk=change.pk)
+    if locked.status != RequestStatus.PENDING:
+        raise ActionRefused(f"This request was already {locked.get_status_display().lower()}.")
+    if locked.requested_by_id == actor.pk:
+        raise ActionRefused("Another manager must review a change you asked for.")
+    changed: list[str] = []
+    if approve:
+        recipient = Recipient.objects.select_for_update().get(pk=locked.recipient_id)
+        changed = [f for f in AddressChange.ADDRESS_FIELDS if getattr(recipient, f) != getattr(locked, f)]
+        for field in changed:
+            setattr(recipient, field, getattr(locked, field))
+        if changed:
+            recipient.save(update_fields=[*changed, "updated_at"])
+    locked.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    audit.record(
+        "address_change.approved" if approve else "address_change.rejected",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=locked,
+        details={"recipient": locked.recipient_id, "fields": changed},
+    )
+    return changed
+
+
+@transaction.atomic
+def add_disposition(actor: User, incident: Incident, label: str) -> Disposition:
+    ensure_dispositions(incident)
+    if Disposition.objects.filter(incident=incident, label__iexact=label).exists():
+        raise ActionRefused(f"There is already a disposition “{label}”.")
+    last = Disposition.objects.filter(incident=incident).aggregate(n=Max("sort_order"))["n"] or 0
+    disposition = Disposition.objects.create(incident=incident, label=label, sort_order=last + 10)
+    audit.record("disposition.added", actor=actor, incident_id=incident.pk, target=disposition)
+    return disposition
+
+
+@transaction.atomic
+def set_disposition_active(actor: User, disposition: Disposition, active: bool) -> None:
+    # Locking every shown row of the incident keeps two managers from hiding the last two at once.
+    shown = Disposition.objects.select_for_update().filter(incident_id=disposition.incident_id, is_active=True)
+    if not active and not [pk for pk in shown.values_list("pk", flat=True) if pk != disposition.pk]:
+        raise ActionRefused("Keep at least one disposition shown: agents choose one to close a call.")
+    if Disposition.objects.filter(pk=disposition.pk).exclude(is_active=active).update(is_active=active):
+        details: dict[str, Any] = {"active": active}
+        audit.record(
+            "disposition.changed", actor=actor, incident_id=disposition.incident_id, target=disposition, details=details
+        )

@@ -1,0 +1,206 @@
+"""Forms of the agent's workspace. They own parsing: what the agent types becomes stored form here."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from accounts.models import User
+from callcenter.models import CallerRelationship, Disposition
+from callcenter.search import Criteria
+from callcenter.verification import Said
+from incidents.importing import rules
+from portal.forms import StyledForm
+from portal.lib import refcode
+from portal.lib.phone import InvalidPhone, to_e164
+from portal.lib.text import clean, search_key
+
+_DATE_HINT = "MM/DD/YYYY"
+
+
+def _date(typed: str) -> date | None:
+    if not typed.strip():
+        return None
+    try:
+        return rules.parse_date(typed.strip())
+    except rules.Invalid:
+        raise forms.ValidationError(f"“{typed}” is not a date; type it as {_DATE_HINT}.") from None
+
+
+def _zip(typed: str) -> str:
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    if typed.strip() and len(digits) not in (5, 9):
+        raise forms.ValidationError(f"“{typed}” is not a ZIP code; type five digits.")
+    return digits[:5]
+
+
+def _code(typed: str) -> str:
+    code = refcode.normalise(typed)
+    if typed.strip() and not refcode.is_well_formed(code):
+        raise forms.ValidationError(
+            f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
+        )
+    return code
+
+
+class LookupForm(StyledForm):
+    reference_code = forms.CharField(label="Reference code", required=False, max_length=40)
+    last_name = forms.CharField(label="Last name", required=False, max_length=100)
+    first_name = forms.CharField(label="First name", required=False, max_length=100)
+    date_of_birth = forms.CharField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
+    postal_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+    phone = forms.CharField(label="Phone", required=False, max_length=30)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["reference_code"].widget.attrs["autofocus"] = True
+
+    def clean_reference_code(self) -> str:
+        return _code(self.cleaned_data["reference_code"])
+
+    def clean_date_of_birth(self) -> date | None:
+        return _date(self.cleaned_data["date_of_birth"])
+
+    def clean_postal_code(self) -> str:
+        return _zip(self.cleaned_data["postal_code"])
+
+    def clean_phone(self) -> str:
+        typed: str = self.cleaned_data["phone"]
+        if not typed.strip():
+            return ""
+        try:
+            return to_e164(typed)
+        except InvalidPhone:
+            raise forms.ValidationError(f"“{typed}” is not a telephone number.") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or data.get("reference_code"):
+            return data
+        last_name = data.get("last_name", "").strip()
+        if data.get("phone") and not (last_name or data.get("first_name", "").strip()):
+            return data  # the phone alone
+        seconds = [data.get(name) for name in ("date_of_birth", "postal_code", "phone")]
+        if not last_name or not any(seconds):
+            raise forms.ValidationError(
+                "Search by reference code, by phone, or by last name together with a date of birth, ZIP code or phone."
+            )
+        return data
+
+    def criteria(self) -> Criteria:
+        data = self.cleaned_data
+        if data["reference_code"]:  # the code alone: other fields are ignored
+            return Criteria(reference_code=data["reference_code"])
+        return Criteria(
+            last_name_key=search_key(data["last_name"]),
+            first_name_key=search_key(data["first_name"]),
+            date_of_birth=data["date_of_birth"],
+            postal_code=data["postal_code"],
+            phone=data["phone"],
+        )
+
+
+class VerificationForm(StyledForm):
+    reference_code = forms.CharField(label="Reference code", required=False, max_length=40)
+    date_of_birth = forms.CharField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
+    postal_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+    street_address = forms.CharField(label="Street address", required=False, max_length=200)
+    name = forms.CharField(label="Name", required=False, max_length=200, help_text="First and last name.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].widget.attrs["autocomplete"] = "off"
+
+    def clean_reference_code(self) -> str:
+        return _code(self.cleaned_data["reference_code"])
+
+    def clean_date_of_birth(self) -> date | None:
+        return _date(self.cleaned_data["date_of_birth"])
+
+    def clean_postal_code(self) -> str:
+        return _zip(self.cleaned_data["postal_code"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not any(data.values()):
+            raise forms.ValidationError("Type at least one thing the caller told you.")
+        return data
+
+    def said(self) -> Said:
+        data = self.cleaned_data
+        return Said(
+            reference_code=data["reference_code"],
+            date_of_birth=data["date_of_birth"],
+            postal_code=data["postal_code"],
+            street_address=clean(data["street_address"]),
+            name=clean(data["name"]),
+        )
+
+
+class CloseCallForm(StyledForm):
+    caller_name = forms.CharField(label="Caller's name", required=False, max_length=200)
+    caller_relationship = forms.ChoiceField(
+        label="Caller is", choices=[("", "Choose…"), *CallerRelationship.choices], required=False
+    )
+    disposition = forms.ModelChoiceField(
+        label="Disposition",
+        queryset=Disposition.objects.none(),
+        empty_label="Choose…",
+        error_messages={"required": "Choose a disposition before closing the call."},
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, incident_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["disposition"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Disposition.objects.filter(incident_id=incident_id, is_active=True)
+
+    def clean_caller_name(self) -> str:
+        return clean(self.cleaned_data["caller_name"])
+
+
+class AddressChangeForm(StyledForm):
+    address_line1 = forms.CharField(label="Street address", max_length=200)
+    address_line2 = forms.CharField(label="Apartment, suite, unit", required=False, max_length=200)
+    city = forms.CharField(label="City", max_length=100)
+    state = forms.CharField(label="State", max_length=30, help_text="Two letters or the name, such as MO.")
+    postal_code = forms.CharField(label="ZIP code", max_length=10)
+
+    def clean_state(self) -> str:
+        typed: str = self.cleaned_data["state"]
+        try:
+            return rules.state_code(typed)
+        except rules.Invalid as exc:
+            raise forms.ValidationError(f"“{typed}”: {exc}.") from None
+
+    def clean_postal_code(self) -> str:
+        typed: str = self.cleaned_data["postal_code"]
+        digits = "".join(ch for ch in typed if ch.isdigit())
+        if len(digits) == 5:
+            return digits
+        if len(digits) == 9:
+            return f"{digits[:5]}-{digits[5:]}"
+        raise forms.ValidationError(f"“{typed}” is not a ZIP code; type 5 digits or ZIP+4.")
+
+    def address(self) -> dict[str, str]:
+        return {name: clean(value) for name, value in self.cleaned_data.items()}
+
+
+def _owner_label(obj: object) -> str:
+    return obj.display_name() if isinstance(obj, User) else str(obj)
+
+
+class EscalationForm(StyledForm):
+    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose…")
+    reason = forms.CharField(label="Why it needs escalating", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, owners: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in owners]).order_by("username")
+        field.label_from_instance = _owner_label  # type: ignore[method-assign]

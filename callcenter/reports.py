@@ -1,0 +1,91 @@
+"""Figures for the supervisor's screen, computed by the database (aggregates, never call rows).
+
+Days and hours are those of the hotline's time zone, which is what the people answering the
+phone mean by "Tuesday" or "10 a.m.", whatever the server's zone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, DurationField, F, Q, QuerySet
+from django.db.models.functions import ExtractHour, TruncDate
+
+from callcenter.models import AddressChange, Call, Escalation
+from incidents.models import Incident
+
+WINDOW_DAYS = 14
+NO_DISPOSITION = "Call still open"
+
+
+@dataclass(frozen=True)
+class CallFigures:
+    first_day: date
+    last_day: date
+    per_day: list[tuple[date, int]]  # every day of the window, oldest first, zero days included
+    per_hour: list[tuple[int, int]]  # hours of the day from the first to the last with calls
+    by_disposition: list[tuple[str, int]]  # most frequent first
+    total: int
+    still_open: int
+    average_handle_time: timedelta | None  # of closed calls; None when none closed
+    open_escalations: int
+    pending_address_changes: int
+
+
+def _window_start(zone: ZoneInfo, now: datetime) -> tuple[date, date, datetime]:
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=WINDOW_DAYS - 1)
+    return first, today, datetime.combine(first, time.min, tzinfo=zone)
+
+
+def _per_day(calls: QuerySet[Call], zone: ZoneInfo, first: date) -> list[tuple[date, int]]:
+    counted = dict(
+        calls.annotate(day=TruncDate("started_at", tzinfo=zone))
+        .order_by("day")  # replaces the model's ordering, which would otherwise join the GROUP BY
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    days = [first + timedelta(days=n) for n in range(WINDOW_DAYS)]
+    return [(day, counted.get(day, 0)) for day in days]
+
+
+def _per_hour(calls: QuerySet[Call], zone: ZoneInfo) -> list[tuple[int, int]]:
+    counted = dict(
+        calls.annotate(hour=ExtractHour("started_at", tzinfo=zone))
+        .order_by("hour")
+        .values_list("hour")
+        .annotate(n=Count("id"))
+    )
+    if not counted:
+        return []
+    return [(hour, counted.get(hour, 0)) for hour in range(min(counted), max(counted) + 1)]
+
+
+def _by_disposition(calls: QuerySet[Call]) -> list[tuple[str, int]]:
+    rows = calls.values_list("disposition__label").annotate(n=Count("id")).order_by()
+    return sorted(((label or NO_DISPOSITION, n) for label, n in rows), key=lambda row: (-row[1], row[0]))
+
+
+def call_figures(incident: Incident, now: datetime) -> CallFigures:
+    zone = ZoneInfo(incident.hotline_time_zone)
+    first, today, since = _window_start(zone, now)
+    calls = Call.objects.filter(incident=incident, started_at__gte=since)
+    totals = calls.aggregate(
+        total=Count("id"),
+        still_open=Count("id", filter=Q(ended_at__isnull=True)),
+        handle=Avg(F("ended_at") - F("started_at"), output_field=DurationField()),
+    )
+    return CallFigures(
+        first_day=first,
+        last_day=today,
+        per_day=_per_day(calls, zone, first),
+        per_hour=_per_hour(calls, zone),
+        by_disposition=_by_disposition(calls),
+        total=totals["total"],
+        still_open=totals["still_open"],
+        average_handle_time=totals["handle"],
+        open_escalations=Escalation.objects.filter(incident=incident, status=Escalation.Status.OPEN).count(),
+        pending_address_changes=AddressChange.objects.filter(
+            incident=incident, status=AddressChange.Status.PENDING
+        ).count(),
+    )

@@ -1,0 +1,238 @@
+"""One call, from opening a record to its disposition."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from callcenter.actions import ActionRefused, close_call
+from callcenter.models import AddressChange, Call, Disposition, Escalation, LetterResend, Verification
+from callcenter.tests.helpers import family
+from portal.testing import UserFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grace(incident):
+    return family(incident)
+
+
+@pytest.fixture
+def signed_in(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def call(signed_in, incident, grace):
+    signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
+    return Call.objects.get()
+
+
+def _url(name, incident, call):
+    return reverse(f"callcenter:{name}", args=[incident.slug, call.pk])
+
+
+def _verify(client, incident, call, **said):
+    fields = {"reference_code": "", "date_of_birth": "", "postal_code": "", "street_address": "", "name": ""}
+    return client.post(_url("call-verify", incident, call), {**fields, **said})
+
+
+def test_before_verification_nothing_is_disclosed(signed_in, incident, call):
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "Ada Nguyen" in html
+    assert "born 2012" in html
+    for hidden in ("Medical information", "100 North Fictional Way", "65999", "What to tell the caller"):
+        assert hidden not in html, hidden
+    assert "no-store" in signed_in.get(_url("call-detail", incident, call))["Cache-Control"]
+
+
+def test_two_points_leave_the_caller_unverified_with_the_script(signed_in, incident, call):
+    response = _verify(signed_in, incident, call, date_of_birth="05/01/2012", postal_code="65999")
+    assert "Not verified: 2 points matched." in response.content.decode()
+    assert 'value="65999"' in response.content.decode()  # kept for the next point
+    call.refresh_from_db()
+    assert call.verification == Verification.UNVERIFIED
+    assert call.verified_points == ["date_of_birth", "zip_code"]
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "I can only discuss a record once I have verified who you are" in html
+    assert "Medical information" not in html
+
+
+def test_three_points_verify_and_open_the_disclosure_card(signed_in, incident, call):
+    response = _verify(
+        signed_in, incident, call, date_of_birth="2012-05-01", postal_code="65999", street_address="100 N Fictional Way"
+    )
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.is_verified
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "What to tell the caller" in html
+    assert "Medical information" in html
+    assert "Name" in html
+    assert "No letter to Grace Okafor has been mailed yet." in html
+
+
+def test_reference_code_and_one_more_verify(signed_in, incident, call, grace):
+    _verify(signed_in, incident, call, reference_code=grace.reference_code.lower(), name="Grace Okafor")
+    call.refresh_from_db()
+    assert call.is_verified
+
+
+def test_verification_is_audited_by_point_names_only(signed_in, incident, call, grace):
+    _verify(signed_in, incident, call, reference_code=grace.reference_code, postal_code="65998")
+    event = AuditEvent.objects.get(action="call.verification_checked")
+    assert event.details == {
+        "asked": ["reference_code", "postal_code"],
+        "matched": ["reference_code"],
+        "outcome": "unverified",
+    }
+
+
+def test_every_record_view_is_audited(signed_in, incident, call):
+    signed_in.get(_url("call-detail", incident, call))
+    signed_in.get(_url("call-detail", incident, call))
+    events = AuditEvent.objects.filter(action="call.record_viewed")
+    assert events.count() == 2
+    assert "nguyen" not in json.dumps(events[0].details).lower()
+
+
+def test_an_empty_verification_is_refused(signed_in, incident, call):
+    response = _verify(signed_in, incident, call)
+    assert response.status_code == 400
+    assert "Type at least one thing the caller told you." in response.content.decode()
+
+
+def test_a_call_cannot_be_closed_without_a_disposition(signed_in, incident, call):
+    response = signed_in.post(_url("call-close", incident, call), {"caller_name": "Grace", "notes": "asked"})
+    assert response.status_code == 400
+    assert "Choose a disposition before closing the call." in response.content.decode()
+    call.refresh_from_db()
+    assert call.is_open
+
+
+def test_closing_logs_the_call(signed_in, incident, call):
+    disposition = Disposition.objects.get(incident=incident, key="confirmed_impacted")
+    response = signed_in.post(
+        _url("call-close", incident, call),
+        {"caller_name": " Grace  Okafor ", "caller_relationship": "parent_guardian", "disposition": disposition.pk},
+    )
+    assert response.url == reverse("callcenter:lookup", args=[incident.slug])
+    call.refresh_from_db()
+    assert call.ended_at is not None
+    assert call.disposition == disposition
+    assert call.caller_name == "Grace Okafor"
+    assert call.caller_relationship == "parent_guardian"
+    closed = AuditEvent.objects.get(action="call.closed")
+    assert closed.details["disposition"] == disposition.pk
+
+
+def test_the_default_dispositions_come_with_the_first_call(call, incident):
+    labels = list(Disposition.objects.filter(incident=incident).values_list("label", flat=True))
+    assert labels == [label for _, label in Disposition.DEFAULTS]
+
+
+def test_not_found_call_is_logged_with_the_script(signed_in, incident):
+    response = signed_in.post(reverse("callcenter:call-not-found", args=[incident.slug]))
+    call = Call.objects.get()
+    assert call.recipient is None
+    assert call.verification == Verification.NOT_FOUND
+    html = signed_in.get(response.url).content.decode()
+    assert "I could not find you in the records" in html
+    not_found = Disposition.objects.get(incident=incident, key="not_found")
+    signed_in.post(_url("call-close", incident, call), {"disposition": not_found.pk})
+    call.refresh_from_db()
+    assert call.disposition == not_found
+
+
+def test_actions_need_a_verified_caller(signed_in, incident, call):
+    signed_in.post(_url("call-resend", incident, call))
+    signed_in.post(
+        _url("call-address", incident, call),
+        {"address_line1": "1 New St", "city": "X", "state": "MO", "postal_code": "65801"},
+    )
+    assert not LetterResend.objects.exists()
+    assert not AddressChange.objects.exists()
+
+
+@pytest.fixture
+def verified(signed_in, incident, call, grace):
+    _verify(signed_in, incident, call, reference_code=grace.reference_code, postal_code="65999")
+    call.refresh_from_db()
+    assert call.is_verified
+    return call
+
+
+def test_resend_queues_the_recipient_once(signed_in, incident, verified, grace):
+    signed_in.post(_url("call-resend", incident, verified))
+    second = signed_in.post(_url("call-resend", incident, verified), follow=True)
+    assert LetterResend.objects.filter(recipient=grace, batched_at__isnull=True).count() == 1
+    assert "already waiting for the next batch" in second.content.decode()
+
+
+def test_address_change_goes_to_review_without_touching_the_recipient(signed_in, incident, verified, grace):
+    response = signed_in.post(
+        _url("call-address", incident, verified),
+        {"address_line1": "7 Elm Street", "city": "Columbia", "state": "Missouri", "postal_code": "65201"},
+    )
+    assert response.status_code == 302
+    change = AddressChange.objects.get()
+    assert (change.address_line1, change.state, change.status) == ("7 Elm Street", "MO", "pending")
+    grace.refresh_from_db()
+    assert grace.address_line1 == "100 North Fictional Way"
+    event = AuditEvent.objects.get(action="call.address_change_requested")
+    assert "elm" not in json.dumps(event.details).lower()
+
+
+def test_bad_address_is_shown_again_with_the_value(signed_in, incident, verified):
+    response = signed_in.post(
+        _url("call-address", incident, verified),
+        {"address_line1": "7 Elm Street", "city": "Columbia", "state": "Narnia", "postal_code": "652"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“Narnia”" in html
+    assert "“652” is not a ZIP code" in html
+
+
+def test_escalation_with_an_owner(signed_in, incident, call, manager):
+    response = signed_in.post(
+        _url("call-escalate", incident, call), {"owner": manager.pk, "reason": "Wants a call back"}
+    )
+    assert response.status_code == 302
+    escalation = Escalation.objects.get()
+    assert escalation.owner == manager
+    assert escalation.call == call
+    assert escalation.status == "open"
+    again = signed_in.post(_url("call-escalate", incident, call), {"owner": manager.pk, "reason": "again"}, follow=True)
+    assert "already escalated" in again.content.decode()
+
+
+def test_an_outsider_cannot_own_an_escalation(signed_in, incident, call, outsider):
+    response = signed_in.post(_url("call-escalate", incident, call), {"owner": outsider.pk, "reason": "x"})
+    assert response.status_code == 400
+    assert not Escalation.objects.exists()
+
+
+def test_another_agents_call_is_not_found(client, incident, call):
+    colleague = UserFactory.create()
+    member(colleague, incident, "agent")
+    client.force_login(colleague)
+    assert client.get(_url("call-detail", incident, call)).status_code == 404
+    assert client.post(_url("call-close", incident, call)).status_code == 404
+
+
+def test_a_closed_call_refuses_changes(signed_in, incident, verified):
+    Call.objects.filter(pk=verified.pk).update(ended_at=timezone.now())
+    response = signed_in.post(_url("call-resend", incident, verified), follow=True)
+    assert "This call is closed." in response.content.decode()
+
+
+def test_the_close_action_itself_refuses_a_call_without_disposition(call, agent):
+    with pytest.raises(ActionRefused, match="Choose a disposition"):
+        close_call(agent, call, disposition=None, caller_name="", relationship="", notes="")
+    call.refresh_from_db()
+    assert call.is_open

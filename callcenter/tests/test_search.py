@@ -1,0 +1,106 @@
+"""Lookup by each kind of search, on whichever database the suite runs (trigram or portable fallback)."""
+
+from datetime import date
+
+import pytest
+
+from callcenter.search import LIMIT, Criteria, edit_distance, find
+from callcenter.tests.helpers import family
+from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(found):
+    return [m.name for m in found.matches]
+
+
+def test_reference_code_finds_exactly_one(incident):
+    grace = family(incident)
+    family(incident, first_name="Ben")
+    found = find(incident, Criteria(reference_code=grace.reference_code))
+    assert _names(found) == ["Ada Nguyen"]
+    assert not found.fuzzy
+
+
+def test_last_name_needs_every_second_detail_given_to_match(incident):
+    family(incident)
+    assert _names(find(incident, Criteria(last_name_key="nguyen", date_of_birth=date(2012, 5, 1)))) == ["Ada Nguyen"]
+    assert _names(find(incident, Criteria(last_name_key="nguyen", postal_code="65999"))) == ["Ada Nguyen"]
+    assert _names(find(incident, Criteria(last_name_key="nguyen", phone="+15735550142"))) == ["Ada Nguyen"]
+    wrong_zip = Criteria(last_name_key="nguyen", date_of_birth=date(2012, 5, 1), postal_code="65000")
+    assert find(incident, wrong_zip).matches == []
+
+
+def test_zip_plus_four_on_file_matches_five_digits(incident):
+    grace = family(incident)
+    grace.postal_code = "65999-1234"
+    grace.save()
+    assert _names(find(incident, Criteria(last_name_key="nguyen", postal_code="65999"))) == ["Ada Nguyen"]
+
+
+def test_the_parents_surname_finds_the_child(incident):
+    family(incident)
+    found = find(incident, Criteria(last_name_key="okafor", postal_code="65999"))
+    assert _names(found) == ["Ada Nguyen"]
+    assert found.matches[0].recipient_name == "Grace Okafor"
+    assert found.matches[0].letter_to_someone_else
+
+
+def test_first_name_narrows_own_and_parent_names(incident):
+    family(incident)
+    family(incident, first_name="Ben")
+    assert _names(find(incident, Criteria(last_name_key="nguyen", first_name_key="ben", postal_code="65999"))) == [
+        "Ben Nguyen"
+    ]
+    assert (
+        len(find(incident, Criteria(last_name_key="okafor", first_name_key="grace", postal_code="65999")).matches) == 2
+    )
+
+
+def test_accents_and_case_are_ignored_through_the_stored_keys(incident):
+    family(incident, last_name="Muñoz", last_name_key="munoz")
+    assert _names(find(incident, Criteria(last_name_key="munoz", postal_code="65999"))) == ["Ada Muñoz"]
+
+
+@pytest.mark.parametrize("typed", ["nugyen", "ngyuen", "nguyne", "nguyem"])
+def test_a_misspelt_surname_is_offered_as_a_close_match(incident, typed):
+    family(incident)
+    found = find(incident, Criteria(last_name_key=typed, postal_code="65999"))
+    assert found.fuzzy
+    assert _names(found) == ["Ada Nguyen"]
+
+
+def test_close_matches_are_always_narrowed_by_the_second_detail(incident):
+    family(incident)
+    assert find(incident, Criteria(last_name_key="nugyen", postal_code="65000")).matches == []
+
+
+def test_a_different_name_is_not_a_close_match(incident):
+    family(incident)
+    assert find(incident, Criteria(last_name_key="anderson", postal_code="65999")).matches == []
+
+
+def test_another_incidents_people_are_never_found(incident):
+    other = IncidentFactory.create()
+    grace = family(other)
+    assert find(incident, Criteria(reference_code=grace.reference_code)).matches == []
+    assert find(incident, Criteria(last_name_key="nguyen", postal_code="65999")).matches == []
+    assert find(incident, Criteria(last_name_key="nugyen", postal_code="65999")).matches == []
+
+
+def test_never_more_than_the_limit_and_says_there_are_more(incident):
+    for n in range(LIMIT + 3):
+        individual = IndividualFactory.create(incident=incident, last_name="Smith", first_name=f"Kid{n}")
+        RecipientFactory.create(individual=individual, postal_code="65999")
+    found = find(incident, Criteria(last_name_key="smith", postal_code="65999"))
+    assert len(found.matches) == LIMIT
+    assert found.more
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("nguyen", "nguyen", 0), ("nugyen", "nguyen", 1), ("smtih", "smith", 1), ("smyth", "smith", 1), ("kim", "lee", 3)],
+)
+def test_edit_distance_counts_a_swap_as_one(a, b, distance):
+    assert edit_distance(a, b) == distance

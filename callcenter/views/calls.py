@@ -1,0 +1,167 @@
+"""One call: verification, the disclosure card, actions taken for the caller, and closing it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from callcenter import access as call_access
+from callcenter import actions, disclosure, scripts, verification
+from callcenter.forms import AddressChangeForm, CloseCallForm, EscalationForm, VerificationForm
+from callcenter.models import Call, Escalation
+from callcenter.views.lookup import AGENTS
+from incidents import access
+from incidents.access import IncidentAccess
+from incidents.models import FaqEntry
+
+
+def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int = 200, **forms: Any) -> HttpResponse:
+    incident = found.incident
+    escalation = Escalation.objects.filter(call=call).select_related("owner").first()
+    context: dict[str, Any] = {
+        "incident": incident,
+        "access": found,
+        "call": call,
+        "recipient": call.recipient,
+        "matched": [verification.POINT_LABELS[p] for p in call.verified_points],
+        "unverified_script": scripts.UNVERIFIED,
+        "not_found_script": scripts.not_found(incident),
+        "verified_script": scripts.verified(incident),
+        "hotline_open": incident.hotline_is_open(timezone.now()),
+        "escalation": escalation,
+        "verify_form": forms.get("verify_form") or VerificationForm(),
+        "close_form": forms.get("close_form") or CloseCallForm(incident_id=incident.pk),
+        "escalation_form": forms.get("escalation_form") or EscalationForm(owners=call_access.escalation_owners(found)),
+    }
+    if call.is_verified and call.recipient is not None:
+        context["disclosure"] = disclosure.for_recipient(call.recipient)
+        context["talking_points"] = [(label, text) for label, text in incident.notice_sections() if text]
+        context["faq"] = FaqEntry.objects.filter(incident=incident)
+        context["address_form"] = forms.get("address_form") or AddressChangeForm()
+    return render(request, "callcenter/call_detail.html", context, status=status)
+
+
+def _call(request: HttpRequest, slug: str, call_id: int) -> tuple[IncidentAccess, Call]:
+    found = access.incident_for(request.user, slug, need=AGENTS)
+    return found, call_access.call_of(found, signed_in_user(request), call_id)
+
+
+def _back(slug: str, call: Call, anchor: str = "") -> HttpResponse:
+    response = redirect("callcenter:call-detail", slug=slug, call_id=call.pk)
+    response["Location"] += anchor
+    return response
+
+
+@never_cache
+@login_required
+def call_detail(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    found, call = _call(request, slug, call_id)
+    if call.recipient is not None:
+        actions.record_view(signed_in_user(request), call)
+    return _page(request, found, call)
+
+
+@require_POST
+@never_cache
+@login_required
+def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    found, call = _call(request, slug, call_id)
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        return _page(request, found, call, status=400, verify_form=form)
+    try:
+        points = actions.check_verification(signed_in_user(request), call, form.said())
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(slug, call)
+    if call.is_verified:
+        messages.success(request, "Caller verified.")
+        return _back(slug, call, "#disclosure")
+    # Shown again with what was typed, so the agent adds a point rather than retyping them all.
+    matched = len(points)
+    messages.warning(request, f"Not verified: {matched} point{'s' if matched != 1 else ''} matched.")
+    return _page(request, found, call, verify_form=form)
+
+
+@require_POST
+@never_cache
+@login_required
+def call_close(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    found, call = _call(request, slug, call_id)
+    form = CloseCallForm(request.POST, incident_id=found.incident.pk)
+    if not form.is_valid():
+        return _page(request, found, call, status=400, close_form=form)
+    data = form.cleaned_data
+    try:
+        actions.close_call(
+            signed_in_user(request),
+            call,
+            disposition=data["disposition"],
+            caller_name=data["caller_name"],
+            relationship=data["caller_relationship"],
+            notes=data["notes"],
+        )
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(slug, call)
+    messages.success(request, f"Call logged as “{data['disposition']}”. Ready for the next caller.")
+    return redirect("callcenter:lookup", slug=slug)
+
+
+@require_POST
+@never_cache
+@login_required
+def call_address(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    found, call = _call(request, slug, call_id)
+    form = AddressChangeForm(request.POST)
+    if not call.is_verified:
+        messages.error(request, "Verify the caller first.")
+        return _back(slug, call)
+    if not form.is_valid():
+        return _page(request, found, call, status=400, address_form=form)
+    try:
+        actions.request_address_change(signed_in_user(request), call, form.address())
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Address change sent to a manager for review.")
+    return _back(slug, call, "#actions")
+
+
+@require_POST
+@never_cache
+@login_required
+def call_resend(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    _, call = _call(request, slug, call_id)
+    try:
+        actions.request_letter_resend(signed_in_user(request), call)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "The letter will be sent again with the next batch.")
+    return _back(slug, call, "#actions")
+
+
+@require_POST
+@never_cache
+@login_required
+def call_escalate(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
+    found, call = _call(request, slug, call_id)
+    form = EscalationForm(request.POST, owners=call_access.escalation_owners(found))
+    if not form.is_valid():
+        return _page(request, found, call, status=400, escalation_form=form)
+    try:
+        escalation = actions.escalate(
+            signed_in_user(request), call, form.cleaned_data["owner"], form.cleaned_data["reason"]
+        )
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Escalated to {escalation.owner.display_name()}.")
+    return _back(slug, call, "#actions")

@@ -1,0 +1,138 @@
+"""The agent's lookup screen: search, screen-pop from a phone system, and opening a call."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from callcenter import access as call_access
+from callcenter import actions, search
+from callcenter.forms import LookupForm
+from callcenter.models import Escalation
+from incidents import access
+from incidents.models import Incident
+
+AGENTS = frozenset({Role.AGENT})
+# A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.
+_SCREEN_POP = {"phone": "phone", "code": "reference_code"}
+_ABANDONED = timedelta(minutes=30)
+
+
+def _session_key(name: str, incident: Incident) -> str:
+    return f"callcenter:{name}:{incident.pk}"
+
+
+def _mark_call_start(request: HttpRequest, incident: Incident, ringing: bool = False) -> None:
+    """The call began at the first search since the last call was opened, or when a screen-pop says it rang.
+
+    A mark older than `_ABANDONED` is from searches that never became a call.
+    """
+    key, now = _session_key("started", incident), timezone.now()
+    stored = request.session.get(key)
+    if ringing or not stored or now - datetime.fromisoformat(stored) > _ABANDONED:
+        request.session[key] = now.isoformat()
+
+
+def _take_call_start(request: HttpRequest, incident: Incident) -> datetime:
+    stored = request.session.pop(_session_key("started", incident), None)
+    return datetime.fromisoformat(stored) if stored else timezone.now()
+
+
+def _screen_pop(request: HttpRequest, incident: Incident) -> HttpResponse | None:
+    given = {field: request.GET[param] for param, field in _SCREEN_POP.items() if request.GET.get(param)}
+    if not given:
+        return None
+    request.session[_session_key("pop", incident)] = given
+    _mark_call_start(request, incident, ringing=True)
+    return redirect(request.path)
+
+
+def _rate_limit_reached(request: HttpRequest) -> int | None:
+    """Counts this search; when the agent is over the hourly limit, the minutes until searches open again."""
+    limit = settings.CALLCENTER_SEARCHES_PER_HOUR
+    usage = get_usage(request, group="callcenter.lookup", key="user", rate=f"{limit}/h", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, (usage["time_left"] + 59) // 60)
+
+
+def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> search.Found | None:
+    user = signed_in_user(request)
+    wait = _rate_limit_reached(request)
+    if wait is not None:
+        actions.record_refused_search(user, incident)
+        limit = settings.CALLCENTER_SEARCHES_PER_HOUR
+        form.add_error(
+            None,
+            f"You have run {limit} searches in the past hour, the most allowed. "
+            f"Searching opens again in about {wait} minute{'s' if wait != 1 else ''}; "
+            "a supervisor can help with urgent callers.",
+        )
+        return None
+    criteria = form.criteria()
+    found = search.find(incident, criteria)
+    actions.record_search(user, incident, criteria, found)
+    _mark_call_start(request, incident)
+    return found
+
+
+@never_cache
+@login_required
+def lookup(request: HttpRequest, slug: str) -> HttpResponse:
+    found_access = access.incident_for(request.user, slug, need=AGENTS)
+    incident = found_access.incident
+    popped = _screen_pop(request, incident)
+    if popped is not None:
+        return popped
+    data: QueryDict | dict[str, str] | None = request.POST if request.method == "POST" else None
+    if data is None:
+        data = request.session.pop(_session_key("pop", incident), None)
+    form = LookupForm(data)
+    result = _search(request, incident, form) if data is not None and form.is_valid() else None
+    context = {
+        "incident": incident,
+        "access": found_access,
+        "form": form,
+        "result": result,
+        "hotline_open": incident.hotline_is_open(timezone.now()),
+        "searching": data is not None,
+        "my_escalations": Escalation.objects.filter(
+            incident=incident, owner=signed_in_user(request), status=Escalation.Status.OPEN
+        ).order_by("created_at")[:10],
+    }
+    return render(request, "callcenter/lookup.html", context)
+
+
+@require_POST
+@never_cache
+@login_required
+def call_start(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=AGENTS)
+    try:
+        recipient_id = int(request.POST.get("recipient", ""))
+    except ValueError:
+        messages.error(request, "Choose a person from the results.")
+        return redirect("callcenter:lookup", slug=slug)
+    recipient = call_access.recipient_on(found, recipient_id)
+    call = actions.start_call(
+        signed_in_user(request), found.incident, recipient, _take_call_start(request, found.incident)
+    )
+    return redirect("callcenter:call-detail", slug=slug, call_id=call.pk)
+
+
+@require_POST
+@never_cache
+@login_required
+def call_not_found(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=AGENTS)
+    call = actions.start_call(signed_in_user(request), found.incident, None, _take_call_start(request, found.incident))
+    return redirect("callcenter:call-detail", slug=slug, call_id=call.pk)
