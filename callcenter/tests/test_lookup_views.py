@@ -1,6 +1,7 @@
 """The lookup screen as an agent uses it: searching, masking, screen-pop, rate limit, audit, caching."""
 
 import json
+from datetime import time
 
 import pytest
 from django.urls import reverse
@@ -181,3 +182,14 @@ def test_the_agent_sees_the_escalations_they_own(signed_in, incident, grace, age
     html = signed_in.get(reverse("callcenter:lookup", args=[incident.slug])).content.decode()
     assert "Your open escalations" in html
     assert reverse("callcenter:escalation-detail", args=[incident.slug, escalation.pk]) in html
+
+
+def test_banner_outside_the_hotline_hours(signed_in, incident):
+    url = reverse("callcenter:lookup", args=[incident.slug])
+    incident.hotline_opens_at, incident.hotline_closes_at = time(0), time(23, 59, 59)
+    incident.hotline_days = ""  # open no day of the week
+    incident.save()
+    assert "The hotline is closed now." in signed_in.get(url).content.decode()
+    incident.hotline_days = "0123456"
+    incident.save()
+    assert "The hotline is closed now." not in signed_in.get(url).content.decode()

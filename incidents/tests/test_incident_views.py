@@ -174,3 +174,25 @@ def test_list_shows_only_my_incidents_within_a_fixed_query_budget(client, agent,
     assert "Riverside records incident" in titles
     assert "Not mine" not in titles
     assert len(titles) == 6
+
+
+def test_hotline_hours_are_edited_and_kept(client, manager, incident):
+    client.force_login(manager)
+    url = reverse("incidents:incident-edit", args=[incident.slug])
+    page = client.get(url).content.decode()
+    for label in ("Days the hotline is open", "Hotline opens at", "Hotline closes at"):
+        assert label in page
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "data_types"}
+    data.update(hotline_days=["0", "2", "4"], hotline_opens_at="08:00", hotline_closes_at="17:30")
+    assert client.post(url, data).status_code == 302
+    incident.refresh_from_db()
+    assert (incident.hotline_days, str(incident.hotline_opens_at), str(incident.hotline_closes_at)) == (
+        "024",
+        "08:00:00",
+        "17:30:00",
+    )
+    data.update(hotline_closes_at="07:00")
+    assert "The hotline must close after it opens." in client.post(url, data).content.decode()
+    data.update(hotline_closes_at="")
+    assert "Give both the opening and the closing time, or neither." in client.post(url, data).content.decode()
