@@ -3,6 +3,7 @@
 An object of another incident, or another agent's call, is a 404.
 """
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Membership, Role, User
@@ -28,11 +29,13 @@ def call_of(access: IncidentAccess, user: User, call_id: int) -> Call:
         raise Http404("No such call.") from None
 
 
-def escalation_on(access: IncidentAccess, escalation_id: int) -> Escalation:
+def escalation_on(access: IncidentAccess, user: User, escalation_id: int) -> Escalation:
+    """Managers reach every escalation of the incident; an agent only those they own or raised."""
+    rows = Escalation.objects.filter(incident=access.incident)
+    if not access.is_manager:
+        rows = rows.filter(Q(owner=user) | Q(created_by=user))
     try:
-        return Escalation.objects.select_related("owner", "created_by", "call__agent", "call__disposition").get(
-            pk=escalation_id, incident=access.incident
-        )
+        return rows.select_related("owner", "created_by", "call__agent", "call__disposition").get(pk=escalation_id)
     except Escalation.DoesNotExist:
         raise Http404("No such escalation.") from None
 

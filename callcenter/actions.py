@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from audit import api as audit
 from callcenter import verification
 from callcenter.models import (
@@ -37,6 +37,7 @@ def criteria_hash(incident: Incident, criteria: Criteria) -> str:
 
 
 def record_search(actor: User, incident: Incident, criteria: Criteria, found: Found) -> None:
+    """The search, and whom it showed (recipient ids), for an auditor retracing what an agent saw."""
     with transaction.atomic():
         audit.record(
             "lookup.searched",
@@ -46,6 +47,7 @@ def record_search(actor: User, incident: Incident, criteria: Criteria, found: Fo
                 "kind": criteria.kind,
                 "criteria_hash": criteria_hash(incident, criteria),
                 "results": len(found.matches),
+                "shown": [match.recipient_id for match in found.matches],
                 "fuzzy": found.fuzzy,
             },
         )
@@ -56,8 +58,9 @@ def record_refused_search(actor: User, incident: Incident) -> None:
         audit.record("lookup.rate_limited", actor=actor, incident_id=incident.pk)
 
 
-def ensure_dispositions(incident: Incident) -> None:
-    """Give an incident the default dispositions the first time it takes a call."""
+@transaction.atomic
+def ensure_dispositions(incident: Incident, actor: User | None = None) -> None:
+    """Give an incident the default dispositions the first time it takes a call (or a manager saves them)."""
     if Disposition.objects.filter(incident=incident).exists():
         return
     rows = [
@@ -65,11 +68,20 @@ def ensure_dispositions(incident: Incident) -> None:
         for n, (key, label) in enumerate(Disposition.DEFAULTS)
     ]
     Disposition.objects.bulk_create(rows, ignore_conflicts=True)
+    if actor is not None:
+        audit.record("disposition.added", actor=actor, incident_id=incident.pk, details={"defaults": len(rows)})
 
 
 @transaction.atomic
 def start_call(actor: User, incident: Incident, recipient: Recipient | None, started_at: datetime) -> Call:
-    """Open a call on the record the agent chose, or, with no record, for a caller not in the file."""
+    """Open a call on the record the agent chose, or, with no record, for a caller not in the file.
+
+    The agent's call already open on the same record is returned instead (a double submit opens one call).
+    """
+    if recipient is not None:
+        already = Call.objects.filter(incident=incident, agent=actor, recipient=recipient, ended_at__isnull=True)
+        if (found := already.first()) is not None:
+            return found
     ensure_dispositions(incident)
     call = Call.objects.create(
         incident=incident,
@@ -101,6 +113,12 @@ def record_address_changes_view(actor: User, incident: Incident, shown: list[int
     audit.record("address_change.list_viewed", actor=actor, incident_id=incident.pk, details={"shown": shown})
 
 
+LOCKED = (
+    f"Verification is locked after {Call.MAX_FAILED_CHECKS} failed checks on this call. Offer to escalate, "
+    "or ask the caller to call back with the letter's reference code."
+)
+
+
 def _open(call: Call) -> Call:
     locked = Call.objects.select_for_update().get(pk=call.pk)
     if not locked.is_open:
@@ -117,26 +135,42 @@ def _verified(call: Call) -> tuple[Call, int]:
 
 
 @transaction.atomic
-def check_verification(actor: User, call: Call, said: verification.Said) -> list[str]:
-    """Compare what the caller said with the record; a verified call stays verified."""
+def check_verification(actor: User, call: Call, said: verification.Said) -> bool:
+    """Compare what the caller said with the record; True when the caller is now verified.
+
+    A failed check tells the agent nothing of what matched (the screen would
+    otherwise confirm a guessed birth date or ZIP code one at a time), and
+    after `Call.MAX_FAILED_CHECKS` failures the call takes no more guesses.
+    The trail keeps which points matched, for auditors.
+    """
     locked = _open(call)
     if locked.recipient is None:
         raise ActionRefused("This call has no record to verify against.")
+    if locked.is_verified:
+        raise ActionRefused("The caller is already verified.")
+    if locked.verification_locked:
+        raise ActionRefused(LOCKED)
     points = verification.matched_points(locked.recipient, said)
-    if not locked.is_verified:
-        locked.verified_points = points
-        locked.verification = Verification.VERIFIED if verification.is_verified(points) else Verification.UNVERIFIED
-        locked.save(update_fields=["verified_points", "verification"])
-    asked = [name for name, value in vars(said).items() if value]
+    if verification.is_verified(points):
+        locked.verification, locked.verified_points = Verification.VERIFIED, points
+    else:
+        locked.verification, locked.failed_checks = Verification.UNVERIFIED, locked.failed_checks + 1
+    locked.save(update_fields=["verification", "verified_points", "failed_checks"])
     audit.record(
         "call.verification_checked",
         actor=actor,
         incident_id=locked.incident_id,
         target=locked,
-        details={"asked": asked, "matched": points, "outcome": locked.verification},
+        details={
+            "asked": [name for name, value in vars(said).items() if value],
+            "matched": points,
+            "outcome": locked.verification,
+            "locked": locked.verification_locked,
+        },
     )
     call.verification, call.verified_points = locked.verification, locked.verified_points
-    return points
+    call.failed_checks = locked.failed_checks
+    return locked.is_verified
 
 
 @transaction.atomic
@@ -164,9 +198,16 @@ def close_call(
 @transaction.atomic
 def request_address_change(actor: User, call: Call, address: dict[str, str]) -> AddressChange:
     locked, recipient_id = _verified(call)
-    change = AddressChange.objects.create(
-        incident_id=locked.incident_id, recipient_id=recipient_id, call=locked, requested_by=actor, **address
-    )
+    waiting = ActionRefused("An address change for this recipient is already waiting for a manager's review.")
+    if AddressChange.objects.filter(recipient_id=recipient_id, status=RequestStatus.PENDING).exists():
+        raise waiting
+    try:
+        with transaction.atomic():
+            change = AddressChange.objects.create(
+                incident_id=locked.incident_id, recipient_id=recipient_id, call=locked, requested_by=actor, **address
+            )
+    except IntegrityError:  # a double submit
+        raise waiting from None
     audit.record(
         "call.address_change_requested",
         actor=actor,
@@ -202,12 +243,21 @@ def request_letter_resend(actor: User, call: Call) -> LetterResend:
 
 
 @transaction.atomic
-def escalate(actor: User, call: Call, owner: User, reason: str) -> Escalation:
-    locked = Call.objects.select_for_update().get(pk=call.pk)
+def escalate(actor: User, call: Call, owner: User, reason: str, callback_phone: str = "") -> Escalation:
+    locked = _open(call)
     if Escalation.objects.filter(call=locked).exists():
         raise ActionRefused("This call is already escalated.")
+    if not Membership.objects.filter(
+        user=owner, incident_id=locked.incident_id, role__in=[Role.MANAGER, Role.AGENT]
+    ).exists():
+        raise ActionRefused(f"{owner.get_username()} is not a manager or agent of this incident.")
     escalation = Escalation.objects.create(
-        incident_id=locked.incident_id, call=locked, owner=owner, reason=reason, created_by=actor
+        incident_id=locked.incident_id,
+        call=locked,
+        owner=owner,
+        reason=reason,
+        callback_phone=callback_phone,
+        created_by=actor,
     )
     audit.record(
         "call.escalated",
@@ -285,10 +335,15 @@ def review_address_change(actor: User, change: AddressChange, approve: bool) -> 
 @transaction.atomic
 def add_disposition(actor: User, incident: Incident, label: str) -> Disposition:
     ensure_dispositions(incident)
+    taken = ActionRefused(f"There is already a disposition “{label}”.")
     if Disposition.objects.filter(incident=incident, label__iexact=label).exists():
-        raise ActionRefused(f"There is already a disposition “{label}”.")
+        raise taken
     last = Disposition.objects.filter(incident=incident).aggregate(n=Max("sort_order"))["n"] or 0
-    disposition = Disposition.objects.create(incident=incident, label=label, sort_order=last + 10)
+    try:
+        with transaction.atomic():
+            disposition = Disposition.objects.create(incident=incident, label=label, sort_order=last + 10)
+    except IntegrityError:  # another manager added it a moment ago
+        raise taken from None
     audit.record("disposition.added", actor=actor, incident_id=incident.pk, target=disposition)
     return disposition
 

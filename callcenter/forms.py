@@ -51,8 +51,10 @@ class LookupForm(StyledForm):
     postal_code = forms.CharField(label="ZIP code", required=False, max_length=10)
     phone = forms.CharField(label="Phone", required=False, max_length=30)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, phone_alone: bool = False, **kwargs: Any) -> None:
+        """`phone_alone`: a phone system's screen-pop, which knows only the number, may search by it alone."""
         super().__init__(*args, **kwargs)
+        self.phone_alone = phone_alone
         for name in self.fields:
             self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["reference_code"].widget.attrs["autofocus"] = True
@@ -80,12 +82,12 @@ class LookupForm(StyledForm):
         if self.errors or data.get("reference_code"):
             return data
         last_name = data.get("last_name", "").strip()
-        if data.get("phone") and not (last_name or data.get("first_name", "").strip()):
-            return data  # the phone alone
+        if self.phone_alone and data.get("phone") and not last_name:
+            return data
         seconds = [data.get(name) for name in ("date_of_birth", "postal_code", "phone")]
         if not last_name or not any(seconds):
             raise forms.ValidationError(
-                "Search by reference code, by phone, or by last name together with a date of birth, ZIP code or phone."
+                "Search by reference code, or by last name together with a date of birth, ZIP code or phone."
             )
         return data
 
@@ -196,7 +198,21 @@ def _owner_label(obj: object) -> str:
 
 class EscalationForm(StyledForm):
     owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose…")
-    reason = forms.CharField(label="Why it needs escalating", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why it needs escalating",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the caller needs. Keep numbers and addresses out of it.",
+    )
+    callback_phone = forms.CharField(label="Number to call back", required=False, max_length=30)
+
+    def clean_callback_phone(self) -> str:
+        typed: str = self.cleaned_data["callback_phone"]
+        if not typed.strip():
+            return ""
+        try:
+            return to_e164(typed)
+        except InvalidPhone:
+            raise forms.ValidationError(f"“{typed}” is not a telephone number.") from None
 
     def __init__(self, *args: Any, owners: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

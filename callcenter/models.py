@@ -1,3 +1,4 @@
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -63,15 +64,32 @@ class Call(models.Model):
     verification = models.CharField(max_length=20, choices=Verification.choices, default=Verification.NOT_ATTEMPTED)
     # Names of the points that matched at the last check, e.g. ["reference_code", "zip_code"]; never values.
     verified_points = models.JSONField(default=list)
+    failed_checks = models.PositiveSmallIntegerField(default=0)
     disposition = models.ForeignKey(Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     notes = models.TextField(blank=True)
 
+    # A caller who cannot verify in this many checks is not guessed at any further on this call.
+    MAX_FAILED_CHECKS = 3
+    # A call open longer than this is taken as abandoned: it discloses nothing more.
+    DISCLOSURE_WINDOW = timedelta(hours=2)
+
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["incident", "started_at"], name="call_incident_started")]
+        indexes = [
+            models.Index(fields=["incident", "started_at"], name="call_incident_started"),
+            models.Index(fields=["agent", "incident"], condition=Q(ended_at__isnull=True), name="call_open"),
+        ]
 
     def __str__(self) -> str:
         return f"Call #{self.pk}"
+
+    @property
+    def verification_locked(self) -> bool:
+        return not self.is_verified and self.failed_checks >= self.MAX_FAILED_CHECKS
+
+    def discloses(self, now: datetime) -> bool:
+        """Whether the record may be shown in full now: verified, still open and not abandoned."""
+        return self.is_verified and self.is_open and now - self.started_at <= self.DISCLOSURE_WINDOW
 
     @property
     def is_open(self) -> bool:
@@ -96,6 +114,9 @@ class Escalation(models.Model):
     call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="escalation")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations")
     reason = models.TextField()
+    callback_phone = models.CharField(
+        max_length=20, blank=True, help_text="E.164; shown to the owner and managers, not on lists."
+    )
     status = models.CharField(max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN)
     resolution = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -162,6 +183,12 @@ class AddressChange(models.Model):
         ordering = ["requested_at"]
         indexes = [
             models.Index(fields=["incident", "requested_at"], condition=Q(status="pending"), name="address_pending")
+        ]
+        constraints = [
+            # One change waits per recipient: a second request (or a double submit) is refused.
+            models.UniqueConstraint(
+                fields=["recipient"], condition=Q(status="pending"), name="address_change_one_pending"
+            )
         ]
 
     def __str__(self) -> str:

@@ -8,21 +8,21 @@ parent calling about a child gives their own name). The fuzzy search runs
 only when the exact one finds nobody, and is always narrowed by a second
 attribute (date of birth, ZIP code or phone).
 
-PostgreSQL finds near-miss surnames with pg_trgm and its GIN indexes
-(migration callcenter 0002); other databases take the portable fallback:
+PostgreSQL finds near-miss surnames with pg_trgm: a GIN index on people's
+surnames (migration callcenter 0002), similarity() among the recipients the
+second detail finds; other databases take the portable fallback:
 the second attribute's index gives the candidates and Python ranks their
 surnames by edit distance. `_fuzzy_ids` is the one place that chooses.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Greatest
 
-from incidents.models import Incident, Recipient, Relationship
+from incidents.models import Incident, Individual, Recipient, Relationship
 
 LIMIT = 20
 # pg_trgm's default threshold (0.3) misses transposed letters in short names ("Nugyen").
@@ -58,7 +58,6 @@ class Match:
 
     recipient_id: int
     name: str
-    recipient_name: str
     relationship: str
     city: str
     birth_year: int | None
@@ -66,6 +65,10 @@ class Match:
     @property
     def letter_to_someone_else(self) -> bool:
         return self.relationship != Relationship.SELF
+
+    @property
+    def relationship_label(self) -> str:
+        return str(Relationship(self.relationship).label)
 
 
 @dataclass(frozen=True)
@@ -75,60 +78,90 @@ class Found:
     more: bool  # more than LIMIT matched: ask for another detail
 
 
-def _narrowed(incident: Incident, criteria: Criteria) -> QuerySet[Recipient]:
-    """Recipients of the incident that match every second attribute given."""
-    rows = Recipient.objects.filter(incident=incident)
-    if criteria.date_of_birth:
-        rows = rows.filter(individual__date_of_birth=criteria.date_of_birth)
+def _on_recipient(rows: QuerySet[Recipient], incident: Incident, criteria: Criteria) -> QuerySet[Recipient]:
+    """The details held on the recipient: ZIP code and phone, each with the incident its index leads with."""
     if criteria.postal_code:
         # A range rather than a prefix match, which a PostgreSQL btree in a non-C collation cannot serve:
         # holds "65801" and "65801-1234".
         zip5 = criteria.postal_code[:5]
-        rows = rows.filter(postal_code__gte=zip5, postal_code__lte=zip5 + "-9999")
+        rows = rows.filter(incident=incident, postal_code__gte=zip5, postal_code__lte=zip5 + "-9999")
     if criteria.phone:
-        rows = rows.filter(phone=criteria.phone)
+        rows = rows.filter(incident=incident, phone=criteria.phone)
     return rows
+
+
+def _people(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Individual]:
+    people = Individual.objects.filter(surname, incident=incident)
+    if criteria.date_of_birth:
+        people = people.filter(date_of_birth=criteria.date_of_birth)
+    return people
+
+
+def _by_own_name(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Recipient]:
+    """Recipients of people whose own surname matches: the person's indexes lead, by incident."""
+    people = _people(incident, criteria, surname)
+    if criteria.first_name_key:
+        people = people.filter(first_name_key=criteria.first_name_key)
+    return _on_recipient(Recipient.objects.filter(individual__in=people.values("pk")), incident, criteria)
+
+
+def _by_letter_name(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Recipient]:
+    """Recipients whose own surname matches (the parent who calls about a child)."""
+    rows = Recipient.objects.filter(surname, incident=incident)
+    if criteria.first_name_key:
+        rows = rows.filter(name_key__startswith=criteria.first_name_key + " ")
+    if criteria.date_of_birth:
+        rows = rows.filter(individual__incident=incident, individual__date_of_birth=criteria.date_of_birth)
+    return _on_recipient(rows, incident, criteria)
+
+
+def _merged(*id_lists: list[int]) -> list[int]:
+    found: list[int] = []
+    for ids in id_lists:
+        found += [pk for pk in ids if pk not in found]
+    return found
+
+
+def _first_ids(rows: QuerySet[Recipient]) -> list[int]:
+    return list(rows.order_by("pk").values_list("pk", flat=True)[: LIMIT + 1])
 
 
 def _exact_ids(incident: Incident, criteria: Criteria) -> list[int]:
     if criteria.reference_code:
-        return list(
-            Recipient.objects.filter(incident=incident, reference_code=criteria.reference_code).values_list(
-                "pk", flat=True
-            )
-        )
-    rows = _narrowed(incident, criteria)
+        return _first_ids(Recipient.objects.filter(incident=incident, reference_code=criteria.reference_code))
     if not criteria.last_name_key:  # the phone alone, as a phone system's screen-pop gives it
-        return list(rows.order_by("pk").values_list("pk", flat=True)[: LIMIT + 1])
+        return _first_ids(_on_recipient(Recipient.objects.all(), incident, criteria))
     # Two queries rather than one OR across two tables, so each side uses its own index.
-    own = Q(individual__last_name_key=criteria.last_name_key)
-    theirs = Q(last_name_key=criteria.last_name_key)
-    if criteria.first_name_key:
-        own &= Q(individual__first_name_key=criteria.first_name_key)
-        theirs &= Q(name_key__startswith=criteria.first_name_key + " ")
-    found = list(rows.filter(own).order_by("pk").values_list("pk", flat=True)[: LIMIT + 1])
-    for pk in rows.filter(theirs).order_by("pk").values_list("pk", flat=True)[: LIMIT + 1]:
-        if pk not in found:
-            found.append(pk)
-    return found
+    own = _first_ids(_by_own_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
+    theirs = _first_ids(_by_letter_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
+    return _merged(own, theirs)
 
 
-def _trigram_ids(incident: Incident, criteria: Criteria) -> list[int]:
+def _trigram_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
     key = criteria.last_name_key
-    rows = (
-        _narrowed(incident, criteria)
-        .filter(Q(individual__last_name_key__trigram_similar=key) | Q(last_name_key__trigram_similar=key))
-        .annotate(
-            similarity=Greatest(
-                TrigramSimilarity("individual__last_name_key", key), TrigramSimilarity("last_name_key", key)
-            )
-        )
-        .order_by("-similarity", "pk")
-        .values_list("pk", flat=True)
+    similar = Q(last_name_key__trigram_similar=key)
+    own = (
+        _by_own_name(incident, replace(criteria, first_name_key=""), similar)
+        .annotate(similarity=TrigramSimilarity("individual__last_name_key", key))
+        .values_list("similarity", "pk")
+    )
+    # Letter names are compared row by row among those sharing the second detail: its btree finds a few
+    # thousand at most, where a trigram bitmap over every recipient's surname costs more.
+    theirs = (
+        _by_letter_name(incident, replace(criteria, first_name_key=""), Q())
+        .annotate(similarity=TrigramSimilarity("last_name_key", key))
+        .filter(similarity__gte=_TRIGRAM_THRESHOLD)
+        .values_list("similarity", "pk")
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [_TRIGRAM_THRESHOLD])
-        return list(rows[: LIMIT + 1])
+        # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        ranked = sorted(
+            [*own.order_by("-similarity", "pk")[: LIMIT + 1], *theirs.order_by("-similarity", "pk")[: LIMIT + 1]],
+            key=lambda row: (-row[0], row[1]),
+        )
+    return _merged([pk for _, pk in ranked]), False
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -155,9 +188,13 @@ def _close_enough(typed: str, stored: str) -> int | None:
     return distance if distance <= allowed else None
 
 
-def _fallback_ids(incident: Incident, criteria: Criteria) -> list[int]:
-    candidates = (
-        _narrowed(incident, criteria)
+def _fallback_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
+    """Candidates sharing the second detail, by its index; their surnames ranked by edit distance here."""
+    rows = Recipient.objects.all()
+    if criteria.date_of_birth:  # as a subquery, so the people's date index leads
+        rows = rows.filter(individual__in=_people(incident, criteria, Q()).values("pk"))
+    candidates = list(
+        _on_recipient(rows, incident, criteria)
         .annotate(own=F("individual__last_name_key"))
         .order_by("pk")
         .values_list("pk", "own", "last_name_key")[:_FALLBACK_CANDIDATES]
@@ -168,10 +205,11 @@ def _fallback_ids(incident: Incident, criteria: Criteria) -> list[int]:
         distances = [d for d in found if d is not None]
         if distances:
             ranked.append((min(distances), pk))
-    return [pk for _, pk in sorted(ranked)[: LIMIT + 1]]
+    return [pk for _, pk in sorted(ranked)], len(candidates) == _FALLBACK_CANDIDATES
 
 
-def _fuzzy_ids(incident: Incident, criteria: Criteria) -> list[int]:
+def _fuzzy_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
+    """Close surnames, narrowed by the second detail; and whether candidates were cut short."""
     if connection.vendor == "postgresql":
         return _trigram_ids(incident, criteria)
     return _fallback_ids(incident, criteria)
@@ -184,7 +222,6 @@ def _matches(ids: list[int]) -> list[Match]:
         Match(
             recipient_id=r.pk,
             name=r.individual.full_name,
-            recipient_name=r.name,
             relationship=r.relationship,
             city=r.city,
             birth_year=r.individual.date_of_birth.year if r.individual.date_of_birth else None,
@@ -194,8 +231,7 @@ def _matches(ids: list[int]) -> list[Match]:
 
 
 def find(incident: Incident, criteria: Criteria) -> Found:
-    ids = _exact_ids(incident, criteria)
-    fuzzy = False
+    ids, fuzzy, cut_short = _exact_ids(incident, criteria), False, False
     if not ids and criteria.last_name_key:
-        ids, fuzzy = _fuzzy_ids(incident, criteria), True
-    return Found(matches=_matches(ids[:LIMIT]), fuzzy=fuzzy, more=len(ids) > LIMIT)
+        (ids, cut_short), fuzzy = _fuzzy_ids(incident, criteria), True
+    return Found(matches=_matches(ids[:LIMIT]), fuzzy=fuzzy, more=len(ids) > LIMIT or cut_short)

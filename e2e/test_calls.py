@@ -31,7 +31,7 @@ def test_agent_takes_a_whole_call(page: Page, incident):
     expect(page).to_have_url(re.compile(rf"/callcenter/{incident.slug}/lookup/$"))
     results = page.locator("#lookup-results")
     expect(results).to_contain_text("Ada Nguyen")
-    expect(results).to_contain_text("Letter to Grace Okafor")
+    expect(results).to_contain_text("Letter to the parent or guardian")
     check_accessibility(page)
 
     # Keyboard first: focus starts in the first field, Enter searches, Tab reaches the result.
@@ -44,7 +44,7 @@ def test_agent_takes_a_whole_call(page: Page, incident):
     # Before verification the result shows a name, a city and a birth year, nothing more.
     expect(results).not_to_contain_text("Fictional Way")
     expect(results).not_to_contain_text("65999")
-    page.locator(".portal-result").first.focus()
+    expect(page.locator(".portal-result").first).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name=re.compile(r"^Call #\d+"))).to_be_visible()
@@ -52,11 +52,11 @@ def test_agent_takes_a_whole_call(page: Page, incident):
     expect(page.get_by_text("Medical information")).to_have_count(0)
     check_accessibility(page)
 
-    # Two points: unverified, the script says so, nothing is disclosed.
+    # Two points: unverified, the script says so, nothing is disclosed, nor which details matched.
     page.get_by_label("Date of birth").fill("05/01/2012")
     page.get_by_label("ZIP code").fill("65999")
     page.get_by_role("button", name="Check").click()
-    expect(page.get_by_text("Not verified: 2 points matched.")).to_be_visible()
+    expect(page.get_by_text("Not verified: what the caller said does not verify them.")).to_be_visible()
     expect(page.get_by_text("I can only discuss a record once I have verified who you are")).to_be_visible()
     expect(page.get_by_text("Medical information")).to_have_count(0)
 

@@ -235,7 +235,8 @@ class Recipient(models.Model):
         indexes = [
             models.Index(fields=["incident", "name_key"], name="recipient_name_key"),
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
-            models.Index(fields=["incident", "postal_code"], name="recipient_postal_code"),
+            # The surname rides along, so "last name and ZIP code" is answered from this index alone.
+            models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
             models.Index(fields=["incident", "phone"], name="recipient_phone"),
         ]
 

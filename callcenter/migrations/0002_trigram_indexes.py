@@ -3,10 +3,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
 # Fuzzy surname search on PostgreSQL (see callcenter/search.py); other databases use the portable fallback.
-_INDEXES = (
-    ("individual_last_name_trgm", "incidents_individual"),
-    ("recipient_last_name_trgm", "incidents_recipient"),
-)
+_INDEXES = (("individual_last_name_trgm", "incidents_individual"),)
 
 
 def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

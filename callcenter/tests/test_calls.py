@@ -1,6 +1,7 @@
 """One call, from opening a record to its disposition."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from callcenter.actions import ActionRefused, close_call
 from callcenter.models import AddressChange, Call, Disposition, Escalation, LetterResend, Verification
-from callcenter.tests.helpers import family
+from callcenter.tests.helpers import family, search
 from portal.testing import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ def signed_in(client, agent):
 
 @pytest.fixture
 def call(signed_in, incident, grace):
+    search(signed_in, incident, reference_code=grace.reference_code)
     signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
     return Call.objects.get()
 
@@ -52,11 +54,13 @@ def test_before_verification_nothing_is_disclosed(signed_in, incident, call):
 
 def test_two_points_leave_the_caller_unverified_with_the_script(signed_in, incident, call):
     response = _verify(signed_in, incident, call, date_of_birth="05/01/2012", postal_code="65999")
-    assert "Not verified: 2 points matched." in response.content.decode()
-    assert 'value="65999"' in response.content.decode()  # kept for the next point
+    page = response.content.decode()
+    assert "Not verified: what the caller said does not verify them. 2 more checks on this call." in page
+    assert 'value="65999"' in page  # kept for the next detail
+    assert "Points that matched" not in page  # no hint of what matched
     call.refresh_from_db()
     assert call.verification == Verification.UNVERIFIED
-    assert call.verified_points == ["date_of_birth", "zip_code"]
+    assert call.verified_points == []
     html = signed_in.get(_url("call-detail", incident, call)).content.decode()
     assert "I can only discuss a record once I have verified who you are" in html
     assert "Medical information" not in html
@@ -89,6 +93,7 @@ def test_verification_is_audited_by_point_names_only(signed_in, incident, call, 
         "asked": ["reference_code", "postal_code"],
         "matched": ["reference_code"],
         "outcome": "unverified",
+        "locked": False,
     }
 
 
@@ -236,3 +241,50 @@ def test_the_close_action_itself_refuses_a_call_without_disposition(call, agent)
         close_call(agent, call, disposition=None, caller_name="", relationship="", notes="")
     call.refresh_from_db()
     assert call.is_open
+
+
+def test_verification_locks_after_three_failed_checks(signed_in, incident, call, grace):
+    for typed in ("1/1/2012", "1/2/2012", "1/3/2012"):
+        _verify(signed_in, incident, call, date_of_birth=typed, postal_code="65999")
+    # The right answer now changes nothing: guessing stops here.
+    response = _verify(signed_in, incident, call, reference_code=grace.reference_code, date_of_birth="5/1/2012")
+    call.refresh_from_db()
+    assert not call.is_verified
+    assert call.failed_checks == 3
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "Verification is locked after 3 failed checks on this call." in html
+    assert 'name="street_address"' not in html
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="call.verification_checked", details__locked=True).count() == 1
+
+
+def test_a_closed_call_discloses_nothing_more(signed_in, incident, verified):
+    Call.objects.filter(pk=verified.pk).update(ended_at=timezone.now())
+    html = signed_in.get(_url("call-detail", incident, verified)).content.decode()
+    assert "What to tell the caller" not in html
+    assert "Medical information" not in html
+    assert "This call is closed: the record is no longer shown." in html
+
+
+def test_an_abandoned_call_discloses_nothing_more(signed_in, incident, verified):
+    Call.objects.filter(pk=verified.pk).update(
+        started_at=timezone.now() - Call.DISCLOSURE_WINDOW - timedelta(minutes=1)
+    )
+    html = signed_in.get(_url("call-detail", incident, verified)).content.decode()
+    assert "What to tell the caller" not in html
+
+
+def test_a_second_address_change_waits_for_the_first(signed_in, incident, verified):
+    address = {"address_line1": "7 Elm Street", "city": "Columbia", "state": "MO", "postal_code": "65201"}
+    signed_in.post(_url("call-address", incident, verified), address)
+    second = signed_in.post(_url("call-address", incident, verified), address, follow=True)
+    assert AddressChange.objects.count() == 1
+    assert "already waiting for a manager" in second.content.decode()
+
+
+def test_escalation_keeps_a_callback_number(signed_in, incident, call, manager):
+    signed_in.post(
+        _url("call-escalate", incident, call),
+        {"owner": manager.pk, "reason": "Call back", "callback_phone": "573 555 0199"},
+    )
+    assert Escalation.objects.get().callback_phone == "+15735550199"

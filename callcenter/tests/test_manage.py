@@ -44,10 +44,11 @@ def recipient(incident):
 
 @pytest.fixture
 def escalation(incident, agent, manager, recipient):
-    call = _call(incident, agent, timezone.now() - timedelta(hours=3), 5, caller_name="Casey Caller")
-    call.recipient = recipient
-    call.save(update_fields=["recipient"])
-    return actions.escalate(agent, call, manager, "Wants to know why the nurse's records were in the files.")
+    started = timezone.now() - timedelta(hours=3)
+    call = _call(incident, agent, started, caller_name="Casey Caller", recipient=recipient)
+    escalation = actions.escalate(agent, call, manager, "Wants to know why the nurse's records were in the files.")
+    Call.objects.filter(pk=call.pk).update(ended_at=started + timedelta(minutes=5))  # escalated during the call
+    return escalation
 
 
 def _verified_call(actor, incident, recipient):
@@ -452,3 +453,22 @@ def test_manager_screens_are_not_cached(client, manager, incident, escalation, n
     response = client.get(_url(name, incident, *ids))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def test_an_agent_reaches_only_escalations_they_own_or_raised(client, incident, escalation, manager):
+    colleague = UserFactory.create(username="another-agent")
+    member(colleague, incident, "agent")
+    client.force_login(colleague)
+    assert client.get(_url("escalation-detail", incident, escalation.pk)).status_code == 404
+    resolve = client.post(_url("escalation-resolve", incident, escalation.pk), {"resolution": "Done"})
+    assert resolve.status_code == 404
+    escalation.refresh_from_db()
+    assert escalation.status == "open"
+    client.force_login(manager)  # the owner, and a manager
+    assert client.get(_url("escalation-detail", incident, escalation.pk)).status_code == 200
+
+
+def test_the_owner_must_work_on_the_incident(incident, agent, outsider, recipient):
+    call = actions.start_call(agent, incident, recipient, timezone.now())
+    with pytest.raises(actions.ActionRefused, match="is not a manager or agent of this incident"):
+        actions.escalate(agent, call, outsider, "Call back")

@@ -43,7 +43,7 @@ def test_the_parents_surname_finds_the_child(incident):
     family(incident)
     found = find(incident, Criteria(last_name_key="okafor", postal_code="65999"))
     assert _names(found) == ["Ada Nguyen"]
-    assert found.matches[0].recipient_name == "Grace Okafor"
+    assert found.matches[0].relationship_label == "Parent or guardian"
     assert found.matches[0].letter_to_someone_else
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
@@ -22,7 +23,10 @@ from incidents.models import FaqEntry
 
 
 def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int = 200, **forms: Any) -> HttpResponse:
+    """The call screen; every showing of a record is recorded."""
     incident = found.incident
+    if call.recipient is not None:
+        actions.record_view(signed_in_user(request), call)
     escalation = Escalation.objects.filter(call=call).select_related("owner").first()
     context: dict[str, Any] = {
         "incident": incident,
@@ -39,7 +43,8 @@ def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int =
         "close_form": forms.get("close_form") or CloseCallForm(incident_id=incident.pk),
         "escalation_form": forms.get("escalation_form") or EscalationForm(owners=call_access.escalation_owners(found)),
     }
-    if call.is_verified and call.recipient is not None:
+    context["locked_message"] = actions.LOCKED
+    if call.recipient is not None and call.discloses(timezone.now()):
         context["disclosure"] = disclosure.for_recipient(call.recipient)
         context["talking_points"] = [(label, text) for label, text in incident.notice_sections() if text]
         context["faq"] = FaqEntry.objects.filter(incident=incident)
@@ -62,12 +67,11 @@ def _back(slug: str, call: Call, anchor: str = "") -> HttpResponse:
 @login_required
 def call_detail(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
     found, call = _call(request, slug, call_id)
-    if call.recipient is not None:
-        actions.record_view(signed_in_user(request), call)
     return _page(request, found, call)
 
 
 @require_POST
+@sensitive_post_parameters()
 @never_cache
 @login_required
 def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
@@ -76,20 +80,25 @@ def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, found, call, status=400, verify_form=form)
     try:
-        points = actions.check_verification(signed_in_user(request), call, form.said())
+        verified = actions.check_verification(signed_in_user(request), call, form.said())
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
         return _back(slug, call)
-    if call.is_verified:
+    if verified:
         messages.success(request, "Caller verified.")
         return _back(slug, call, "#disclosure")
-    # Shown again with what was typed, so the agent adds a point rather than retyping them all.
-    matched = len(points)
-    messages.warning(request, f"Not verified: {matched} point{'s' if matched != 1 else ''} matched.")
+    # Shown again with what was typed, so the agent adds a detail rather than retyping them all.
+    left = Call.MAX_FAILED_CHECKS - call.failed_checks
+    messages.warning(
+        request,
+        "Not verified: what the caller said does not verify them."
+        + (f" {left} more check{'s' if left != 1 else ''} on this call." if left else ""),
+    )
     return _page(request, found, call, verify_form=form)
 
 
 @require_POST
+@sensitive_post_parameters()
 @never_cache
 @login_required
 def call_close(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
@@ -115,6 +124,7 @@ def call_close(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
 
 
 @require_POST
+@sensitive_post_parameters()
 @never_cache
 @login_required
 def call_address(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
@@ -157,8 +167,9 @@ def call_escalate(request: HttpRequest, slug: str, call_id: int) -> HttpResponse
     if not form.is_valid():
         return _page(request, found, call, status=400, escalation_form=form)
     try:
+        data = form.cleaned_data
         escalation = actions.escalate(
-            signed_in_user(request), call, form.cleaned_data["owner"], form.cleaned_data["reason"]
+            signed_in_user(request), call, data["owner"], data["reason"], data["callback_phone"]
         )
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))

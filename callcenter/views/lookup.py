@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
@@ -17,7 +18,7 @@ from accounts.models import Role
 from callcenter import access as call_access
 from callcenter import actions, search
 from callcenter.forms import LookupForm
-from callcenter.models import Escalation
+from callcenter.models import Call, Escalation
 from incidents import access
 from incidents.models import Incident
 
@@ -82,9 +83,12 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
     found = search.find(incident, criteria)
     actions.record_search(user, incident, criteria, found)
     _mark_call_start(request, incident)
+    # A call opens only on someone this search showed: record ids cannot be walked one by one.
+    request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
     return found
 
 
+@sensitive_post_parameters("reference_code", "last_name", "first_name", "date_of_birth", "postal_code", "phone")
 @never_cache
 @login_required
 def lookup(request: HttpRequest, slug: str) -> HttpResponse:
@@ -94,10 +98,12 @@ def lookup(request: HttpRequest, slug: str) -> HttpResponse:
     if popped is not None:
         return popped
     data: QueryDict | dict[str, str] | None = request.POST if request.method == "POST" else None
-    if data is None:
-        data = request.session.pop(_session_key("pop", incident), None)
-    form = LookupForm(data)
+    popped_data = request.session.pop(_session_key("pop", incident), None) if data is None else None
+    form = LookupForm(data if data is not None else popped_data, phone_alone=popped_data is not None)
+    data = data if data is not None else popped_data
     result = _search(request, incident, form) if data is not None and form.is_valid() else None
+    if result is not None and result.matches:
+        form.fields["reference_code"].widget.attrs.pop("autofocus", None)  # the first result takes focus
     context = {
         "incident": incident,
         "access": found_access,
@@ -105,6 +111,9 @@ def lookup(request: HttpRequest, slug: str) -> HttpResponse:
         "result": result,
         "hotline_open": incident.hotline_is_open(timezone.now()),
         "searching": data is not None,
+        "open_calls": Call.objects.filter(incident=incident, agent=signed_in_user(request), ended_at__isnull=True)
+        .select_related("recipient__individual")
+        .order_by("started_at")[:10],
         "my_escalations": Escalation.objects.filter(
             incident=incident, owner=signed_in_user(request), status=Escalation.Status.OPEN
         ).order_by("created_at")[:10],
@@ -121,6 +130,10 @@ def call_start(request: HttpRequest, slug: str) -> HttpResponse:
         recipient_id = int(request.POST.get("recipient", ""))
     except ValueError:
         messages.error(request, "Choose a person from the results.")
+        return redirect("callcenter:lookup", slug=slug)
+    shown = request.session.get(_session_key("results", found.incident), [])
+    if recipient_id not in shown:
+        messages.error(request, "Choose a person from your search results.")
         return redirect("callcenter:lookup", slug=slug)
     recipient = call_access.recipient_on(found, recipient_id)
     call = actions.start_call(

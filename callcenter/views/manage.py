@@ -66,7 +66,7 @@ def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _escalation(request: HttpRequest, slug: str, escalation_id: int) -> tuple[IncidentAccess, Escalation]:
     found = access.incident_for(request.user, slug, need=MANAGERS_AND_AGENTS)
-    return found, call_access.escalation_on(found, escalation_id)
+    return found, call_access.escalation_on(found, signed_in_user(request), escalation_id)
 
 
 def _escalation_page(
@@ -200,7 +200,7 @@ def _dispositions(incident: Incident) -> tuple[list[Disposition], bool]:
 
 
 def _save_defaults(request: HttpRequest, incident: Incident) -> HttpResponse:
-    actions.ensure_dispositions(incident)
+    actions.ensure_dispositions(incident, signed_in_user(request))
     messages.success(request, "The default dispositions are saved; each can now be hidden from agents.")
     return redirect("callcenter:disposition-list", slug=incident.slug)
 

@@ -5,17 +5,28 @@ from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
+# A frozen copy of portal.lib.text.last_word as it was when this migration was written.
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+
+def _last_word(key: str) -> str:
+    words = key.split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
 
 def fill_recipient_last_name_keys(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    """Recipients imported before the surname key existed get it from their name key."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "UPDATE incidents_recipient SET last_name_key = regexp_replace(name_key, '^.* ', '') WHERE name_key <> ''"
-        )
-        return
+    """Recipients imported before the surname key existed get it from their name key, 5,000 at a time."""
     recipient = apps.get_model("incidents", "Recipient")
+    batch = []
     for row in recipient.objects.exclude(name_key="").only("name_key").iterator(chunk_size=5000):
-        recipient.objects.filter(pk=row.pk).update(last_name_key=row.name_key.rpartition(" ")[2])
+        row.last_name_key = _last_word(row.name_key)
+        batch.append(row)
+        if len(batch) == 5000:
+            recipient.objects.bulk_update(batch, ["last_name_key"])
+            batch = []
+    recipient.objects.bulk_update(batch, ["last_name_key"])
 
 
 class Migration(migrations.Migration):
@@ -63,6 +74,8 @@ class Migration(migrations.Migration):
             name="last_name_key",
             field=models.CharField(blank=True, max_length=100),
         ),
+        # Filled before the new indexes exist, so the update does not maintain them row by row.
+        migrations.RunPython(fill_recipient_last_name_keys, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="recipient",
             index=models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
@@ -78,5 +91,4 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.CASCADE, related_name="faq_entries", to="incidents.incident"
             ),
         ),
-        migrations.RunPython(fill_recipient_last_name_keys, migrations.RunPython.noop),
     ]

@@ -23,6 +23,15 @@ def search_key(value: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
 def last_word(key: str) -> str:
-    """The last word of a search key ('grace testparent' -> 'testparent'), a surname in most names."""
-    return key.rpartition(" ")[2]
+    """The surname in most names: the last word of a search key, after any suffix.
+
+    'grace testparent' -> 'testparent'; 'robert jones jr.' -> 'jones'.
+    """
+    words = key.split()
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""

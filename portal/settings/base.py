@@ -72,6 +72,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Messages can name a person ("the address change for ... was approved"): keep them in the session,
+# not in a cookie the browser can read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "incidents:incident-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -230,11 +233,12 @@ LOGGING = {
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
-        "console": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "requests": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["request_id", "no_query_string"],
-        }
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django logs a rejected request's full path; paths carry no personal
@@ -242,6 +246,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # The development server's request lines, through the filter that drops query strings.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
 }

@@ -1,0 +1,470 @@
+"""Call-center lookup benchmark: each kind of search against a trivial signed-in page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_lookup REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python bench/lookup.py [--rows N] [--requests N] [--workers N] [--clients N] [--reuse]
+
+Creates the database if it is missing, migrates it, and loads N synthetic
+people (default 1,000,000) into the incident "bench-lookup" through the import
+pipeline, with the import benchmark's generator. --reuse keeps an incident that
+already holds N people instead. It then starts gunicorn with DEBUG off, signs
+in one agent per client, and fires searches of each kind (reference code, last
+name and date of birth, last name and phone, misspelt last name with ZIP) interleaved with
+requests for the empty lookup screen, from concurrent clients. Prints p50 and
+p95 per kind and each kind's p95 as a multiple of the empty screen's.
+"""
+
+import argparse
+import concurrent.futures
+import http.client
+import importlib.util
+import math
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import IO, TYPE_CHECKING
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+
+if TYPE_CHECKING:
+    from incidents.models import Incident, Recipient
+
+SLUG = "bench-lookup"
+AGENT = "bench-agent"
+AGENT_PASSWORD = "bench-agent-password-not-secret"  # noqa: S105 (a throwaway account in a benchmark database)
+SEED = 2026
+TARGETS = 500
+WARMUP_ROUNDS = 2  # per client and kind, not counted
+FIELDS = ("reference_code", "last_name", "first_name", "date_of_birth", "postal_code", "phone")
+TRIVIAL = "trivial"
+# Kind: (label, target for its p95 as a multiple of the empty screen's p95).
+KINDS: dict[str, tuple[str, float | None]] = {
+    TRIVIAL: ("Empty lookup screen", None),
+    "reference_code": ("Reference code", 2.0),
+    "name_dob": ("Last name + date of birth", 2.0),
+    "phone": ("Last name + phone", 2.0),
+    "fuzzy": ("Misspelt last name + ZIP", 4.0),
+}
+_RESULTS = re.compile(r'data-results="(\d+)"')
+_FUZZY = re.compile(r'data-fuzzy="([01])"')
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    fields: dict[str, str] | None  # None: GET the empty screen
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str
+    ms: float
+    problem: str | None
+
+
+# Database and people ------------------------------------------------------
+
+
+def _ensure_database() -> str:
+    """Create the database named in DATABASE_URL if it is missing; return its name."""
+    import dj_database_url
+    import psycopg2  # type: ignore[import-untyped]
+    from psycopg2 import sql
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
+    config = dj_database_url.parse(url)
+    options = {"host": config["HOST"], "port": config["PORT"], "user": config["USER"], "password": config["PASSWORD"]}
+    server = psycopg2.connect(dbname="postgres", **{k: v for k, v in options.items() if v})
+    server.autocommit = True  # CREATE DATABASE refuses to run in a transaction
+    try:
+        with server.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+                print(f"Created database {config['NAME']}")
+    finally:
+        server.close()
+    return str(config["NAME"])
+
+
+def _import_benchmark() -> ModuleType:
+    # "import" is a keyword, so bench/import.py cannot be imported by name.
+    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _load(incident: "Incident", rows: int) -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    bench_import = _import_benchmark()
+    folder = Path(tempfile.mkdtemp(dir=settings.VAR_DIR))
+    path = folder / "district-export.csv"
+    started = time.perf_counter()
+    try:
+        bench_import.generate(path, rows)
+        generated = time.perf_counter() - started
+        times = bench_import.pipeline(path, incident)
+    finally:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
+    with connection.cursor() as cursor:
+        # Autovacuum would do it within a minute; lookups are timed on settled statistics.
+        cursor.execute("ANALYZE incidents_individual, incidents_recipient")
+    print(
+        f"Loaded {int(times['added']):,} people in {time.perf_counter() - started:.1f} s "
+        f"(generate {generated:.1f} s, import pipeline {times['total']:.1f} s)"
+    )
+
+
+def _incident(rows: int, reuse: bool, database: str) -> "Incident":
+    from incidents.models import Incident, Individual
+
+    incident = Incident.objects.filter(slug=SLUG).first()
+    if incident is None:
+        incident = Incident.objects.create(
+            slug=SLUG, title="Lookup benchmark", organisation_name="Bench", discovered_on=date(2026, 1, 5)
+        )
+        _load(incident, rows)
+        return incident
+    held = Individual.objects.filter(incident=incident).count()
+    if not reuse or held != rows:
+        sys.exit(
+            f"The database already holds the incident {SLUG} with {held:,} people. Pass --reuse --rows {held}, "
+            f"or drop the database to load again: dropdb -h 127.0.0.1 -U postgres {database}"
+        )
+    print(f"Reused {held:,} people already loaded in {database}")
+    return incident
+
+
+def _agent(incident: "Incident") -> None:
+    from accounts import actions as account_actions
+    from accounts.models import Membership, Role, User
+    from incidents import actions
+
+    user = User.objects.filter(username=AGENT).first()
+    if user is None:
+        user = account_actions.create_user(None, AGENT, AGENT_PASSWORD)
+    if not Membership.objects.filter(user=user, incident=incident, role=Role.AGENT).exists():
+        actions.add_member(None, incident, user, Role.AGENT)
+
+
+def _targets(incident: "Incident") -> list["Recipient"]:
+    """A fixed-seed sample of recipients, with their person."""
+    from django.db.models import Max, Min
+
+    from incidents.models import Recipient
+
+    people = Recipient.objects.filter(incident=incident)
+    bounds = people.aggregate(low=Min("id"), high=Max("id"))
+    span = range(bounds["low"], bounds["high"] + 1)
+    ids = random.Random(SEED).sample(span, min(3 * TARGETS, len(span)))  # noqa: S311 (a sample, not a secret)
+    found = people.select_related("individual").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found][:TARGETS]
+
+
+# What an agent types -------------------------------------------------------
+
+
+def _misspelt(name: str) -> str | None:
+    """Two adjacent letters swapped near the middle, first letter kept ('Smith' -> 'Smtih')."""
+    middle = len(name) // 2
+    for i in sorted(range(1, len(name) - 1), key=lambda i: abs(i - middle)):
+        if name[i] != name[i + 1] and name[i].isalpha() and name[i + 1].isalpha():
+            return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    return None  # 'Lee'
+
+
+def _typed_phone(e164: str) -> str | None:
+    """+15735550123 as a caller reads it out: (573) 555-0123."""
+    if not re.fullmatch(r"\+1\d{10}", e164):
+        return None
+    digits = e164[2:]
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+def _typed(kind: str, recipient: "Recipient") -> dict[str, str] | None:
+    """The search form as an agent fills it in for this kind, or None if the recipient cannot serve."""
+    from portal.lib import refcode
+
+    person = recipient.individual
+    typed: dict[str, str | None]
+    if kind == "reference_code":
+        typed = {"reference_code": refcode.display(recipient.reference_code).lower()}
+    elif kind == "name_dob":
+        born = person.date_of_birth
+        typed = {
+            "last_name": person.last_name,
+            "date_of_birth": f"{born.month}/{born.day}/{born.year}" if born else None,
+        }
+    elif kind == "phone":
+        typed = {"last_name": person.last_name, "phone": _typed_phone(recipient.phone)}
+    else:
+        typed = {"last_name": _misspelt(person.last_name), "postal_code": recipient.postal_code}
+    if not all(typed.values()):
+        return None
+    return {field: typed.get(field) or "" for field in FIELDS}
+
+
+def _jobs(targets: list["Recipient"], per_kind: int, rng: random.Random) -> list[Job]:
+    jobs = [Job(TRIVIAL, None) for _ in range(per_kind)]
+    for kind in KINDS:
+        if kind == TRIVIAL:
+            continue
+        forms = [form for form in (_typed(kind, r) for r in targets) if form is not None]
+        if not forms:
+            sys.exit(f"No sampled recipient can serve a search by {KINDS[kind][0]}.")
+        jobs += [Job(kind, forms[i % len(forms)]) for i in range(per_kind)]
+    rng.shuffle(jobs)
+    return jobs
+
+
+# The server ----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _server_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "CALLCENTER_SEARCHES_PER_HOUR": "1000000000",  # the per-agent limit would stop the benchmark
+    }
+
+
+def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    log.seek(0)
+    sys.exit("gunicorn did not become healthy:\n" + log.read().decode(errors="replace")[-3000:])
+
+
+@contextmanager
+def _gunicorn(workers: int) -> Iterator[tuple[int, IO[bytes]]]:
+    env = _server_env()
+    # DEBUG off serves static files through WhiteNoise's manifest: without it, pages raise errors.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)  # fmt: skip
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers)]  # fmt: skip
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            _wait_until_healthy(port, server, log)
+            yield port, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+# The clients ---------------------------------------------------------------
+
+
+class Agent:
+    """One signed-in agent at a browser: its own connection (kept alive if the server allows) and cookies."""
+
+    def __init__(self, port: int, lookup_path: str) -> None:
+        self.port = port
+        self.lookup_path = lookup_path
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def _send(self, method: str, path: str, fields: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Referer": f"http://127.0.0.1:{self.port}{path}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body, headers)
+            response = self.connection.getresponse()
+            text = response.read().decode()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()  # the next request opens a new connection
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in header.lower():
+                self.cookies[name] = value
+            else:
+                self.cookies.pop(name, None)
+        return response.status, text
+
+    def sign_in(self) -> None:
+        _, page = self._send("GET", "/accounts/login/")
+        token = _CSRF_INPUT.search(page)
+        assert token is not None, "no CSRF token on the sign-in page"
+        form = {"username": AGENT, "password": AGENT_PASSWORD, "csrfmiddlewaretoken": token[1], "next": ""}
+        status, _ = self._send("POST", "/accounts/login/", form)
+        if status != 302 or "sessionid" not in self.cookies:
+            sys.exit(f"The agent could not sign in (status {status}).")
+
+    def run(self, job: Job) -> Outcome:
+        started = time.perf_counter()
+        try:
+            if job.fields is None:
+                status, page = self._send("GET", self.lookup_path)
+            else:
+                # The CSRF cookie holds the unmasked secret, which Django also accepts as the form token.
+                form = {**job.fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+                status, page = self._send("POST", self.lookup_path, form)
+        except (OSError, http.client.HTTPException) as exc:
+            return Outcome(job.kind, (time.perf_counter() - started) * 1000, type(exc).__name__)
+        return Outcome(job.kind, (time.perf_counter() - started) * 1000, _problem(job.kind, status, page))
+
+
+def _problem(kind: str, status: int, page: str) -> str | None:
+    if status != 200:
+        return f"status {status}"
+    if kind == TRIVIAL:
+        return None
+    results, fuzzy = _RESULTS.search(page), _FUZZY.search(page)
+    if results is None or fuzzy is None:
+        return "no data-results or data-fuzzy attribute"
+    if int(results[1]) < 1:
+        return "nothing found"
+    if (fuzzy[1] == "1") != (kind == "fuzzy"):
+        return f'data-fuzzy="{fuzzy[1]}"'
+    return None
+
+
+def _fire(agents: list[Agent], jobs: list[Job]) -> list[Outcome]:
+    """Each agent takes the next job as soon as its previous answer is in."""
+    pending = iter(jobs)  # next() on a list iterator is atomic under the GIL
+
+    def work(agent: Agent) -> list[Outcome]:
+        return [agent.run(job) for job in pending]
+
+    with concurrent.futures.ThreadPoolExecutor(len(agents)) as pool:
+        return [outcome for done in pool.map(work, agents) for outcome in done]
+
+
+# Figures -------------------------------------------------------------------
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+def _report(outcomes: list[Outcome]) -> None:
+    """Answered requests only: failures are listed apart."""
+    by_kind = {kind: [o.ms for o in outcomes if o.kind == kind and o.problem is None] for kind in KINDS}
+    _, trivial_p95 = _percentiles(by_kind[TRIVIAL])
+    print(f"{'Kind':<28} {'Count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p95 ratio':>10} {'Target':>7}  Verdict")
+    for kind, (label, target) in KINDS.items():
+        p50, p95 = _percentiles(by_kind[kind])
+        ratio = p95 / trivial_p95
+        verdict = "" if target is None or math.isnan(ratio) else ("PASS" if ratio <= target else "FAIL")
+        shown = "" if target is None else f"{target:.1f}"
+        print(f"{label:<28} {len(by_kind[kind]):>6} {p50:>8.1f} {p95:>8.1f} {ratio:>10.2f} {shown:>7}  {verdict}")
+
+
+def _report_failures(failures: list[Outcome], server_log: str) -> None:
+    print(f"\n{len(failures)} requests failed:")
+    for kind, (label, _) in KINDS.items():
+        problems = sorted({o.problem or "" for o in failures if o.kind == kind})
+        count = sum(1 for o in failures if o.kind == kind)
+        if count:
+            print(f"  {label}: {count} ({'; '.join(problems[:5])})")
+    print("\nEnd of the server's log:\n" + server_log)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400, help="Timed requests per kind (default 400).")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3).")
+    parser.add_argument("--clients", type=int, default=8, help="Concurrent signed-in agents (default 8).")
+    parser.add_argument("--reuse", action="store_true", help="Keep the people already loaded if there are --rows.")
+    args = parser.parse_args()
+
+    database = _ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    incident = _incident(args.rows, args.reuse, database)
+    _agent(incident)
+    rng = random.Random(SEED)  # noqa: S311 (shuffles requests, not secrets)
+    targets = _targets(incident)
+    lookup_path = f"/callcenter/{incident.slug}/lookup/"
+    warmup = _jobs(targets, WARMUP_ROUNDS * args.clients, rng)
+    jobs = _jobs(targets, args.requests, rng)
+
+    with _gunicorn(args.workers) as (port, log):
+        agents = [Agent(port, lookup_path) for _ in range(args.clients)]
+        for agent in agents:
+            agent.sign_in()
+        _fire(agents, warmup)
+        started = time.perf_counter()
+        outcomes = _fire(agents, jobs)
+        elapsed = time.perf_counter() - started
+        log.seek(0)
+        server_log = log.read().decode(errors="replace")[-3000:]
+
+    print(f"gunicorn sync workers: {args.workers}, concurrent agents: {args.clients}; "
+          f"{len(jobs):,} requests in {elapsed:.1f} s ({len(jobs) / elapsed:.0f} per second), "
+          f"kinds interleaved, after {len(warmup)} uncounted")  # fmt: skip
+    _report(outcomes)
+    failures = [o for o in outcomes if o.problem is not None]
+    if failures:
+        _report_failures(failures, server_log)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
