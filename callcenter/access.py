@@ -60,3 +60,14 @@ def escalation_owners(access: IncidentAccess) -> list[User]:
     """Who may own an escalation: the incident's managers and agents."""
     ids = Membership.objects.filter(incident=access.incident, role__in=[Role.MANAGER, Role.AGENT]).values("user_id")
     return list(User.objects.filter(pk__in=ids).order_by("username"))
+
+
+def open_calls_of(access: IncidentAccess, user: User, limit: int = 10) -> list[Call]:
+    """The agent's calls on this incident still waiting for a disposition, oldest first."""
+    rows = Call.objects.filter(incident=access.incident, agent=user, ended_at__isnull=True)
+    return list(rows.select_related("recipient__individual").order_by("started_at")[:limit])
+
+
+def escalations_owned_by(access: IncidentAccess, user: User, limit: int = 10) -> list[Escalation]:
+    rows = Escalation.objects.filter(incident=access.incident, owner=user, status=Escalation.Status.OPEN)
+    return list(rows.order_by("created_at")[:limit])

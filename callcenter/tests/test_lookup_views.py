@@ -228,3 +228,31 @@ def test_open_calls_are_listed_for_the_agent(signed_in, incident, grace):
     html = signed_in.get(reverse("callcenter:lookup", args=[incident.slug])).content.decode()
     assert "Your open calls" in html
     assert "about Ada Nguyen" in html
+
+
+def _queries_for_search(client, incident):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        html = search(client, incident, last_name="Smith", postal_code="65999").content.decode()
+    return len(captured.captured_queries), html
+
+
+def test_result_list_queries_do_not_grow_with_the_results(signed_in, incident):
+    from portal.testing import IndividualFactory, RecipientFactory
+
+    def smith(n):
+        RecipientFactory.create(
+            individual=IndividualFactory.create(incident=incident, last_name="Smith", first_name=f"Kid{n}"),
+            postal_code="65999",
+        )
+
+    smith(0)
+    one, html = _queries_for_search(signed_in, incident)
+    assert 'data-results="1"' in html
+    for n in range(1, 25):
+        smith(n)
+    many, html = _queries_for_search(signed_in, incident)
+    assert 'data-results="20"' in html
+    assert many == one

@@ -18,7 +18,6 @@ from accounts.models import Role
 from callcenter import access as call_access
 from callcenter import actions, search
 from callcenter.forms import LookupForm
-from callcenter.models import Call, Escalation
 from incidents import access
 from incidents.models import Incident
 
@@ -111,12 +110,8 @@ def lookup(request: HttpRequest, slug: str) -> HttpResponse:
         "result": result,
         "hotline_open": incident.hotline_is_open(timezone.now()),
         "searching": data is not None,
-        "open_calls": Call.objects.filter(incident=incident, agent=signed_in_user(request), ended_at__isnull=True)
-        .select_related("recipient__individual")
-        .order_by("started_at")[:10],
-        "my_escalations": Escalation.objects.filter(
-            incident=incident, owner=signed_in_user(request), status=Escalation.Status.OPEN
-        ).order_by("created_at")[:10],
+        "open_calls": call_access.open_calls_of(found_access, signed_in_user(request)),
+        "my_escalations": call_access.escalations_owned_by(found_access, signed_in_user(request)),
     }
     return render(request, "callcenter/lookup.html", context)
 
