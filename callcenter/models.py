@@ -84,6 +84,10 @@ class Call(models.Model):
         return f"Call #{self.pk}"
 
     @property
+    def duration(self) -> timedelta | None:
+        return self.ended_at - self.started_at if self.ended_at else None
+
+    @property
     def verification_locked(self) -> bool:
         return not self.is_verified and self.failed_checks >= self.MAX_FAILED_CHECKS
 

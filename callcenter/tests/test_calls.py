@@ -288,3 +288,13 @@ def test_escalation_keeps_a_callback_number(signed_in, incident, call, manager):
         {"owner": manager.pk, "reason": "Call back", "callback_phone": "573 555 0199"},
     )
     assert Escalation.objects.get().callback_phone == "+15735550199"
+
+
+def test_a_closed_call_shows_its_log_with_the_duration(signed_in, incident, call):
+    disposition = Disposition.objects.get(incident=incident, key="general_question")
+    signed_in.post(_url("call-close", incident, call), {"disposition": disposition.pk, "notes": "Asked about dates"})
+    Call.objects.filter(pk=call.pk).update(started_at=timezone.now() - timedelta(minutes=4, seconds=30))
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "General question" in html
+    assert "Asked about dates" in html
+    assert "4 min" in html
