@@ -224,7 +224,9 @@ class Recipient(models.Model):
     postal_code = models.CharField(max_length=10, blank=True)
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, for example +15735550100.")
     email = models.EmailField(blank=True)
-    reference_code = models.CharField(max_length=refcode.LENGTH, unique=True, default=new_reference_code)
+    # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second index for LIKE
+    # that no query uses and every import maintains.
+    reference_code = models.CharField(max_length=refcode.LENGTH, default=new_reference_code)
     name_key = models.CharField(max_length=200, blank=True)
     # The last word of the name, so a parent calling about a child is found by surname.
     last_name_key = models.CharField(max_length=100, blank=True)
@@ -232,6 +234,7 @@ class Recipient(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["reference_code"], name="recipient_unique_reference_code")]
         indexes = [
             models.Index(fields=["incident", "name_key"], name="recipient_name_key"),
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
