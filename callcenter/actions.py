@@ -76,17 +76,28 @@ def ensure_dispositions(incident: Incident, actor: User | None = None) -> None:
 def start_call(actor: User, incident: Incident, recipient: Recipient | None, started_at: datetime) -> Call:
     """Open a call on the record the agent chose, or, with no record, for a caller not in the file.
 
-    The agent's call already open on the same record is returned instead (a double submit opens one call).
+    A double submit (the agent's call on the same record, or on nobody, opened moments ago and not
+    yet checked) returns that call. An older open call is never reused: it may hold another
+    caller's verification.
     """
-    if recipient is not None:
-        already = Call.objects.filter(incident=incident, agent=actor, recipient=recipient, ended_at__isnull=True)
-        if (found := already.first()) is not None:
-            return found
+    User.objects.select_for_update().filter(pk=actor.pk).first()  # one start at a time per agent
+    now = timezone.now()
+    twin = Call.objects.filter(
+        incident=incident,
+        agent=actor,
+        recipient=recipient,
+        ended_at__isnull=True,
+        started_at__gte=now - Call.DOUBLE_SUBMIT,
+        verification=Verification.NOT_ATTEMPTED if recipient else Verification.NOT_FOUND,
+        failed_checks=0,
+    ).first()
+    if twin is not None:
+        return twin
     ensure_dispositions(incident)
     call = Call.objects.create(
         incident=incident,
         agent=actor,
-        started_at=min(started_at, timezone.now()),
+        started_at=min(started_at, now),
         recipient=recipient,
         verification=Verification.NOT_ATTEMPTED if recipient else Verification.NOT_FOUND,
     )
@@ -98,7 +109,7 @@ def start_call(actor: User, incident: Incident, recipient: Recipient | None, sta
 
 @transaction.atomic
 def record_view(actor: User, call: Call) -> None:
-    details = {"recipient": call.recipient_id, "disclosed": call.is_verified}
+    details = {"recipient": call.recipient_id, "disclosed": call.discloses(timezone.now())}
     audit.record("call.record_viewed", actor=actor, incident_id=call.incident_id, target=call, details=details)
 
 
@@ -114,9 +125,12 @@ def record_address_changes_view(actor: User, incident: Incident, shown: list[int
 
 
 LOCKED = (
-    f"Verification is locked after {Call.MAX_FAILED_CHECKS} failed checks on this call. Offer to escalate, "
+    f"Verification is locked after {Call.MAX_FAILED_CHECKS} failed checks on this record today. Offer to escalate, "
     "or ask the caller to call back with the letter's reference code."
 )
+
+
+_TOO_OLD = "This call has been open too long to act on its verification; close it and start a new one."
 
 
 def _open(call: Call) -> Call:
@@ -129,8 +143,8 @@ def _open(call: Call) -> Call:
 def _verified(call: Call) -> tuple[Call, int]:
     """The open, verified call, locked, and the recipient it verified."""
     locked = _open(call)
-    if not locked.is_verified or locked.recipient_id is None:
-        raise ActionRefused("Verify the caller first.")
+    if locked.recipient_id is None or not locked.discloses(timezone.now()):
+        raise ActionRefused("Verify the caller first." if not locked.is_verified else _TOO_OLD)
     return locked, locked.recipient_id
 
 
@@ -140,7 +154,7 @@ def check_verification(actor: User, call: Call, said: verification.Said) -> bool
 
     A failed check tells the agent nothing of what matched (the screen would
     otherwise confirm a guessed birth date or ZIP code one at a time), and
-    after `Call.MAX_FAILED_CHECKS` failures the call takes no more guesses.
+    after `Call.MAX_FAILED_CHECKS` failures on the record in a day no call takes more guesses.
     The trail keeps which points matched, for auditors.
     """
     locked = _open(call)
@@ -148,7 +162,7 @@ def check_verification(actor: User, call: Call, said: verification.Said) -> bool
         raise ActionRefused("This call has no record to verify against.")
     if locked.is_verified:
         raise ActionRefused("The caller is already verified.")
-    if locked.verification_locked:
+    if locked.verification_locked(timezone.now()):
         raise ActionRefused(LOCKED)
     points = verification.matched_points(locked.recipient, said)
     if verification.is_verified(points):
@@ -165,7 +179,7 @@ def check_verification(actor: User, call: Call, said: verification.Said) -> bool
             "asked": [name for name, value in vars(said).items() if value],
             "matched": points,
             "outcome": locked.verification,
-            "locked": locked.verification_locked,
+            "locked": locked.verification_locked(timezone.now()),
         },
     )
     call.verification, call.verified_points = locked.verification, locked.verified_points
@@ -334,7 +348,7 @@ def review_address_change(actor: User, change: AddressChange, approve: bool) -> 
 
 @transaction.atomic
 def add_disposition(actor: User, incident: Incident, label: str) -> Disposition:
-    ensure_dispositions(incident)
+    ensure_dispositions(incident, actor)
     taken = ActionRefused(f"There is already a disposition “{label}”.")
     if Disposition.objects.filter(incident=incident, label__iexact=label).exists():
         raise taken

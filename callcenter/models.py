@@ -68,8 +68,12 @@ class Call(models.Model):
     disposition = models.ForeignKey(Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     notes = models.TextField(blank=True)
 
-    # A caller who cannot verify in this many checks is not guessed at any further on this call.
+    # After this many failed checks on one person's record within FAILED_CHECKS_WINDOW, on any
+    # call, nobody is checked against it: a new call does not give a guesser three more tries.
     MAX_FAILED_CHECKS = 3
+    FAILED_CHECKS_WINDOW = timedelta(hours=24)
+    # A second start within this time, before any check, is a double submit of the first.
+    DOUBLE_SUBMIT = timedelta(seconds=30)
     # A call open longer than this is taken as abandoned: it discloses nothing more.
     DISCLOSURE_WINDOW = timedelta(hours=2)
 
@@ -87,9 +91,18 @@ class Call(models.Model):
     def duration(self) -> timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
 
-    @property
-    def verification_locked(self) -> bool:
-        return not self.is_verified and self.failed_checks >= self.MAX_FAILED_CHECKS
+    def checks_left(self, now: datetime) -> int:
+        """Failed checks this call's record may still take (0: verification is locked)."""
+        if self.recipient_id is None or self.is_verified:
+            return 0
+        since = now - self.FAILED_CHECKS_WINDOW
+        recent = Call.objects.filter(recipient_id=self.recipient_id, started_at__gte=since).aggregate(
+            n=models.Sum("failed_checks")
+        )["n"]
+        return max(self.MAX_FAILED_CHECKS - (recent or 0), 0)
+
+    def verification_locked(self, now: datetime) -> bool:
+        return self.recipient_id is not None and not self.is_verified and self.checks_left(now) == 0
 
     def discloses(self, now: datetime) -> bool:
         """Whether the record may be shown in full now: verified, still open and not abandoned."""

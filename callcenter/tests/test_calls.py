@@ -252,7 +252,7 @@ def test_verification_locks_after_three_failed_checks(signed_in, incident, call,
     assert not call.is_verified
     assert call.failed_checks == 3
     html = signed_in.get(_url("call-detail", incident, call)).content.decode()
-    assert "Verification is locked after 3 failed checks on this call." in html
+    assert "Verification is locked after 3 failed checks on this record today." in html
     assert 'name="street_address"' not in html
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="call.verification_checked", details__locked=True).count() == 1
@@ -298,3 +298,36 @@ def test_a_closed_call_shows_its_log_with_the_duration(signed_in, incident, call
     assert "General question" in html
     assert "Asked about dates" in html
     assert "4 min" in html
+
+
+def test_a_new_call_does_not_give_three_more_guesses(signed_in, incident, call, grace):
+    for typed in ("1/1/2012", "1/2/2012", "1/3/2012"):
+        _verify(signed_in, incident, call, date_of_birth=typed, postal_code="65999")
+    Call.objects.filter(pk=call.pk).update(ended_at=timezone.now())
+    search(signed_in, incident, reference_code=grace.reference_code)
+    signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
+    second = Call.objects.exclude(pk=call.pk).get()
+    response = _verify(signed_in, incident, second, reference_code=grace.reference_code, postal_code="65999")
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert not second.is_verified
+
+
+def test_an_old_open_call_is_not_reused_for_the_next_caller(signed_in, incident, verified, grace):
+    Call.objects.filter(pk=verified.pk).update(started_at=timezone.now() - timedelta(minutes=40))
+    search(signed_in, incident, reference_code=grace.reference_code)
+    response = signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
+    fresh = Call.objects.exclude(pk=verified.pk).get()
+    assert response.url.endswith(f"/calls/{fresh.pk}/")
+    assert not fresh.is_verified
+    assert "What to tell the caller" not in signed_in.get(response.url).content.decode()
+
+
+def test_a_stale_verification_cannot_change_the_address(signed_in, incident, verified):
+    Call.objects.filter(pk=verified.pk).update(
+        started_at=timezone.now() - Call.DISCLOSURE_WINDOW - timedelta(minutes=1)
+    )
+    address = {"address_line1": "7 Elm Street", "city": "Columbia", "state": "MO", "postal_code": "65201"}
+    response = signed_in.post(_url("call-address", incident, verified), address, follow=True)
+    assert not AddressChange.objects.exists()
+    assert "open too long" in response.content.decode()

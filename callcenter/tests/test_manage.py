@@ -371,7 +371,9 @@ def test_adding_a_disposition(client, manager, incident):
     added = Disposition.objects.get(incident=incident, key="")
     assert (added.label, added.is_active) == ("Asked for a Spanish letter", True)
     assert Disposition.objects.filter(incident=incident).count() == len(Disposition.DEFAULTS) + 1
-    assert AuditEvent.objects.get(action="disposition.added").target_id == str(added.pk)
+    added_events = list(AuditEvent.objects.filter(action="disposition.added").order_by("id"))
+    assert [e.details for e in added_events] == [{"defaults": len(Disposition.DEFAULTS)}, {}]
+    assert added_events[-1].target_id == str(added.pk)
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int =
         "escalation_form": forms.get("escalation_form") or EscalationForm(owners=call_access.escalation_owners(found)),
     }
     context["locked_message"] = actions.LOCKED
+    context["verification_locked"] = call.verification_locked(timezone.now())
     if call.recipient is not None and call.discloses(timezone.now()):
         context["disclosure"] = disclosure.for_recipient(call.recipient)
         context["talking_points"] = [(label, text) for label, text in incident.notice_sections() if text]
@@ -88,7 +89,7 @@ def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
         messages.success(request, "Caller verified.")
         return _back(slug, call, "#disclosure")
     # Shown again with what was typed, so the agent adds a detail rather than retyping them all.
-    left = Call.MAX_FAILED_CHECKS - call.failed_checks
+    left = call.checks_left(timezone.now())
     messages.warning(
         request,
         "Not verified: what the caller said does not verify them."
@@ -159,6 +160,7 @@ def call_resend(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
 
 
 @require_POST
+@sensitive_post_parameters()
 @never_cache
 @login_required
 def call_escalate(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
