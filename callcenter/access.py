@@ -3,10 +3,10 @@
 An object of another incident, or another agent's call, is a 404.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, User
 from callcenter.models import AddressChange, Call, Disposition, Escalation
 from incidents.access import IncidentAccess
 from incidents.models import Recipient
@@ -56,10 +56,10 @@ def disposition_on(access: IncidentAccess, disposition_id: int) -> Disposition:
         raise Http404("No such disposition.") from None
 
 
-def escalation_owners(access: IncidentAccess) -> list[User]:
+def escalation_owners(access: IncidentAccess) -> QuerySet[User]:
     """Who may own an escalation: the incident's managers and agents."""
-    ids = Membership.objects.filter(incident=access.incident, role__in=[Role.MANAGER, Role.AGENT]).values("user_id")
-    return list(User.objects.filter(pk__in=ids).order_by("username"))
+    ids = Membership.objects.filter(incident=access.incident, role__in=Escalation.OWNER_ROLES).values("user_id")
+    return User.objects.filter(pk__in=ids).order_by("username")
 
 
 def open_calls_of(access: IncidentAccess, user: User, limit: int = 10) -> list[Call]:

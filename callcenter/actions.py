@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, User
 from audit import api as audit
 from callcenter import verification
 from callcenter.models import (
@@ -149,8 +149,9 @@ def _verified(call: Call) -> tuple[Call, int]:
 
 
 @transaction.atomic
-def check_verification(actor: User, call: Call, said: verification.Said) -> bool:
-    """Compare what the caller said with the record; True when the caller is now verified.
+def check_verification(actor: User, call: Call, said: verification.Said) -> int | None:
+    """Compare what the caller said with the record: None when the caller is now verified, else the
+    failed checks the record may still take.
 
     A failed check tells the agent nothing of what matched (the screen would
     otherwise confirm a guessed birth date or ZIP code one at a time), and
@@ -162,13 +163,15 @@ def check_verification(actor: User, call: Call, said: verification.Said) -> bool
         raise ActionRefused("This call has no record to verify against.")
     if locked.is_verified:
         raise ActionRefused("The caller is already verified.")
-    if locked.verification_locked(timezone.now()):
+    left = locked.checks_left(timezone.now())
+    if left == 0:
         raise ActionRefused(LOCKED)
     points = verification.matched_points(locked.recipient, said)
     if verification.is_verified(points):
         locked.verification, locked.verified_points = Verification.VERIFIED, points
     else:
         locked.verification, locked.failed_checks = Verification.UNVERIFIED, locked.failed_checks + 1
+        left -= 1
     locked.save(update_fields=["verification", "verified_points", "failed_checks"])
     audit.record(
         "call.verification_checked",
@@ -179,12 +182,12 @@ def check_verification(actor: User, call: Call, said: verification.Said) -> bool
             "asked": [name for name, value in vars(said).items() if value],
             "matched": points,
             "outcome": locked.verification,
-            "locked": locked.verification_locked(timezone.now()),
+            "locked": not locked.is_verified and left == 0,
         },
     )
     call.verification, call.verified_points = locked.verification, locked.verified_points
     call.failed_checks = locked.failed_checks
-    return locked.is_verified
+    return None if locked.is_verified else left
 
 
 @transaction.atomic
@@ -262,7 +265,7 @@ def escalate(actor: User, call: Call, owner: User, reason: str, callback_phone: 
     if Escalation.objects.filter(call=locked).exists():
         raise ActionRefused("This call is already escalated.")
     if not Membership.objects.filter(
-        user=owner, incident_id=locked.incident_id, role__in=[Role.MANAGER, Role.AGENT]
+        user=owner, incident_id=locked.incident_id, role__in=Escalation.OWNER_ROLES
     ).exists():
         raise ActionRefused(f"{owner.get_username()} is not a manager or agent of this incident.")
     escalation = Escalation.objects.create(

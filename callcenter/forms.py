@@ -4,78 +4,91 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from accounts.models import User
 from callcenter.models import CallerRelationship, Disposition
 from callcenter.search import Criteria
 from callcenter.verification import Said
 from incidents.importing import rules
-from portal.forms import StyledForm
+from portal.forms import PhoneField, StyledForm
 from portal.lib import refcode
-from portal.lib.phone import InvalidPhone, to_e164
 from portal.lib.text import clean, search_key
 
 _DATE_HINT = "MM/DD/YYYY"
 
 
-def _date(typed: str) -> date | None:
-    if not typed.strip():
-        return None
-    try:
-        return rules.parse_date(typed.strip())
-    except rules.Invalid:
-        raise forms.ValidationError(f"“{typed}” is not a date; type it as {_DATE_HINT}.") from None
+class ReferenceCodeField(forms.CharField):
+    """A reference code as read out: case, spaces and dashes ignored."""
+
+    def clean(self, value: Any) -> str:
+        typed: str = super().clean(value)
+        code = refcode.normalise(typed)
+        if typed and not refcode.is_well_formed(code):
+            raise forms.ValidationError(
+                f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
+            )
+        return code
 
 
-def _zip(typed: str) -> str:
-    digits = "".join(ch for ch in typed if ch.isdigit())
-    if typed.strip() and len(digits) not in (5, 9):
-        raise forms.ValidationError(f"“{typed}” is not a ZIP code; type five digits.")
-    return digits[:5]
+class BirthDateField(forms.CharField):
+    """A date as an agent types it: ISO or US (M/D/YYYY)."""
+
+    def clean(self, value: Any) -> date | None:
+        typed: str = super().clean(value)
+        if not typed:
+            return None
+        try:
+            return rules.parse_date(typed)
+        except rules.Invalid:
+            raise forms.ValidationError(f"“{typed}” is not a date; type it as {_DATE_HINT}.") from None
 
 
-def _code(typed: str) -> str:
-    code = refcode.normalise(typed)
-    if typed.strip() and not refcode.is_well_formed(code):
-        raise forms.ValidationError(
-            f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
-        )
-    return code
+class ZipCodeField(forms.CharField):
+    """5 digits or ZIP+4, however punctuated; stored as 12345 or 12345-6789."""
+
+    def clean(self, value: Any) -> str:
+        typed: str = super().clean(value)
+        digits = "".join(ch for ch in typed if ch.isdigit())
+        if typed and len(digits) not in (5, 9):
+            raise forms.ValidationError(f"“{typed}” is not a ZIP code; type 5 digits or ZIP+4.")
+        return f"{digits[:5]}-{digits[5:]}" if len(digits) == 9 else digits
 
 
-class LookupForm(StyledForm):
-    reference_code = forms.CharField(label="Reference code", required=False, max_length=40)
+def _reference_code() -> ReferenceCodeField:
+    return ReferenceCodeField(label="Reference code", required=False, max_length=40)
+
+
+def _date_of_birth() -> BirthDateField:
+    return BirthDateField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
+
+
+def _zip_code() -> ZipCodeField:
+    return ZipCodeField(label="ZIP code", required=False, max_length=10)
+
+
+class _CallerDetailsForm(StyledForm):
+    """What a caller says, typed by the agent: nothing for the browser to remember or suggest."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
+
+
+class LookupForm(_CallerDetailsForm):
+    reference_code = _reference_code()
     last_name = forms.CharField(label="Last name", required=False, max_length=100)
     first_name = forms.CharField(label="First name", required=False, max_length=100)
-    date_of_birth = forms.CharField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
-    postal_code = forms.CharField(label="ZIP code", required=False, max_length=10)
-    phone = forms.CharField(label="Phone", required=False, max_length=30)
+    date_of_birth = _date_of_birth()
+    postal_code = _zip_code()
+    phone = PhoneField(label="Phone", required=False, max_length=30)
 
     def __init__(self, *args: Any, phone_alone: bool = False, **kwargs: Any) -> None:
         """`phone_alone`: a phone system's screen-pop, which knows only the number, may search by it alone."""
         super().__init__(*args, **kwargs)
         self.phone_alone = phone_alone
-        for name in self.fields:
-            self.fields[name].widget.attrs["autocomplete"] = "off"
         self.fields["reference_code"].widget.attrs["autofocus"] = True
-
-    def clean_reference_code(self) -> str:
-        return _code(self.cleaned_data["reference_code"])
-
-    def clean_date_of_birth(self) -> date | None:
-        return _date(self.cleaned_data["date_of_birth"])
-
-    def clean_postal_code(self) -> str:
-        return _zip(self.cleaned_data["postal_code"])
-
-    def clean_phone(self) -> str:
-        typed: str = self.cleaned_data["phone"]
-        if not typed.strip():
-            return ""
-        try:
-            return to_e164(typed)
-        except InvalidPhone:
-            raise forms.ValidationError(f"“{typed}” is not a telephone number.") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -99,31 +112,17 @@ class LookupForm(StyledForm):
             last_name_key=search_key(data["last_name"]),
             first_name_key=search_key(data["first_name"]),
             date_of_birth=data["date_of_birth"],
-            postal_code=data["postal_code"],
+            postal_code=data["postal_code"][:5],
             phone=data["phone"],
         )
 
 
-class VerificationForm(StyledForm):
-    reference_code = forms.CharField(label="Reference code", required=False, max_length=40)
-    date_of_birth = forms.CharField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
-    postal_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+class VerificationForm(_CallerDetailsForm):
+    reference_code = _reference_code()
+    date_of_birth = _date_of_birth()
+    postal_code = _zip_code()
     street_address = forms.CharField(label="Street address", required=False, max_length=200)
     name = forms.CharField(label="Name", required=False, max_length=200, help_text="First and last name.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def clean_reference_code(self) -> str:
-        return _code(self.cleaned_data["reference_code"])
-
-    def clean_date_of_birth(self) -> date | None:
-        return _date(self.cleaned_data["date_of_birth"])
-
-    def clean_postal_code(self) -> str:
-        return _zip(self.cleaned_data["postal_code"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -170,7 +169,7 @@ class AddressChangeForm(StyledForm):
     address_line2 = forms.CharField(label="Apartment, suite, unit", required=False, max_length=200)
     city = forms.CharField(label="City", max_length=100)
     state = forms.CharField(label="State", max_length=30, help_text="Two letters or the name, such as MO.")
-    postal_code = forms.CharField(label="ZIP code", max_length=10)
+    postal_code = ZipCodeField(label="ZIP code", max_length=10)
 
     def clean_state(self) -> str:
         typed: str = self.cleaned_data["state"]
@@ -178,15 +177,6 @@ class AddressChangeForm(StyledForm):
             return rules.state_code(typed)
         except rules.Invalid as exc:
             raise forms.ValidationError(f"“{typed}”: {exc}.") from None
-
-    def clean_postal_code(self) -> str:
-        typed: str = self.cleaned_data["postal_code"]
-        digits = "".join(ch for ch in typed if ch.isdigit())
-        if len(digits) == 5:
-            return digits
-        if len(digits) == 9:
-            return f"{digits[:5]}-{digits[5:]}"
-        raise forms.ValidationError(f"“{typed}” is not a ZIP code; type 5 digits or ZIP+4.")
 
     def address(self) -> dict[str, str]:
         return {name: clean(value) for name, value in self.cleaned_data.items()}
@@ -203,20 +193,11 @@ class EscalationForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What the caller needs. Keep numbers and addresses out of it.",
     )
-    callback_phone = forms.CharField(label="Number to call back", required=False, max_length=30)
+    callback_phone = PhoneField(label="Number to call back", required=False, max_length=30)
 
-    def clean_callback_phone(self) -> str:
-        typed: str = self.cleaned_data["callback_phone"]
-        if not typed.strip():
-            return ""
-        try:
-            return to_e164(typed)
-        except InvalidPhone:
-            raise forms.ValidationError(f"“{typed}” is not a telephone number.") from None
-
-    def __init__(self, *args: Any, owners: list[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(pk__in=[u.pk for u in owners]).order_by("username")
+        field.queryset = owners
         field.label_from_instance = _owner_label  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import Role
 from incidents.models import Incident, Recipient
 
 
@@ -126,6 +127,8 @@ class Escalation(models.Model):
     """A call that needs someone else: an owner calls back until it is resolved."""
 
     Status = EscalationStatus
+    # Who may own and work an escalation.
+    OWNER_ROLES: ClassVar[frozenset[str]] = frozenset({Role.MANAGER, Role.AGENT})
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="escalations")
     call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="escalation")

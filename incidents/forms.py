@@ -8,8 +8,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.api import ACTIONS, INSTALLATION_ACTIONS
 from incidents.models import DataType, Incident
-from portal.forms import StyledForm, StyledModelForm
-from portal.lib.phone import InvalidPhone, to_e164
+from portal.forms import PhoneField, StyledForm, StyledModelForm
 from portal.lib.text import clean
 
 # Path segments that share the URL space with incident slugs.
@@ -50,6 +49,13 @@ class IncidentForm(StyledModelForm):
         label="Data types in scope",
         help_text="The kinds of information that were exposed in this incident.",
     )
+    hotline_phone = PhoneField(
+        label="Hotline phone number",
+        required=False,
+        max_length=20,
+        help_text="For example (800) 555-0199.",
+        error_messages={"phone": "“%(typed)s” is not a valid US telephone number."},
+    )
     hotline_time_zone = forms.ChoiceField(choices=US_TIME_ZONES, label="Hotline time zone")
     hotline_days = WeekdaysField(label="Days the hotline is open")
 
@@ -89,7 +95,6 @@ class IncidentForm(StyledModelForm):
             "what_we_are_doing": "What we are doing",
             "what_you_can_do": "What you can do",
             "for_more_information": "For more information",
-            "hotline_phone": "Hotline phone number",
             "hotline_hours": "Hotline hours, as letters print them",
             "hotline_opens_at": "Hotline opens at",
             "hotline_closes_at": "Hotline closes at",
@@ -99,7 +104,6 @@ class IncidentForm(StyledModelForm):
             "slug": "Lowercase letters, digits and hyphens, such as riverbend-2026-records. It cannot change later.",
             "occurred_on": "Leave empty if not yet known.",
             "notice_on": "The date letters are dated; minors are counted as of this date.",
-            "hotline_phone": "For example (800) 555-0199.",
             "hotline_hours": "For example Monday to Friday, 8:00 a.m. to 5:30 p.m.",
             "hotline_opens_at": "Local time, for example 08:00. Agents see a banner outside the hours.",
             "hotline_closes_at": "Local time, for example 17:30.",
@@ -143,15 +147,6 @@ class IncidentForm(StyledModelForm):
 
     def clean_organisation_name(self) -> str:
         return clean(self.cleaned_data["organisation_name"])
-
-    def clean_hotline_phone(self) -> str:
-        typed: str = self.cleaned_data["hotline_phone"]
-        if not typed:
-            return ""
-        try:
-            return to_e164(typed)
-        except InvalidPhone:
-            raise forms.ValidationError(f"“{typed}” is not a valid US telephone number.") from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from portal.lib.phone import InvalidPhone, to_e164
+
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
     (forms.CheckboxInput, "usa-checkbox__input"),
@@ -46,3 +48,18 @@ class StyledForm(DesignSystemForm, forms.Form):
 
 class StyledModelForm(DesignSystemForm, forms.ModelForm):
     pass
+
+
+class PhoneField(forms.CharField):
+    """A telephone number as typed, cleaned to E.164 (US unless it says otherwise); blank stays blank."""
+
+    default_error_messages = {"phone": "“%(typed)s” is not a telephone number."}
+
+    def clean(self, value: Any) -> str:
+        typed: str = super().clean(value)
+        if not typed:
+            return ""
+        try:
+            return to_e164(typed)
+        except InvalidPhone:
+            raise forms.ValidationError(self.error_messages["phone"], code="phone", params={"typed": typed}) from None

@@ -1,5 +1,7 @@
 import pytest
 
+from callcenter.tests.helpers import family
+
 
 @pytest.fixture(autouse=True)
 def _own_cache(settings, request):
@@ -8,3 +10,15 @@ def _own_cache(settings, request):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
     }
+
+
+@pytest.fixture
+def grace(incident):
+    """Ada Nguyen's record, whose letter goes to her guardian Grace Okafor (see helpers.family)."""
+    return family(incident)
+
+
+@pytest.fixture
+def signed_in(client, agent):
+    client.force_login(agent)
+    return client

@@ -10,21 +10,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from callcenter.actions import ActionRefused, close_call
 from callcenter.models import AddressChange, Call, Disposition, Escalation, LetterResend, Verification
-from callcenter.tests.helpers import family, search
+from callcenter.tests.helpers import search
 from portal.testing import UserFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def grace(incident):
-    return family(incident)
-
-
-@pytest.fixture
-def signed_in(client, agent):
-    client.force_login(agent)
-    return client
 
 
 @pytest.fixture

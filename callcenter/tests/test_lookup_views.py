@@ -15,17 +15,6 @@ from portal.testing import IncidentFactory, member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def grace(incident):
-    return family(incident)
-
-
-@pytest.fixture
-def signed_in(client, agent):
-    client.force_login(agent)
-    return client
-
-
 def test_lookup_screen_starts_in_the_reference_code_field(signed_in, incident):
     response = signed_in.get(reverse("callcenter:lookup", args=[incident.slug]))
     assert response.status_code == 200

@@ -2,15 +2,9 @@ from datetime import date
 
 import pytest
 
-from callcenter.tests.helpers import family
 from callcenter.verification import Said, is_verified, matched_points, street_words
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def grace(incident):
-    return family(incident)
 
 
 def test_each_point_matches_what_the_record_holds(grace):

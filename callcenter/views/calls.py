@@ -81,15 +81,14 @@ def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, found, call, status=400, verify_form=form)
     try:
-        verified = actions.check_verification(signed_in_user(request), call, form.said())
+        left = actions.check_verification(signed_in_user(request), call, form.said())
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
         return _back(slug, call)
-    if verified:
+    if left is None:
         messages.success(request, "Caller verified.")
         return _back(slug, call, "#disclosure")
     # Shown again with what was typed, so the agent adds a detail rather than retyping them all.
-    left = call.checks_left(timezone.now())
     messages.warning(
         request,
         "Not verified: what the caller said does not verify them."

@@ -93,13 +93,12 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
 def lookup(request: HttpRequest, slug: str) -> HttpResponse:
     found_access = access.incident_for(request.user, slug, need=AGENTS)
     incident = found_access.incident
-    popped = _screen_pop(request, incident)
-    if popped is not None:
-        return popped
-    data: QueryDict | dict[str, str] | None = request.POST if request.method == "POST" else None
-    popped_data = request.session.pop(_session_key("pop", incident), None) if data is None else None
-    form = LookupForm(data if data is not None else popped_data, phone_alone=popped_data is not None)
-    data = data if data is not None else popped_data
+    redirected = _screen_pop(request, incident)
+    if redirected is not None:
+        return redirected
+    popped = None if request.method == "POST" else request.session.pop(_session_key("pop", incident), None)
+    data: QueryDict | dict[str, str] | None = request.POST if request.method == "POST" else popped
+    form = LookupForm(data, phone_alone=popped is not None)
     result = _search(request, incident, form) if data is not None and form.is_valid() else None
     if result is not None and result.matches:
         form.fields["reference_code"].widget.attrs.pop("autofocus", None)  # the first result takes focus

@@ -26,8 +26,6 @@ from incidents.access import IncidentAccess
 from incidents.models import Incident
 
 MANAGERS = frozenset({Role.MANAGER})
-# An escalation is worked by whoever owns it, a manager or an agent.
-MANAGERS_AND_AGENTS = frozenset({Role.MANAGER, Role.AGENT})
 OPEN_SHOWN = 200
 RESOLVED_SHOWN = 50
 PENDING_SHOWN = 100
@@ -65,7 +63,7 @@ def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _escalation(request: HttpRequest, slug: str, escalation_id: int) -> tuple[IncidentAccess, Escalation]:
-    found = access.incident_for(request.user, slug, need=MANAGERS_AND_AGENTS)
+    found = access.incident_for(request.user, slug, need=Escalation.OWNER_ROLES)
     return found, call_access.escalation_on(found, signed_in_user(request), escalation_id)
 
 
