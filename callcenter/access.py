@@ -4,7 +4,7 @@ An object of another incident, or another agent's call, is a 404.
 """
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, User
 from callcenter.models import AddressChange, Call, Disposition, Escalation
@@ -13,20 +13,17 @@ from incidents.models import Recipient
 
 
 def recipient_on(access: IncidentAccess, recipient_id: int) -> Recipient:
-    try:
-        return Recipient.objects.select_related("individual").get(pk=recipient_id, incident=access.incident)
-    except Recipient.DoesNotExist:
-        raise Http404("No such person.") from None
+    return get_object_or_404(Recipient.objects.select_related("individual"), pk=recipient_id, incident=access.incident)
 
 
 def call_of(access: IncidentAccess, user: User, call_id: int) -> Call:
     """One of the agent's own calls on this incident."""
-    try:
-        return Call.objects.select_related("recipient__individual", "disposition").get(
-            pk=call_id, incident=access.incident, agent=user
-        )
-    except Call.DoesNotExist:
-        raise Http404("No such call.") from None
+    return get_object_or_404(
+        Call.objects.select_related("recipient__individual", "disposition"),
+        pk=call_id,
+        incident=access.incident,
+        agent=user,
+    )
 
 
 def escalation_on(access: IncidentAccess, user: User, escalation_id: int) -> Escalation:
@@ -34,26 +31,19 @@ def escalation_on(access: IncidentAccess, user: User, escalation_id: int) -> Esc
     rows = Escalation.objects.filter(incident=access.incident)
     if not access.is_manager:
         rows = rows.filter(Q(owner=user) | Q(created_by=user))
-    try:
-        return rows.select_related("owner", "created_by", "call__agent", "call__disposition").get(pk=escalation_id)
-    except Escalation.DoesNotExist:
-        raise Http404("No such escalation.") from None
+    return get_object_or_404(
+        rows.select_related("owner", "created_by", "call__agent", "call__disposition"), pk=escalation_id
+    )
 
 
 def address_change_on(access: IncidentAccess, change_id: int) -> AddressChange:
-    try:
-        return AddressChange.objects.select_related("recipient", "requested_by").get(
-            pk=change_id, incident=access.incident
-        )
-    except AddressChange.DoesNotExist:
-        raise Http404("No such address change.") from None
+    return get_object_or_404(
+        AddressChange.objects.select_related("recipient", "requested_by"), pk=change_id, incident=access.incident
+    )
 
 
 def disposition_on(access: IncidentAccess, disposition_id: int) -> Disposition:
-    try:
-        return Disposition.objects.get(pk=disposition_id, incident=access.incident)
-    except Disposition.DoesNotExist:
-        raise Http404("No such disposition.") from None
+    return get_object_or_404(Disposition, pk=disposition_id, incident=access.incident)
 
 
 def escalation_owners(access: IncidentAccess) -> QuerySet[User]:

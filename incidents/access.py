@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
@@ -54,10 +55,7 @@ def require_incident_creator(user: User | AnonymousUser) -> None:
 
 
 def membership_on(access: IncidentAccess, membership_id: int) -> Membership:
-    try:
-        return Membership.objects.select_related("user").get(pk=membership_id, incident=access.incident)
-    except Membership.DoesNotExist:
-        raise Http404("No such membership.") from None
+    return get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, incident=access.incident)
 
 
 def audit_trail_visible_to(user: User | AnonymousUser) -> tuple[QuerySet[Incident], QuerySet[AuditEvent]]:
@@ -91,14 +89,8 @@ def require_auditor(user: User | AnonymousUser) -> None:
 
 
 def import_job_on(access: IncidentAccess, job_id: int) -> ImportJob:
-    try:
-        return ImportJob.objects.select_related("created_by").get(pk=job_id, incident=access.incident)
-    except ImportJob.DoesNotExist:
-        raise Http404("No such import.") from None
+    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id, incident=access.incident)
 
 
 def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
-    try:
-        return FaqEntry.objects.get(pk=entry_id, incident=access.incident)
-    except FaqEntry.DoesNotExist:
-        raise Http404("No such FAQ entry.") from None
+    return get_object_or_404(FaqEntry, pk=entry_id, incident=access.incident)
