@@ -335,7 +335,9 @@ def review_address_change(actor: User, change: AddressChange, approve: bool) -> 
         for field in changed:
             setattr(recipient, field, getattr(locked, field))
         if changed:
-            recipient.save(update_fields=[*changed, "updated_at"])
+            # A corrected address is worth mailing again, even if a letter came back from the old one.
+            recipient.address_returned_on = None
+            recipient.save(update_fields=[*changed, "address_returned_on", "updated_at"])
     locked.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])

@@ -11,24 +11,10 @@ from callcenter.models import CallerRelationship, Disposition
 from callcenter.search import Criteria
 from callcenter.verification import Said
 from incidents.importing import rules
-from portal.forms import PhoneField, StyledForm
-from portal.lib import refcode
+from portal.forms import PhoneField, ReferenceCodeField, StyledForm
 from portal.lib.text import clean, search_key
 
 _DATE_HINT = "MM/DD/YYYY"
-
-
-class ReferenceCodeField(forms.CharField):
-    """A reference code as read out: case, spaces and dashes ignored."""
-
-    def clean(self, value: Any) -> str:
-        typed: str = super().clean(value)
-        code = refcode.normalise(typed)
-        if typed and not refcode.is_well_formed(code):
-            raise forms.ValidationError(
-                f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
-            )
-        return code
 
 
 class BirthDateField(forms.CharField):

@@ -77,6 +77,10 @@ class Incident(models.Model):
     hotline_opens_at = models.TimeField(null=True, blank=True)
     hotline_closes_at = models.TimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
+    return_address = models.TextField(
+        blank=True, help_text="The sender block printed in the envelope's upper window, one line per line."
+    )
+    letter_logo = models.FileField(upload_to="logos/", max_length=300, blank=True)
     data_types = models.ManyToManyField(DataType, blank=True, related_name="incidents")
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -227,6 +231,9 @@ class Recipient(models.Model):
     # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second index for LIKE
     # that no query uses and every import maintains.
     reference_code = models.CharField(max_length=refcode.LENGTH, default=new_reference_code)
+    address_returned_on = models.DateField(
+        null=True, blank=True, help_text="Mail came back from this address; cleared when the address is corrected."
+    )
     name_key = models.CharField(max_length=200, blank=True)
     # The last word of the name, so a parent calling about a child is found by surname.
     last_name_key = models.CharField(max_length=100, blank=True)
@@ -251,6 +258,11 @@ class Recipient(models.Model):
         return refcode.display(self.reference_code)
 
     _MAILING_FIELDS = ("address_line1", "city", "state", "postal_code")
+
+    @classmethod
+    def deliverable(cls) -> Q:
+        """Rows a letter can go to: a full mailing address that no letter has come back from."""
+        return ~cls.without_mailing_address() & Q(address_returned_on__isnull=True)
 
     @classmethod
     def without_mailing_address(cls) -> Q:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from portal.lib import refcode
 from portal.lib.phone import InvalidPhone, to_e164
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
@@ -63,3 +64,16 @@ class PhoneField(forms.CharField):
             return to_e164(typed)
         except InvalidPhone:
             raise forms.ValidationError(self.error_messages["phone"], code="phone", params={"typed": typed}) from None
+
+
+class ReferenceCodeField(forms.CharField):
+    """A reference code as read out: case, spaces and dashes ignored."""
+
+    def clean(self, value: Any) -> str:
+        typed: str = super().clean(value)
+        code = refcode.normalise(typed)
+        if typed and not refcode.is_well_formed(code):
+            raise forms.ValidationError(
+                f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
+            )
+        return code

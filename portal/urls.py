@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("callcenter/", include("callcenter.urls")),
+    path("letters/", include("notifications.urls")),
     path("", include("incidents.urls")),
 ]
 

@@ -28,6 +28,7 @@ from incidents.importing import files, load
 from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings
 from incidents.importing.fields import data_type_words
 from incidents.models import DataType, ImportJob, ImportRow, Incident
+from portal.lib.csvcell import neutralised
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ CHUNK_ROWS = 20_000
 FIRST_ISSUES = 20
 REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
 REPORT_VALUE_LIMIT = 1000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Superseded(Exception):
@@ -133,7 +133,7 @@ def _report_cell(value: str) -> str:
     if len(value) > REPORT_VALUE_LIMIT:
         value = value[:REPORT_VALUE_LIMIT] + f"… (first {REPORT_VALUE_LIMIT:,} of {len(value):,} characters)"
     # A spreadsheet must not run a formula from the file when the report is opened.
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return neutralised(value)
 
 
 def _write_issue(writer: Any, issue: Issue) -> None:

@@ -159,6 +159,31 @@ IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 
 # Call-center lookups: searches one agent may run in an hour.
 CALLCENTER_SEARCHES_PER_HOUR = env_int("CALLCENTER_SEARCHES_PER_HOUR", 120)
 
+# Letters. Positions in inches from the paper's top-left corner; the windows
+# are those of the envelope (a standard #10 double window), and text stays
+# LETTER_LAYOUT["clearance"] inside them so a letter that shifts in the
+# envelope still shows the whole address. Another envelope or print house is
+# a change here.
+LETTER_LAYOUT: dict[str, object] = {
+    "return_window": {"left": 0.625, "top": 0.5, "width": 3.125, "height": 0.875},
+    "recipient_window": {"left": 0.75, "top": 2.0, "width": 4.5, "height": 1.125},
+    "clearance": 0.1,
+    "logo": {"left": 5.9, "top": 0.5, "height": 0.7},
+    "first_page_body_top": 3.45,
+}
+LETTER_PART_SIZE = env_int("LETTER_PART_SIZE", 2000)  # letters per print file
+LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task renders
+LETTER_CLAIM_TIMEOUT = env_int("LETTER_CLAIM_TIMEOUT_SECONDS", 300)  # a chunk silent this long is taken over
+LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
+# Rendering is CPU-heavy: it has its own queue, so workers for it can be added apart.
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.render_letter_chunk": {"queue": "letters"},
+    "notifications.tasks.assemble_letter_batch": {"queue": "letters"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
+}
+
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 (VAR_DIR / "tmp").mkdir(parents=True, exist_ok=True)
 
@@ -245,6 +270,9 @@ LOGGING = {
     # data here, but request bodies never reach a log.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The PDF renderer narrates every page at INFO; its warnings name only template URLs and CSS.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # The development server's request lines, through the filter that drops query strings.
         "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },

@@ -1,0 +1,296 @@
+"""State changes on letters. Each is atomic, takes the acting user and writes its audit event."""
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from audit import api as audit
+from incidents.actions import ActionRefused
+from incidents.models import Incident, Language, Recipient
+from notifications import tasks
+from notifications.letters.selection import Selection, recipients_for
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+
+DEFAULT_TEMPLATES = (
+    ("Standard letter (English)", Language.ENGLISH, "default_en.txt"),
+    ("Standard letter (Spanish)", Language.SPANISH, "default_es.txt"),
+)
+_INSERT_ROWS = 5000
+
+
+def default_body(file_name: str) -> str:
+    return (Path(settings.BASE_DIR) / "templates" / "letters" / file_name).read_text(encoding="utf-8")
+
+
+@transaction.atomic
+def install_default_templates(actor: User | None, incident: Incident) -> list[LetterTemplate]:
+    """The standard English and Spanish letters, for an incident that has no template yet."""
+    if LetterTemplate.objects.select_for_update().filter(incident=incident).exists():
+        return []
+    made = [
+        LetterTemplate.objects.create(
+            incident=incident, name=name, language=language, body=default_body(file_name), sort_order=100 + i * 10
+        )
+        for i, (name, language, file_name) in enumerate(DEFAULT_TEMPLATES)
+    ]
+    audit.record(
+        "letter_template.defaults_installed", actor=actor, incident_id=incident.pk, details={"count": len(made)}
+    )
+    return made
+
+
+TEMPLATE_FIELDS = ("name", "language", "relationship", "state", "data_type", "body", "sort_order", "is_active")
+
+
+@transaction.atomic
+def save_template(
+    actor: User, incident: Incident, template: LetterTemplate | None, fields: dict[str, object]
+) -> LetterTemplate:
+    if template is None:
+        template = LetterTemplate.objects.create(incident=incident, **fields)
+        audit.record("letter_template.created", actor=actor, incident_id=incident.pk, target=template)
+        return template
+    changed = [name for name, value in fields.items() if getattr(template, name) != value]
+    for name in changed:
+        setattr(template, name, fields[name])
+    if changed:
+        template.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            "letter_template.changed",
+            actor=actor,
+            incident_id=incident.pk,
+            target=template,
+            details={"fields": changed},
+        )
+    return template
+
+
+@transaction.atomic
+def save_letter_settings(
+    actor: User, incident: Incident, return_address: str, logo: File | None, remove_logo: bool
+) -> list[str]:
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    changed = []
+    if locked.return_address != return_address:
+        locked.return_address = return_address
+        changed.append("return_address")
+    old_logo = locked.letter_logo.name if locked.letter_logo else ""
+    if logo is not None or (remove_logo and old_logo):
+        if logo is not None:
+            locked.letter_logo.save(f"incident-{locked.pk}{Path(logo.name or '').suffix.lower()}", logo, save=False)
+        else:
+            locked.letter_logo = None
+        changed.append("letter_logo")
+        if old_logo:
+            transaction.on_commit(functools.partial(default_storage.delete, old_logo))
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        audit.record("letter_settings.changed", actor=actor, incident_id=incident.pk, details={"fields": changed})
+    return changed
+
+
+@transaction.atomic
+def record_preview(actor: User, template: LetterTemplate, recipient: Recipient | None) -> None:
+    details = {"template": template.pk, "sample": recipient is None}
+    audit.record("letter.previewed", actor=actor, incident_id=template.incident_id, target=recipient, details=details)
+
+
+@transaction.atomic
+def create_batch(actor: User | None, incident: Incident, name: str, selection: Selection) -> LetterBatch:
+    """A batch of the selected recipients, in ZIP order, sent to the workers to render."""
+    Incident.objects.select_for_update().get(pk=incident.pk)  # two batches at once must not take the same people
+    batch = LetterBatch.objects.create(
+        incident=incident,
+        name=name,
+        selection=selection.as_json(),
+        is_remail=selection.remail,
+        created_by=actor,
+    )
+    ids = recipients_for(incident, selection).values_list("pk", flat=True)
+    sequence, rows = 0, []
+    for recipient_id in ids.iterator(chunk_size=_INSERT_ROWS):
+        sequence += 1
+        rows.append(Letter(batch=batch, incident=incident, recipient_id=recipient_id, sequence=sequence))
+        if len(rows) == _INSERT_ROWS:
+            Letter.objects.bulk_create(rows)
+            rows = []
+    Letter.objects.bulk_create(rows)
+    if not sequence:
+        raise ActionRefused(
+            "No recipient matches: everyone chosen already has a letter, or has no deliverable address."
+        )
+    batch.letters_total = sequence
+    batch.save(update_fields=["letters_total"])
+    audit.record(
+        "letter_batch.created",
+        actor=actor,
+        incident_id=incident.pk,
+        target=batch,
+        details={"letters": sequence, **selection.as_json()},
+    )
+    _start_rendering(batch)
+    return batch
+
+
+def _start_rendering(batch: LetterBatch) -> None:
+    LetterBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RENDERING,
+        render_round=F("render_round") + 1,
+        render_started_at=timezone.now(),
+        rendered_at=None,
+        letters_rendered=0,
+        letters_failed=0,
+        pages_total=0,
+        assembly_claim="",
+        parts=[],
+        manifest="",
+        checksums="",
+    )
+    batch.refresh_from_db()
+    tasks.enqueue_rendering(batch)
+
+
+def _locked(batch: LetterBatch) -> LetterBatch:
+    return LetterBatch.objects.select_for_update().get(pk=batch.pk)
+
+
+@transaction.atomic
+def rerender_batch(actor: User, batch: LetterBatch) -> None:
+    """Render every letter again (after a template fix): same letters, same sequence numbers."""
+    locked = _locked(batch)
+    if not locked.can_move_to(BatchStatus.RENDERING) or locked.status == BatchStatus.DRAFT:
+        raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
+    old_files = [p["name"] for p in locked.parts] + [f.name for f in (locked.manifest, locked.checksums) if f]
+    old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
+    Letter.objects.filter(batch=locked).update(
+        status=LetterStatus.PENDING,
+        attempts=0,
+        claim="",
+        claimed_at=None,
+        reason="",
+        chunk="",
+        chunk_first_page=0,
+        page_count=0,
+        part_number=None,
+        part_first_page=None,
+    )
+    _start_rendering(locked)
+    audit.record("letter_batch.rerender_requested", actor=actor, incident_id=locked.incident_id, target=locked)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in old_files])  # type: ignore[func-returns-value]
+
+
+@transaction.atomic
+def approve_batch(actor: User, batch: LetterBatch) -> None:
+    locked = _locked(batch)
+    if locked.created_by_id == actor.pk:
+        raise ActionRefused("Another mail administrator must approve this batch: you created it.")
+    if locked.status != BatchStatus.RENDERED:
+        raise ActionRefused(
+            f"Only a rendered batch can be approved; this one is {locked.get_status_display().lower()}."
+        )
+    locked.status, locked.approved_by, locked.approved_at = BatchStatus.APPROVED, actor, timezone.now()
+    locked.save(update_fields=["status", "approved_by", "approved_at"])
+    audit.record("letter_batch.approved", actor=actor, incident_id=locked.incident_id, target=locked)
+
+
+@transaction.atomic
+def record_export(actor: User | None, batch: LetterBatch, via: str) -> None:
+    """Before the export is handed over: an approved batch becomes exported; every download is audited."""
+    locked = _locked(batch)
+    if locked.status not in (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.MAILED):
+        raise ActionRefused("Only an approved batch can be exported.")
+    if locked.status == BatchStatus.APPROVED:
+        locked.status, locked.exported_at = BatchStatus.EXPORTED, timezone.now()
+        locked.save(update_fields=["status", "exported_at"])
+    details = {"via": via, "letters": locked.letters_total, "parts": len(locked.parts)}
+    audit.record("letter_batch.exported", actor=actor, incident_id=locked.incident_id, target=locked, details=details)
+
+
+@transaction.atomic
+def mark_mailed(actor: User, batch: LetterBatch, mailed_on: date) -> int:
+    locked = _locked(batch)
+    if locked.status != BatchStatus.EXPORTED:
+        raise ActionRefused("Only an exported batch can be marked mailed.")
+    if mailed_on > timezone.localdate():
+        raise ActionRefused("The mail date cannot be in the future.")
+    locked.status, locked.mailed_on = BatchStatus.MAILED, mailed_on
+    locked.save(update_fields=["status", "mailed_on"])
+    stamped = Letter.objects.filter(batch=locked).update(mailed_on=mailed_on)
+    audit.record(
+        "letter_batch.mailed",
+        actor=actor,
+        incident_id=locked.incident_id,
+        target=locked,
+        details={"mailed_on": mailed_on.isoformat(), "letters": stamped},
+    )
+    return stamped
+
+
+@transaction.atomic
+def record_letter_download(actor: User, letter: Letter) -> None:
+    audit.record(
+        "letter.downloaded",
+        actor=actor,
+        incident_id=letter.incident_id,
+        target=letter,
+        details={"batch": letter.batch_id, "sequence": letter.sequence},
+    )
+
+
+@dataclass(frozen=True)
+class ReturnedPiece:
+    row: str  # where it came from, as the screen names it: "Line 3" or "Row 3"
+    reference_code: str  # normalised
+    reason: str
+
+
+def _returned_letter(incident: Incident, piece: ReturnedPiece) -> Letter | str:
+    """The mailed letter the code names, or why it cannot be marked returned."""
+    letter = (
+        Letter.objects.select_for_update()
+        .filter(incident=incident, recipient__reference_code=piece.reference_code, mailed_on__isnull=False)
+        .order_by("-mailed_on", "-pk")
+        .first()
+    )
+    if letter is None:
+        return f"{piece.row}: no mailed letter has this reference code."
+    if letter.returned_on is not None:
+        return f"{piece.row}: this letter was already recorded as returned on {letter.returned_on:%m/%d/%Y}."
+    return letter
+
+
+@transaction.atomic
+def record_returns(actor: User, incident: Incident, pieces: list[ReturnedPiece], returned_on: date) -> int:
+    """Mark mailed letters returned and their addresses undeliverable: all of them, or none when one is wrong."""
+    if returned_on > timezone.localdate():
+        raise ActionRefused("The return date cannot be in the future.")
+    found: list[tuple[ReturnedPiece, Letter | str]] = []
+    problems: list[tuple[ReturnedPiece, Letter | str]] = []
+    for piece in pieces:
+        outcome = _returned_letter(incident, piece)
+        (problems if isinstance(outcome, str) else found).append((piece, outcome))
+    if problems:
+        raise ActionRefused(" ".join(str(p[1]) for p in problems[:20]) + _more(len(problems)))
+    for piece, letter in found:
+        assert isinstance(letter, Letter)
+        Letter.objects.filter(pk=letter.pk).update(returned_on=returned_on, return_reason=piece.reason)
+        Recipient.objects.filter(pk=letter.recipient_id).update(address_returned_on=returned_on)
+        LetterBatch.objects.filter(pk=letter.batch_id).update(returned_count=F("returned_count") + 1)
+    reasons = sorted({piece.reason for piece, _letter in found})
+    audit.record(
+        "mail.returned", actor=actor, incident_id=incident.pk, details={"letters": len(found), "reasons": reasons}
+    )
+    return len(found)
+
+
+def _more(count: int) -> str:
+    return f" (and {count - 20} more)" if count > 20 else ""

@@ -1,0 +1,217 @@
+"""Forms of the letter screens. They own parsing: a template that does not compile, a logo that
+is not an image, a returned-mail file with a bad row are refused here, named."""
+
+import csv
+import io
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from incidents.importing import rules
+from incidents.models import DataType, Incident, Relationship
+from notifications.actions import ReturnedPiece
+from notifications.letters import merge, sandbox
+from notifications.letters.selection import Selection
+from notifications.models import LetterTemplate, ReturnReason
+from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
+from portal.lib import refcode
+
+MAX_LOGO_BYTES = 1_000_000
+MAX_RETURNS_BYTES = 5_000_000
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+_ANY = [("", "Any")]
+
+
+def _state(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return rules.state_code(value)
+    except rules.Invalid:
+        raise forms.ValidationError(f"“{value[:40]}” is not a US state or its two-letter code.") from None
+
+
+class LetterTemplateForm(StyledModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["name", "language", "relationship", "state", "data_type", "sort_order", "is_active", "body"]
+        labels = {"sort_order": "Position", "is_active": "Active", "data_type": "Data type"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 28, "spellcheck": "true", "class": "portal-code"})}
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        self.incident = incident
+        super().__init__(*args, **kwargs)
+        relationship, data_type = self.fields["relationship"], self.fields["data_type"]
+        assert isinstance(relationship, forms.ChoiceField)
+        assert isinstance(data_type, forms.ModelChoiceField)
+        relationship.choices = [("", "Any relationship"), *Relationship.choices]
+        data_type.empty_label = "Any data types"
+        self.fields["body"].widget.attrs["class"] += " portal-code"
+
+    def clean_state(self) -> str:
+        return _state(self.cleaned_data["state"])
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = LetterTemplate.objects.filter(incident=self.incident, name=name).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(f"Another template of this incident is called “{name}”.")
+        return name
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        try:
+            compiled = sandbox.compile_body(body)
+            sandbox.render_body(compiled, merge.sample_context(self.incident, self.cleaned_data.get("language", "en")))
+        except sandbox.TemplateProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return body
+
+    def template_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _image(upload: UploadedFile) -> UploadedFile:
+    if upload.size and upload.size > MAX_LOGO_BYTES:
+        raise forms.ValidationError(f"“{upload.name}” is larger than 1 MB; use a smaller PNG or JPEG.")
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(_IMAGE_MAGIC):
+        raise forms.ValidationError(f"“{upload.name}” is not a PNG or JPEG image.")
+    return upload
+
+
+class LetterSettingsForm(StyledForm):
+    return_address = forms.CharField(
+        label="Return address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Printed under the organisation's name in the upper window: street, then city, state and ZIP.",
+    )
+    logo = forms.FileField(label="Logo", required=False, help_text="PNG or JPEG, up to 1 MB. Printed top right.")
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+
+    def clean_return_address(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["return_address"].splitlines() if line.strip()]
+        if len(lines) > 3:
+            raise forms.ValidationError("The upper window holds the organisation's name and three lines at most.")
+        return "\n".join(lines)
+
+    def clean_logo(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("logo")
+        return _image(upload) if upload else None
+
+
+class PreviewForm(StyledForm):
+    reference_code = ReferenceCodeField(label="Reference code", max_length=40)
+
+
+class BatchForm(StyledForm):
+    name = forms.CharField(label="Batch name", max_length=100)
+    data_type = forms.ModelChoiceField(
+        label="Only people with this data type exposed",
+        queryset=DataType.objects.all(),
+        required=False,
+        empty_label="Any",
+    )
+    state = forms.CharField(label="Only recipients in this state", max_length=30, required=False)
+    relationship = forms.ChoiceField(
+        label="Only this relationship", choices=[("", "Any"), *Relationship.choices], required=False
+    )
+    remail = forms.BooleanField(
+        label="Re-mail: recipients whose letter came back and whose address has since been corrected", required=False
+    )
+
+    def clean_state(self) -> str:
+        return _state(self.cleaned_data["state"])
+
+    def selection(self) -> Selection:
+        data = self.cleaned_data
+        return Selection(data["data_type"], data["state"], data["relationship"], data["remail"])
+
+
+class MailedForm(StyledForm):
+    mailed_on = forms.DateField(label="Mail date", help_text="The day the print house handed the letters to USPS.")
+
+
+_REASON_WORDS = {key.replace("_", " "): key for key in ReturnReason.values} | {
+    label.lower().replace(",", ""): key for key, label in ReturnReason.choices
+}
+
+
+def _reason(typed: str) -> str | None:
+    return _REASON_WORDS.get(" ".join(typed.lower().replace(",", " ").replace("_", " ").split()))
+
+
+class ReturnsForm(StyledForm):
+    returned_on = forms.DateField(label="Date the mail came back")
+    reason = forms.ChoiceField(
+        label="USPS reason",
+        choices=[("", "Choose a reason"), *ReturnReason.choices],
+        required=False,
+        help_text="For the codes typed below. An uploaded file gives each row its own reason.",
+    )
+    codes = forms.CharField(
+        label="Reference codes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One per line, as printed on the letter.",
+    )
+    upload = forms.FileField(
+        label="Or a CSV file",
+        required=False,
+        help_text="Columns reference_code and reason (for example “moved left no address”), with a header row.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        pieces = self._typed(data) + self._uploaded(data.get("upload"))
+        if not pieces and not self.errors:
+            raise forms.ValidationError("Type at least one reference code, or choose a CSV file.")
+        data["pieces"] = pieces
+        return data
+
+    def _code(self, typed: str, where: str) -> str | None:
+        code = refcode.normalise(typed)
+        if refcode.is_well_formed(code):
+            return code
+        self.add_error(None, f"{where}: “{typed.strip()[:40]}” is not a reference code.")
+        return None
+
+    def _typed(self, data: dict[str, Any]) -> list[ReturnedPiece]:
+        lines = [(n, line) for n, line in enumerate(data.get("codes", "").splitlines(), start=1) if line.strip()]
+        if lines and not data.get("reason"):
+            self.add_error("reason", "Choose the USPS reason for the typed codes.")
+            return []
+        found = [(n, self._code(line, f"Line {n}")) for n, line in lines]
+        return [ReturnedPiece(f"Line {n}", code, data["reason"]) for n, code in found if code]
+
+    def _uploaded(self, upload: UploadedFile | None) -> list[ReturnedPiece]:
+        if upload is None:
+            return []
+        if upload.size and upload.size > MAX_RETURNS_BYTES:
+            self.add_error("upload", f"“{upload.name}” is larger than 5 MB.")
+            return []
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.add_error("upload", f"“{upload.name}” is not a UTF-8 CSV file.")
+            return []
+        rows = csv.DictReader(io.StringIO(text))
+        missing = {"reference_code", "reason"} - {(h or "").strip().lower() for h in rows.fieldnames or []}
+        if missing:
+            self.add_error("upload", f"“{upload.name}” has no {' or '.join(sorted(missing))} column.")
+            return []
+        pieces = []
+        for n, row in enumerate(rows, start=2):
+            row = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+            code, reason = self._code(row["reference_code"], f"Row {n}"), _reason(row["reason"])
+            if reason is None:
+                self.add_error(None, f"Row {n}: “{row['reason'][:40]}” is not a USPS return reason.")
+            if code and reason:
+                pieces.append(ReturnedPiece(f"Row {n}", code, reason))
+        return pieces

@@ -1,0 +1,283 @@
+"""Rendering a batch on workers: chunks of letters, then one assembly step.
+
+Each chunk claims its pending letters with a conditional update (a claim that
+has been silent for LETTER_CLAIM_TIMEOUT seconds may be taken over), renders
+them into one chunk file and records each letter under its claim, so a chunk
+that runs twice, or whose worker was killed, renders every letter once. The
+chunk that leaves no letter pending claims the assembly, which joins the chunk
+files into print parts and writes the mail file.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.template import Template
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from audit import api as audit
+from incidents.models import DataType, Exposure, Incident
+from notifications.letters import manifest, merge, parts, sandbox
+from notifications.letters.render import LetterPage, Renderer
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+
+logger = logging.getLogger(__name__)
+
+KEPT_FAILING = "Rendering this letter stopped its worker {n} times; it was set aside so the batch could go on."
+NO_TEMPLATE = "No active template fits this recipient (language, relationship, state or data types)."
+
+
+def chunk_ranges(total: int, size: int) -> list[tuple[int, int]]:
+    return [(first, min(first + size - 1, total)) for first in range(1, total + 1, size)]
+
+
+def _stale_before() -> timedelta:
+    return timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT)
+
+
+def claim_letters(batch_id: int, first: int, last: int, token: str) -> int:
+    now = timezone.now()
+    claimable = Q(claim="") | Q(claimed_at__lt=now - _stale_before())
+    return (
+        Letter.objects.filter(batch_id=batch_id, sequence__range=(first, last), status=LetterStatus.PENDING)
+        .filter(claimable)
+        .update(claim=token, claimed_at=now, attempts=F("attempts") + 1)
+    )
+
+
+def renderer_for(incident: Incident) -> Renderer:
+    logo = None
+    if incident.letter_logo:
+        with incident.letter_logo.open("rb") as f:
+            logo = f.read()
+    lines = [incident.organisation_name, *incident.return_address.splitlines()]
+    return Renderer(return_lines=[line.strip() for line in lines if line.strip()], logo=logo)
+
+
+@dataclass
+class Outcome:
+    """What became of one letter in a chunk."""
+
+    letter: Letter
+    reason: str = ""
+    template_id: int | None = None
+    document: object = None
+
+
+class LetterMaker:
+    """Turns letters of one incident into laid-out documents; templates compile once."""
+
+    def __init__(self, incident: Incident) -> None:
+        self.incident = incident
+        self.templates = list(LetterTemplate.objects.filter(incident=incident, is_active=True))
+        self._compiled: dict[int, Template] = {}
+        self._shared: dict[str, dict[str, Any]] = {}
+        self.renderer = renderer_for(incident)
+        self.on = timezone.localdate()
+
+    def _body(self, template: LetterTemplate, context: Mapping[str, Any]) -> SafeString:
+        if template.pk not in self._compiled:
+            self._compiled[template.pk] = sandbox.compile_body(template.body)
+        return sandbox.render_body(self._compiled[template.pk], context)
+
+    def shared(self, language: str) -> dict[str, Any]:
+        if language not in self._shared:
+            self._shared[language] = merge.incident_fields(self.incident, language)
+        return self._shared[language]
+
+    def make(self, letter: Letter, data_types: list[DataType], template: LetterTemplate | None = None) -> Outcome:
+        """Lay out one letter in the variant chosen for it (or in `template`, for a preview)."""
+        facts = merge.LetterFacts(letter.recipient, letter.recipient.individual, data_types)
+        template = template or merge.choose_template(self.templates, facts)
+        if template is None:
+            return Outcome(letter, NO_TEMPLATE)
+        context = merge.letter_context(facts, self.shared(template.language), template.language, self.on)
+        try:
+            body = self._body(template, context)
+            page = LetterPage(
+                body=body,
+                sequence=letter.sequence,
+                reference_code=str(context["reference_code"]),
+                address_lines=context["address_lines"],
+                letter_date=str(context["letter_date"]),
+                language=template.language,
+            )
+            return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
+        except sandbox.TemplateProblem as problem:
+            return Outcome(letter, f"Template “{template.name}”: {problem}", template.pk)
+        except Exception as exc:  # the renderer's own failure: name its kind only (the message may quote data)
+            logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
+            return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
+
+
+def data_types_of(letters: Iterable[Letter]) -> dict[int, list[DataType]]:
+    individual_ids = [letter.recipient.individual_id for letter in letters]
+    catalog = {t.pk: t for t in DataType.objects.all()}
+    found: dict[int, list[DataType]] = defaultdict(list)
+    for individual_id, type_id in Exposure.objects.filter(individual_id__in=individual_ids).values_list(
+        "individual_id", "data_type_id"
+    ):
+        found[individual_id].append(catalog[type_id])
+    return found
+
+
+def _claimed(batch_id: int, token: str) -> list[Letter]:
+    return list(
+        Letter.objects.filter(batch_id=batch_id, claim=token, status=LetterStatus.PENDING)
+        .select_related("recipient__individual")
+        .order_by("sequence")
+    )
+
+
+def _chunk_name(batch: LetterBatch, first: int, token: str) -> str:
+    return f"letters/batch-{batch.pk}/round-{batch.render_round}/chunk-{first:07d}-{token[:8]}.pdf"
+
+
+def render_chunk(
+    batch_id: int,
+    render_round: int,
+    first: int,
+    last: int,
+    maker: LetterMaker | None = None,
+    assemble_with: Callable[[int, int], None] | None = None,
+) -> None:
+    """Render the pending letters first..last of a batch that is still in this rendering round.
+
+    The chunk that leaves nothing pending sends the assembly (or runs `assemble_with`)."""
+    batch = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
+    if batch is None:
+        return
+    token = uuid.uuid4().hex
+    if not claim_letters(batch_id, first, last, token):
+        return
+    letters = _claimed(batch_id, token)
+    worn_out = [letter for letter in letters if letter.attempts > Letter.MAX_ATTEMPTS]
+    letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
+    maker = maker or LetterMaker(batch.incident)
+    types = data_types_of(letters)
+    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, [])) for letter in letters]
+    outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
+    _record_chunk(batch, token, first, maker, outcomes)
+    finish_if_done(batch_id, render_round, assemble_with)
+
+
+def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker, outcomes: list[Outcome]) -> None:
+    good = [o for o in outcomes if o.document is not None]
+    pdf, page_counts = maker.renderer.write(o.document for o in good)
+    name = default_storage.save(_chunk_name(batch, first, token), ContentFile(pdf)) if good else ""
+    rendered = failed = pages = 0
+    with transaction.atomic():
+        offset = 0
+        for outcome, count in zip(good, page_counts, strict=True):
+            rendered += _settle(
+                outcome,
+                token,
+                status=LetterStatus.RENDERED,
+                chunk=name,
+                chunk_first_page=offset,
+                page_count=count,
+            )
+            pages += count if outcome.letter.status == LetterStatus.RENDERED else 0
+            offset += count
+        for outcome in (o for o in outcomes if o.document is None):
+            failed += _settle(outcome, token, status=LetterStatus.FAILED, reason=outcome.reason[:500])
+        LetterBatch.objects.filter(pk=batch.pk).update(
+            letters_rendered=F("letters_rendered") + rendered,
+            letters_failed=F("letters_failed") + failed,
+            pages_total=F("pages_total") + pages,
+        )
+    if name and not rendered:  # every letter was taken over by another run
+        default_storage.delete(name)
+
+
+def _settle(outcome: Outcome, token: str, **fields: object) -> int:
+    """Record one letter's outcome, if this run still holds it; 1 when it did."""
+    done = Letter.objects.filter(pk=outcome.letter.pk, claim=token, status=LetterStatus.PENDING).update(
+        claim="", template_id=outcome.template_id, **fields
+    )
+    outcome.letter.status = str(fields["status"]) if done else LetterStatus.PENDING
+    return done
+
+
+def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int], None] | None = None) -> bool:
+    """Claim the assembly once no letter is pending and send it (or run `enqueue` at once);
+    True when this call claimed it."""
+    if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.PENDING).exists():
+        return False
+    claimed = LetterBatch.objects.filter(
+        pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round, assembly_claim=""
+    ).update(assembly_claim=uuid.uuid4().hex)
+    if claimed and enqueue is not None:
+        enqueue(batch_id, render_round)
+    elif claimed:
+        from notifications import tasks  # the task module imports this one
+
+        transaction.on_commit(lambda: tasks.enqueue_assembly(batch_id, render_round))
+    return bool(claimed)
+
+
+def assemble(batch_id: int, render_round: int) -> None:
+    """Join the chunks into print parts and the mail file, or block the batch on failed letters."""
+    batch = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
+    if batch is None or not batch.assembly_claim:
+        return
+    if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.FAILED).exists():
+        _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {"letters_failed": batch.letters_failed})
+        return
+    written = parts.write_parts(batch, settings.LETTER_PART_SIZE)
+    mail_file = manifest.write_manifest(batch)
+    checksums = _checksums(batch, [*written, mail_file])
+    chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
+    with transaction.atomic():
+        LetterBatch.objects.filter(pk=batch_id).update(
+            parts=[p.as_json() for p in written], manifest=mail_file.name, checksums=checksums
+        )
+        Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
+        batch.refresh_from_db()
+        _move(batch, BatchStatus.RENDERED, "letter_batch.rendered", {"pages": batch.pages_total, "parts": len(written)})
+    for name in chunk_names - {""}:
+        default_storage.delete(name)
+
+
+def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
+    lines = "".join(f"{f.sha256}  {f.download_name}\n" for f in files)
+    name = f"letters/batch-{batch.pk}/SHA256SUMS"
+    return default_storage.save(name, ContentFile(lines.encode()))
+
+
+def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object]) -> None:
+    with transaction.atomic():
+        moved = LetterBatch.objects.filter(pk=batch.pk, status=batch.status, render_round=batch.render_round).update(
+            status=status, rendered_at=timezone.now(), assembly_claim=""
+        )
+        if moved:
+            audit.record(action, actor=None, incident_id=batch.incident_id, target=batch, details=details)
+
+
+def sweep() -> list[tuple[int, int, int, int]]:
+    """Chunks to send again, as (batch, round, first, last): those whose claim went silent (their
+    worker died), and every waiting chunk of a batch that made no progress for a claim timeout (its
+    messages were lost)."""
+    stale = timezone.now() - _stale_before()
+    found: list[tuple[int, int, int, int]] = []
+    for batch in LetterBatch.objects.filter(status=BatchStatus.RENDERING):
+        pending = Letter.objects.filter(batch=batch, status=LetterStatus.PENDING)
+        last_claim = Letter.objects.filter(batch=batch).aggregate(latest=Max("claimed_at"))["latest"]
+        stalled = max(filter(None, (last_claim, batch.render_started_at)), default=stale) <= stale
+        waiting = pending if stalled else pending.filter(claimed_at__lt=stale)
+        size = settings.LETTER_CHUNK_SIZE
+        firsts = sorted({(seq - 1) // size * size + 1 for seq in waiting.values_list("sequence", flat=True)})
+        found += [(batch.pk, batch.render_round, first, min(first + size - 1, batch.letters_total)) for first in firsts]
+        if not firsts and not batch.assembly_claim:
+            finish_if_done(batch.pk, batch.render_round)
+    return found

@@ -1,0 +1,68 @@
+"""The mail file: one row per piece, in sequence order, as print houses read it."""
+
+import csv
+import tempfile
+
+from notifications.letters.address import mailing_address
+from notifications.letters.parts import StoredFile, store
+from notifications.models import Letter, LetterBatch
+from portal.lib.csvcell import neutralised
+
+HEADER = (
+    "sequence",
+    "reference_code",
+    "name_line_1",
+    "name_line_2",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "city",
+    "state",
+    "zip",
+    "zip4",
+    "variant",
+    "page_count",
+    "part",
+    "first_page_in_part",
+)
+
+
+def row(letter: Letter) -> list[str]:
+    address = mailing_address(letter.recipient)
+    names = [*address.name_lines, "", ""][:2]
+    lines = [*address.address_lines, "", "", ""][:3]
+    values = [
+        f"{letter.sequence:06d}",
+        letter.recipient.reference_code_display,
+        *names,
+        *lines,
+        address.city,
+        address.state,
+        address.zip5,
+        address.zip4,
+        letter.template.name if letter.template else "",
+        str(letter.page_count),
+        str(letter.part_number or ""),
+        str(letter.part_first_page or ""),
+    ]
+    return [neutralised(value) for value in values]
+
+
+def write_manifest(batch: LetterBatch) -> StoredFile:
+    letters = (
+        Letter.objects.filter(batch=batch)
+        .select_related("recipient", "template")
+        .order_by("sequence")
+        .iterator(chunk_size=2000)
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        count = 0
+        for letter in letters:
+            writer.writerow(row(letter))
+            count += 1
+        out.flush()
+        return store(
+            out.name, f"letters/batch-{batch.pk}/manifest.csv", f"batch-{batch.pk}-manifest.csv", letters=count
+        )

@@ -1,0 +1,44 @@
+"""Previews: one letter of one variant as PDF, rendered exactly as a batch would render it."""
+
+from incidents.models import Recipient
+from notifications.letters import jobs, merge
+from notifications.models import Letter, LetterTemplate
+
+SCAN_LIMIT = 5000  # recipients looked at to find one the variant fits
+
+
+class PreviewFailed(Exception):
+    pass
+
+
+def first_fitting(template: LetterTemplate) -> Recipient | None:
+    """The first recipient (in reference order) this variant is chosen for, among the first few thousand."""
+    templates = list(LetterTemplate.objects.filter(incident_id=template.incident_id, is_active=True))
+    recipients = list(
+        Recipient.objects.filter(incident_id=template.incident_id)
+        .select_related("individual")
+        .order_by("pk")[:SCAN_LIMIT]
+    )
+    types = jobs.data_types_of(Letter(recipient=r) for r in recipients)
+    for recipient in recipients:
+        facts = merge.LetterFacts(recipient, recipient.individual, types.get(recipient.individual_id, []))
+        chosen = merge.choose_template(templates, facts)
+        if chosen is not None and chosen.pk == template.pk:
+            return recipient
+    return None
+
+
+def render(maker: "jobs.LetterMaker", template: LetterTemplate, recipient: Recipient | None) -> bytes:
+    """This variant for `recipient` (whichever variant a batch would choose), or for a made-up person."""
+    # The preview shows this variant, even for a recipient whom another one fits better.
+    if recipient is None:
+        facts = merge.sample_facts(template.incident)
+        letter = Letter(recipient=facts.recipient, sequence=1)
+        outcome = maker.make(letter, list(facts.data_types), template)
+    else:
+        letter = Letter(recipient=recipient, sequence=1)
+        outcome = maker.make(letter, jobs.data_types_of([letter]).get(recipient.individual_id, []), template)
+    if outcome.document is None:
+        raise PreviewFailed(outcome.reason)
+    pdf, _counts = maker.renderer.write([outcome.document])
+    return pdf

@@ -1,0 +1,46 @@
+"""Which recipients a new batch takes."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from incidents.models import DataType, Exposure, Incident, Recipient
+from notifications.models import Letter
+
+
+@dataclass(frozen=True)
+class Selection:
+    """By default everyone with a deliverable address and no letter yet; `remail` takes instead
+    those whose every letter came back and whose address has since been corrected."""
+
+    data_type: DataType | None = None
+    state: str = ""
+    relationship: str = ""
+    remail: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "data_type": self.data_type.key if self.data_type else "",
+            "state": self.state,
+            "relationship": self.relationship,
+            "remail": self.remail,
+        }
+
+
+def recipients_for(incident: Incident, selection: Selection) -> QuerySet[Recipient]:
+    letters = Letter.objects.filter(recipient=OuterRef("pk"))
+    chosen = Recipient.objects.filter(incident=incident).filter(Recipient.deliverable())
+    if selection.remail:
+        chosen = chosen.filter(Exists(letters.filter(Letter.returned()))).exclude(
+            Exists(letters.filter(returned_on__isnull=True))
+        )
+    else:
+        chosen = chosen.exclude(Exists(letters))
+    if selection.data_type is not None:
+        exposed = Exposure.objects.filter(individual=OuterRef("individual_id"), data_type=selection.data_type)
+        chosen = chosen.filter(Exists(exposed))
+    if selection.state:
+        chosen = chosen.filter(state=selection.state)
+    if selection.relationship:
+        chosen = chosen.filter(relationship=selection.relationship)
+    return chosen.order_by("postal_code", "name_key", "pk")  # ZIP order: the print house presorts by it

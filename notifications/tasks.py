@@ -1,0 +1,53 @@
+"""Letter rendering on workers. Tasks take ids, claim their work and are safe to run twice;
+chunks and the assembly run on the `letters` queue, away from imports and email."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from notifications.letters import jobs
+from notifications.models import LetterBatch
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def plan_letter_batch(batch_id: int, render_round: int) -> None:
+    """Send one task per chunk of the batch's letters."""
+    batch = LetterBatch.objects.filter(pk=batch_id, render_round=render_round).first()
+    if batch is None or not batch.is_rendering:
+        return
+    for first, last in jobs.chunk_ranges(batch.letters_total, settings.LETTER_CHUNK_SIZE):
+        render_letter_chunk.delay(batch_id, render_round, first, last)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def render_letter_chunk(batch_id: int, render_round: int, first: int, last: int) -> None:
+    jobs.render_chunk(batch_id, render_round, first, last)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3 * 3600 - 60, time_limit=3 * 3600)
+def assemble_letter_batch(batch_id: int, render_round: int) -> None:
+    jobs.assemble(batch_id, render_round)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=330)
+def sweep_letter_batches() -> None:
+    """Send again the chunks whose worker died or whose messages were lost (Celery beat runs this)."""
+    for args in jobs.sweep():
+        render_letter_chunk.delay(*args)
+
+
+def enqueue_assembly(batch_id: int, render_round: int) -> None:
+    assemble_letter_batch.delay(batch_id, render_round)
+
+
+def enqueue_rendering(batch: LetterBatch) -> None:
+    batch_id, render_round = batch.pk, batch.render_round
+    transaction.on_commit(lambda: plan_letter_batch.delay(batch_id, render_round))
+
+
+def run_now(batch_id: int, render_round: int) -> None:
+    """Render and assemble in this process (commands, tests and benchmarks without a worker)."""
+    batch = LetterBatch.objects.get(pk=batch_id)
+    maker = jobs.LetterMaker(batch.incident)
+    for first, last in jobs.chunk_ranges(batch.letters_total, settings.LETTER_CHUNK_SIZE):
+        jobs.render_chunk(batch_id, render_round, first, last, maker=maker, assemble_with=jobs.assemble)

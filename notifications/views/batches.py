@@ -1,0 +1,183 @@
+"""Letter batches: create, watch render, approve (a second person), export, mark mailed, reprint one letter."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from incidents import access as incident_access
+from incidents.actions import ActionRefused
+from notifications import access, actions
+from notifications.forms import BatchForm, MailedForm
+from notifications.letters import export, parts
+from notifications.models import Letter, LetterBatch, LetterStatus
+
+MANAGER = {Role.MANAGER}
+MAIL_ADMIN = {Role.MAIL_ADMIN}
+READERS = {Role.MANAGER, Role.MAIL_ADMIN}
+FAILURES_SHOWN = 50
+
+
+def _batch(
+    request: HttpRequest, slug: str, batch_id: int, need: set[Role]
+) -> tuple[incident_access.IncidentAccess, LetterBatch]:
+    found = incident_access.incident_for(request.user, slug, need=need)
+    return found, access.batch_on(found, batch_id)
+
+
+@login_required
+def batch_list(request: HttpRequest, slug: str) -> HttpResponse:
+    found = incident_access.incident_for(request.user, slug, need=READERS)
+    form = BatchForm(request.POST or None, initial={"name": f"Letters {timezone.localdate():%m/%d/%Y}"})
+    if request.method == "POST":
+        if not found.is_manager:
+            raise PermissionDenied("Only incident managers create letter batches.")
+        if form.is_valid():
+            try:
+                batch = actions.create_batch(
+                    signed_in_user(request), found.incident, form.cleaned_data["name"], form.selection()
+                )
+            except ActionRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    batches = LetterBatch.objects.filter(incident=found.incident).select_related("created_by")[:50]
+    context = {
+        "incident": found.incident,
+        "roles": found.roles,
+        "batches": batches,
+        "form": form,
+        "can_create": found.is_manager,
+    }
+    return render(request, "notifications/batch_list.html", context, status=400 if form.errors else 200)
+
+
+def _failures(batch: LetterBatch) -> list[dict[str, object]]:
+    """Failed letters grouped by reason, with the first sequence numbers of each."""
+    failed = Letter.objects.filter(batch=batch, status=LetterStatus.FAILED)
+    groups = list(failed.values("reason").annotate(count=Count("pk")).order_by("-count")[:10])
+    for group in groups:
+        sequences = failed.filter(reason=group["reason"]).order_by("sequence").values_list("sequence", flat=True)
+        group["sequences"] = list(sequences[:FAILURES_SHOWN])
+    return groups
+
+
+@login_required
+def batch_detail(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    found, batch = _batch(request, slug, batch_id, READERS)
+    user = signed_in_user(request)
+    context = {
+        "incident": found.incident,
+        "roles": found.roles,
+        "batch": batch,
+        "failures": _failures(batch) if batch.letters_failed else [],
+        "parts": [parts.StoredFile.from_json(p) for p in batch.parts],
+        "is_manager": found.is_manager,
+        "is_mail_admin": Role.MAIL_ADMIN in found.roles,
+        "is_creator": batch.created_by_id == user.pk,
+        "mailed_form": MailedForm(initial={"mailed_on": timezone.localdate()}),
+    }
+    return render(request, "notifications/batch_detail.html", context)
+
+
+@login_required
+def batch_progress(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    """Polled by the batch page while workers render; a finished batch reloads the page."""
+    found, batch = _batch(request, slug, batch_id, READERS)
+    if not batch.is_rendering:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "notifications/_batch_progress.html", {"incident": found.incident, "batch": batch})
+
+
+def _act(request: HttpRequest, slug: str, batch: LetterBatch, done: str, action: object, *args: object) -> HttpResponse:
+    try:
+        action(signed_in_user(request), batch, *args)  # type: ignore[operator]
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
+    return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+
+
+@require_POST
+@login_required
+def batch_rerender(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    _, batch = _batch(request, slug, batch_id, MANAGER)
+    return _act(
+        request, slug, batch, "The batch is rendering again with the current templates.", actions.rerender_batch
+    )
+
+
+@require_POST
+@login_required
+def batch_approve(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+    return _act(
+        request, slug, batch, "Batch approved: it can now be exported for the print house.", actions.approve_batch
+    )
+
+
+@require_POST
+@login_required
+def batch_export(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse | FileResponse:
+    """The zip for the print house. A POST, since it moves the batch to exported and is audited."""
+    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+    try:
+        actions.record_export(signed_in_user(request), batch, via="browser")
+    except ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it; then it is gone from disk)
+    export.write_export(batch, out)
+    out.seek(0)
+    response = FileResponse(out, as_attachment=True, filename=export.export_name(batch), content_type="application/zip")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+    form = MailedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the mail date as MM/DD/YYYY or YYYY-MM-DD.")
+        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    mailed_on = form.cleaned_data["mailed_on"]
+    return _act(
+        request,
+        slug,
+        batch,
+        f"Every letter of the batch is stamped mailed on {mailed_on:%m/%d/%Y}.",
+        actions.mark_mailed,
+        mailed_on,
+    )
+
+
+@login_required
+def letter_pdf(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    """One piece as its own PDF, by sequence number, cut from its print part (for a reprint)."""
+    _, batch = _batch(request, slug, batch_id, READERS)
+    sequence = request.GET.get("sequence", "")
+    if not sequence.isdigit():
+        messages.error(request, f"“{sequence[:20]}” is not a sequence number: give the piece's number, such as 42.")
+        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    letter = access.letter_on(batch, int(sequence))
+    if letter.part_number is None:
+        messages.error(request, "This letter is not in a print file yet; it is there once the batch has rendered.")
+        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    actions.record_letter_download(signed_in_user(request), letter)
+    response = HttpResponse(parts.letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="batch-{batch.pk}-letter-{letter.sequence:06d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

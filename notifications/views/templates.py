@@ -1,0 +1,107 @@
+"""Letter templates: the variants, their editor with the merge fields, settings and PDF preview."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from incidents import access as incident_access
+from incidents.models import Recipient
+from notifications import access, actions
+from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm
+from notifications.letters import jobs, merge, preview
+from notifications.models import LetterTemplate
+
+MANAGER = {Role.MANAGER}
+
+
+@login_required
+def template_list(request: HttpRequest, slug: str) -> HttpResponse:
+    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+    incident = found.incident
+    settings_form = LetterSettingsForm(initial={"return_address": incident.return_address})
+    if request.method == "POST":
+        settings_form = LetterSettingsForm(request.POST, request.FILES)
+        if settings_form.is_valid():
+            data = settings_form.cleaned_data
+            changed = actions.save_letter_settings(
+                signed_in_user(request), incident, data["return_address"], data["logo"], data["remove_logo"]
+            )
+            messages.success(request, "Letter settings saved." if changed else "Nothing changed.")
+            return redirect("notifications:template-list", slug=slug)
+    context = {
+        "incident": incident,
+        "roles": found.roles,
+        "templates": LetterTemplate.objects.filter(incident=incident).select_related("data_type"),
+        "settings_form": settings_form,
+    }
+    return render(request, "notifications/template_list.html", context)
+
+
+@require_POST
+@login_required
+def template_defaults(request: HttpRequest, slug: str) -> HttpResponse:
+    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+    made = actions.install_default_templates(signed_in_user(request), found.incident)
+    if made:
+        messages.success(request, "The standard English and Spanish letters were added. Read them before you mail.")
+    else:
+        messages.info(request, "This incident already has letter templates.")
+    return redirect("notifications:template-list", slug=slug)
+
+
+@login_required
+def template_edit(request: HttpRequest, slug: str, template_id: int | None = None) -> HttpResponse:
+    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+    template = access.template_on(found, template_id) if template_id else None
+    form = LetterTemplateForm(request.POST or None, instance=template, incident=found.incident)
+    if request.method == "POST" and form.is_valid():
+        saved = actions.save_template(signed_in_user(request), found.incident, template, form.template_fields())
+        messages.success(request, f"“{saved.name}” saved. Preview it before you build a batch.")
+        return redirect("notifications:template-edit", slug=slug, template_id=saved.pk)
+    context = {
+        "incident": found.incident,
+        "roles": found.roles,
+        "template": template,
+        "form": form,
+        "merge_fields": merge.MERGE_FIELDS,
+        "preview_form": PreviewForm(),
+    }
+    return render(request, "notifications/template_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpResponse:
+    """The variant as PDF: for a recipient named by reference code (POST), else for the first
+    recipient it fits (GET), else for a made-up one."""
+    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+    template = access.template_on(found, template_id)
+    recipient: Recipient | None = None
+    if request.method == "POST":
+        form = PreviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(str(e) for e in form.errors["reference_code"]))
+            return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+        recipient = (
+            Recipient.objects.filter(incident=found.incident, reference_code=form.cleaned_data["reference_code"])
+            .select_related("individual")
+            .first()
+        )
+        if recipient is None:
+            raise Http404("No recipient of this incident has that reference code.")
+    else:
+        recipient = preview.first_fitting(template)
+    maker = jobs.LetterMaker(found.incident)
+    try:
+        pdf = preview.render(maker, template, recipient)
+    except preview.PreviewFailed as failure:
+        messages.error(request, str(failure))
+        return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+    actions.record_preview(signed_in_user(request), template, recipient)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{template.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
