@@ -117,7 +117,8 @@ class WorkerProcess:
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "PORTAL_TEST_DATABASE_NAME": database_name,
         }
-        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "threads", "--concurrency", "2"]
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", "celery,letters"]
+        command += ["--pool", "threads", "--concurrency", "2"]
         command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
         with log.open("wb") as out:
             self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
