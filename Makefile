@@ -41,6 +41,7 @@ migrate: install var/secret_key
 
 demo: migrate
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
+	@$(RUN_ENV) $(BIN)/python manage.py seed_demo_letters
 
 ## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
 run: run-system-packages demo

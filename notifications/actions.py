@@ -105,9 +105,14 @@ def record_preview(actor: User, template: LetterTemplate, recipient: Recipient |
 
 
 @transaction.atomic
-def create_batch(actor: User | None, incident: Incident, name: str, selection: Selection) -> LetterBatch:
-    """A batch of the selected recipients, in ZIP order, sent to the workers to render."""
+def create_batch(
+    actor: User | None, incident: Incident, name: str, selection: Selection, queue: bool = True
+) -> LetterBatch:
+    """A batch of the selected recipients, in ZIP order, sent to the workers to render
+    (unless `queue` is off: the caller renders it with `tasks.run_now`)."""
     Incident.objects.select_for_update().get(pk=incident.pk)  # two batches at once must not take the same people
+    if not LetterTemplate.objects.filter(incident=incident, is_active=True).exists():
+        raise ActionRefused("This incident has no active letter template: add the standard letters or write one first.")
     batch = LetterBatch.objects.create(
         incident=incident,
         name=name,
@@ -137,11 +142,11 @@ def create_batch(actor: User | None, incident: Incident, name: str, selection: S
         target=batch,
         details={"letters": sequence, **selection.as_json()},
     )
-    _start_rendering(batch)
+    _start_rendering(batch, queue)
     return batch
 
 
-def _start_rendering(batch: LetterBatch) -> None:
+def _start_rendering(batch: LetterBatch, queue: bool = True) -> None:
     LetterBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.RENDERING,
         render_round=F("render_round") + 1,
@@ -156,7 +161,8 @@ def _start_rendering(batch: LetterBatch) -> None:
         checksums="",
     )
     batch.refresh_from_db()
-    tasks.enqueue_rendering(batch)
+    if queue:
+        tasks.enqueue_rendering(batch)
 
 
 def _locked(batch: LetterBatch) -> LetterBatch:
@@ -207,7 +213,9 @@ def record_export(actor: User | None, batch: LetterBatch, via: str) -> None:
     """Before the export is handed over: an approved batch becomes exported; every download is audited."""
     locked = _locked(batch)
     if locked.status not in (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.MAILED):
-        raise ActionRefused("Only an approved batch can be exported.")
+        raise ActionRefused(
+            f"Only an approved batch can be exported; this one is {locked.get_status_display().lower()}."
+        )
     if locked.status == BatchStatus.APPROVED:
         locked.status, locked.exported_at = BatchStatus.EXPORTED, timezone.now()
         locked.save(update_fields=["status", "exported_at"])

@@ -111,18 +111,30 @@ class WorkerProcess:
     """
 
     def __init__(self, database_name: str, log: Path) -> None:
+        self.database_name = database_name
         self.log = log
-        env = {
+        self.start()
+
+    def start(self, *options: str, **env: str) -> None:
+        """Start (or start again, after `kill`) with extra command-line options and environment."""
+        environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-            "PORTAL_TEST_DATABASE_NAME": database_name,
+            "PORTAL_TEST_DATABASE_NAME": self.database_name,
+            **env,
         }
         command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", "celery,letters"]
         command += ["--pool", "threads", "--concurrency", "2"]
-        command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-        self.wait_until(lambda: "ready." in self.log.read_text(errors="replace"), seconds=60)
+        command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO", *options]
+        with self.log.open("ab") as out:
+            start = out.tell()
+            self.process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        self.wait_until(lambda: b"ready." in self.log.read_bytes()[start:], seconds=60)
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's out-of-memory killer or a pulled plug would stop it."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def wait_until(self, condition: Callable[[], bool], seconds: float = 30) -> None:
         """Poll what the worker makes true; fail after a bounded time, or at once if it died, with its log."""

@@ -5,6 +5,7 @@ import zipfile
 from typing import IO
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from notifications.letters.parts import StoredFile
 from notifications.models import LetterBatch
@@ -15,7 +16,7 @@ def export_name(batch: LetterBatch) -> str:
 
 
 def _add(archive: zipfile.ZipFile, stored_name: str, name: str, compression: int) -> None:
-    info = zipfile.ZipInfo(name)
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
     info.compress_type = compression
     with default_storage.open(stored_name, "rb") as src, archive.open(info, "w", force_zip64=True) as dest:
         shutil.copyfileobj(src, dest, 1 << 20)

@@ -1,0 +1,105 @@
+"""Letters in the browser: a manager writes a variant, previews it and renders a batch on a real
+worker; the creator cannot approve it; another mail administrator approves and downloads the export."""
+
+import hashlib
+import io
+import subprocess
+import zipfile
+
+from playwright.sync_api import Page, expect
+
+from accounts.models import Role
+from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
+from incidents.models import Relationship
+from notifications.models import LetterBatch
+from notifications.tests.helpers import recipients
+from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
+
+VARIANT = """<p>{{ salutation }}</p>
+<p>This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.</p>
+{% if has_medical %}<p>MEDICAL-PARAGRAPH: review statements from health insurers.</p>{% endif %}
+<p>Call {{ hotline_phone }} with code {{ reference_code }}.</p>"""
+
+
+def _pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()  # noqa: S607
+
+
+def _sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_letters_from_template_to_print_export(page: Page, transactional_db, celery_worker_process):
+    incident = IncidentFactory.create(slug="letters-e2e", title="Letters incident", hotline_phone="1-800-555-0100")
+    writer = UserFactory.create(username="ann-writer")  # manages the incident and is a mail administrator too
+    member(writer, incident, Role.MANAGER)
+    member(writer, incident, Role.MAIL_ADMIN)
+    approver = UserFactory.create(username="bo-approver")
+    member(approver, incident, Role.MAIL_ADMIN)
+    recipients(incident, 3, "name", "medical_information")
+    recipients(incident, 2, "name", relationship=Relationship.SELF)
+
+    sign_in(page, "ann-writer", PASSWORD)
+    page.goto(f"/incidents/{incident.slug}/")
+    page.locator("#letters-heading").locator("..").get_by_role("link", name="Templates").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Add the standard letters").click()
+    expect(page.get_by_role("link", name="Standard letter (English)")).to_be_visible()
+
+    # A variant for people whose medical information was exposed; a slip is shown with its line.
+    page.get_by_role("link", name="New variant").click()
+    page.locator("#id_name").fill("Medical information")
+    page.get_by_label("Data type").select_option(label="Medical information")
+    page.get_by_label("Body").fill(VARIANT.replace("{% endif %}", ""))
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.locator(".usa-error-message")).to_contain_text("Line 3")
+    check_accessibility(page)
+    page.get_by_label("Body").fill(VARIANT)
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.get_by_text("“Medical information” saved.")).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "letters-template.png"), full_page=True)
+
+    # The preview is the PDF of the first recipient the variant fits.
+    preview_url = page.get_by_role("link", name="Preview PDF").get_attribute("href")
+    preview = page.context.request.get(preview_url or "")
+    assert preview.headers["content-type"] == "application/pdf"
+    assert "MEDICAL-PARAGRAPH" in _pdf_text(preview.body())
+
+    # A batch renders on the worker while the page shows its progress.
+    page.locator(".portal-subnav").get_by_role("link", name="Batches").click()
+    page.get_by_label("Batch name").fill("First mailing")
+    page.get_by_role("button", name="Create and render").click()
+    expect(page.get_by_role("heading", name="First mailing")).to_be_visible()
+    expect(page.locator(".portal-status")).to_have_text("Rendered", timeout=60_000)
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "letters-batch-rendered.png"), full_page=True)
+
+    # Its creator is refused approval.
+    expect(page.get_by_text("You created this batch")).to_be_visible()
+    page.get_by_role("button", name="Approve for printing").click()
+    expect(page.get_by_text("Another mail administrator must approve this batch")).to_be_visible()
+    assert LetterBatch.objects.get().status == "rendered"
+    _sign_out(page)
+
+    # Another mail administrator approves and downloads the export.
+    sign_in(page, "bo-approver", PASSWORD)
+    page.goto(f"/letters/{incident.slug}/batches/")
+    page.get_by_role("link", name="First mailing").click()
+    page.get_by_role("button", name="Approve for printing").click()
+    expect(page.locator(".portal-status")).to_have_text("Approved")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the print export (zip)").click()
+    archive = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
+    names = archive.namelist()
+    batch = LetterBatch.objects.get()
+    assert names == [f"batch-{batch.pk}-part-001.pdf", f"batch-{batch.pk}-manifest.csv", "SHA256SUMS"]
+    for line in archive.read("SHA256SUMS").decode().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    letters = _pdf_text(archive.read(names[0]))
+    assert letters.count("MEDICAL-PARAGRAPH") == 3  # the variant went to the three with medical information
+    assert letters.count("Notice of Data Breach") == 2  # the standard letter to the others
+    page.reload()
+    expect(page.locator(".portal-status")).to_have_text("Exported")
+    page.screenshot(path=str(SCREENSHOTS / "letters-batch-exported.png"), full_page=True)

@@ -1,0 +1,206 @@
+"""Batches at the action and job level: selection, rendering exactly once, failures, the mail file, returns."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.files.storage import default_storage
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Role
+from audit.models import AuditEvent
+from incidents.actions import ActionRefused
+from incidents.models import DataType, Relationship
+from notifications import actions
+from notifications.letters import jobs, manifest
+from notifications.letters.selection import Selection
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+from notifications.tasks import run_now
+from notifications.tests.helpers import recipients, rendered_batch
+from portal.testing import UserFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _small_chunks(settings):
+    settings.LETTER_CHUNK_SIZE = 3
+    settings.LETTER_PART_SIZE = 4
+
+
+def _sequences(batch):
+    return list(Letter.objects.filter(batch=batch).order_by("sequence").values_list("sequence", flat=True))
+
+
+def test_default_selection_takes_deliverable_recipients_without_a_letter_in_zip_order(incident, manager):
+    recipients(incident, 2, postal_code="65900")
+    first = recipients(incident, 1, postal_code="65100")[0]
+    recipients(incident, 1, city="")  # no usable address: substitute notice, not a letter
+    batch = rendered_batch(incident, manager)
+    assert batch.letters_total == 3
+    assert Letter.objects.get(batch=batch, sequence=1).recipient == first
+    with pytest.raises(ActionRefused, match="No recipient matches"):
+        actions.create_batch(manager, incident, "Again", Selection())
+
+
+def test_filters_by_data_type_state_and_relationship(incident, manager):
+    recipients(incident, 2, "name", "medical_information", state="KS")
+    recipients(incident, 1, "name", state="KS")
+    recipients(incident, 1, "name", "medical_information", relationship=Relationship.SELF)
+    medical = DataType.objects.get(key="medical_information")
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(
+        manager, incident, "Kansas parents, medical", Selection(medical, "KS", Relationship.PARENT_GUARDIAN)
+    )
+    assert batch.letters_total == 2
+    event = AuditEvent.objects.get(action="letter_batch.created")
+    assert event.details["data_type"] == "medical_information"
+    assert event.details["letters"] == 2
+
+
+def test_a_chunk_run_twice_renders_each_letter_once(incident, manager):
+    recipients(incident, 5)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Twice", Selection())
+    maker = jobs.LetterMaker(incident)
+    for _ in range(2):
+        for first, last in jobs.chunk_ranges(5, 3):
+            jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
+    batch.refresh_from_db()
+    assert batch.letters_rendered == 5
+    assert batch.pages_total == sum(Letter.objects.filter(batch=batch).values_list("page_count", flat=True))
+
+
+def test_a_letter_another_run_holds_is_left_alone_until_its_claim_goes_stale(incident, manager, settings):
+    recipients(incident, 3)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Held", Selection())
+    assert jobs.claim_letters(batch.pk, 1, 3, "another-run") == 3
+    jobs.render_chunk(batch.pk, batch.render_round, 1, 3, assemble_with=lambda *a: None)
+    assert Letter.objects.filter(batch=batch, status=LetterStatus.PENDING).count() == 3
+    assert jobs.sweep() == []  # the claim is fresh
+    Letter.objects.filter(batch=batch).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert jobs.sweep() == [(batch.pk, batch.render_round, 1, 3)]
+    jobs.render_chunk(*jobs.sweep()[0], assemble_with=jobs.assemble)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert batch.letters_rendered == 3
+
+
+def test_a_failing_letter_is_reported_and_the_others_go_on_then_a_fix_rerenders_without_duplicates(incident, manager):
+    recipients(incident, 3, state="MO")
+    recipients(incident, 2, state="KS")
+    actions.install_default_templates(manager, incident)
+    broken = LetterTemplate.objects.create(
+        incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>"
+    )
+    batch = rendered_batch(incident, manager)
+    assert batch.status == BatchStatus.BLOCKED
+    assert (batch.letters_rendered, batch.letters_failed) == (3, 2)
+    reasons = set(Letter.objects.filter(batch=batch, status=LetterStatus.FAILED).values_list("reason", flat=True))
+    assert reasons == {"Template “Kansas”: Unknown merge field: kansas_only."}
+    with pytest.raises(ActionRefused):
+        actions.approve_batch(UserFactory.create(), batch)
+
+    broken.body = "<p>For Kansas: {{ salutation }}</p>"
+    broken.save()
+    actions.rerender_batch(manager, batch)
+    run_now(batch.pk, batch.render_round + 1)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert _sequences(batch) == [1, 2, 3, 4, 5]
+    assert Letter.objects.count() == 5
+    assert batch.letters_rendered == 5
+    assert batch.letters_failed == 0
+
+
+def test_a_letter_that_keeps_killing_its_worker_is_set_aside(incident, manager):
+    recipients(incident, 2)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Poison", Selection())
+    Letter.objects.filter(batch=batch, sequence=2).update(attempts=Letter.MAX_ATTEMPTS)
+    run_now(batch.pk, batch.render_round)
+    letter = Letter.objects.get(batch=batch, sequence=2)
+    assert letter.status == LetterStatus.FAILED
+    assert "stopped its worker 3 times" in letter.reason
+    assert LetterBatch.objects.get(pk=batch.pk).status == BatchStatus.BLOCKED
+
+
+def test_the_mail_file_has_one_neutralised_row_per_piece(incident, manager):
+    recipients(
+        incident, 1, name="=HYPERLINK(1)", address_line1="+1 Formula Way Apt 12", city="-Dash", postal_code="65801-1234"
+    )
+    recipients(
+        incident, 1, name="A very long recipient name that will not fit on one window line", address_line1="@home"
+    )
+    batch = rendered_batch(incident, manager)
+    with default_storage.open(batch.manifest.name) as f:
+        rows = list(csv.DictReader(io.TextIOWrapper(f, encoding="utf-8")))
+    assert list(rows[0]) == list(manifest.HEADER)
+    first = next(r for r in rows if r["zip4"])
+    assert first["name_line_1"] == "'=HYPERLINK(1)"
+    assert first["address_line_1"] == "'+1 Formula Way"
+    assert first["address_line_2"] == "Apt 12"
+    assert first["city"] == "'-Dash"
+    assert (first["zip"], first["zip4"]) == ("65801", "1234")
+    other = next(r for r in rows if not r["zip4"])
+    assert other["address_line_1"] == "'@home"
+    assert other["name_line_2"]
+    assert all(len(other[k]) <= 40 for k in ("name_line_1", "name_line_2"))
+    assert {r["variant"] for r in rows} == {"Standard letter (English)"}
+    assert sorted(int(r["sequence"]) for r in rows) == [1, 2]
+    assert all(r["page_count"] and r["part"] == "1" and r["first_page_in_part"] for r in rows)
+
+
+def _approved(incident, manager):
+    batch = rendered_batch(incident, manager)
+    approver = UserFactory.create(username="second-mail-admin")
+    member(approver, incident, Role.MAIL_ADMIN)
+    actions.approve_batch(approver, batch)
+    return batch
+
+
+def test_the_creator_cannot_approve_and_another_mail_admin_can(incident, manager, mail_admin):
+    recipients(incident, 1)
+    batch = rendered_batch(incident, mail_admin)
+    with pytest.raises(ActionRefused, match="Another mail administrator"):
+        actions.approve_batch(mail_admin, batch)
+    _ = manager
+    other = UserFactory.create(username="approver")
+    actions.approve_batch(other, batch)
+    assert LetterBatch.objects.get(pk=batch.pk).status == BatchStatus.APPROVED
+
+
+def test_marking_mailed_stamps_every_letter(incident, manager, mail_admin):
+    recipients(incident, 3)
+    batch = _approved(incident, manager)
+    actions.record_export(mail_admin, batch, via="browser")
+    assert actions.mark_mailed(mail_admin, batch, date(2026, 11, 2)) == 3
+    assert set(Letter.objects.filter(batch=batch).values_list("mailed_on", flat=True)) == {date(2026, 11, 2)}
+
+
+def test_returned_mail_then_corrected_address_goes_into_a_remail_batch(incident, manager, mail_admin):
+    people = recipients(incident, 3)
+    batch = _approved(incident, manager)
+    actions.record_export(mail_admin, batch, via="browser")
+    actions.mark_mailed(mail_admin, batch, date(2026, 11, 2))
+    returned = people[0]
+    piece = actions.ReturnedPiece("Line 1", returned.reference_code, "moved_no_address")
+    wrong = actions.ReturnedPiece("Line 2", "ZZZZZZZZZZZZ", "vacant")
+    with pytest.raises(ActionRefused, match="Line 2: no mailed letter"):
+        actions.record_returns(mail_admin, incident, [piece, wrong], date(2026, 11, 9))
+    assert not Letter.objects.filter(returned_on__isnull=False).exists()  # all or nothing
+
+    assert actions.record_returns(mail_admin, incident, [piece], date(2026, 11, 9)) == 1
+    returned.refresh_from_db()
+    assert returned.address_returned_on == date(2026, 11, 9)
+    assert LetterBatch.objects.get(pk=batch.pk).returned_count == 1
+    with pytest.raises(ActionRefused, match="No recipient matches"):
+        actions.create_batch(manager, incident, "Re-mail", Selection(remail=True))  # not corrected yet
+
+    returned.address_line1, returned.address_returned_on = "9 New Street", None
+    returned.save()
+    remail = actions.create_batch(manager, incident, "Re-mail", Selection(remail=True))
+    assert remail.is_remail
+    assert list(remail.letters.values_list("recipient", flat=True)) == [returned.pk]

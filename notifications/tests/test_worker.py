@@ -1,0 +1,69 @@
+"""Rendering through real Celery workers, including one killed with SIGKILL in the middle of a batch."""
+
+import csv
+import io
+from collections import Counter
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+
+from notifications import actions
+from notifications.letters.parts import StoredFile
+from notifications.letters.selection import Selection
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
+from notifications.tests import pdfcheck
+from notifications.tests.helpers import recipients
+
+LETTERS = 40
+
+
+def _mid_chunk(batch_id: int) -> bool:
+    """Some letters rendered, and a chunk holding letters it has not finished."""
+    batch = LetterBatch.objects.get(pk=batch_id)
+    held = Letter.objects.filter(batch_id=batch_id, status=LetterStatus.PENDING).exclude(claim="")
+    return batch.letters_rendered > 0 and held.exists()
+
+
+def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_worker_process, incident, manager):
+    worker = celery_worker_process
+    # Small chunks so the kill lands inside one; a short claim timeout and sweep so the restart takes over soon.
+    worker.kill()
+    worker.start("--concurrency", "1", LETTER_CHUNK_SIZE="4")
+    try:
+        recipients(incident, LETTERS, "name", "medical_information")
+        actions.install_default_templates(manager, incident)
+        batch = actions.create_batch(manager, incident, "Killed mid-batch", Selection())  # sent to the worker on commit
+        worker.wait_until(lambda: _mid_chunk(batch.pk), seconds=60)
+        worker.kill()
+        killed_at = LetterBatch.objects.get(pk=batch.pk)
+        assert killed_at.letters_rendered < LETTERS
+
+        worker.start(
+            "--beat",
+            "--schedule",
+            str(worker.log.with_suffix(".beat")),
+            LETTER_CHUNK_SIZE="4",
+            LETTER_CLAIM_TIMEOUT_SECONDS="2",
+            LETTER_SWEEP_SECONDS="1",
+        )
+        worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, seconds=120)
+    finally:
+        worker.kill()
+        worker.start()  # the next tests get the usual worker
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    letters = list(Letter.objects.filter(batch=batch).order_by("sequence"))
+    assert [letter.sequence for letter in letters] == list(range(1, LETTERS + 1))
+    assert batch.letters_rendered == LETTERS
+    assert batch.letters_failed == 0
+
+    parts = [Path(default_storage.path(StoredFile.from_json(p).name)) for p in batch.parts]
+    pages = [text for part in parts for text in pdfcheck.page_texts(part)]
+    assert len(pages) == batch.pages_total == sum(letter.page_count for letter in letters)
+    pieces = Counter(text.split("Piece ")[1][:6] for text in pages)  # one footer per page
+    assert pieces == {f"{letter.sequence:06d}": letter.page_count for letter in letters}
+
+    with default_storage.open(batch.manifest.name) as f:
+        sequences = [row["sequence"] for row in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))]
+    assert sequences == [f"{n:06d}" for n in range(1, LETTERS + 1)]
