@@ -156,6 +156,7 @@ class ReturnsForm(StyledForm):
     codes = forms.CharField(
         label="Reference codes",
         required=False,
+        strip=False,  # blank lines at the top still count, so "Line N" is the line the reader sees
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="One per line, as printed on the letter.",
     )
@@ -172,8 +173,18 @@ class ReturnsForm(StyledForm):
         pieces = self._typed(data) + self._uploaded(data.get("upload"))
         if not pieces and not self.errors:
             raise forms.ValidationError("Type at least one reference code, or choose a CSV file.")
+        self._refuse_repeats(pieces)
         data["pieces"] = pieces
         return data
+
+    def _refuse_repeats(self, pieces: list[ReturnedPiece]) -> None:
+        """One letter comes back once: a code given twice would count it twice."""
+        first: dict[str, str] = {}
+        for piece in pieces:
+            if piece.reference_code in first:
+                shown = refcode.display(piece.reference_code)
+                self.add_error(None, f"{piece.row}: {shown} is already on {first[piece.reference_code].lower()}.")
+            first.setdefault(piece.reference_code, piece.row)
 
     def _code(self, typed: str, where: str) -> str | None:
         code = refcode.normalise(typed)

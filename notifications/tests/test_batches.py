@@ -2,12 +2,10 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
-from datetime import timedelta
-
 from django.utils import timezone
 
 from accounts.models import Role

@@ -169,7 +169,7 @@ def letter_pdf(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
     """One piece as its own PDF, by sequence number, cut from its print part (for a reprint)."""
     _, batch = _batch(request, slug, batch_id, READERS)
     sequence = request.GET.get("sequence", "")
-    if not sequence.isdigit():
+    if not sequence.isdecimal():  # isdigit() also takes "²", which int() refuses
         messages.error(request, f"“{sequence[:20]}” is not a sequence number: give the piece's number, such as 42.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
     letter = access.letter_on(batch, int(sequence))

@@ -1,5 +1,7 @@
 """Letter templates: the variants, their editor with the merge fields, settings and PDF preview."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -57,7 +59,8 @@ def template_defaults(request: HttpRequest, slug: str) -> HttpResponse:
 def template_edit(request: HttpRequest, slug: str, template_id: int | None = None) -> HttpResponse:
     found = incident_access.incident_for(request.user, slug, need=MANAGER)
     template = access.template_on(found, template_id) if template_id else None
-    form = LetterTemplateForm(request.POST or None, instance=template, incident=found.incident)
+    # Validating writes the typed values onto the form's instance; the action compares them with the saved ones.
+    form = LetterTemplateForm(request.POST or None, instance=copy.copy(template), incident=found.incident)
     if request.method == "POST" and form.is_valid():
         saved = actions.save_template(signed_in_user(request), found.incident, template, form.template_fields())
         messages.success(request, f"“{saved.name}” saved. Preview it before you build a batch.")

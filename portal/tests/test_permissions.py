@@ -73,6 +73,24 @@ RULES: dict[str, Rule] = {
     "incidents:faq-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:faq-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    # Letters. Templates are the managers'; batches are read by managers and mail administrators, approved,
+    # exported and marked mailed by mail administrators. The walk's batch is a draft: the actions on it are
+    # refused back to its page, its progress poll reloads the page, and a reprint without a sequence number
+    # goes back to it too.
+    "notifications:template-list": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:template-defaults": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "notifications:template-create": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:template-edit": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:template-preview": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:batch-list": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
+    "notifications:batch-detail": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
+    "notifications:batch-progress": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=204),
+    "notifications:batch-rerender": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "notifications:batch-approve": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
+    "notifications:batch-export": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
+    "notifications:batch-mailed": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
+    "notifications:letter-pdf": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=302),
+    "notifications:returned-mail": Rule("incident", frozenset({Role.MAIL_ADMIN})),
 }
 ACTORS = ["anonymous", "outsider", *Role.values]
 
@@ -150,6 +168,18 @@ def _faq_entry(incident, people):
     return FaqEntry.objects.create(incident=incident, question="A synthetic question?", answer="A synthetic answer.")
 
 
+def _letter_template(incident, people):
+    from notifications.models import LetterTemplate
+
+    return LetterTemplate.objects.create(incident=incident, name="Synthetic letter", body="<p>{{ salutation }}</p>")
+
+
+def _letter_batch(incident, people):
+    from notifications.models import LetterBatch
+
+    return LetterBatch.objects.create(incident=incident, name="Synthetic batch", created_by=people[Role.MANAGER])
+
+
 # URL names whose second argument is an object of the incident, and how to make one.
 _MANAGED_OBJECTS = {
     "callcenter:escalation-detail": _escalation,
@@ -159,6 +189,15 @@ _MANAGED_OBJECTS = {
     "callcenter:disposition-toggle": _disposition,
     "incidents:faq-edit": _faq_entry,
     "incidents:faq-remove": _faq_entry,
+    "notifications:template-edit": _letter_template,
+    "notifications:template-preview": _letter_template,
+    "notifications:batch-detail": _letter_batch,
+    "notifications:batch-progress": _letter_batch,
+    "notifications:batch-rerender": _letter_batch,
+    "notifications:batch-approve": _letter_batch,
+    "notifications:batch-export": _letter_batch,
+    "notifications:batch-mailed": _letter_batch,
+    "notifications:letter-pdf": _letter_batch,
 }
 
 
