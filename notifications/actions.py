@@ -283,8 +283,13 @@ def record_returns(actor: User, incident: Incident, pieces: list[ReturnedPiece],
         raise ActionRefused("The return date cannot be in the future.")
     found: list[tuple[ReturnedPiece, Letter | str]] = []
     problems: list[tuple[ReturnedPiece, Letter | str]] = []
+    first_seen: dict[int, str] = {}
     for piece in pieces:
         outcome = _returned_letter(incident, piece)
+        if isinstance(outcome, Letter) and outcome.pk in first_seen:
+            outcome = f"{piece.row}: the same letter as {first_seen[outcome.pk].lower()}."
+        elif isinstance(outcome, Letter):
+            first_seen[outcome.pk] = piece.row
         (problems if isinstance(outcome, str) else found).append((piece, outcome))
     if problems:
         raise ActionRefused(" ".join(str(p[1]) for p in problems[:20]) + _more(len(problems)))

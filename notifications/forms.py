@@ -34,6 +34,10 @@ def _state(value: str) -> str:
 
 
 class LetterTemplateForm(StyledModelForm):
+    state = forms.CharField(
+        label="State", max_length=30, required=False, help_text="A state's name or two-letter code; empty: any state."
+    )
+
     class Meta:
         model = LetterTemplate
         fields = ["name", "language", "relationship", "state", "data_type", "sort_order", "is_active", "body"]

@@ -94,6 +94,8 @@ def compile_body(source: str) -> Template:
 def _author_message(message: str) -> str:
     if "Invalid block tag" in message:
         name = message.split("'")[1] if "'" in message else ""
+        if name.startswith("end") or name in ("else", "elif", "empty"):
+            return f"“{{% {name} %}}” has no opening tag to close or continue before it."
         return f"“{{% {name} %}}” is not allowed in a letter (or is misspelt); letters may use: {', '.join(TAGS)}."
     if "Invalid filter" in message:
         return f"{message}. Letters may use these filters: {', '.join(sorted(FILTERS))}."

@@ -202,3 +202,14 @@ def test_returned_mail_then_corrected_address_goes_into_a_remail_batch(incident,
     remail = actions.create_batch(manager, incident, "Re-mail", Selection(remail=True))
     assert remail.is_remail
     assert list(remail.letters.values_list("recipient", flat=True)) == [returned.pk]
+
+
+def test_a_code_given_twice_is_refused_rather_than_counted_twice(incident, manager, mail_admin):
+    returned = recipients(incident, 1)[0]
+    batch = _approved(incident, manager)
+    actions.record_export(mail_admin, batch, via="browser")
+    actions.mark_mailed(mail_admin, batch, date(2026, 11, 2))
+    twice = [actions.ReturnedPiece(f"Line {n}", returned.reference_code, "vacant") for n in (1, 2)]
+    with pytest.raises(ActionRefused, match="Line 2: the same letter as line 1"):
+        actions.record_returns(mail_admin, incident, twice, date(2026, 11, 9))
+    assert LetterBatch.objects.get(pk=batch.pk).returned_count == 0

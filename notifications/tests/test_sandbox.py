@@ -62,3 +62,9 @@ def test_conditions_loops_and_filters_work():
         "{% if has_medical %}M{% endif %}{% for t in data_types %}[{{ t.label|lower }}]{% endfor %}{{ n|pluralize }}"
     )
     assert _render(source, has_medical=True, data_types=[{"label": "Name"}, {"label": "SSN"}], n=2) == "M[name][ssn]s"
+
+
+def test_a_stray_closing_tag_is_named_as_such():
+    with pytest.raises(TemplateProblem, match="has no opening tag") as caught:
+        compile_body("<p>One</p>\n{% endif %}")
+    assert caught.value.line == 2

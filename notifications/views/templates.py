@@ -40,7 +40,7 @@ def template_list(request: HttpRequest, slug: str) -> HttpResponse:
         "templates": LetterTemplate.objects.filter(incident=incident).select_related("data_type"),
         "settings_form": settings_form,
     }
-    return render(request, "notifications/template_list.html", context)
+    return render(request, "notifications/template_list.html", context, status=400 if settings_form.errors else 200)
 
 
 @require_POST
