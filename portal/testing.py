@@ -1,6 +1,7 @@
 """Factories, named actors and a real worker for tests. Every value is synthetic."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -128,12 +129,15 @@ class WorkerProcess:
         command += ["--without-gossip", "--without-mingle", "--loglevel", "INFO", *options]
         with self.log.open("ab") as out:
             start = out.tell()
-            self.process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+            # A session of its own, so that a kill reaches what the worker started too (an embedded beat).
+            self.process = subprocess.Popen(  # noqa: S603
+                command, env=environment, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.wait_until(lambda: b"ready." in self.log.read_bytes()[start:], seconds=60)
 
     def kill(self) -> None:
         """SIGKILL, as the kernel's out-of-memory killer or a pulled plug would stop it."""
-        self.process.kill()
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def wait_until(self, condition: Callable[[], bool], seconds: float = 30) -> None:
@@ -146,9 +150,9 @@ class WorkerProcess:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)

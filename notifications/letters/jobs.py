@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString
 from audit import api as audit
 from incidents.models import DataType, Exposure, Incident
 from notifications.letters import manifest, merge, parts, sandbox
-from notifications.letters.render import LetterPage, Renderer
+from notifications.letters.render import LaidOut, LetterPage, Renderer
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Outcome:
     letter: Letter
     reason: str = ""
     template_id: int | None = None
-    document: object = None
+    document: LaidOut | None = None
 
 
 class LetterMaker:
@@ -111,6 +111,8 @@ class LetterMaker:
                 address_lines=context["address_lines"],
                 letter_date=str(context["letter_date"]),
                 language=template.language,
+                salutation=str(context["salutation"]),
+                regarding="" if context["is_self"] else str(context["individual_name"]),
             )
             return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
         except sandbox.TemplateProblem as problem:
@@ -173,7 +175,7 @@ def render_chunk(
 
 def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker, outcomes: list[Outcome]) -> None:
     good = [o for o in outcomes if o.document is not None]
-    pdf, page_counts = maker.renderer.write(o.document for o in good)
+    pdf, page_counts = maker.renderer.write(o.document for o in good if o.document is not None)
     name = default_storage.save(_chunk_name(batch, first, token), ContentFile(pdf)) if good else ""
     rendered = failed = pages = 0
     with transaction.atomic():

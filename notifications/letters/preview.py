@@ -38,7 +38,8 @@ def render(maker: "jobs.LetterMaker", template: LetterTemplate, recipient: Recip
     else:
         letter = Letter(recipient=recipient, sequence=1)
         outcome = maker.make(letter, jobs.data_types_of([letter]).get(recipient.individual_id, []), template)
-    if outcome.document is None:
+    document = outcome.document
+    if document is None:
         raise PreviewFailed(outcome.reason)
-    pdf, _counts = maker.renderer.write([outcome.document])
+    pdf, _counts = maker.renderer.write([document])
     return pdf

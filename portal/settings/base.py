@@ -170,7 +170,11 @@ LETTER_LAYOUT: dict[str, object] = {
     "recipient_window": {"left": 0.75, "top": 2.0, "width": 4.5, "height": 1.125},
     "clearance": 0.1,
     "logo": {"left": 5.9, "top": 0.5, "height": 0.7},
-    "first_page_body_top": 3.45,
+    "margins": {"top": 0.75, "right": 0.85, "bottom": 0.85, "left": 0.85},
+    "date_top": 3.3,  # date and reference code, right-aligned
+    "opening_top": 3.7,  # the title, whom the letter is about, and the salutation
+    "first_page_body_top": 4.55,  # where the author's text starts on the first page
+    "footer_bottom": 0.45,
 }
 LETTER_PART_SIZE = env_int("LETTER_PART_SIZE", 2000)  # letters per print file
 LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task renders
