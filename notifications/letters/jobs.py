@@ -122,6 +122,21 @@ class LetterMaker:
             return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
 
 
+_makers: dict[int, tuple[tuple[object, ...], LetterMaker]] = {}
+
+
+def maker_for(incident: Incident) -> LetterMaker:
+    """A worker process keeps one maker per incident, so its bodies stay laid out from chunk to chunk;
+    an edited template or incident (a re-render after a fix) makes a new one."""
+    templates = LetterTemplate.objects.filter(incident=incident, is_active=True)
+    version = (incident.updated_at, *templates.order_by("pk").values_list("pk", "updated_at"))
+    cached = _makers.get(incident.pk)
+    if cached is None or cached[0] != version:
+        _makers.clear()  # one incident at a time is plenty; a worker renders batch after batch
+        _makers[incident.pk] = (version, LetterMaker(incident))
+    return _makers[incident.pk][1]
+
+
 def data_types_of(letters: Iterable[Letter]) -> dict[int, list[DataType]]:
     individual_ids = [letter.recipient.individual_id for letter in letters]
     catalog = {t.pk: t for t in DataType.objects.all()}
@@ -165,7 +180,7 @@ def render_chunk(
     letters = _claimed(batch_id, token)
     worn_out = [letter for letter in letters if letter.attempts > Letter.MAX_ATTEMPTS]
     letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
-    maker = maker or LetterMaker(batch.incident)
+    maker = maker or maker_for(batch.incident)
     types = data_types_of(letters)
     outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, [])) for letter in letters]
     outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]

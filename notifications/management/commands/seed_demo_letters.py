@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from incidents import demo
 from incidents.models import Incident
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             made = actions.install_default_templates(None, incident)
             if not incident.return_address:
-                Incident.objects.filter(pk=incident.pk).update(return_address=DEMO_RETURN_ADDRESS)
+                Incident.objects.filter(pk=incident.pk).update(
+                    return_address=DEMO_RETURN_ADDRESS, updated_at=timezone.now()
+                )
         if made:
             self.stdout.write(f"Demo letters: {len(made)} standard templates added.")
         else:
