@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from callcenter.models import LetterResend
 from incidents.models import DataType, Recipient
+from notifications.models import Letter
 
 
 @dataclass(frozen=True)
@@ -14,8 +15,19 @@ class Disclosure:
 
 
 def _letter_status(recipient: Recipient) -> str:
+    latest = Letter.objects.filter(recipient=recipient).select_related("batch").order_by("-batch__created_at").first()
+    if latest is not None and latest.returned_on:
+        return (
+            f"The letter mailed to {recipient.name} on {latest.mailed_on:%m/%d/%Y} came back on "
+            f"{latest.returned_on:%m/%d/%Y} ({latest.get_return_reason_display().lower()}): "
+            "the address needs correcting."
+        )
+    if latest is not None and latest.mailed_on:
+        return f"A letter was mailed to {recipient.name} on {latest.mailed_on:%m/%d/%Y}."
     if not recipient.has_mailing_address:
         return f"No letter can be mailed to {recipient.name}: the file has no complete mailing address."
+    if latest is not None:
+        return f"A letter to {recipient.name} is being prepared; it has not been mailed yet."
     return f"No letter to {recipient.name} has been mailed yet."
 
 
