@@ -71,6 +71,7 @@ ACTIONS: dict[str, str] = {
     "letter_batch.exported": "Letter batch exported",
     "letter_batch.mailed": "Letter batch marked mailed",
     "mail.returned": "Returned mail recorded",
+    "letter_resend.batched": "Letters asked for on calls put in a batch",
     "address_change.rejected": "Address change rejected",
     "disposition.added": "Disposition added",
     "disposition.changed": "Disposition changed",

@@ -25,6 +25,9 @@ from callcenter.models import (
 from callcenter.search import Criteria, Found
 from incidents.actions import ActionRefused
 from incidents.models import Incident, Recipient
+from notifications import actions as letters
+from notifications.letters.selection import Selection
+from notifications.models import LetterBatch
 
 __all__ = ["ActionRefused"]
 
@@ -257,6 +260,27 @@ def request_letter_resend(actor: User, call: Call) -> LetterResend:
         details={"call": locked.pk, "recipient": recipient_id},
     )
     return resend
+
+
+@transaction.atomic
+def batch_letter_resends(actor: User, incident: Incident) -> LetterBatch:
+    """A letter batch of everyone whose letter a caller asked to be sent again; those re-sends are done."""
+    waiting = LetterResend.objects.select_for_update().filter(incident=incident, batched_at__isnull=True)
+    ids = frozenset(waiting.values_list("recipient_id", flat=True))
+    if not ids:
+        raise ActionRefused("No letter is waiting to be sent again.")
+    name = f"Re-sends {timezone.localdate():%m/%d/%Y}"
+    batch = letters.create_batch(actor, incident, name, Selection(recipient_ids=ids))
+    taken = set(batch.letters.values_list("recipient_id", flat=True))
+    waiting.filter(recipient_id__in=taken).update(batched_at=timezone.now())
+    audit.record(
+        "letter_resend.batched",
+        actor=actor,
+        incident_id=incident.pk,
+        target=batch,
+        details={"letters": len(taken), "left_waiting": len(ids - taken)},
+    )
+    return batch
 
 
 @transaction.atomic

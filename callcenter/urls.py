@@ -28,6 +28,7 @@ urlpatterns = [
         manage.address_change_review,
         name="address-change-review",
     ),
+    path("<slug:slug>/letter-resends/batch/", manage.resend_batch, name="resend-batch"),
     path("<slug:slug>/dispositions/", manage.disposition_list, name="disposition-list"),
     path("<slug:slug>/dispositions/<int:disposition_id>/toggle/", manage.disposition_toggle, name="disposition-toggle"),
 ]

@@ -20,7 +20,7 @@ from accounts.models import Role
 from callcenter import access as call_access
 from callcenter import actions, reports
 from callcenter.manage_forms import CallbackForm, DispositionForm, DispositionToggleForm, ResolveForm, ReviewForm
-from callcenter.models import AddressChange, Disposition, Escalation
+from callcenter.models import AddressChange, Disposition, Escalation, LetterResend
 from incidents import access
 from incidents.access import IncidentAccess
 from incidents.models import Incident
@@ -152,8 +152,28 @@ def address_change_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     shown = [change.pk for change in (*pending, *reviewed)]
     actions.record_address_changes_view(signed_in_user(request), found.incident, shown)
-    context = {"incident": found.incident, "pending": pending, "more_pending": more_pending, "reviewed": reviewed}
+    context = {
+        "incident": found.incident,
+        "pending": pending,
+        "more_pending": more_pending,
+        "reviewed": reviewed,
+        "resends_waiting": LetterResend.objects.filter(incident=found.incident, batched_at__isnull=True).count(),
+    }
     return render(request, "callcenter/address_change_list.html", context)
+
+
+@require_POST
+@login_required
+def resend_batch(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put every letter asked for again on calls into a new letter batch."""
+    found = access.incident_for(request.user, slug, need=MANAGERS)
+    try:
+        batch = actions.batch_letter_resends(signed_in_user(request), found.incident)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("callcenter:address-change-list", slug=slug)
+    messages.success(request, f"{batch.letters_total} letter(s) asked for on calls are rendering in “{batch.name}”.")
+    return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
 
 
 def _reviewed_message(change: AddressChange, approved: bool, changed: list[str]) -> str:

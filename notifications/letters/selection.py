@@ -17,6 +17,8 @@ class Selection:
     state: str = ""
     relationship: str = ""
     remail: bool = False
+    # Exactly these recipients (letters asked for again on calls), whether or not they had a letter.
+    recipient_ids: frozenset[int] | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -24,13 +26,16 @@ class Selection:
             "state": self.state,
             "relationship": self.relationship,
             "remail": self.remail,
+            "resends": len(self.recipient_ids or ()),
         }
 
 
 def recipients_for(incident: Incident, selection: Selection) -> QuerySet[Recipient]:
     letters = Letter.objects.filter(recipient=OuterRef("pk"))
     chosen = Recipient.objects.filter(incident=incident).filter(Recipient.deliverable())
-    if selection.remail:
+    if selection.recipient_ids is not None:
+        chosen = chosen.filter(pk__in=sorted(selection.recipient_ids))
+    elif selection.remail:
         chosen = chosen.filter(Exists(letters.filter(Letter.returned()))).exclude(
             Exists(letters.filter(returned_on__isnull=True))
         )

@@ -69,6 +69,8 @@ RULES: dict[str, Rule] = {
     "callcenter:address-change-list": Rule("incident", frozenset({Role.MANAGER})),
     "callcenter:address-change-review": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "callcenter:disposition-list": Rule("incident", frozenset({Role.MANAGER})),
+    # With nothing waiting, the manager is sent back with a message.
+    "callcenter:resend-batch": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "callcenter:disposition-toggle": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:faq-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
