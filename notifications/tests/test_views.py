@@ -380,7 +380,7 @@ def test_manager_creates_a_batch_of_everyone_deliverable_in_zip_order(client, ma
     assert response.status_code == 302
     assert response.url == _url("batch-detail", incident, batch.pk)
     assert (batch.name, batch.status, batch.created_by) == ("First mailing", BatchStatus.RENDERING, manager)
-    assert batch.selection == {"data_type": "", "state": "", "relationship": "", "remail": False}
+    assert batch.selection == {"data_type": "", "state": "", "relationship": "", "remail": False, "resends": 0}
     zips = Letter.objects.filter(batch=batch).order_by("sequence").values_list("recipient__postal_code", flat=True)
     assert list(zips) == ["65000", "65001", "65900"]
     assert AuditEvent.objects.get(action="letter_batch.created").details["letters"] == 3

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from portal.lib.env import env_bool, env_int, env_list, env_str, require
 
@@ -181,6 +182,8 @@ LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task
 LETTER_CLAIM_TIMEOUT = env_int("LETTER_CLAIM_TIMEOUT_SECONDS", 300)  # a chunk silent this long is taken over
 LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
 # Rendering is CPU-heavy: it has its own queue, so workers for it can be added apart.
+# Both queues are declared, so that a purge (as the test suite does first) empties both.
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("letters"))
 CELERY_TASK_ROUTES = {
     "notifications.tasks.render_letter_chunk": {"queue": "letters"},
     "notifications.tasks.assemble_letter_batch": {"queue": "letters"},
