@@ -133,6 +133,23 @@ def page_css() -> tuple[str, str]:
     return body, frame
 
 
+# The frames are the portal's own markup, a handful of elements styled entirely by letter.css. WeasyPrint
+# matches its whole HTML5 user-agent stylesheet (hundreds of rules) against every element; for the frames
+# these few rules do, which cuts the time their layout takes by about a third. `_ua_stylesheets` is
+# WeasyPrint's hook for its user-agent stylesheet (the version is pinned); bodies, written by authors, keep
+# the full one.
+_FRAME_USER_AGENT = "html, body, div, p { display: block; } head, meta, style, title { display: none; }"
+
+
+class _FrameHTML(HTML):
+    _user_agent: CSS | None = None
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        if _FrameHTML._user_agent is None:
+            _FrameHTML._user_agent = CSS(string=_FRAME_USER_AGENT)
+        return [_FrameHTML._user_agent]
+
+
 @dataclass(frozen=True)
 class LetterPage:
     """One letter: the author's body and what the frame prints around it."""
@@ -222,7 +239,7 @@ class Renderer:
         letters = list(letters)
         if not letters:
             return b"", []
-        frames = HTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
+        frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
             stylesheets=self._frame_styles, font_config=self._fonts
         )
         return _compose(PdfReader(io.BytesIO(frames)), letters), [item.body.page_count for item in letters]
