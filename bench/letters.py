@@ -13,12 +13,13 @@ letter templates; every fifth person is made to prefer Spanish, so both
 templates are rendered.
 
 Default mode (N = 1,000): renders the letters in chunks of LETTER_CHUNK_SIZE as
-a worker's render_chunk does (a LetterMaker per chunk, LetterMaker.make for
-each letter, then Renderer.write for the chunk), without its claims, database
-writes and file storage, and in the same run the same letters the naive way,
-one weasyprint.HTML(string=...).write_pdf() per letter with the stylesheet
-inlined, chunk by chunk in alternating order. Prints letters per second for
-both and the ratio.
+a worker's render_chunk does (the worker's LetterMaker for the incident,
+LetterMaker.make for each letter, then Renderer.write for the chunk), without
+its claims, database writes and file storage, and in the same run the same
+letters the naive way, each whole letter as one HTML document and one
+weasyprint.HTML(string=...).write_pdf() call with the stylesheets inlined,
+chunk by chunk in alternating order. Prints letters per second for both and
+the ratio.
 
 --end-to-end (N = 10,000): measures the portal's renderer on one process on
 --sample letters first, then starts Celery workers on Redis (by default two
@@ -506,9 +507,11 @@ def run_compare(letters_wanted: int) -> None:
     print(f"Letters: {len(letters):,} ({_language_mix(letters)}), chunks of {settings.LETTER_CHUNK_SIZE}")
     with busy(time.process_time) as used:
         portal, plain = compare(incident, letters)
-    print("Portal: per chunk as render_chunk does (a LetterMaker, make() per letter, one write()), without the")
+    print(
+        "Portal: per chunk as render_chunk does (the worker's LetterMaker, make() per letter, one write()), without the"
+    )
     print("        chunk's claim, its database reads and writes and its file storage")
-    print("Naive:  one HTML(string=full_html).write_pdf() per letter, stylesheet inlined, fonts linked as files")
+    print("Naive:  one HTML(string=whole_letter).write_pdf() per letter, stylesheets inlined, fonts linked as files")
     print(_describe("Portal:", portal))
     print(_describe("Naive: ", plain))
     print(f"Ratio:  {portal.rate / plain.rate:.2f} x the naive letters/s (target: at least 6)")
