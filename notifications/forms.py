@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from PIL import Image
 
 from incidents.importing import rules
 from incidents.models import DataType, Incident, Relationship
@@ -84,6 +85,13 @@ def _image(upload: UploadedFile) -> UploadedFile:
     upload.seek(0)
     if not head.startswith(_IMAGE_MAGIC):
         raise forms.ValidationError(f"“{upload.name}” is not a PNG or JPEG image.")
+    try:  # a damaged image would otherwise fail every letter of the next batch
+        with Image.open(upload) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise forms.ValidationError(f"“{upload.name}” is damaged or too large to read as an image.") from None
+    finally:
+        upload.seek(0)
     return upload
 
 

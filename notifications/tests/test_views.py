@@ -316,6 +316,14 @@ def test_a_logo_that_is_not_an_image_is_refused_by_its_content(client, manager, 
     assert _audited() == []
 
 
+def test_a_damaged_logo_is_refused_before_it_can_fail_a_batch(client, manager, incident):
+    client.force_login(manager)
+    truncated = SimpleUploadedFile("crest.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, content_type="image/png")
+    response = client.post(_url("template-list", incident), {"return_address": "", "logo": truncated})
+    assert "“crest.png” is damaged or too large to read as an image." in _shown(response)
+    assert not Incident.objects.get(pk=incident.pk).letter_logo
+
+
 @pytest.mark.parametrize(("actor", "status"), [("outsider", 404), ("agent", 403), ("mail_admin", 403)])
 def test_only_managers_change_letter_settings(client, people, incident, actor, status):
     client.force_login(people[actor])
