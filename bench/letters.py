@@ -555,11 +555,13 @@ _OURS = {
     "notifications.tasks.plan_letter_batch",
     "notifications.tasks.render_letter_chunk",
     "notifications.tasks.assemble_letter_batch",
+    "notifications.tasks.assemble_letter_part",
+    "notifications.tasks.finish_letter_batch",
 }
 
 
 def _foreign_tasks(log: IO[bytes]) -> list[str]:
-    """Tasks the workers received that this run did not send (one plan, the chunks, one assembly)."""
+    """Tasks the workers received that this run did not send (one plan, the chunks, the assembly and its parts)."""
     log.seek(0)
     received = _RECEIVED.findall(log.read().decode(errors="replace"))
     plans = received.count("notifications.tasks.plan_letter_batch")

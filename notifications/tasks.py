@@ -36,8 +36,26 @@ def sweep_letter_batches() -> None:
         render_letter_chunk.delay(*args)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3600 - 60, time_limit=3600)
+def assemble_letter_part(batch_id: int, render_round: int, number: int) -> None:
+    jobs.assemble_part(batch_id, render_round, number)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3600 - 60, time_limit=3600)
+def finish_letter_batch(batch_id: int, render_round: int) -> None:
+    jobs.finish(batch_id, render_round)
+
+
 def enqueue_assembly(batch_id: int, render_round: int) -> None:
     assemble_letter_batch.delay(batch_id, render_round)
+
+
+def enqueue_part(batch_id: int, render_round: int, number: int) -> None:
+    transaction.on_commit(lambda: assemble_letter_part.delay(batch_id, render_round, number))
+
+
+def enqueue_finish(batch_id: int, render_round: int) -> None:
+    transaction.on_commit(lambda: finish_letter_batch.delay(batch_id, render_round))
 
 
 def enqueue_rendering(batch: LetterBatch) -> None:
@@ -50,4 +68,8 @@ def run_now(batch_id: int, render_round: int) -> None:
     batch = LetterBatch.objects.get(pk=batch_id)
     maker = jobs.LetterMaker(batch.incident)
     for first, last in jobs.chunk_ranges(batch.letters_total, settings.LETTER_CHUNK_SIZE):
-        jobs.render_chunk(batch_id, render_round, first, last, maker=maker, assemble_with=jobs.assemble)
+        jobs.render_chunk(batch_id, render_round, first, last, maker=maker, assemble_with=_assemble_here)
+
+
+def _assemble_here(batch_id: int, render_round: int) -> None:
+    jobs.assemble(batch_id, render_round, inline=True)

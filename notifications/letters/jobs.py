@@ -243,22 +243,67 @@ def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int
     return bool(claimed)
 
 
-def assemble(batch_id: int, render_round: int) -> None:
-    """Join the chunks into print parts and the mail file, or block the batch on failed letters."""
-    batch = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
+def _rendering(batch_id: int, render_round: int) -> LetterBatch | None:
+    return LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
+
+
+def assemble(batch_id: int, render_round: int, inline: bool = False) -> None:
+    """Block the batch on failed letters, or send one task per print part (which any worker may take);
+    the part that completes the set finishes the batch. `inline` does it all in this process."""
+    batch = _rendering(batch_id, render_round)
     if batch is None or not batch.assembly_claim:
         return
     if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.FAILED).exists():
         _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {"letters_failed": batch.letters_failed})
         return
-    written = parts.write_parts(batch, settings.LETTER_PART_SIZE)
+    count = parts.part_count(batch, settings.LETTER_PART_SIZE)
+    if not LetterBatch.objects.filter(pk=batch_id, parts=[]).update(parts=[None] * count):
+        return  # another run sent the parts already
+    if inline:
+        for number in range(1, count + 1):
+            assemble_part(batch_id, render_round, number, finish_with=finish)
+        return
+    from notifications import tasks  # the task module imports this one
+
+    for number in range(1, count + 1):
+        tasks.enqueue_part(batch_id, render_round, number)
+
+
+def assemble_part(
+    batch_id: int, render_round: int, number: int, finish_with: Callable[[int, int], None] | None = None
+) -> None:
+    """Write print part `number`; when it is the last one missing, finish the batch (or send its finish)."""
+    batch = _rendering(batch_id, render_round)
+    if batch is None or len(batch.parts) < number or batch.parts[number - 1] is not None:
+        return
+    written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
+    with transaction.atomic():
+        locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
+        if locked.render_round != render_round or locked.parts[number - 1] is not None:
+            transaction.on_commit(lambda: default_storage.delete(written.name))
+            return
+        locked.parts[number - 1] = written.as_json()
+        locked.save(update_fields=["parts"])
+        complete = all(locked.parts)
+    if complete and finish_with is not None:
+        finish_with(batch_id, render_round)
+    elif complete:
+        from notifications import tasks
+
+        tasks.enqueue_finish(batch_id, render_round)
+
+
+def finish(batch_id: int, render_round: int) -> None:
+    """With every print part written: the mail file, the checksums, and the batch rendered."""
+    batch = _rendering(batch_id, render_round)
+    if batch is None or not batch.parts or not all(batch.parts) or batch.manifest:
+        return
+    written = [parts.StoredFile.from_json(p) for p in batch.parts]
     mail_file = manifest.write_manifest(batch)
     checksums = _checksums(batch, [*written, mail_file])
     chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
     with transaction.atomic():
-        LetterBatch.objects.filter(pk=batch_id).update(
-            parts=[p.as_json() for p in written], manifest=mail_file.name, checksums=checksums
-        )
+        LetterBatch.objects.filter(pk=batch_id).update(manifest=mail_file.name, checksums=checksums)
         Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
         batch.refresh_from_db()
         _move(batch, BatchStatus.RENDERED, "letter_batch.rendered", {"pages": batch.pages_total, "parts": len(written)})

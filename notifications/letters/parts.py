@@ -2,9 +2,7 @@
 
 import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from django.core.files import File
@@ -46,12 +44,6 @@ def store(local_path: str, name: str, download_name: str, **counts: int) -> Stor
     return StoredFile(stored, download_name, digest.hexdigest(), **counts)
 
 
-def _batched(items: Iterable[Letter], size: int) -> Iterator[list[Letter]]:
-    iterator = iter(items)
-    while group := list(islice(iterator, size)):
-        yield group
-
-
 class _Chunks:
     """Opens each chunk file once; chunks come in sequence order, so one stays open at a time."""
 
@@ -67,35 +59,31 @@ class _Chunks:
         return [self._reader.pages[i] for i in range(first, first + count)]
 
 
-def write_parts(batch: LetterBatch, size: int) -> list[StoredFile]:
-    letters = (
-        Letter.objects.filter(batch=batch)
+def part_count(batch: LetterBatch, size: int) -> int:
+    return -(-batch.letters_total // size)
+
+
+def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
+    """Print part `number`: letters (number - 1) * size + 1 onward, at most `size` of them, in sequence order."""
+    first = (number - 1) * size + 1
+    letters = list(
+        Letter.objects.filter(batch=batch, sequence__range=(first, first + size - 1))
         .order_by("sequence")
         .only("pk", "sequence", "chunk", "chunk_first_page", "page_count")
     )
-    chunks, written = _Chunks(), []
-    for number, group in enumerate(_batched(letters.iterator(chunk_size=2000), size), start=1):
-        writer = PdfWriter()
-        writer.add_metadata({"/Title": f"Letter batch {batch.pk}, part {number}"})
-        for letter in group:
-            letter.part_number, letter.part_first_page = number, len(writer.pages) + 1
-            for page in chunks.pages(letter.chunk, letter.chunk_first_page, letter.page_count):
-                writer.add_page(page)
-        Letter.objects.bulk_update(group, ["part_number", "part_first_page"], batch_size=1000)
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
-            writer.write(out)
-            out.flush()
-            name = f"letters/batch-{batch.pk}/part-{number:03d}.pdf"
-            written.append(
-                store(
-                    out.name,
-                    name,
-                    f"batch-{batch.pk}-part-{number:03d}.pdf",
-                    letters=len(group),
-                    pages=len(writer.pages),
-                )
-            )
-    return written
+    chunks, writer = _Chunks(), PdfWriter()
+    writer.add_metadata({"/Title": f"Letter batch {batch.pk}, part {number}"})
+    for letter in letters:
+        letter.part_number, letter.part_first_page = number, len(writer.pages) + 1
+        for page in chunks.pages(letter.chunk, letter.chunk_first_page, letter.page_count):
+            writer.add_page(page)
+    Letter.objects.bulk_update(letters, ["part_number", "part_first_page"], batch_size=1000)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+        writer.write(out)
+        out.flush()
+        name = f"letters/batch-{batch.pk}/round-{batch.render_round}/part-{number:03d}.pdf"
+        download = f"batch-{batch.pk}-part-{number:03d}.pdf"
+        return store(out.name, name, download, letters=len(letters), pages=len(writer.pages))
 
 
 def letter_pdf(letter: Letter) -> bytes:

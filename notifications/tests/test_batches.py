@@ -80,7 +80,7 @@ def test_a_letter_another_run_holds_is_left_alone_until_its_claim_goes_stale(inc
     assert jobs.sweep() == []  # the claim is fresh
     Letter.objects.filter(batch=batch).update(claimed_at=timezone.now() - timedelta(hours=1))
     assert jobs.sweep() == [(batch.pk, batch.render_round, 1, 3)]
-    jobs.render_chunk(*jobs.sweep()[0], assemble_with=jobs.assemble)
+    jobs.render_chunk(*jobs.sweep()[0], assemble_with=lambda b, r: jobs.assemble(b, r, inline=True))
     batch.refresh_from_db()
     assert batch.status == BatchStatus.RENDERED
     assert batch.letters_rendered == 3

@@ -79,7 +79,7 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse
         "roles": found.roles,
         "batch": batch,
         "failures": _failures(batch) if batch.letters_failed else [],
-        "parts": [parts.StoredFile.from_json(p) for p in batch.parts],
+        "parts": [parts.StoredFile.from_json(p) for p in batch.parts if p] if batch.manifest else [],
         "is_manager": found.is_manager,
         "is_mail_admin": Role.MAIL_ADMIN in found.roles,
         "is_creator": batch.created_by_id == user.pk,

@@ -187,6 +187,8 @@ CELERY_TASK_QUEUES = (Queue("celery"), Queue("letters"))
 CELERY_TASK_ROUTES = {
     "notifications.tasks.render_letter_chunk": {"queue": "letters"},
     "notifications.tasks.assemble_letter_batch": {"queue": "letters"},
+    "notifications.tasks.assemble_letter_part": {"queue": "letters"},
+    "notifications.tasks.finish_letter_batch": {"queue": "letters"},
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
