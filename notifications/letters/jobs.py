@@ -342,4 +342,21 @@ def sweep() -> list[tuple[int, int, int, int]]:
         found += [(batch.pk, batch.render_round, first, min(first + size - 1, batch.letters_total)) for first in firsts]
         if not firsts and not batch.assembly_claim:
             finish_if_done(batch.pk, batch.render_round)
+        elif not firsts and stalled:
+            _resend_assembly(batch)
     return found
+
+
+def _resend_assembly(batch: LetterBatch) -> None:
+    """The assembly of a batch whose letters are all done went silent (its worker died): send again
+    what is missing. Each step checks what is already written, so a duplicate does nothing."""
+    from notifications import tasks
+
+    if not batch.parts:
+        tasks.enqueue_assembly(batch.pk, batch.render_round)
+        return
+    missing = [number for number, part in enumerate(batch.parts, start=1) if part is None]
+    for number in missing:
+        tasks.enqueue_part(batch.pk, batch.render_round, number)
+    if not missing and not batch.manifest:
+        tasks.enqueue_finish(batch.pk, batch.render_round)

@@ -213,3 +213,22 @@ def test_a_code_given_twice_is_refused_rather_than_counted_twice(incident, manag
     with pytest.raises(ActionRefused, match="Line 2: the same letter as line 1"):
         actions.record_returns(mail_admin, incident, twice, date(2026, 11, 9))
     assert LetterBatch.objects.get(pk=batch.pk).returned_count == 0
+
+
+def test_the_sweep_sends_again_an_assembly_whose_worker_died(incident, manager, django_capture_on_commit_callbacks):
+    recipients(incident, 5)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Assembly lost", Selection())
+    maker = jobs.LetterMaker(incident)
+    for first, last in jobs.chunk_ranges(5, 3):  # every letter rendered; the assembly claimed, then lost
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
+    LetterBatch.objects.filter(pk=batch.pk).update(parts=[None, {"name": "x"}])  # part 1 never written
+    assert jobs.sweep() == []
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Letter.objects.filter(batch=batch).update(claimed_at=an_hour_ago)
+    LetterBatch.objects.filter(pk=batch.pk).update(render_started_at=an_hour_ago)
+    with django_capture_on_commit_callbacks() as sent:
+        assert jobs.sweep() == []
+    assert len(sent) == 1  # part 1, again
+    jobs.assemble_part(batch.pk, batch.render_round, 1, finish_with=lambda *a: None)
+    assert LetterBatch.objects.get(pk=batch.pk).parts[0]["letters"] == 4
