@@ -48,9 +48,6 @@ def install_default_templates(actor: User | None, incident: Incident) -> list[Le
     return made
 
 
-TEMPLATE_FIELDS = ("name", "language", "relationship", "state", "data_type", "body", "sort_order", "is_active")
-
-
 @transaction.atomic
 def save_template(
     actor: User, incident: Incident, template: LetterTemplate | None, fields: dict[str, object]

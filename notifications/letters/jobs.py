@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +36,13 @@ logger = logging.getLogger(__name__)
 
 KEPT_FAILING = "Rendering this letter stopped its worker {n} times; it was set aside so the batch could go on."
 NO_TEMPLATE = "No active template fits this recipient (language, relationship, state or data types)."
+
+
+def _tasks() -> ModuleType:
+    """The task module, which imports this one: the next step of a batch is sent through it."""
+    from notifications import tasks
+
+    return tasks
 
 
 def chunk_ranges(total: int, size: int) -> list[tuple[int, int]]:
@@ -129,7 +137,8 @@ def maker_for(incident: Incident) -> LetterMaker:
     """A worker process keeps one maker per incident, so its bodies stay laid out from chunk to chunk;
     an edited template or incident (a re-render after a fix) makes a new one."""
     templates = LetterTemplate.objects.filter(incident=incident, is_active=True)
-    version = (incident.updated_at, *templates.order_by("pk").values_list("pk", "updated_at"))
+    # The date is part of it: a worker that runs past midnight dates the next letters afresh.
+    version = (timezone.localdate(), incident.updated_at, *templates.order_by("pk").values_list("pk", "updated_at"))
     cached = _makers.get(incident.pk)
     if cached is None or cached[0] != version:
         _makers.clear()  # one incident at a time is plenty; a worker renders batch after batch
@@ -237,9 +246,7 @@ def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int
     if claimed and enqueue is not None:
         enqueue(batch_id, render_round)
     elif claimed:
-        from notifications import tasks  # the task module imports this one
-
-        transaction.on_commit(lambda: tasks.enqueue_assembly(batch_id, render_round))
+        transaction.on_commit(lambda: _tasks().enqueue_assembly(batch_id, render_round))
     return bool(claimed)
 
 
@@ -263,10 +270,8 @@ def assemble(batch_id: int, render_round: int, inline: bool = False) -> None:
         for number in range(1, count + 1):
             assemble_part(batch_id, render_round, number, finish_with=finish)
         return
-    from notifications import tasks  # the task module imports this one
-
     for number in range(1, count + 1):
-        tasks.enqueue_part(batch_id, render_round, number)
+        _tasks().enqueue_part(batch_id, render_round, number)
 
 
 def assemble_part(
@@ -288,9 +293,7 @@ def assemble_part(
     if complete and finish_with is not None:
         finish_with(batch_id, render_round)
     elif complete:
-        from notifications import tasks
-
-        tasks.enqueue_finish(batch_id, render_round)
+        _tasks().enqueue_finish(batch_id, render_round)
 
 
 def finish(batch_id: int, render_round: int) -> None:
@@ -350,8 +353,7 @@ def sweep() -> list[tuple[int, int, int, int]]:
 def _resend_assembly(batch: LetterBatch) -> None:
     """The assembly of a batch whose letters are all done went silent (its worker died): send again
     what is missing. Each step checks what is already written, so a duplicate does nothing."""
-    from notifications import tasks
-
+    tasks = _tasks()
     if not batch.parts:
         tasks.enqueue_assembly(batch.pk, batch.render_round)
         return

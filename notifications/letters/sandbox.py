@@ -17,7 +17,7 @@ from django.template import Context, Engine, Library, Template, TemplateSyntaxEr
 from django.utils.safestring import SafeString
 
 TAGS = ("if", "for", "with", "firstof", "cycle", "spaceless", "comment", "now", "templatetag", "widthratio")
-FILTERS = [
+FILTERS = [  # not `random`: a letter must read the same each time it is rendered
     "add",
     "capfirst",
     "cut",
@@ -51,9 +51,7 @@ FILTERS = [
     "escape",
     "make_list",
     "dictsort",
-    "random",
 ]
-FILTERS.remove("random")  # a letter must read the same each time it is rendered
 
 register = Library()
 for _name in TAGS:
@@ -120,4 +118,7 @@ def render_body(template: Template, context: Mapping[str, Any]) -> SafeString:
     if "\x00missing:" in html:
         names = sorted({part.split("\x00")[0] for part in html.split("\x00missing:")[1:]})
         raise TemplateProblem(f"Unknown merge field: {', '.join(names)}.")
+    # Safe to mark: the markup is the manager's own template, and every value filled in (names,
+    # addresses from an import file, the incident's text) was escaped above; the author cannot undo
+    # that, since `safe`, `safeseq` and `autoescape` are not in this language.
     return SafeString(html)

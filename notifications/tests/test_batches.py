@@ -159,12 +159,11 @@ def _approved(incident, manager):
     return batch
 
 
-def test_the_creator_cannot_approve_and_another_mail_admin_can(incident, manager, mail_admin):
+def test_the_creator_cannot_approve_and_another_mail_admin_can(incident, mail_admin):
     recipients(incident, 1)
     batch = rendered_batch(incident, mail_admin)
     with pytest.raises(ActionRefused, match="Another mail administrator"):
         actions.approve_batch(mail_admin, batch)
-    _ = manager
     other = UserFactory.create(username="approver")
     actions.approve_batch(other, batch)
     assert LetterBatch.objects.get(pk=batch.pk).status == BatchStatus.APPROVED

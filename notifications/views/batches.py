@@ -1,6 +1,7 @@
 """Letter batches: create, watch render, approve (a second person), export, mark mailed, reprint one letter."""
 
 import tempfile
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -99,9 +100,11 @@ def batch_progress(request: HttpRequest, slug: str, batch_id: int) -> HttpRespon
     return render(request, "notifications/_batch_progress.html", {"incident": found.incident, "batch": batch})
 
 
-def _act(request: HttpRequest, slug: str, batch: LetterBatch, done: str, action: object, *args: object) -> HttpResponse:
+def _act(
+    request: HttpRequest, slug: str, batch: LetterBatch, done: str, action: Callable[..., object], *args: object
+) -> HttpResponse:
     try:
-        action(signed_in_user(request), batch, *args)  # type: ignore[operator]
+        action(signed_in_user(request), batch, *args)
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
