@@ -409,10 +409,12 @@ def naive_maker(incident: "Incident") -> "LetterMaker":
             assert not self.logo, "the naive renderer inlines no logo"
 
         def layout(self, page: render.LetterPage) -> bytes:  # type: ignore[override]
-            # The frame's first sheet, less its footer (the page-margin boxes print that on every page).
-            item = render.LaidOut(page, render._Body(None, [b""]))  # type: ignore[arg-type]
+            # The letterhead and the frame's first sheet, less its footer (the page-margin boxes print that on
+            # every page).
+            item = render.LaidOut(page, render._Body(None, [None]), render._Body(None, [None]))
+            head = self.letterhead_html(page).split('<div class="sheet">', 1)[1].rsplit("</div></body>", 1)[0]
             sheet = self.frames_html([item]).split('<div class="sheet"', 1)[1].split(">", 1)[1]
-            first_page = sheet.split('<div class="foot foot-left">')[0]
+            first_page = head + sheet.split('<div class="foot foot-left">')[0]
             piece = escape(f"Ref. {page.reference_code} · Piece {page.sequence:06d}")
             html = (
                 f'<!doctype html><html lang="{page.language}"><head><meta charset="utf-8"><style>{style}</style>'
@@ -439,9 +441,13 @@ def naive_chunk(maker: "LetterMaker", letters: list["Letter"], types: dict[int, 
 
 
 def _page_counts(pdfs: list[bytes]) -> list[int]:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    counts = []
+    for pdf in pdfs:
+        with pikepdf.Pdf.open(io.BytesIO(pdf)) as document:
+            counts.append(len(document.pages))
+    return counts
 
 
 def compare(incident: "Incident", letters: list["Letter"]) -> tuple[Tally, Tally]:

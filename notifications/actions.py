@@ -172,7 +172,7 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
     locked = _locked(batch)
     if not locked.can_move_to(BatchStatus.RENDERING) or locked.status == BatchStatus.DRAFT:
         raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
-    old_files = [p["name"] for p in locked.parts] + [f.name for f in (locked.manifest, locked.checksums) if f]
+    old_files = [p["name"] for p in locked.parts if p] + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
     Letter.objects.filter(batch=locked).update(
         status=LetterStatus.PENDING,

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.template import Template
 from django.utils import timezone
@@ -203,18 +203,11 @@ def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker
     name = default_storage.save(_chunk_name(batch, first, token), ContentFile(pdf)) if good else ""
     rendered = failed = pages = 0
     with transaction.atomic():
-        offset = 0
+        settled = _settle_rendered(good, page_counts, token, name)
         for outcome, count in zip(good, page_counts, strict=True):
-            rendered += _settle(
-                outcome,
-                token,
-                status=LetterStatus.RENDERED,
-                chunk=name,
-                chunk_first_page=offset,
-                page_count=count,
-            )
-            pages += count if outcome.letter.status == LetterStatus.RENDERED else 0
-            offset += count
+            if outcome.letter.pk in settled:
+                outcome.letter.status = LetterStatus.RENDERED
+                rendered, pages = rendered + 1, pages + count
         for outcome in (o for o in outcomes if o.document is None):
             failed += _settle(outcome, token, status=LetterStatus.FAILED, reason=outcome.reason[:500])
         LetterBatch.objects.filter(pk=batch.pk).update(
@@ -224,6 +217,32 @@ def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker
         )
     if name and not rendered:  # every letter was taken over by another run
         default_storage.delete(name)
+
+
+def _settle_rendered(good: list[Outcome], page_counts: list[int], token: str, chunk: str) -> set[int]:
+    """Record the rendered letters this run still holds, in one statement; the ids it recorded.
+
+    One UPDATE from a VALUES list (PostgreSQL and SQLite 3.35+ alike) rather than one per letter: a chunk's
+    hundred round trips and query compilations cost its worker more than its own database work."""
+    if not good:
+        return set()
+    table = connection.ops.quote_name(Letter._meta.db_table)
+    rows, params, offset = [], [], 0
+    for outcome, count in zip(good, page_counts, strict=True):
+        rows.append("(%s, %s, %s, %s)")
+        params += [outcome.letter.pk, offset, count, outcome.template_id]
+        offset += count
+    sql = (
+        f"UPDATE {table} SET status = %s, claim = '', chunk = %s, "  # noqa: S608 (the table's name; values are parameters)
+        "chunk_first_page = CAST(settled.column2 AS INTEGER), page_count = CAST(settled.column3 AS INTEGER), "
+        "template_id = CAST(settled.column4 AS INTEGER) "
+        f"FROM (VALUES {', '.join(rows)}) AS settled "
+        f"WHERE {table}.id = CAST(settled.column1 AS INTEGER) AND {table}.claim = %s AND {table}.status = %s "
+        f"RETURNING {table}.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [LetterStatus.RENDERED, chunk, *params, token, LetterStatus.PENDING])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _settle(outcome: Outcome, token: str, **fields: object) -> int:

@@ -1,13 +1,15 @@
 """Print parts: the batch's letters in sequence order, at most N letters per PDF file."""
 
 import hashlib
+import io
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
+import pikepdf
 from django.core.files import File
 from django.core.files.storage import default_storage
-from pypdf import PdfReader, PdfWriter
+from django.db import connection
 
 from notifications.models import Letter, LetterBatch
 
@@ -44,21 +46,6 @@ def store(local_path: str, name: str, download_name: str, **counts: int) -> Stor
     return StoredFile(stored, download_name, digest.hexdigest(), **counts)
 
 
-class _Chunks:
-    """Opens each chunk file once; chunks come in sequence order, so one stays open at a time."""
-
-    def __init__(self) -> None:
-        self._name = ""
-        self._reader: PdfReader | None = None
-
-    def pages(self, name: str, first: int, count: int) -> list[Any]:
-        if name != self._name:
-            self._reader = PdfReader(default_storage.open(name, "rb"))
-            self._name = name
-        assert self._reader is not None
-        return [self._reader.pages[i] for i in range(first, first + count)]
-
-
 def part_count(batch: LetterBatch, size: int) -> int:
     return -(-batch.letters_total // size)
 
@@ -66,36 +53,60 @@ def part_count(batch: LetterBatch, size: int) -> int:
 def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
     """Print part `number`: letters (number - 1) * size + 1 onward, at most `size` of them, in sequence order."""
     first = (number - 1) * size + 1
+    last = first + size - 1
     letters = list(
-        Letter.objects.filter(batch=batch, sequence__range=(first, first + size - 1))
+        Letter.objects.filter(batch=batch, sequence__range=(first, last))
         .order_by("sequence")
-        .only("pk", "sequence", "chunk", "chunk_first_page", "page_count")
+        .values_list("chunk", "chunk_first_page", "page_count")
     )
-    chunks, writer = _Chunks(), PdfWriter()
-    writer.add_metadata({"/Title": f"Letter batch {batch.pk}, part {number}"})
-    for letter in letters:
-        letter.part_number, letter.part_first_page = number, len(writer.pages) + 1
-        for page in chunks.pages(letter.chunk, letter.chunk_first_page, letter.page_count):
-            writer.add_page(page)
-    Letter.objects.bulk_update(letters, ["part_number", "part_first_page"], batch_size=1000)
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
-        writer.write(out)
-        out.flush()
-        name = f"letters/batch-{batch.pk}/round-{batch.render_round}/part-{number:03d}.pdf"
-        download = f"batch-{batch.pk}-part-{number:03d}.pdf"
-        return store(out.name, name, download, letters=len(letters), pages=len(writer.pages))
+    chunks: dict[str, pikepdf.Pdf] = {}  # a page copied from a chunk is read from it when the part is saved
+    part = pikepdf.Pdf.new()
+    part.docinfo[pikepdf.Name.Title] = f"Letter batch {batch.pk}, part {number}"
+    try:
+        for chunk_name, start, page_count in letters:
+            chunk = chunks.get(chunk_name)
+            if chunk is None:
+                with default_storage.open(chunk_name, "rb") as f:
+                    chunk = chunks[chunk_name] = pikepdf.Pdf.open(io.BytesIO(f.read()))
+            part.pages.extend(chunk.pages[start : start + page_count])
+        _place(batch, number, first, last)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+            part.save(out.name)
+            name = f"letters/batch-{batch.pk}/round-{batch.render_round}/part-{number:03d}.pdf"
+            download = f"batch-{batch.pk}-part-{number:03d}.pdf"
+            return store(out.name, name, download, letters=len(letters), pages=len(part.pages))
+    finally:
+        part.close()
+        for chunk in chunks.values():
+            chunk.close()
+
+
+def _place(batch: LetterBatch, number: int, first: int, last: int) -> None:
+    """Stamp letters first..last with their part and their first page in it (the pages of the letters before
+    them, plus one), in the order `write_part` put them: one statement, where a bulk update of 2,000 rows
+    took Django half the part's time to build."""
+    table = connection.ops.quote_name(Letter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET part_number = %s, part_first_page = placed.first_page "  # noqa: S608 (the table's name)
+        "FROM (SELECT id, 1 + SUM(page_count) OVER (ORDER BY sequence) - page_count AS first_page "
+        f"FROM {table} WHERE batch_id = %s AND sequence BETWEEN %s AND %s) AS placed "
+        f"WHERE {table}.id = placed.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [number, batch.pk, first, last])
 
 
 def letter_pdf(letter: Letter) -> bytes:
     """One letter's pages, cut from its print part (no rendering)."""
     part = StoredFile.from_json(letter.batch.parts[letter.part_number - 1])  # type: ignore[operator]
-    reader = PdfReader(default_storage.open(part.name, "rb"))
-    writer = PdfWriter()
     start = letter.part_first_page - 1  # type: ignore[operator]
-    for index in range(start, start + letter.page_count):
-        writer.add_page(reader.pages[index])
-    writer.add_metadata({"/Title": f"Letter {letter.sequence} of batch {letter.batch_id}"})
-    with tempfile.SpooledTemporaryFile() as out:
-        writer.write(out)
-        out.seek(0)
-        return out.read()
+    with (
+        default_storage.open(part.name, "rb") as f,
+        pikepdf.Pdf.open(cast(BinaryIO, f)) as source,
+        pikepdf.Pdf.new() as one,
+    ):
+        one.pages.extend(source.pages[start : start + letter.page_count])
+        one.docinfo[pikepdf.Name.Title] = f"Letter {letter.sequence} of batch {letter.batch_id}"
+        out = io.BytesIO()
+        one.save(out)
+        return out.getvalue()

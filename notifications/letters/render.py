@@ -7,9 +7,13 @@ batch lays out a few dozen bodies, not one per letter. The frame (the two
 address windows, date, reference code, salutation, and the footer with the
 piece's sequence number and "page X of Y") differs on every letter; the
 frames of a whole chunk are laid out as one document of fixed-position
-sheets. Each page of the chunk's PDF then draws its body page, stored once
-per file as a form XObject, under its frame sheet. Flowing text is what costs
-in WeasyPrint, so it is done once per body rather than once per letter.
+sheets. What every first page shares (the logo, the return address, the date
+and the title) is the letterhead, laid out once per language and date. Each
+page of the chunk's PDF then draws its body page and, on a first page, the
+letterhead, each stored once per file as a form XObject, under its frame
+sheet. Laying out boxes is what costs in WeasyPrint, so it is done once per
+body and letterhead rather than once per letter, and the frame holds only
+what differs from letter to letter.
 
 The renderer fetches nothing it was not given: `portal-static:` names the
 portal's own letter assets, `portal-logo:` the incident's uploaded logo, and
@@ -25,12 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, IndirectObject, NameObject
+from pikepdf import Name
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -100,6 +104,10 @@ FONT_FACES = "\n".join(
 )
 
 
+META_LINE = 0.19  # inches: the date's line, above the reference code
+TITLE_LINE, TITLE_GAP = 0.24, 0.1  # inches: the title's line, and the space below it
+
+
 def _box(name: str, box: Mapping[str, float], inset: float = 0) -> str:
     return (
         f".{name} {{ left: {box['left'] + inset:.3f}in; top: {box['top'] + inset:.3f}in; "
@@ -118,14 +126,20 @@ def page_css() -> tuple[str, str]:
     clearance = float(layout["clearance"])
     width = 8.5 - margins["left"] - margins["right"]
     logo = layout["logo"]
+    date_top, opening_top = float(layout["date_top"]), float(layout["opening_top"])
+    text_block = f"left: {margins['left']}in; width: {width:.3f}in;"
     frame = "\n".join(
         [
             "@page { size: letter; margin: 0; }",
             _box("return-window", layout["return_window"], clearance),
             _box("recipient-window", layout["recipient_window"], clearance),
             f".logo {{ left: {logo['left']}in; top: {logo['top']}in; max-height: {logo['height']}in; }}",
-            f".letter-meta {{ left: {margins['left']}in; top: {layout['date_top']}in; width: {width:.3f}in; }}",
-            f".opening {{ left: {margins['left']}in; top: {layout['opening_top']}in; width: {width:.3f}in; }}",
+            # The letterhead prints the date and the title; the frame prints the reference code a line below
+            # the date and the opening below the title, so their heights are fixed here.
+            f".letter-date, .letter-reference {{ {text_block} line-height: {META_LINE}in; }}",
+            f".letter-date {{ top: {date_top}in; }} .letter-reference {{ top: {date_top + META_LINE:.3f}in; }}",
+            f".title {{ {text_block} top: {opening_top}in; line-height: {TITLE_LINE}in; }}",
+            f".opening {{ {text_block} top: {opening_top + TITLE_LINE + TITLE_GAP:.3f}in; }}",
             f".foot {{ bottom: {layout['footer_bottom']}in; width: {width / 2:.3f}in; }}",
             f".foot-left {{ left: {margins['left']}in; }} .foot-right {{ right: {margins['right']}in; }}",
         ]
@@ -166,20 +180,26 @@ class LetterPage:
 
 @dataclass
 class _Body:
-    """One distinct body, laid out: its PDF, read back, and its pages' drawing instructions."""
+    """Pages laid out once and drawn on many letters (a body, a letterhead): each page as a form XObject."""
 
-    reader: PdfReader
-    contents: list[bytes]
+    pdf: pikepdf.Pdf | None
+    forms: list[Any]
+
+    @classmethod
+    def read(cls, data: bytes) -> "_Body":
+        pdf = pikepdf.Pdf.open(io.BytesIO(data))
+        return cls(pdf, [page.as_form_xobject() for page in pdf.pages])
 
     @property
     def page_count(self) -> int:
-        return len(self.contents)
+        return len(self.forms)
 
 
 @dataclass(frozen=True)
 class LaidOut:
     page: LetterPage
     body: _Body
+    letterhead: _Body
 
 
 @dataclass
@@ -190,6 +210,7 @@ class Renderer:
     logo: bytes | None = None
     _fonts: FontConfiguration = field(default_factory=FontConfiguration, init=False)
     _bodies: "OrderedDict[str, _Body]" = field(default_factory=OrderedDict, init=False)
+    _letterheads: dict[tuple[str, str], _Body] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._fetcher = _PortalFetcher(self.logo)
@@ -210,15 +231,32 @@ class Renderer:
                 self._bodies.popitem(last=False)
         else:
             self._bodies.move_to_end(key)
-        return LaidOut(page, body)
+        head_key = (page.language, page.letter_date)
+        letterhead = self._letterheads.get(head_key)
+        if letterhead is None:
+            if len(self._letterheads) >= len(_LABELS) * 2:  # the date changes at midnight
+                self._letterheads.clear()
+            letterhead = self._letterheads[head_key] = self._lay_out(
+                _FrameHTML(string=self.letterhead_html(page), url_fetcher=self._fetcher), self._frame_styles
+            )
+        return LaidOut(page, body, letterhead)
 
     def _lay_out_body(self, page: LetterPage) -> _Body:
         html = render_to_string("letters/body.html", {"body": page.body, "language": page.language})
-        pdf = HTML(string=html, url_fetcher=self._fetcher).write_pdf(
-            stylesheets=self._body_styles, font_config=self._fonts
-        )
-        reader = PdfReader(io.BytesIO(pdf))
-        return _Body(reader, [p.get_contents().get_data() for p in reader.pages])  # type: ignore[union-attr]
+        return self._lay_out(HTML(string=html, url_fetcher=self._fetcher), self._body_styles)
+
+    def _lay_out(self, document: HTML, stylesheets: list[CSS]) -> _Body:
+        return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
+
+    def letterhead_html(self, page: LetterPage) -> str:
+        context = {
+            "language": page.language,
+            "labels": _LABELS.get(page.language, _LABELS["en"]),
+            "letter_date": page.letter_date,
+            "return_lines": self.return_lines,
+            "logo_url": LOGO_URL if self.logo else "",
+        }
+        return render_to_string("letters/letterhead.html", context)
 
     def frames_html(self, letters: Sequence[LaidOut]) -> str:
         frames = [
@@ -231,8 +269,7 @@ class Renderer:
             }
             for item in letters
         ]
-        context = {"frames": frames, "return_lines": self.return_lines, "logo_url": LOGO_URL if self.logo else ""}
-        return render_to_string("letters/frames.html", context)
+        return render_to_string("letters/frames.html", {"frames": frames})
 
     def write(self, letters: Iterable[LaidOut]) -> tuple[bytes, list[int]]:
         """Several letters as one PDF, and each letter's page count."""
@@ -242,52 +279,31 @@ class Renderer:
         frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
             stylesheets=self._frame_styles, font_config=self._fonts
         )
-        return _compose(PdfReader(io.BytesIO(frames)), letters), [item.body.page_count for item in letters]
+        return _compose(frames, letters), [item.body.page_count for item in letters]
 
 
-def _resources(page: Any) -> DictionaryObject:
-    found = page["/Resources"].get_object()
-    assert isinstance(found, DictionaryObject)
-    return found
-
-
-def _body_xobjects(writer: PdfWriter, body: _Body) -> list[IndirectObject]:
-    """The body's pages as form XObjects in `writer`: drawn by every letter that shares the body."""
-    made = []
-    for page, contents in zip(body.reader.pages, body.contents, strict=True):
-        drawing = DecodedStreamObject()
-        drawing.set_data(contents)
-        form = drawing.flate_encode()
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): page.mediabox,
-                NameObject("/Resources"): _resources(page).clone(writer),
-            }
-        )
-        made.append(writer._add_object(form))
-    return made
-
-
-def _compose(frames: PdfReader, letters: list[LaidOut]) -> bytes:
-    writer = PdfWriter()
-    writer.add_metadata({"/Title": "Letters"})
-    forms: dict[int, list[IndirectObject]] = {}
-    sheets = iter(frames.pages)
+def _compose(frames: bytes, letters: list[LaidOut]) -> bytes:
+    pdf = pikepdf.Pdf.open(io.BytesIO(frames))
+    pdf.docinfo[Name.Title] = "Letters"
+    forms: dict[int, list[pikepdf.Object]] = {}  # laid-out pages copied into this file, each once
+    sheets = iter(pdf.pages)
     for item in letters:
-        if id(item.body) not in forms:
-            forms[id(item.body)] = _body_xobjects(writer, item.body)
-        for form in forms[id(item.body)]:
-            page = writer.add_page(next(sheets))
-            resources = DictionaryObject(_resources(page))  # frame pages share one; each needs its own
-            xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-            xobjects[NameObject("/LetterBody")] = form
-            resources[NameObject("/XObject")] = xobjects
-            page[NameObject("/Resources")] = resources
-            drawing = DecodedStreamObject()
-            drawing.set_data(b"q /LetterBody Do Q\n" + page.get_contents().get_data())  # type: ignore[union-attr]
-            page[NameObject("/Contents")] = writer._add_object(drawing.flate_encode())
+        for laid_out in (item.body, item.letterhead):
+            if id(laid_out) not in forms:
+                forms[id(laid_out)] = [pdf.copy_foreign(form) for form in laid_out.forms]
+        for number, form in enumerate(forms[id(item.body)]):
+            page = next(sheets)
+            # The frame's sheets may share one resource dictionary; each page gets its own, naming only its forms.
+            resources = pikepdf.Dictionary(dict(page.obj.Resources.items()))
+            xobjects = pikepdf.Dictionary(dict(resources.get(Name.XObject, {}).items()))
+            xobjects[Name.LetterBody] = form
+            under = b"q /LetterBody Do Q\n"
+            if number == 0:
+                xobjects[Name.Letterhead] = forms[id(item.letterhead)][0]
+                under += b"q /Letterhead Do Q\n"
+            resources[Name.XObject] = xobjects
+            page.obj.Resources = resources
+            page.contents_add(pikepdf.Stream(pdf, under), prepend=True)
     out = io.BytesIO()
-    writer.write(out)
+    pdf.save(out)
     return out.getvalue()

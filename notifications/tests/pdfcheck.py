@@ -1,9 +1,13 @@
 """Reading PDFs back with the tools a print house would use: qpdf, pdffonts, pdftotext."""
 
+import io
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import pikepdf
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 _PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
@@ -62,3 +66,15 @@ def _unescape(text: str) -> str:
 
 def page_texts(path: Path) -> list[str]:
     return run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]
+
+
+def page_count(content: bytes) -> int:
+    with pikepdf.Pdf.open(io.BytesIO(content)) as pdf:
+        return len(pdf.pages)
+
+
+def first_page_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(content)
+        f.flush()
+        return page_texts(Path(f.name))[0]

@@ -283,6 +283,7 @@ LOGGING = {
         # The PDF renderer narrates every page at INFO; its warnings name only template URLs and CSS.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # announces its C++ logger at INFO in every process
         # The development server's request lines, through the filter that drops query strings.
         "django.server": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
