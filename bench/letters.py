@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"  # 15 is the test suite's (README), 5 the lookup benchmark's
 SAMPLE_MB_INTERVAL = 0.2  # seconds between samples of the workers' memory
+PSS_EVERY = 5  # samples between reads of the process trees and their proportional sets
 SPANISH_EVERY = 5  # every fifth synthetic person prefers Spanish
 NO_ADDRESS_EVERY = 97  # the import generator leaves one row in 97 without a street
 
@@ -292,18 +293,25 @@ class MemorySampler(threading.Thread):
         self.processes = 0
         self.samples = 0
         self.timeline: list[tuple[float, int]] = []  # (perf_counter, resident sets summed in kB)
+        self.trees: dict[int, list[int]] = {}
 
     def sample(self) -> int:
-        """One sample; returns the resident sets of all the processes together, in kB."""
-        trees = _trees(self.roots)
+        """One sample; returns the resident sets of all the processes together, in kB.
+
+        The resident sets are read every time (cheap); the process trees (a scan of /proc) and the
+        proportional sets (the kernel walks each process's page tables) every PSS_EVERY samples, so that
+        the sampling takes little of the CPU the workers are measured on."""
+        if self.samples % PSS_EVERY == 0:
+            self.trees = _trees(self.roots)
         total = proportional = 0
-        for pids in trees.values():
+        for pids in self.trees.values():
             sizes = [_rss_kb(pid) for pid in pids]
             total += sum(sizes)
-            proportional += sum(_pss_kb(pid) for pid in pids)
             self.peak_worker_kb = max(self.peak_worker_kb, sum(sizes))
             self.peak_process_kb = max(self.peak_process_kb, *sizes)
-        self.processes = max(self.processes, sum(len(pids) for pids in trees.values()))
+            if self.samples % PSS_EVERY == 0:
+                proportional += sum(_pss_kb(pid) for pid in pids)
+        self.processes = max(self.processes, sum(len(pids) for pids in self.trees.values()))
         self.peak_total_kb = max(self.peak_total_kb, total)
         self.peak_pss_kb = max(self.peak_pss_kb, proportional)
         self.timeline.append((time.perf_counter(), total))
@@ -704,7 +712,7 @@ def run_end_to_end(
         idle_kb = sampler.sample()
         sampler.start()
         roots = [p.pid for p in started_workers]
-        started = time.perf_counter()
+        started, own_cpu = time.perf_counter(), time.process_time()
         try:
             with busy(lambda: sum(_cpu_seconds(pid) for tree in _trees(roots).values() for pid in tree)) as used:
                 batch = actions.create_batch(None, incident, "Benchmark mailing (synthetic)", Selection())
@@ -712,6 +720,7 @@ def run_end_to_end(
                 _wait_for_batch(batch.pk, started, progress, started_workers, log)
             foreign = _foreign_tasks(log)
         finally:
+            own_cpu = time.process_time() - own_cpu
             sampler.stopping.set()
             sampler.join()
             end_kb = sampler.sample()
@@ -732,9 +741,11 @@ def run_end_to_end(
           f"assembly {progress.rendered - progress.chunks_done:.1f} s)")  # fmt: skip
     print(f"Ratio:       {rate / alone.rate:.2f} x the one-process rate (target: at least 1.6)")
     print(f"While one process rendered, {alone_busy}")
-    print(f"While the workers rendered, {used}")
+    print(f"While the workers rendered, {used}; this process (sampling memory, waiting for the batch) "
+          f"used {own_cpu:.1f} s of CPU")  # fmt: skip
     mb = 1024
-    print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart:")
+    print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
+          f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s):")  # fmt: skip
     print(f"  one worker with its {concurrency} child(ren): {sampler.peak_worker_kb / mb:,.0f} MB resident; "
           f"the largest single process: {sampler.peak_process_kb / mb:,.0f} MB")  # fmt: skip
     print(f"  all {sampler.processes} worker processes: {sampler.peak_total_kb / mb:,.0f} MB resident summed, "
