@@ -1,6 +1,5 @@
 """Forms of the agent's workspace. They own parsing: what the agent types becomes stored form here."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,24 +9,10 @@ from accounts.models import User
 from callcenter.models import CallerRelationship, Disposition
 from callcenter.search import Criteria
 from callcenter.verification import Said
+from incidents.forms import DATE_HINT, BirthDateField
 from incidents.importing import rules
 from portal.forms import PhoneField, ReferenceCodeField, StyledForm
 from portal.lib.text import clean, search_key
-
-_DATE_HINT = "MM/DD/YYYY"
-
-
-class BirthDateField(forms.CharField):
-    """A date as an agent types it: ISO or US (M/D/YYYY)."""
-
-    def clean(self, value: Any) -> date | None:
-        typed: str = super().clean(value)
-        if not typed:
-            return None
-        try:
-            return rules.parse_date(typed)
-        except rules.Invalid:
-            raise forms.ValidationError(f"“{typed}” is not a date; type it as {_DATE_HINT}.") from None
 
 
 class ZipCodeField(forms.CharField):
@@ -46,7 +31,7 @@ def _reference_code() -> ReferenceCodeField:
 
 
 def _date_of_birth() -> BirthDateField:
-    return BirthDateField(label="Date of birth", required=False, max_length=20, help_text=_DATE_HINT)
+    return BirthDateField(label="Date of birth", required=False, max_length=20, help_text=DATE_HINT)
 
 
 def _zip_code() -> ZipCodeField:

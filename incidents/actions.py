@@ -3,6 +3,7 @@
 import functools
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from typing import IO, Any
 
 from django.core.files import File
@@ -13,7 +14,7 @@ from accounts.models import Membership, Role, User
 from audit import api as audit
 from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
-from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident
+from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident, NoticeUpdate, Recipient
 
 
 class ActionRefused(Exception):
@@ -252,3 +253,47 @@ def update_faq_entry(actor: User, entry: FaqEntry, question: str, answer: str, s
 def remove_faq_entry(actor: User, entry: FaqEntry) -> None:
     FaqEntry.objects.filter(pk=entry.pk).delete()
     audit.record("faq.removed", actor=actor, incident_id=entry.incident_id, target=entry)
+
+
+@transaction.atomic
+def publish_notice(actor: User, incident: Incident) -> None:
+    """Put the public notice page up: refused while a section of the notice or the hotline is missing."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    missing = [label.lower() for label, text in locked.notice_sections() if not text.strip()]
+    if not locked.hotline_phone:
+        missing.append("the hotline's telephone number")
+    if missing:
+        raise ActionRefused(f"Before the notice goes public, fill in: {', '.join(missing)}.")
+    if locked.notice_published_at is None:
+        locked.notice_published_at = timezone.now()
+        locked.save(update_fields=["notice_published_at"])
+        audit.record("notice.published", actor=actor, incident_id=locked.pk, target=locked)
+
+
+@transaction.atomic
+def unpublish_notice(actor: User, incident: Incident) -> None:
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.notice_published_at is not None:
+        locked.notice_published_at = None
+        locked.save(update_fields=["notice_published_at"])
+        audit.record("notice.unpublished", actor=actor, incident_id=locked.pk, target=locked)
+
+
+@transaction.atomic
+def add_notice_update(actor: User, incident: Incident, posted_on: date, text: str) -> NoticeUpdate:
+    update = NoticeUpdate.objects.create(incident=incident, posted_on=posted_on, text=text)
+    audit.record("notice.update_added", actor=actor, incident_id=incident.pk, target=update)
+    return update
+
+
+@transaction.atomic
+def remove_notice_update(actor: User, update: NoticeUpdate) -> None:
+    NoticeUpdate.objects.filter(pk=update.pk).delete()
+    audit.record("notice.update_removed", actor=actor, incident_id=update.incident_id, target=update)
+
+
+@transaction.atomic
+def record_self_check(incident: Incident, recipient: Recipient | None, outcome: str) -> None:
+    """A check on the public notice, by someone who is not signed in: its outcome, and the recipient whose
+    code was typed when there is one (never what was typed)."""
+    audit.record("notice.checked", actor=None, incident_id=incident.pk, target=recipient, details={"outcome": outcome})

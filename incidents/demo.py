@@ -56,6 +56,9 @@ INCIDENT = {
     "hotline_closes_at": time(17, 30),
     "contact_email": "privacy@riverbend.example.org",
 }
+
+NOTICE_UPDATED_ON = date(2026, 10, 20)
+NOTICE_UPDATE = "Letters to every affected family and student are in the mail this week."
 FAQ = [
     (
         "Why did I get this letter?",

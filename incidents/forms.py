@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.api import ACTIONS, INSTALLATION_ACTIONS
+from incidents.importing import rules
 from incidents.models import DataType, Incident
-from portal.forms import PhoneField, StyledForm, StyledModelForm
+from portal.forms import PhoneField, ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib.text import clean
 
 # Path segments that share the URL space with incident slugs.
@@ -284,3 +285,42 @@ class FaqEntryForm(StyledForm):
 
     def entry_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in ("question", "answer", "sort_order")}
+
+
+DATE_HINT = "MM/DD/YYYY"
+
+
+class BirthDateField(forms.CharField):
+    """A date as typed: ISO or US (M/D/YYYY)."""
+
+    def clean(self, value: Any) -> date | None:
+        typed: str = super().clean(value)
+        if not typed:
+            return None
+        try:
+            return rules.parse_date(typed)
+        except rules.Invalid:
+            raise forms.ValidationError(f"“{typed}” is not a date; type it as {DATE_HINT}.") from None
+
+
+class NoticeUpdateForm(StyledForm):
+    posted_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_text(self) -> str:
+        return clean(self.cleaned_data["text"])
+
+
+class SelfCheckForm(StyledForm):
+    """The public notice's check: the code printed on the letter and the date of birth of the person it is
+    about. Nothing for the browser to remember."""
+
+    reference_code = ReferenceCodeField(label="Reference code from the letter", max_length=40)
+    date_of_birth = BirthDateField(
+        label="Date of birth of the person the letter is about", max_length=20, help_text=DATE_HINT
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"

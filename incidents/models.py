@@ -41,6 +41,15 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+_PUBLIC_ORDER = (
+    "What happened",
+    "What information was involved",
+    "What we are doing",
+    "For more information",
+    "What you can do",
+)
+
+
 class Incident(models.Model):
     Status = IncidentStatus
     TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -77,6 +86,9 @@ class Incident(models.Model):
     hotline_opens_at = models.TimeField(null=True, blank=True)
     hotline_closes_at = models.TimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
+    notice_published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the public notice page went up; empty while it is not published."
+    )
     return_address = models.TextField(
         blank=True, help_text="The sender block printed in the envelope's upper window, one line per line."
     )
@@ -108,6 +120,16 @@ class Incident(models.Model):
 
     def notice_sections(self) -> list[tuple[str, str]]:
         return [(label, getattr(self, field)) for field, label in self.NOTICE_SECTIONS]
+
+    def public_notice_sections(self) -> list[tuple[str, str]]:
+        """The sections in the order the founding notice printed them: how to reach the district comes
+        before the advice on what to do."""
+        sections = dict(self.notice_sections())
+        return [(label, sections[label]) for label in _PUBLIC_ORDER]
+
+    @property
+    def notice_is_published(self) -> bool:
+        return self.notice_published_at is not None
 
     def hotline_is_open(self, moment: datetime) -> bool | None:
         """Whether the hotline is staffed at `moment`; None when its hours are not set."""
@@ -275,6 +297,21 @@ class Recipient(models.Model):
     @property
     def has_mailing_address(self) -> bool:
         return all(getattr(self, name) for name in self._MAILING_FIELDS)
+
+
+class NoticeUpdate(models.Model):
+    """A dated entry in the public notice's update log."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notice_updates")
+    posted_on = models.DateField()
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-posted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.posted_on}: {self.text[:40]}"
 
 
 class FaqEntry(models.Model):

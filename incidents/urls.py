@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, faq, imports, incidents, members, trail_checks
+from incidents.views import audit_log, faq, imports, incidents, members, notice, trail_checks
 
 app_name = "incidents"
 
@@ -23,6 +23,15 @@ urlpatterns = [
     path("incidents/<slug:slug>/faq/", faq.faq_list, name="faq-list"),
     path("incidents/<slug:slug>/faq/<int:entry_id>/edit/", faq.faq_edit, name="faq-edit"),
     path("incidents/<slug:slug>/faq/<int:entry_id>/remove/", faq.faq_remove, name="faq-remove"),
+    path("incidents/<slug:slug>/notice/", notice.notice_manage, name="notice-manage"),
+    path("incidents/<slug:slug>/notice/publish/", notice.notice_publish, name="notice-publish"),
+    path("incidents/<slug:slug>/notice/unpublish/", notice.notice_unpublish, name="notice-unpublish"),
+    path(
+        "incidents/<slug:slug>/notice/updates/<int:update_id>/remove/",
+        notice.notice_update_remove,
+        name="notice-update-remove",
+    ),
+    path("notice/<slug:slug>/", notice.public_notice, name="public-notice"),
     path("audit/", audit_log.audit_log, name="audit-log"),
     path("audit/checks/", trail_checks.trail_check_start, name="trail-check-start"),
     path("audit/checks/<int:check_id>/", trail_checks.trail_check_detail, name="trail-check-detail"),

@@ -160,6 +160,12 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
 IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
 # Call-center lookups: searches one agent may run in an hour.
 CALLCENTER_SEARCHES_PER_HOUR = env_int("CALLCENTER_SEARCHES_PER_HOUR", 120)
+# The public notice's self-service check: checks one IP address, and one reference code, may make in an hour.
+NOTICE_CHECKS_PER_IP_PER_HOUR = env_int("NOTICE_CHECKS_PER_IP_PER_HOUR", 20)
+NOTICE_CHECKS_PER_CODE_PER_HOUR = env_int("NOTICE_CHECKS_PER_CODE_PER_HOUR", 5)
+# Where the client's address is, for limits per IP address: REMOTE_ADDR unless a proxy in front says otherwise
+# (for example HTTP_X_REAL_IP, when the proxy sets X-Real-IP and clients cannot).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 
 # Letters. Positions in inches from the paper's top-left corner; the windows
 # are those of the envelope (a standard #10 double window), and text stays

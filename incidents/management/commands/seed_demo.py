@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from audit import api as audit
 from incidents import actions, demo
 from incidents.models import DataType, Incident
+from portal.lib import refcode
 
 DEFAULT_PASSWORD = "riverbend-demo-2026"  # noqa: S105  (published: demo logins only)
 DEMO_USERS = [
@@ -51,6 +52,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password: {password}):")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:16} {role.label}")
+        sample = incident.recipients.select_related("individual").filter(individual__date_of_birth__isnull=False)
+        tried = sample.order_by("pk").first()
+        if incident.notice_is_published and tried is not None:
+            self.stdout.write(
+                f"Public notice: /notice/{incident.slug}/ (no sign-in; its check answers to the synthetic reference "
+                f"code {refcode.display(tried.reference_code)} with date of birth "
+                f"{tried.individual.date_of_birth:%m/%d/%Y})"
+            )
 
     def _user(self, username: str, role: Role, password: str) -> User:
         user = User.objects.filter(username=username).first()
@@ -67,5 +76,7 @@ class Command(BaseCommand):
                 actions.add_member(manager, incident, user, role)
         rng = random.Random(2026)  # noqa: S311  (synthetic data, not secrets)
         demo.store(incident, demo.people(incident, rng, size))
+        actions.add_notice_update(manager, incident, demo.NOTICE_UPDATED_ON, demo.NOTICE_UPDATE)
+        actions.publish_notice(manager, incident)
         audit.record("demo.seeded", actor=None, incident_id=incident.pk, target=incident, details={"individuals": size})
         return incident

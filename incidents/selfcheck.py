@@ -1,0 +1,65 @@
+"""The public notice's self-service check: a reference code and a date of birth in; affected, and which
+data types, out.
+
+The answer tells nothing about codes. An unknown code and a known code with the wrong date of birth get
+the same message after the same work: one indexed query, one comparison against a stand-in date when
+no code matched, one audit row. Checks are limited per IP address and per code (the code only as a keyed
+hash, so the cache holds no codes), before the lookup, so a limited answer says nothing either.
+"""
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
+
+from incidents import actions
+from incidents.models import DataType, Exposure, Incident, Recipient
+
+CONFIRMED, NOT_CONFIRMED, LIMITED = "confirmed", "not_confirmed", "limited"
+_STAND_IN = date(1900, 1, 1)  # compared against when no code matched, so both answers do the same work
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str
+    data_types: list[DataType] = field(default_factory=list)
+
+
+def _limited(request: HttpRequest, code: str) -> bool:
+    per_ip = get_usage(
+        request,
+        group="notice.check.ip",
+        key="ip",
+        rate=f"{settings.NOTICE_CHECKS_PER_IP_PER_HOUR}/h",
+        increment=True,
+    )
+    code_key = salted_hmac("notice.check.code", code).hexdigest()
+    per_code = get_usage(
+        request,
+        group="notice.check.code",
+        key=lambda group, request: code_key,
+        rate=f"{settings.NOTICE_CHECKS_PER_CODE_PER_HOUR}/h",
+        increment=True,
+    )
+    return any(usage is not None and usage["should_limit"] for usage in (per_ip, per_code))
+
+
+def check(request: HttpRequest, incident: Incident, code: str, born: date) -> Answer:
+    """`code` in stored form (see portal.lib.refcode.normalise)."""
+    if _limited(request, code):
+        actions.record_self_check(incident, None, LIMITED)
+        return Answer(LIMITED)
+    recipient = Recipient.objects.filter(incident=incident, reference_code=code).select_related("individual").first()
+    on_file = recipient.individual.date_of_birth if recipient else None
+    same = hmac.compare_digest((on_file or _STAND_IN).isoformat(), born.isoformat())
+    if recipient is None or on_file is None or not same:
+        actions.record_self_check(incident, recipient, NOT_CONFIRMED)
+        return Answer(NOT_CONFIRMED)
+    exposed = Exposure.objects.filter(individual_id=recipient.individual_id).values("data_type_id")
+    types = list(DataType.objects.filter(pk__in=exposed).order_by("sort_order", "label"))
+    actions.record_self_check(incident, recipient, CONFIRMED)
+    return Answer(CONFIRMED, types)

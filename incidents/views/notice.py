@@ -1,0 +1,98 @@
+"""The public notice: managers publish it and post dated updates; anyone may read it, without signing in,
+and check a reference code with a date of birth."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from incidents import access, actions, selfcheck
+from incidents.forms import NoticeUpdateForm, SelfCheckForm
+from incidents.models import FaqEntry, Incident, NoticeUpdate
+
+MANAGER = {Role.MANAGER}
+
+
+@login_required
+def notice_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    form = NoticeUpdateForm(request.POST or None, initial={"posted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        actions.add_notice_update(
+            signed_in_user(request), found.incident, form.cleaned_data["posted_on"], form.cleaned_data["text"]
+        )
+        messages.success(request, "Update posted to the notice's update log.")
+        return redirect("incidents:notice-manage", slug=slug)
+    context = {
+        "incident": found.incident,
+        "updates": NoticeUpdate.objects.filter(incident=found.incident),
+        "form": form,
+    }
+    return render(request, "incidents/notice_manage.html", context)
+
+
+@require_POST
+@login_required
+def notice_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    try:
+        actions.publish_notice(signed_in_user(request), found.incident)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "The notice is public.")
+    return redirect("incidents:notice-manage", slug=slug)
+
+
+@require_POST
+@login_required
+def notice_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    actions.unpublish_notice(signed_in_user(request), found.incident)
+    messages.success(request, "The notice was taken down: its address now answers “not found”.")
+    return redirect("incidents:notice-manage", slug=slug)
+
+
+@require_POST
+@login_required
+def notice_update_remove(request: HttpRequest, slug: str, update_id: int) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    update = get_object_or_404(NoticeUpdate, pk=update_id, incident=found.incident)
+    actions.remove_notice_update(signed_in_user(request), update)
+    messages.success(request, "Update removed from the notice.")
+    return redirect("incidents:notice-manage", slug=slug)
+
+
+@never_cache  # the answer to a check names what was exposed
+@sensitive_post_parameters("reference_code", "date_of_birth")
+def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    incident = Incident.objects.filter(slug=slug, notice_published_at__isnull=False).first()
+    if incident is None:
+        raise Http404("No published notice at this address.")
+    form = SelfCheckForm(request.POST or None)
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        answer = selfcheck.check(
+            request, incident, form.cleaned_data["reference_code"], form.cleaned_data["date_of_birth"]
+        )
+        form = SelfCheckForm()  # the answer stands alone; what was typed is not shown back
+    context = {
+        "incident": incident,
+        "sections": incident.public_notice_sections(),
+        "updates": NoticeUpdate.objects.filter(incident=incident),
+        "faq": FaqEntry.objects.filter(incident=incident),
+        "form": form,
+        "answer": answer,
+        "outcomes": {"confirmed": selfcheck.CONFIRMED, "limited": selfcheck.LIMITED},
+    }
+    return render(request, "incidents/public_notice.html", context, status=429 if _limited(answer) else 200)
+
+
+def _limited(answer: selfcheck.Answer | None) -> bool:
+    return answer is not None and answer.outcome == selfcheck.LIMITED
