@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Role, User
 from audit.models import AuditEvent
-from incidents.models import FaqEntry, ImportJob, Incident
+from incidents.models import FaqEntry, ImportJob, Incident, NoticeUpdate
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 _NOT_AN_AUDITOR = "Only auditors may read the audit trail."
@@ -94,3 +94,7 @@ def import_job_on(access: IncidentAccess, job_id: int) -> ImportJob:
 
 def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
     return get_object_or_404(FaqEntry, pk=entry_id, incident=access.incident)
+
+
+def notice_update_on(access: IncidentAccess, update_id: int) -> NoticeUpdate:
+    return get_object_or_404(NoticeUpdate, pk=update_id, incident=access.incident)

@@ -291,16 +291,30 @@ DATE_HINT = "MM/DD/YYYY"
 
 
 class BirthDateField(forms.CharField):
-    """A date as typed: ISO or US (M/D/YYYY)."""
+    """A date as typed: ISO or US (M/D/YYYY). `strict` (for the public) also refuses a bare number, which
+    would be read as a spreadsheet's serial date, and a date in the future or before 1900."""
+
+    def __init__(self, *args: Any, strict: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strict = strict
 
     def clean(self, value: Any) -> date | None:
         typed: str = super().clean(value)
         if not typed:
             return None
+        not_a_date = forms.ValidationError(f"“{typed}” is not a date; type it as {DATE_HINT}.")
+        if self.strict and typed.isdigit():
+            raise not_a_date
         try:
-            return rules.parse_date(typed)
+            born = rules.parse_date(typed)
         except rules.Invalid:
-            raise forms.ValidationError(f"“{typed}” is not a date; type it as {DATE_HINT}.") from None
+            raise not_a_date from None
+        if self.strict:
+            try:
+                rules.birth_date(typed, timezone.localdate())
+            except rules.Invalid as problem:  # in the future, or before 1900
+                raise forms.ValidationError(f"{problem}.") from None
+        return born
 
 
 class NoticeUpdateForm(StyledForm):
@@ -317,7 +331,7 @@ class SelfCheckForm(StyledForm):
 
     reference_code = ReferenceCodeField(label="Reference code from the letter", max_length=40)
     date_of_birth = BirthDateField(
-        label="Date of birth of the person the letter is about", max_length=20, help_text=DATE_HINT
+        label="Date of birth of the person the letter is about", max_length=20, help_text=DATE_HINT, strict=True
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

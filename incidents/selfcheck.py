@@ -2,18 +2,22 @@
 data types, out.
 
 The answer tells nothing about codes. An unknown code and a known code with the wrong date of birth get
-the same message after the same work: one indexed query, one comparison against a stand-in date when
-no code matched, one audit row. Checks are limited per IP address and per code (the code only as a keyed
-hash, so the cache holds no codes), before the lookup, so a limited answer says nothing either.
+the same page after the same statements: one indexed query, one comparison (against a stand-in date when
+no code matched), one audit row. Checks are limited per IP address and per code (the code only as a keyed
+hash, so the cache holds no codes), before the lookup, so a limited answer says nothing either. The
+limits are exact with Redis as the cache, as in production; the embedded file cache can miss counts
+under concurrent requests.
 """
 
 import hmac
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_variables
 from django_ratelimit.core import get_usage
 
 from incidents import actions
@@ -27,9 +31,12 @@ _STAND_IN = date(1900, 1, 1)  # compared against when no code matched, so both a
 class Answer:
     outcome: str
     data_types: list[DataType] = field(default_factory=list)
+    retry_after: int = 0  # seconds, when limited
 
 
-def _limited(request: HttpRequest, code: str) -> bool:
+def _refused(request: HttpRequest, code: str) -> dict[str, Any] | None:
+    """Counts this check against its address, then (only if the address may still check) against its code;
+    the usage that refused it, if one did. An address over its limit cannot use up a code's checks."""
     per_ip = get_usage(
         request,
         group="notice.check.ip",
@@ -37,6 +44,8 @@ def _limited(request: HttpRequest, code: str) -> bool:
         rate=f"{settings.NOTICE_CHECKS_PER_IP_PER_HOUR}/h",
         increment=True,
     )
+    if per_ip is not None and per_ip["should_limit"]:
+        return per_ip
     code_key = salted_hmac("notice.check.code", code).hexdigest()
     per_code = get_usage(
         request,
@@ -45,15 +54,25 @@ def _limited(request: HttpRequest, code: str) -> bool:
         rate=f"{settings.NOTICE_CHECKS_PER_CODE_PER_HOUR}/h",
         increment=True,
     )
-    return any(usage is not None and usage["should_limit"] for usage in (per_ip, per_code))
+    return per_code if per_code is not None and per_code["should_limit"] else None
 
 
+@sensitive_variables("born", "on_file")
 def check(request: HttpRequest, incident: Incident, code: str, born: date) -> Answer:
     """`code` in stored form (see portal.lib.refcode.normalise)."""
-    if _limited(request, code):
-        actions.record_self_check(incident, None, LIMITED)
-        return Answer(LIMITED)
-    recipient = Recipient.objects.filter(incident=incident, reference_code=code).select_related("individual").first()
+    refused = _refused(request, code)
+    if refused is not None:
+        # The first refusal in a window is audited; the rest are only counted, so that nobody who is not
+        # signed in can grow the audit trail without limit.
+        if refused["count"] == refused["limit"] + 1:
+            actions.record_self_check(incident, None, LIMITED)
+        return Answer(LIMITED, retry_after=int(refused["time_left"]))
+    recipient = (
+        Recipient.objects.filter(incident=incident, reference_code=code)
+        .select_related("individual")
+        .only("pk", "individual__date_of_birth")
+        .first()
+    )
     on_file = recipient.individual.date_of_birth if recipient else None
     same = hmac.compare_digest((on_file or _STAND_IN).isoformat(), born.isoformat())
     if recipient is None or on_file is None or not same:

@@ -193,3 +193,37 @@ def test_managers_post_updates_and_publish_from_the_notice_screen(client, incide
     refused = client.post(reverse("incidents:notice-publish", args=[incident.slug]), follow=True)
     assert "Before the notice goes public, fill in:" in refused.content.decode()
     assert client.get(_url(incident)).status_code == 404
+
+
+def test_an_address_over_its_limit_cannot_use_up_a_codes_checks(client, settings, recipient, published):
+    settings.NOTICE_CHECKS_PER_IP_PER_HOUR = 2
+    settings.NOTICE_CHECKS_PER_CODE_PER_HOUR = 3
+    for _ in range(6):  # two checked, four refused by the address's limit
+        last = _check(client, published, recipient.reference_code, "1/1/2000", REMOTE_ADDR="198.51.100.1")
+    assert last.status_code == 429
+    assert int(last["Retry-After"]) > 0
+    limited = AuditEvent.objects.filter(action="notice.checked", details={"outcome": "limited"})
+    assert limited.count() == 1  # the first refusal of the hour; the rest are only counted
+    family = _check(client, published, recipient.reference_code, "5/1/2012", REMOTE_ADDR="203.0.113.7")
+    assert "<strong>Medical information</strong>" in family.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("51012", "“51012” is not a date; type it as MM/DD/YYYY."),
+        ("5/1/2099", "“5/1/2099” is in the future."),
+        ("5/1/1850", "“5/1/1850” is before 1900."),
+    ],
+)
+def test_a_date_of_birth_the_public_could_not_mean_is_named_and_not_checked(client, published, typed, message):
+    html = _check(client, published, refcode.generate(), typed).content.decode()
+    assert message in html
+    assert not AuditEvent.objects.filter(action="notice.checked").exists()
+
+
+def test_an_individual_without_a_date_of_birth_on_file_is_never_confirmed(client, published):
+    person = IndividualFactory.create(incident=published, date_of_birth=None)
+    expose(person, "name")
+    unknown_birth = RecipientFactory.create(individual=person)
+    assert NOT_CONFIRMED in _check(client, published, unknown_birth.reference_code, "5/1/2012").content.decode()

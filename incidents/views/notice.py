@@ -4,11 +4,11 @@ and check a reference code with a date of birth."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
@@ -63,12 +63,13 @@ def notice_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def notice_update_remove(request: HttpRequest, slug: str, update_id: int) -> HttpResponse:
     found = access.incident_for(request.user, slug, need=MANAGER)
-    update = get_object_or_404(NoticeUpdate, pk=update_id, incident=found.incident)
+    update = access.notice_update_on(found, update_id)
     actions.remove_notice_update(signed_in_user(request), update)
     messages.success(request, "Update removed from the notice.")
     return redirect("incidents:notice-manage", slug=slug)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache  # the answer to a check names what was exposed
 @sensitive_post_parameters("reference_code", "date_of_birth")
 def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
@@ -91,8 +92,8 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "answer": answer,
         "outcomes": {"confirmed": selfcheck.CONFIRMED, "limited": selfcheck.LIMITED},
     }
-    return render(request, "incidents/public_notice.html", context, status=429 if _limited(answer) else 200)
-
-
-def _limited(answer: selfcheck.Answer | None) -> bool:
-    return answer is not None and answer.outcome == selfcheck.LIMITED
+    if answer is not None and answer.outcome == selfcheck.LIMITED:
+        response = render(request, "incidents/public_notice.html", context, status=429)
+        response["Retry-After"] = str(max(answer.retry_after, 1))
+        return response
+    return render(request, "incidents/public_notice.html", context)

@@ -4,6 +4,7 @@ A view added without a rule makes `test_every_url_pattern_has_a_rule` fail.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.models import TrailCheck
+from incidents.models import NoticeUpdate
 from portal.testing import RecipientFactory, UserFactory
 
 ALL_ROLES = frozenset(Role.values)
@@ -75,6 +77,12 @@ RULES: dict[str, Rule] = {
     "incidents:faq-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:faq-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:notice-manage": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:notice-publish": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:notice-unpublish": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:notice-update-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    # Anyone may read a published notice; this incident's is not published, so nobody finds it.
+    "incidents:public-notice": Rule("public", expect=404),
     # Letters. Templates are the managers'; batches are read by managers and mail administrators, approved,
     # exported and marked mailed by mail administrators. The walk's batch is a draft: the actions on it are
     # refused back to its page, its progress poll reloads the page, and a reprint without a sequence number
@@ -123,6 +131,8 @@ def _url(name: str, incident, people) -> str:
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
+    if name == "incidents:public-notice":
+        return reverse(name, args=[incident.slug])
     if name == "incidents:trail-check-detail":
         return reverse(name, args=[TrailCheck.objects.create().pk])
     if RULES[name].scope == "incident":
@@ -164,6 +174,10 @@ def _disposition(incident, people):
     return Disposition.objects.create(incident=incident, label="Synthetic outcome")
 
 
+def _notice_update(incident, people):
+    return NoticeUpdate.objects.create(incident=incident, posted_on=date(2026, 10, 1), text="Letters mailed.")
+
+
 def _faq_entry(incident, people):
     from incidents.models import FaqEntry
 
@@ -191,6 +205,7 @@ _MANAGED_OBJECTS = {
     "callcenter:disposition-toggle": _disposition,
     "incidents:faq-edit": _faq_entry,
     "incidents:faq-remove": _faq_entry,
+    "incidents:notice-update-remove": _notice_update,
     "notifications:template-edit": _letter_template,
     "notifications:template-preview": _letter_template,
     "notifications:batch-detail": _letter_batch,
