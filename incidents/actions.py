@@ -4,6 +4,7 @@ import functools
 import uuid
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from django.core.files import File
@@ -12,9 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from audit import api as audit
+from incidents import obligations
 from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
-from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident, NoticeUpdate, Recipient
+from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident, NoticeUpdate, Obligation, Recipient
 
 
 class ActionRefused(Exception):
@@ -297,3 +299,50 @@ def record_self_check(incident: Incident, recipient: Recipient | None, outcome: 
     """A check on the public notice, by someone who is not signed in: its outcome, and the recipient whose
     code was typed when there is one (never what was typed)."""
     audit.record("notice.checked", actor=None, incident_id=incident.pk, target=recipient, details={"outcome": outcome})
+
+
+@transaction.atomic
+def add_obligation(
+    actor: User, incident: Incident, party: str, notice: str, due_on: date | None, citation: str, notes: str
+) -> Obligation:
+    """An obligation the rules table does not know: a contract, an insurer, another state's law."""
+    added = Obligation.objects.create(
+        incident=incident, party=party, notice=notice, due_on=due_on, citation=citation, notes=notes, created_by=actor
+    )
+    audit.record("obligation.added", actor=actor, incident_id=incident.pk, target=added)
+    return added
+
+
+@transaction.atomic
+def mark_obligation_done(
+    actor: User, incident: Incident, key: str, done_on: date, reference: str, evidence: File | None
+) -> Obligation:
+    """Record that the notice was given: when, its reference and (optionally) the evidence. A rule's
+    obligation is stored here for the first time, with what it said when it was done."""
+    Incident.objects.select_for_update().get(pk=incident.pk)  # two marks at once must not both create the record
+    found = obligations.entry(incident, key)
+    if found is None:
+        raise ActionRefused("This obligation no longer applies to the incident; reload the list.")
+    record = found.record or Obligation(
+        incident=incident,
+        rule=key,
+        party=found.party,
+        notice=found.notice,
+        citation=found.citation,
+        due_on=found.due_on,
+        due_rule=found.due_rule,
+        created_by=actor,
+    )
+    record.done_on, record.reference, record.done_by = done_on, reference, actor
+    if evidence is not None:
+        record.evidence_name = Path(evidence.name or "evidence").name[:200]
+        record.evidence.save(f"{uuid.uuid4().hex}{Path(record.evidence_name).suffix.lower()}", evidence, save=False)
+    record.save()
+    details = {"rule": record.rule, "evidence": bool(record.evidence)}
+    audit.record("obligation.done", actor=actor, incident_id=incident.pk, target=record, details=details)
+    return record
+
+
+@transaction.atomic
+def record_evidence_download(actor: User, record: Obligation) -> None:
+    audit.record("obligation.evidence_downloaded", actor=actor, incident_id=record.incident_id, target=record)

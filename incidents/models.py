@@ -34,6 +34,14 @@ def default_time_zone() -> str:
     return settings.TIME_ZONE
 
 
+class OrganisationType(models.TextChoices):
+    SCHOOL_DISTRICT = "school_district", "School district"
+    HEALTH_CARE = "health_care", "Health care provider or plan (HIPAA covered entity)"
+    GOVERNMENT = "government", "Other government body"
+    BUSINESS = "business", "Business"
+    NONPROFIT = "nonprofit", "Nonprofit"
+
+
 class IncidentStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     INVESTIGATING = "investigating", "Investigating"
@@ -62,6 +70,12 @@ class Incident(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     organisation_name = models.CharField(max_length=200)
+    organisation_type = models.CharField(
+        max_length=20,
+        choices=OrganisationType.choices,
+        default=OrganisationType.SCHOOL_DISTRICT,
+        help_text="Which notification laws apply depends on it (for example HIPAA only for a covered entity).",
+    )
     status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT)
 
     occurred_on = models.DateField(null=True, blank=True)
@@ -467,20 +481,33 @@ class ImportRow(models.Model):
 
 
 class Obligation(models.Model):
-    """A notice owed to a regulator or third party (screens come later)."""
+    """A notice owed, as recorded: a rule's obligation once marked done (its key in `rule`; see
+    incidents.obligations), or one a manager added (no rule). What the rules derive from the incident's
+    facts is computed, not stored, until it is marked done."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="obligations")
-    rule = models.CharField(max_length=200, help_text="The law or contract that requires the notice.")
-    agency = models.CharField(max_length=200)
+    rule = models.CharField(max_length=60, blank=True)
+    party = models.CharField(max_length=200)
+    notice = models.CharField(max_length=300)
+    citation = models.CharField(max_length=100, blank=True)
     due_on = models.DateField(null=True, blank=True)
+    due_rule = models.CharField(max_length=200, blank=True)
     done_on = models.DateField(null=True, blank=True)
-    evidence = models.FileField(upload_to="obligations/", blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+    evidence = models.FileField(upload_to="obligations/%Y/", max_length=300, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["due_on", "agency"]
+        ordering = ["due_on", "party"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "rule"], condition=~Q(rule=""), name="obligation_one_per_rule")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.agency} ({self.rule})"
+        return f"{self.party}: {self.notice}"

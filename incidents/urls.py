@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, faq, imports, incidents, members, notice, trail_checks
+from incidents.views import audit_log, faq, imports, incidents, members, notice, obligations, trail_checks
 
 app_name = "incidents"
 
@@ -32,6 +32,13 @@ urlpatterns = [
         name="notice-update-remove",
     ),
     path("notice/<slug:slug>/", notice.public_notice, name="public-notice"),
+    path("incidents/<slug:slug>/obligations/", obligations.obligation_list, name="obligation-list"),
+    path("incidents/<slug:slug>/obligations/<str:key>/", obligations.obligation_detail, name="obligation-detail"),
+    path(
+        "incidents/<slug:slug>/obligations/<str:key>/evidence/",
+        obligations.obligation_evidence,
+        name="obligation-evidence",
+    ),
     path("audit/", audit_log.audit_log, name="audit-log"),
     path("audit/checks/", trail_checks.trail_check_start, name="trail-check-start"),
     path("audit/checks/<int:check_id>/", trail_checks.trail_check_detail, name="trail-check-detail"),

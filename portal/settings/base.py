@@ -160,6 +160,8 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
 IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
 # Call-center lookups: searches one agent may run in an hour.
 CALLCENTER_SEARCHES_PER_HOUR = env_int("CALLCENTER_SEARCHES_PER_HOUR", 120)
+# Evidence that an obligation was met (a letter, a confirmation page): the largest file a manager may attach.
+OBLIGATION_EVIDENCE_MAX_BYTES = env_int("OBLIGATION_EVIDENCE_MAX_MB", 20) * 1_000_000
 # The public notice's self-service check: checks one IP address, and one reference code, may make in an hour.
 NOTICE_CHECKS_PER_IP_PER_HOUR = env_int("NOTICE_CHECKS_PER_IP_PER_HOUR", 20)
 NOTICE_CHECKS_PER_CODE_PER_HOUR = env_int("NOTICE_CHECKS_PER_CODE_PER_HOUR", 5)

@@ -5,6 +5,7 @@ A view added without a rule makes `test_every_url_pattern_has_a_rule` fail.
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from audit.models import TrailCheck
-from incidents.models import NoticeUpdate
+from incidents.models import NoticeUpdate, Obligation
 from portal.testing import RecipientFactory, UserFactory
 
 ALL_ROLES = frozenset(Role.values)
@@ -81,6 +82,9 @@ RULES: dict[str, Rule] = {
     "incidents:notice-publish": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:notice-unpublish": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:notice-update-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "incidents:obligation-list": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:obligation-detail": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:obligation-evidence": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     # Anyone may read a published notice; this incident's is not published, so nobody finds it.
     "incidents:public-notice": Rule("public", expect=404),
     # Letters. Templates are the managers'; batches are read by managers and mail administrators, approved,
@@ -131,6 +135,8 @@ def _url(name: str, incident, people) -> str:
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
+    if name.startswith("incidents:obligation-") and name != "incidents:obligation-list":
+        return reverse(name, args=[incident.slug, _obligation_with_evidence(incident).key])
     if name == "incidents:public-notice":
         return reverse(name, args=[incident.slug])
     if name == "incidents:trail-check-detail":
@@ -172,6 +178,14 @@ def _disposition(incident, people):
     from callcenter.models import Disposition
 
     return Disposition.objects.create(incident=incident, label="Synthetic outcome")
+
+
+def _obligation_with_evidence(incident):
+    from django.core.files.base import ContentFile
+
+    record = Obligation.objects.create(incident=incident, party="Insurer", notice="Claim", done_on=date(2026, 10, 1))
+    record.evidence.save("claim.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return SimpleNamespace(key=f"m{record.pk}")
 
 
 def _notice_update(incident, people):

@@ -1,0 +1,105 @@
+"""The obligations screens: what the rules derive from the incident's facts, marking one done with
+evidence, manual obligations, and the incident page's overdue and due-soon list."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from incidents.models import DataType, Obligation
+from portal.testing import IndividualFactory, RecipientFactory
+
+
+@pytest.fixture
+def district(incident):
+    """A Missouri school district whose breach exposed education records and state student IDs."""
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "state_student_id", "education_records"]))
+    for _ in range(3):
+        RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="MO")
+    return incident
+
+
+def _list(client, incident):
+    return client.get(reverse("incidents:obligation-list", args=[incident.slug])).content.decode()
+
+
+def test_the_list_shows_what_the_rules_derive_from_the_facts(client, district, manager):
+    client.force_login(manager)
+    html = _list(client, district)
+    assert "Missouri State Auditor" in html
+    assert "RSMo 162.1475" in html
+    assert "34 CFR 99.32" in html
+    assert "Health and Human Services" not in html  # a district is no HIPAA covered entity
+    assert "Missouri Attorney General" not in html  # three residents, not more than 1,000
+
+
+def test_marking_done_with_evidence_is_stored_audited_and_downloadable(client, district, manager):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "mo-162.1475-state-auditor"])
+    evidence = SimpleUploadedFile("Auditor form.pdf", b"%PDF-1.7 confirmation", content_type="application/pdf")
+    response = client.post(url, {"done_on": "2026-10-21", "reference": "SAO-2026-118", "evidence": evidence})
+    assert response.status_code == 302
+    record = Obligation.objects.get(rule="mo-162.1475-state-auditor")
+    assert (record.party, record.done_on, record.reference, record.done_by) == (
+        "Missouri State Auditor",
+        date(2026, 10, 21),
+        "SAO-2026-118",
+        manager,
+    )
+    assert record.evidence_name == "Auditor form.pdf"
+    event = AuditEvent.objects.get(action="obligation.done")
+    assert event.details == {"rule": "mo-162.1475-state-auditor", "evidence": True}
+    assert "Done Oct 21, 2026" in _list(client, district)
+
+    download = client.post(reverse("incidents:obligation-evidence", args=[district.slug, "mo-162.1475-state-auditor"]))
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 confirmation"
+    assert 'filename="Auditor form.pdf"' in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="obligation.evidence_downloaded", target_id=str(record.pk)).exists()
+
+
+def test_a_done_date_in_the_future_and_a_file_of_another_kind_are_named(client, district, manager):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "mo-162.1475-dese"])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    script = SimpleUploadedFile("notice.exe", b"MZ", content_type="application/octet-stream")
+    html = client.post(url, {"done_on": tomorrow.isoformat(), "evidence": script}).content.decode()
+    assert f"{tomorrow:%m/%d/%Y} is in the future" in html
+    assert "“notice.exe” is not a PDF, image, e-mail, text or Word file." in html
+    assert not Obligation.objects.exists()
+
+
+def test_an_obligation_the_facts_do_not_call_for_is_not_found(client, district, manager):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "hipaa-164.404-individuals"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_manual_obligation_is_added_and_listed_by_due_date(client, district, manager):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-list", args=[district.slug])
+    response = client.post(
+        url,
+        {"party": "Cyber insurer", "notice": "Notice of claim", "due_on": "2026-09-20", "citation": "Policy 4.2"},
+    )
+    assert response.status_code == 302
+    added = Obligation.objects.get(party="Cyber insurer")
+    assert (added.rule, added.created_by) == ("", manager)
+    html = _list(client, district)
+    assert "Cyber insurer" in html
+    assert html.index("Cyber insurer") < html.index("Missouri State Auditor")  # dated first
+    assert "Overdue" in html
+
+
+def test_the_incident_page_lists_overdue_and_due_soon_obligations(client, district, manager, agent):
+    today = timezone.localdate()
+    Obligation.objects.create(incident=district, party="Insurer", notice="Claim", due_on=today - timedelta(days=1))
+    Obligation.objects.create(incident=district, party="Auditor", notice="Report", due_on=today + timedelta(days=3))
+    client.force_login(manager)
+    html = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
+    assert "1 overdue, 1 due soon" in html
+    client.force_login(agent)
+    html = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
+    assert "obligations-heading" not in html

@@ -1,0 +1,72 @@
+"""What the incident owes to whom by when: the rules table's obligations, manual ones, and their done marks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from incidents import access, actions, obligations
+from incidents.forms import ObligationDoneForm, ObligationForm
+
+MANAGER = {Role.MANAGER}
+
+
+@login_required
+def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    form = ObligationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = actions.add_obligation(signed_in_user(request), found.incident, **form.cleaned_fields())
+        messages.success(request, f"Obligation to {added.party} added.")
+        return redirect("incidents:obligation-list", slug=slug)
+    today = timezone.localdate()
+    rows = [(entry, entry.state(today)) for entry in obligations.entries(found.incident)]
+    context = {"incident": found.incident, "rows": rows, "form": form, "due_soon_days": obligations.DUE_SOON_DAYS}
+    return render(request, "incidents/obligation_list.html", context)
+
+
+@login_required
+def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    entry = obligations.entry(found.incident, key)
+    if entry is None:
+        raise Http404("No such obligation on this incident.")
+    record = entry.record
+    initial: dict[str, object] = {"done_on": timezone.localdate()}
+    if record is not None and record.done_on is not None:  # correcting: start from what was recorded
+        initial = {"done_on": record.done_on, "reference": record.reference}
+    form = ObligationDoneForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.mark_obligation_done(
+                signed_in_user(request), found.incident, key, data["done_on"], data["reference"], data["evidence"]
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Notice to {entry.party} marked done.")
+            return redirect("incidents:obligation-list", slug=slug)
+    context = {"incident": found.incident, "entry": entry, "state": entry.state(timezone.localdate()), "form": form}
+    return render(request, "incidents/obligation_detail.html", context)
+
+
+@require_POST
+@login_required
+def obligation_evidence(request: HttpRequest, slug: str, key: str) -> FileResponse:
+    """The evidence file, as a download; POST, so that every fetch is a deliberate, audited act."""
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    entry = obligations.entry(found.incident, key)
+    if entry is None or entry.record is None or not entry.record.evidence:
+        raise Http404("This obligation has no evidence file.")
+    actions.record_evidence_download(signed_in_user(request), entry.record)
+    return FileResponse(
+        entry.record.evidence.open("rb"),
+        as_attachment=True,
+        filename=entry.record.evidence_name or "evidence",
+        content_type="application/octet-stream",
+    )
