@@ -346,3 +346,8 @@ def mark_obligation_done(
 @transaction.atomic
 def record_evidence_download(actor: User, record: Obligation) -> None:
     audit.record("obligation.evidence_downloaded", actor=actor, incident_id=record.incident_id, target=record)
+
+
+@transaction.atomic
+def record_ferpa_export(actor: User, incident: Incident) -> None:
+    audit.record("ferpa.exported", actor=actor, incident_id=incident.pk, target=incident)

@@ -49,6 +49,8 @@ INCIDENT = {
         "from your letter ready."
     ),
     "hotline_phone": "+18005550199",
+    "ferpa_party": "A personal e-mail account of a district employee, outside the district",
+    "ferpa_description": "Student files copied to the account without authorization; recovered by the district",
     "hotline_hours": "Monday to Friday, 8:00 a.m. to 5:30 p.m.",
     "hotline_time_zone": "America/Chicago",
     "hotline_days": "01234",

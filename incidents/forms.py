@@ -84,11 +84,16 @@ class IncidentForm(StyledModelForm):
             "hotline_closes_at",
             "hotline_time_zone",
             "contact_email",
+            "ferpa_party",
+            "ferpa_description",
             "data_types",
         ]
         labels = {
             "slug": "Short name for links",
             "organisation_name": "Organisation name",
+            "organisation_type": "Type of organisation",
+            "ferpa_party": "Party that received the records",
+            "ferpa_description": "Description of the disclosure",
             "occurred_on": "Date the incident occurred",
             "discovered_on": "Date discovered",
             "contained_on": "Date contained",

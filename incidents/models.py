@@ -100,6 +100,16 @@ class Incident(models.Model):
     hotline_opens_at = models.TimeField(null=True, blank=True)
     hotline_closes_at = models.TimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
+    ferpa_party = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For the FERPA record of disclosure: who received the students' records.",
+    )
+    ferpa_description = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="For the FERPA record of disclosure: what was disclosed, and how.",
+    )
     notice_published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the public notice page went up; empty while it is not published."
     )

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("notice/<slug:slug>/", notice.public_notice, name="public-notice"),
     path("incidents/<slug:slug>/obligations/", obligations.obligation_list, name="obligation-list"),
+    path("incidents/<slug:slug>/ferpa-record.csv", obligations.ferpa_record, name="ferpa-record"),
     path("incidents/<slug:slug>/obligations/<str:key>/", obligations.obligation_detail, name="obligation-detail"),
     path(
         "incidents/<slug:slug>/obligations/<str:key>/evidence/",

@@ -15,6 +15,7 @@ VALID = {
     "slug": "lakeview-2026",
     "title": "Lakeview  payroll  files",
     "organisation_name": "Lakeview School District",
+    "organisation_type": "school_district",
     "occurred_on": "2026-08-01",
     "discovered_on": "2026-08-10",
     "contained_on": "2026-08-11",

@@ -1,6 +1,8 @@
 """The obligations screens: what the rules derive from the incident's facts, marking one done with
 evidence, manual obligations, and the incident page's overdue and due-soon list."""
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents.models import DataType, Obligation
-from portal.testing import IndividualFactory, RecipientFactory
+from portal.testing import IndividualFactory, RecipientFactory, expose
 
 
 @pytest.fixture
@@ -103,3 +105,33 @@ def test_the_incident_page_lists_overdue_and_due_soon_obligations(client, distri
     client.force_login(agent)
     html = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
     assert "obligations-heading" not in html
+
+
+def test_the_ferpa_record_has_one_neutralised_row_per_student_whose_records_were_exposed(client, incident, manager):
+    incident.occurred_on = date(2026, 9, 2)
+    incident.ferpa_party = "A personal e-mail account outside the district"
+    incident.ferpa_description = "Student files copied without authorization"
+    incident.save()
+    records = IndividualFactory.create(incident=incident, external_id="MO-1001", last_name="Zeller", first_name="Ana")
+    expose(records, "name", "education_records")
+    hostile = IndividualFactory.create(incident=incident, external_id="=HYPERLINK(1)", last_name="Adams")
+    expose(hostile, "state_student_id", "education_records")
+    expose(IndividualFactory.create(incident=incident, last_name="Names-only"), "name")
+    client.force_login(manager)
+    response = client.post(reverse("incidents:ferpa-record", args=[incident.slug]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows == [
+        ["student_id", "last_name", "first_name", "disclosure_date", "party_receiving_records", "description"],
+        ["'=HYPERLINK(1)", "Adams", "Ada", "2026-09-02", incident.ferpa_party, incident.ferpa_description],
+        ["MO-1001", "Zeller", "Ana", "2026-09-02", incident.ferpa_party, incident.ferpa_description],
+    ]
+    assert AuditEvent.objects.filter(action="ferpa.exported", actor_id=manager.pk).count() == 1
+
+
+def test_the_ferpa_record_waits_for_its_party_and_description(client, incident, manager):
+    client.force_login(manager)
+    response = client.post(reverse("incidents:ferpa-record", args=[incident.slug]), follow=True)
+    assert "Write the party that received the records" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="ferpa.exported").exists()

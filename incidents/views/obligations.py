@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from incidents import access, actions, obligations
+from incidents import access, actions, ferpa, obligations
 from incidents.forms import ObligationDoneForm, ObligationForm
 
 MANAGER = {Role.MANAGER}
@@ -70,3 +71,23 @@ def obligation_evidence(request: HttpRequest, slug: str, key: str) -> FileRespon
         filename=entry.record.evidence_name or "evidence",
         content_type="application/octet-stream",
     )
+
+
+@require_POST
+@login_required
+def ferpa_record(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The FERPA record of disclosure as CSV, streamed; refused until its party and description are written."""
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    incident = found.incident
+    if not (incident.ferpa_party and incident.ferpa_description):
+        messages.error(
+            request,
+            "Write the party that received the records and a description of the disclosure on the incident "
+            "form first: both go on every student's record.",
+        )
+        return redirect("incidents:obligation-list", slug=slug)
+    actions.record_ferpa_export(signed_in_user(request), incident)
+    response = StreamingHttpResponse(ferpa.rows(incident), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{incident.slug}-ferpa-disclosures.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

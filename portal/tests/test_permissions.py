@@ -83,6 +83,8 @@ RULES: dict[str, Rule] = {
     "incidents:notice-unpublish": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:notice-update-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:obligation-list": Rule("incident", frozenset({Role.MANAGER})),
+    # Without a party and a description written, the download sends the manager back to write them.
+    "incidents:ferpa-record": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:obligation-detail": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:obligation-evidence": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     # Anyone may read a published notice; this incident's is not published, so nobody finds it.
