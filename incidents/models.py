@@ -110,6 +110,9 @@ class Incident(models.Model):
         blank=True,
         help_text="For the FERPA record of disclosure: what was disclosed, and how.",
     )
+    obligation_digest_on = models.DateField(
+        null=True, blank=True, help_text="The last day the managers were sent the digest of obligations due."
+    )
     notice_published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the public notice page went up; empty while it is not published."
     )

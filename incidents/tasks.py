@@ -1,7 +1,9 @@
 from typing import Any
 
 from celery import shared_task
+from django.utils import timezone
 
+from incidents import digest
 from incidents.importing import jobs
 
 # A million-row file takes minutes; the limits leave room for ten times that.
@@ -18,3 +20,9 @@ def check_import_file(self: Any, job_id: int) -> None:
 def import_file(self: Any, job_id: int) -> None:
     """Write one ImportJob's staged rows to its incident in one transaction."""
     jobs.run_import(job_id, claim=self.request.id or "")
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_obligation_digests() -> int:
+    """Celery beat's daily task: tell managers what their incidents owe soon or late."""
+    return digest.send_digests(timezone.localdate())

@@ -111,10 +111,10 @@ class WorkerProcess:
     filesystem queue under the same VAR_DIR).
     """
 
-    def __init__(self, database_name: str, log: Path) -> None:
+    def __init__(self, database_name: str, log: Path, **env: str) -> None:
         self.database_name = database_name
         self.log = log
-        self.start()
+        self.start(**env)
 
     def start(self, *options: str, **env: str) -> None:
         """Start (or start again, after `kill`) with extra command-line options and environment."""

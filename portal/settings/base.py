@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -198,9 +199,17 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.assemble_letter_part": {"queue": "letters"},
     "notifications.tasks.finish_letter_batch": {"queue": "letters"},
 }
+OBLIGATION_DIGEST_HOUR = env_int("OBLIGATION_DIGEST_HOUR", 7)  # local time (TIME_ZONE)
 CELERY_BEAT_SCHEDULE = {
     "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
+    "obligation-digests": {
+        "task": "incidents.tasks.send_obligation_digests",
+        "schedule": crontab(hour=OBLIGATION_DIGEST_HOUR, minute=0),
+    },
 }
+CELERY_TIMEZONE = TIME_ZONE
+# Links in e-mails: the address people reach the portal at.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
 (VAR_DIR / "tmp").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,63 @@
+"""The daily digest of obligations: each incident's managers are told what is overdue or due soon.
+
+Celery beat sends the task once a day; each incident is claimed for the day with a conditional update,
+so a task that runs twice (a retry, a second beat) sends nothing twice. Obligations name regulators and
+statutes, never a person, so the e-mail carries no personal data."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from incidents import obligations
+from incidents.models import Incident
+
+logger = logging.getLogger(__name__)
+
+
+def _claim(incident: Incident, today: date) -> bool:
+    unsent = Q(obligation_digest_on__isnull=True) | Q(obligation_digest_on__lt=today)
+    return bool(Incident.objects.filter(unsent, pk=incident.pk).update(obligation_digest_on=today))
+
+
+def _day(when: date | None) -> str:
+    return f"{when:%B} {when.day}, {when.year}" if when else "on no fixed date"
+
+
+def _body(incident: Incident, overdue: list[obligations.Entry], due_soon: list[obligations.Entry]) -> str:
+    lines = [f"{incident.organisation_name}: {incident.title}", ""]
+    for heading, entries in (("Overdue", overdue), (f"Due within {obligations.DUE_SOON_DAYS} days", due_soon)):
+        if entries:
+            lines.append(f"{heading}:")
+            lines += [f"- {e.party}: {e.notice}, due {_day(e.due_on)} ({e.citation or 'added by a manager'})"
+                      for e in entries]  # fmt: skip
+            lines.append("")
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("incidents:obligation-list", args=[incident.slug])
+    lines += [f"All obligations, and where to mark them done: {link}", ""]
+    lines.append("You receive this because you manage this incident in the Breach Notice Portal.")
+    return "\n".join(lines)
+
+
+def send_digests(today: date) -> int:
+    """Send today's digest for every open incident with something overdue or due soon; the e-mails sent."""
+    sent = 0
+    with get_connection() as connection:
+        for incident in Incident.objects.exclude(status=Incident.Status.CLOSED).order_by("pk"):
+            states: dict[str, list[obligations.Entry]] = {"overdue": [], "due_soon": []}
+            for entry in obligations.entries(incident):
+                states.get(entry.state(today), []).append(entry)
+            if not (states["overdue"] or states["due_soon"]) or not _claim(incident, today):
+                continue
+            managers = Membership.objects.filter(incident=incident, role=Role.MANAGER, user__is_active=True)
+            addresses = sorted({m.user.email for m in managers.select_related("user") if m.user.email})
+            subject = (f"{incident.title}: {len(states['overdue'])} overdue, {len(states['due_soon'])} due soon "
+                       "(obligations)")  # fmt: skip
+            body = _body(incident, states["overdue"], states["due_soon"])
+            messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
+            sent += connection.send_messages(messages) or 0
+    logger.info("Obligation digests: %d e-mails sent", sent)
+    return sent

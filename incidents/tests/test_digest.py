@@ -1,0 +1,74 @@
+"""The daily digest of obligations: overdue and due-soon ones go to the incident's managers, once a day."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Role
+from incidents.digest import send_digests
+from incidents.models import Incident, Obligation
+from incidents.tasks import send_obligation_digests
+from portal.testing import IncidentFactory, UserFactory, WorkerProcess, member
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def due(incident, people):
+    people[Role.MANAGER].email = "manager@example.org"
+    people[Role.MANAGER].save()
+    people[Role.AGENT].email = "agent@example.org"
+    people[Role.AGENT].save()
+    member(UserFactory.create(username="second-manager", email=""), incident, Role.MANAGER)  # no address: skipped
+    Obligation.objects.create(incident=incident, party="Cyber insurer", notice="Notice of claim",
+                              due_on=TODAY - timedelta(days=2), citation="Policy 4.2")  # fmt: skip
+    Obligation.objects.create(incident=incident, party="Missouri State Auditor", notice="School data breach report",
+                              due_on=TODAY + timedelta(days=5))  # fmt: skip
+    return incident
+
+
+def test_managers_are_told_what_is_overdue_and_due_soon_once_a_day(due):
+    assert send_digests(TODAY) == 1
+    [message] = mail.outbox
+    assert message.to == ["manager@example.org"]
+    assert message.subject == f"{due.title}: 1 overdue, 1 due soon (obligations)"
+    assert "Cyber insurer: Notice of claim, due" in message.body
+    assert "(Policy 4.2)" in message.body
+    assert "Missouri State Auditor" in message.body
+    assert f"/incidents/{due.slug}/obligations/" in message.body
+    assert send_digests(TODAY) == 0  # a second run the same day sends nothing
+    assert send_digests(TODAY + timedelta(days=1)) == 1
+
+
+def test_nothing_due_sends_nothing_and_a_closed_incident_is_left_alone(due, incident):
+    quiet = IncidentFactory.create()
+    Obligation.objects.create(incident=quiet, party="Insurer", notice="Claim", due_on=TODAY + timedelta(days=60))
+    Incident.objects.filter(pk=due.pk).update(status=Incident.Status.CLOSED)
+    assert send_digests(TODAY) == 0
+    assert mail.outbox == []
+
+
+def test_the_beat_task_sends_the_digest_through_a_worker(transactional_db, incident, people, tmp_path):
+    people[Role.MANAGER].email = "manager@example.org"
+    people[Role.MANAGER].save()
+    Obligation.objects.create(incident=incident, party="Cyber insurer", notice="Claim", due_on=TODAY)
+    outbox = tmp_path / "mail"
+    worker = WorkerProcess(
+        str(connection.settings_dict["NAME"]),
+        tmp_path / "worker.log",
+        PORTAL_TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        PORTAL_TEST_EMAIL_FILE_PATH=str(outbox),
+    )
+    try:
+        send_obligation_digests.delay()
+        worker.wait_until(lambda: outbox.exists() and any(outbox.iterdir()))
+    finally:
+        worker.stop()
+    written = next(outbox.iterdir()).read_text()
+    assert "To: manager@example.org" in written
+    assert "Cyber insurer: Claim" in written
+    incident.refresh_from_db()
+    assert incident.obligation_digest_on == TODAY
