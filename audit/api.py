@@ -51,6 +51,7 @@ ACTIONS: dict[str, str] = {
     "obligation.added": "Obligation added",
     "obligation.done": "Obligation marked done",
     "obligation.evidence_downloaded": "Obligation evidence downloaded",
+    "obligation.not_notifying": "Decision not to notify recorded",
     "ferpa.exported": "FERPA record of disclosure downloaded",
     "lookup.searched": "Caller search",
     "lookup.rate_limited": "Caller search refused (rate limit)",

@@ -319,11 +319,26 @@ def mark_obligation_done(
 ) -> Obligation:
     """Record that the notice was given: when, its reference and (optionally) the evidence. A rule's
     obligation is stored here for the first time, with what it said when it was done."""
+    record = _record_for(actor, incident, key)
+    record.done_on, record.reference, record.done_by = done_on, reference, actor
+    if evidence is not None:
+        record.evidence_name = Path(evidence.name or "evidence").name[:200]
+        record.evidence.save(f"{uuid.uuid4().hex}{Path(record.evidence_name).suffix.lower()}", evidence, save=False)
+    record.save()
+    details = {"rule": record.rule, "evidence": bool(record.evidence)}
+    audit.record("obligation.done", actor=actor, incident_id=incident.pk, target=record, details=details)
+    return record
+
+
+DECISION_KEPT_YEARS = 5
+
+
+def _record_for(actor: User, incident: Incident, key: str) -> Obligation:
     Incident.objects.select_for_update().get(pk=incident.pk)  # two marks at once must not both create the record
     found = obligations.entry(incident, key)
     if found is None:
         raise ActionRefused("This obligation no longer applies to the incident; reload the list.")
-    record = found.record or Obligation(
+    return found.record or Obligation(
         incident=incident,
         rule=key,
         party=found.party,
@@ -333,13 +348,23 @@ def mark_obligation_done(
         due_rule=found.due_rule,
         created_by=actor,
     )
-    record.done_on, record.reference, record.done_by = done_on, reference, actor
-    if evidence is not None:
-        record.evidence_name = Path(evidence.name or "evidence").name[:200]
-        record.evidence.save(f"{uuid.uuid4().hex}{Path(record.evidence_name).suffix.lower()}", evidence, save=False)
+
+
+@transaction.atomic
+def decide_not_to_notify(actor: User, incident: Incident, key: str, reasons: str) -> Obligation:
+    """A documented decision not to give this notice: the reasons, who decided and when; kept five years."""
+    record = _record_for(actor, incident, key)
+    if record.done_on is not None:
+        raise ActionRefused(f"This notice was given on {record.done_on:%B %d, %Y}; a decision not to give it is moot.")
+    today = timezone.localdate()
+    record.not_notifying_reasons, record.not_notifying_on, record.not_notifying_by = reasons, today, actor
+    try:
+        record.keep_until = today.replace(year=today.year + DECISION_KEPT_YEARS)
+    except ValueError:  # February 29
+        record.keep_until = today.replace(year=today.year + DECISION_KEPT_YEARS, day=28)
     record.save()
-    details = {"rule": record.rule, "evidence": bool(record.evidence)}
-    audit.record("obligation.done", actor=actor, incident_id=incident.pk, target=record, details=details)
+    audit.record("obligation.not_notifying", actor=actor, incident_id=incident.pk, target=record,
+                 details={"rule": record.rule})  # fmt: skip
     return record
 
 

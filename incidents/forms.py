@@ -404,3 +404,18 @@ class ObligationForm(StyledForm):
             "citation": clean(data["citation"]),
             "notes": data["notes"].strip(),
         }
+
+
+class NotNotifyingForm(StyledForm):
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="For example the risk-of-harm assessment and who was consulted. Kept for five years.",
+    )
+
+    def clean_reasons(self) -> str:
+        reasons = self.cleaned_data["reasons"].strip()
+        if len(reasons) < 20:
+            raise forms.ValidationError("Give the reasons in a sentence or more: an auditor will read them.")
+        return reasons

@@ -510,6 +510,14 @@ class Obligation(models.Model):
     evidence = models.FileField(upload_to="obligations/%Y/", max_length=300, blank=True)
     evidence_name = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # Instead of the notice: a documented decision not to give it (for example after a risk-of-harm
+    # assessment), kept for five years.
+    not_notifying_reasons = models.TextField(blank=True)
+    not_notifying_on = models.DateField(null=True, blank=True)
+    not_notifying_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    keep_until = models.DateField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -225,9 +225,15 @@ class Entry:
     def done(self) -> bool:
         return self.record is not None and self.record.done_on is not None
 
+    @property
+    def not_notifying(self) -> bool:
+        return self.record is not None and self.record.not_notifying_on is not None
+
     def state(self, today: date) -> str:
         if self.done:
             return "done"
+        if self.not_notifying:
+            return "not_notifying"
         if self.due_on is None:
             return "open"
         if self.due_on < today:
@@ -250,7 +256,7 @@ def entries(incident: "Incident") -> list[Entry]:
             key = record.rule or f"m{record.pk}"
             found.append(Entry(key, record.party, record.notice, record.citation, record.due_on, record.due_rule,
                                record, False))  # fmt: skip
-    return sorted(found, key=lambda e: (e.done, e.due_on is None, e.due_on or date.max))
+    return sorted(found, key=lambda e: (e.done or e.not_notifying, e.due_on is None, e.due_on or date.max))
 
 
 def entry(incident: "Incident", key: str) -> Entry | None:

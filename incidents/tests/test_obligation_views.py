@@ -135,3 +135,20 @@ def test_the_ferpa_record_waits_for_its_party_and_description(client, incident, 
     response = client.post(reverse("incidents:ferpa-record", args=[incident.slug]), follow=True)
     assert "Write the party that received the records" in response.content.decode()
     assert not AuditEvent.objects.filter(action="ferpa.exported").exists()
+
+
+def test_a_decision_not_to_notify_is_recorded_with_its_reasons_and_kept_five_years(client, district, manager):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "mo-162.1475-dese"])
+    short = client.post(url, {"action": "not_notifying", "reasons": "No."}).content.decode()
+    assert "Give the reasons in a sentence or more" in short
+    reasons = "The files were recovered unopened within an hour; counsel found no risk of harm."
+    assert client.post(url, {"action": "not_notifying", "reasons": reasons}).status_code == 302
+    record = Obligation.objects.get(rule="mo-162.1475-dese")
+    today = timezone.localdate()
+    assert (record.not_notifying_reasons, record.not_notifying_by, record.not_notifying_on) == (reasons, manager, today)
+    assert record.keep_until.year == today.year + 5
+    assert AuditEvent.objects.filter(action="obligation.not_notifying", target_id=str(record.pk)).exists()
+    assert "Decided not to notify" in _list(client, district)
+    page = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
+    assert "1 decided against" in page

@@ -59,7 +59,13 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _obligation_summary(incident: Incident) -> dict[str, list[obligations.Entry]]:
     today = timezone.localdate()
-    summary: dict[str, list[obligations.Entry]] = {"overdue": [], "due_soon": [], "open": [], "done": []}
+    summary: dict[str, list[obligations.Entry]] = {
+        "overdue": [],
+        "due_soon": [],
+        "open": [],
+        "done": [],
+        "not_notifying": [],
+    }
     for entry in obligations.entries(incident):
         summary[entry.state(today)].append(entry)
     return summary

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import signed_in_user
 from accounts.models import Role
 from incidents import access, actions, ferpa, obligations
-from incidents.forms import ObligationDoneForm, ObligationForm
+from incidents.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
 
 MANAGER = {Role.MANAGER}
 
@@ -40,8 +40,20 @@ def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
     initial: dict[str, object] = {"done_on": timezone.localdate()}
     if record is not None and record.done_on is not None:  # correcting: start from what was recorded
         initial = {"done_on": record.done_on, "reference": record.reference}
-    form = ObligationDoneForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    deciding = request.method == "POST" and request.POST.get("action") == "not_notifying"
+    form = ObligationDoneForm(
+        request.POST if request.method == "POST" and not deciding else None, request.FILES or None, initial=initial
+    )
+    decision = NotNotifyingForm(request.POST if deciding else None)
+    if deciding and decision.is_valid():
+        try:
+            actions.decide_not_to_notify(signed_in_user(request), found.incident, key, decision.cleaned_data["reasons"])
+        except actions.ActionRefused as refusal:
+            decision.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Decision not to notify {entry.party} recorded; it is kept for five years.")
+            return redirect("incidents:obligation-list", slug=slug)
+    elif request.method == "POST" and not deciding and form.is_valid():
         data = form.cleaned_data
         try:
             actions.mark_obligation_done(
@@ -52,7 +64,13 @@ def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
         else:
             messages.success(request, f"Notice to {entry.party} marked done.")
             return redirect("incidents:obligation-list", slug=slug)
-    context = {"incident": found.incident, "entry": entry, "state": entry.state(timezone.localdate()), "form": form}
+    context = {
+        "incident": found.incident,
+        "entry": entry,
+        "state": entry.state(timezone.localdate()),
+        "form": form,
+        "decision": decision,
+    }
     return render(request, "incidents/obligation_detail.html", context)
 
 
