@@ -147,6 +147,7 @@ def test_a_decision_not_to_notify_is_recorded_with_its_reasons_and_kept_five_yea
     record = Obligation.objects.get(rule="mo-162.1475-dese")
     today = timezone.localdate()
     assert (record.not_notifying_reasons, record.not_notifying_by, record.not_notifying_on) == (reasons, manager, today)
+    assert record.keep_until is not None
     assert record.keep_until.year == today.year + 5
     assert AuditEvent.objects.filter(action="obligation.not_notifying", target_id=str(record.pk)).exists()
     assert "Decided not to notify" in _list(client, district)
