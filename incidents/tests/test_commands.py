@@ -36,6 +36,8 @@ def test_seed_demo_loads_a_consistent_incident_and_twice_changes_nothing(capsys)
         .count()
         == 0
     )
+    assert incident.notice_is_published
+    assert f"Public notice: /notice/{demo.SLUG}/" in out  # with a code and date of birth that the check confirms
     for username, role in [("demo-manager", Role.MANAGER), ("demo-agent", Role.AGENT), ("demo-auditor", Role.AUDITOR)]:
         assert username in out
         assert Membership.objects.filter(user__username=username, incident=incident, role=role).exists()

@@ -52,6 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password: {password}):")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:16} {role.label}")
+        incident.refresh_from_db()  # published by an action that saved its own copy
         sample = incident.recipients.select_related("individual").filter(individual__date_of_birth__isnull=False)
         tried = sample.order_by("pk").first()
         if incident.notice_is_published and tried is not None:
