@@ -320,17 +320,32 @@ def mark_obligation_done(
     """Record that the notice was given: when, its reference and (optionally) the evidence. A rule's
     obligation is stored here for the first time, with what it said when it was done."""
     record = _record_for(actor, incident, key)
+    wanted = {"done_on": done_on, "reference": reference}
+    changed = [name for name, value in wanted.items() if record.pk and getattr(record, name) != value]
     record.done_on, record.reference, record.done_by = done_on, reference, actor
     if evidence is not None:
+        replaced = record.evidence.name
+        if replaced:  # the earlier file goes once this mark is committed; it may hold personal data
+            transaction.on_commit(lambda: record.evidence.storage.delete(replaced))
+            changed.append("evidence")
         record.evidence_name = Path(evidence.name or "evidence").name[:200]
         record.evidence.save(f"{uuid.uuid4().hex}{Path(record.evidence_name).suffix.lower()}", evidence, save=False)
     record.save()
-    details = {"rule": record.rule, "evidence": bool(record.evidence)}
+    details = {"rule": record.rule, "evidence": bool(record.evidence), "changed": changed}
     audit.record("obligation.done", actor=actor, incident_id=incident.pk, target=record, details=details)
     return record
 
 
-DECISION_KEPT_YEARS = 5
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # February 29: the day after February 28
+        return date(day.year + years, 3, 1)
+
+
+def decision_kept_years(incident: Incident) -> int:
+    """Five years (RSMo 407.1500, Fla. Stat. 501.171); six for a HIPAA covered entity (45 CFR 164.530(j))."""
+    return 6 if incident.organisation_type == obligations.HEALTH_CARE else 5
 
 
 def _record_for(actor: User, incident: Incident, key: str) -> Obligation:
@@ -357,14 +372,12 @@ def decide_not_to_notify(actor: User, incident: Incident, key: str, reasons: str
     if record.done_on is not None:
         raise ActionRefused(f"This notice was given on {record.done_on:%B %d, %Y}; a decision not to give it is moot.")
     today = timezone.localdate()
+    changed = bool(record.not_notifying_on)
     record.not_notifying_reasons, record.not_notifying_on, record.not_notifying_by = reasons, today, actor
-    try:
-        record.keep_until = today.replace(year=today.year + DECISION_KEPT_YEARS)
-    except ValueError:  # February 29
-        record.keep_until = today.replace(year=today.year + DECISION_KEPT_YEARS, day=28)
+    record.keep_until = _years_after(today, decision_kept_years(incident))
     record.save()
     audit.record("obligation.not_notifying", actor=actor, incident_id=incident.pk, target=record,
-                 details={"rule": record.rule})  # fmt: skip
+                 details={"rule": record.rule, "replaces_earlier_decision": changed})  # fmt: skip
     return record
 
 

@@ -1,8 +1,9 @@
 """The daily digest of obligations: each incident's managers are told what is overdue or due soon.
 
 Celery beat sends the task once a day; each incident is claimed for the day with a conditional update,
-so a task that runs twice (a retry, a second beat) sends nothing twice. Obligations name regulators and
-statutes, never a person, so the e-mail carries no personal data."""
+so a task that runs twice (a retry, a second beat) sends nothing twice, and released again if its e-mails
+fail, for the task's retry. The rules' obligations name regulators and statutes; a manager's own
+obligations are whatever the manager wrote, so their text should name no person."""
 
 import logging
 from datetime import date
@@ -42,22 +43,35 @@ def _body(incident: Incident, overdue: list[obligations.Entry], due_soon: list[o
     return "\n".join(lines)
 
 
+class DigestsFailed(Exception):
+    """Some incidents' digests could not be sent; they stay unclaimed for the task's retry."""
+
+
 def send_digests(today: date) -> int:
-    """Send today's digest for every open incident with something overdue or due soon; the e-mails sent."""
-    sent = 0
-    with get_connection() as connection:
-        for incident in Incident.objects.exclude(status=Incident.Status.CLOSED).order_by("pk"):
-            states: dict[str, list[obligations.Entry]] = {"overdue": [], "due_soon": []}
-            for entry in obligations.entries(incident):
-                states.get(entry.state(today), []).append(entry)
-            if not (states["overdue"] or states["due_soon"]) or not _claim(incident, today):
-                continue
-            managers = Membership.objects.filter(incident=incident, role=Role.MANAGER, user__is_active=True)
-            addresses = sorted({m.user.email for m in managers.select_related("user") if m.user.email})
-            subject = (f"{incident.title}: {len(states['overdue'])} overdue, {len(states['due_soon'])} due soon "
-                       "(obligations)")  # fmt: skip
-            body = _body(incident, states["overdue"], states["due_soon"])
-            messages = [EmailMessage(subject, body, to=[address], connection=connection) for address in addresses]
-            sent += connection.send_messages(messages) or 0
-    logger.info("Obligation digests: %d e-mails sent", sent)
+    """Send today's digest for every incident being worked on with something overdue or due soon; the e-mails
+    sent. An incident whose e-mails fail is released for a retry, and the others still get theirs."""
+    sent, failed = 0, 0
+    active = Incident.objects.filter(status__in=[Incident.Status.INVESTIGATING, Incident.Status.NOTIFYING])
+    for incident in active.order_by("pk"):
+        states: dict[str, list[obligations.Entry]] = {"overdue": [], "due_soon": []}
+        for entry in obligations.entries(incident):
+            states.get(entry.state(today), []).append(entry)
+        earlier = incident.obligation_digest_on
+        if not (states["overdue"] or states["due_soon"]) or not _claim(incident, today):
+            continue
+        managers = Membership.objects.filter(incident=incident, role=Role.MANAGER, user__is_active=True)
+        addresses = sorted({m.user.email for m in managers.select_related("user") if m.user.email})
+        subject = (f"{incident.title}: {len(states['overdue'])} overdue, {len(states['due_soon'])} due soon "
+                   "(obligations)")  # fmt: skip
+        body = _body(incident, states["overdue"], states["due_soon"])
+        try:
+            with get_connection() as connection:
+                sent += connection.send_messages([EmailMessage(subject, body, to=[a]) for a in addresses]) or 0
+        except Exception:
+            Incident.objects.filter(pk=incident.pk).update(obligation_digest_on=earlier)
+            logger.exception("Obligation digest of incident %s could not be sent", incident.pk)
+            failed += 1
+    logger.info("Obligation digests: %d e-mails sent, %d incidents failed", sent, failed)
+    if failed:
+        raise DigestsFailed(f"{failed} incident(s) could not be sent their digest")
     return sent

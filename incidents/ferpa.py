@@ -5,9 +5,9 @@ student's record. Written as a stream, so a million students take no more memory
 import csv
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from incidents.models import Incident, Individual
+from incidents.models import Exposure, Incident, Individual
 from portal.lib.csvcell import neutralised
 
 HEADER = ("student_id", "last_name", "first_name", "disclosure_date", "party_receiving_records", "description")
@@ -22,9 +22,11 @@ class _Line:
 
 
 def students(incident: Incident) -> QuerySet[Individual]:
+    """People with an education record exposed (a semi-join: no DISTINCT over the whole incident)."""
+    records = Exposure.objects.filter(individual_id=OuterRef("pk"), data_type__is_education_record=True)
     return (
-        Individual.objects.filter(incident=incident, exposures__data_type__is_education_record=True)
-        .distinct()
+        Individual.objects.filter(incident=incident)
+        .filter(Exists(records))
         .order_by("last_name_key", "first_name_key", "pk")
     )
 

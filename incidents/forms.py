@@ -358,7 +358,7 @@ class ObligationDoneForm(StyledForm):
     )  # fmt: skip
     evidence = forms.FileField(
         label="Evidence (optional)", required=False,
-        help_text="The letter, confirmation page or e-mail sent: PDF, image, e-mail, text or Word, at most 20 MB.",
+        help_text="The letter, confirmation page or e-mail sent: PDF, image, e-mail, text or Word file.",
     )  # fmt: skip
 
     def clean_done_on(self) -> date:

@@ -30,10 +30,11 @@ class Facts:
     education_records: bool
     medical: bool
     residents: Mapping[str, int] = field(default_factory=dict)  # state code -> people
+    total: int | None = None  # people in all (some have no state); the residents summed when not given
 
     @property
     def people(self) -> int:
-        return sum(self.residents.values())
+        return self.total if self.total is not None else sum(self.residents.values())
 
     def in_state(self, state: str) -> int:
         return self.residents.get(state, 0)
@@ -87,11 +88,19 @@ def _state_law_over(state: str, threshold: int) -> Callable[[Facts], bool]:
     return lambda facts: facts.personal_information and facts.in_state(state) > threshold
 
 
+def _missouri_district(facts: Facts) -> bool:
+    """RSMo 162.1475: a school district's breach of students' personal information, its students living in
+    Missouri (the district's own state is not among the facts yet)."""
+    return facts.organisation_type == SCHOOL_DISTRICT and facts.personal_information and facts.in_state("MO") > 0
+
+
 def _hipaa(facts: Facts) -> bool:
     return facts.organisation_type == HEALTH_CARE and facts.medical
 
 
 NO_DELAY = "without unreasonable delay"
+HIPAA_60 = "without unreasonable delay, and no later than 60 days after discovery"
+DETERMINED_30 = "within 30 days of determining that a breach occurred (counted here from discovery, the earlier day)"
 EXPEDIENT = "in the most expedient time possible, without unreasonable delay"
 
 RULES: tuple[Rule, ...] = (
@@ -107,18 +116,18 @@ RULES: tuple[Rule, ...] = (
          "RSMo 407.1500.2(8)", _state_law_over("MO", 1000),
          "without unreasonable delay, when more than 1,000 residents are notified at one time"),
     Rule("mo-162.1475-parents", "Parents or guardians of affected students", "Notice of the breach of student data",
-         "RSMo 162.1475", lambda f: f.organisation_type == SCHOOL_DISTRICT and f.in_state("MO") > 0, NO_DELAY),
+         "RSMo 162.1475", _missouri_district, NO_DELAY),
     Rule("mo-162.1475-dese", "Missouri Department of Elementary and Secondary Education",
          "Notice of the breach of student data", "RSMo 162.1475",
-         lambda f: f.organisation_type == SCHOOL_DISTRICT and f.in_state("MO") > 0, NO_DELAY),
+         _missouri_district, NO_DELAY),
     Rule("mo-162.1475-state-auditor", "Missouri State Auditor", "School data breach report",
-         "RSMo 162.1475", lambda f: f.organisation_type == SCHOOL_DISTRICT and f.in_state("MO") > 0, NO_DELAY),
+         "RSMo 162.1475", _missouri_district, NO_DELAY),
     # HIPAA breach notification
     Rule("hipaa-164.404-individuals", "Affected individuals", "Notice of the breach of unsecured protected health "
-         "information", "45 CFR 164.404", _hipaa, "within 60 days of discovery", _days(60)),
+         "information", "45 CFR 164.404", _hipaa, HIPAA_60, _days(60)),
     Rule("hipaa-164.408-hhs", "Secretary of Health and Human Services (OCR breach portal)",
          "Breach report (500 or more individuals)", "45 CFR 164.408(b)",
-         lambda f: _hipaa(f) and f.people >= 500, "within 60 days of discovery", _days(60)),
+         lambda f: _hipaa(f) and f.people >= 500, HIPAA_60, _days(60)),
     Rule("hipaa-164.408-hhs-annual", "Secretary of Health and Human Services (OCR breach portal)",
          "Breach report (fewer than 500 individuals), in the yearly log", "45 CFR 164.408(c)",
          lambda f: _hipaa(f) and f.people < 500, "within 60 days after the end of the calendar year of discovery",
@@ -134,27 +143,41 @@ RULES: tuple[Rule, ...] = (
     Rule("ca-1798.82-attorney-general", "California Attorney General", "A sample copy of the notice to residents",
          "Cal. Civ. Code 1798.82(f)", _state_law_over("CA", 500), "when more than 500 residents are notified"),
     Rule("co-6-1-716-individuals", "Affected Colorado residents", "Notice of the breach",
-         "C.R.S. 6-1-716(2)", _state_law("CO"), "within 30 days of determining that a breach occurred", _days(30)),
+         "C.R.S. 6-1-716(2)(a)", _state_law("CO"), DETERMINED_30, _days(30)),
     Rule("co-6-1-716-attorney-general", "Colorado Attorney General", "Notice of the breach",
          "C.R.S. 6-1-716(2)(f)", lambda f: f.personal_information and f.in_state("CO") >= 500,
-         "within 30 days of determining that a breach occurred, when 500 or more residents are affected", _days(30)),
+         f"{DETERMINED_30}, when 500 or more residents are affected", _days(30)),
+    Rule("co-6-1-716-consumer-reporting-agencies", "Nationwide consumer reporting agencies", "Notice of the timing, "
+         "distribution and content of the notice to residents", "C.R.S. 6-1-716(2)(d)",
+         _state_law_over("CO", 1000), "without unreasonable delay, when more than 1,000 residents are notified"),
     Rule("fl-501.171-individuals", "Affected Florida residents", "Notice of the breach",
-         "Fla. Stat. 501.171(4)", _state_law("FL"), "within 30 days of determining that a breach occurred",
-         _days(30)),
+         "Fla. Stat. 501.171(4)(a)", _state_law("FL"), DETERMINED_30, _days(30)),
     Rule("fl-501.171-attorney-general", "Florida Department of Legal Affairs (Attorney General)",
-         "Notice of the breach", "Fla. Stat. 501.171(3)",
+         "Notice of the breach", "Fla. Stat. 501.171(3)(a)",
          lambda f: f.personal_information and f.in_state("FL") >= 500,
-         "within 30 days of determining that a breach occurred, when 500 or more residents are affected", _days(30)),
+         f"{DETERMINED_30}, when 500 or more residents are affected", _days(30)),
+    Rule("fl-501.171-consumer-reporting-agencies", "Nationwide consumer reporting agencies", "Notice of the timing, "
+         "distribution and content of the notice to residents", "Fla. Stat. 501.171(5)",
+         _state_law_over("FL", 1000), "without unreasonable delay, when more than 1,000 residents are notified at a "
+         "single time"),
     Rule("tx-521.053-individuals", "Affected Texas residents", "Notice of the breach",
-         "Tex. Bus. & Com. Code 521.053(b)", _state_law("TX"), "within 60 days of determining that a breach occurred",
+         "Tex. Bus. & Com. Code 521.053(b)", _state_law("TX"),
+         "within 60 days of determining that a breach occurred (counted here from discovery, the earlier day)",
          _days(60)),
     Rule("tx-521.053-attorney-general", "Texas Attorney General", "Breach report (online form)",
          "Tex. Bus. & Com. Code 521.053(i)", lambda f: f.personal_information and f.in_state("TX") >= 250,
-         "within 30 days of determining that a breach occurred, when 250 or more residents are affected", _days(30)),
+         f"{DETERMINED_30}, when 250 or more residents are affected", _days(30)),
+    Rule("tx-521.053-consumer-reporting-agencies", "Nationwide consumer reporting agencies", "Notice of the breach",
+         "Tex. Bus. & Com. Code 521.053(h)", _state_law_over("TX", 10000),
+         "without unreasonable delay, when more than 10,000 residents are notified at one time"),
     Rule("vt-2435-individuals", "Affected Vermont residents", "Notice of the breach",
          "9 V.S.A. 2435(b)(1)", _state_law("VT"), "within 45 days of discovery", _days(45)),
     Rule("vt-2435-attorney-general", "Vermont Attorney General", "Preliminary notice of the breach",
-         "9 V.S.A. 2435(b)(3)", _state_law("VT"), "within 14 business days of discovery", _business_days(14)),
+         "9 V.S.A. 2435(b)(3)", _state_law("VT"),
+         "within 14 business days of discovery (weekends skipped here; state holidays are not)", _business_days(14)),
+    Rule("vt-2435-consumer-reporting-agencies", "Nationwide consumer reporting agencies", "Notice of the timing, "
+         "distribution and number of notices to residents", "9 V.S.A. 2435(c)", _state_law_over("VT", 1000),
+         "without unreasonable delay, when more than 1,000 residents are notified at one time"),
 )  # fmt: skip
 
 
@@ -188,7 +211,7 @@ def facts_of(incident: "Incident") -> Facts:
     """The facts the rules read: one aggregate over the incident's recipients, and its data types in scope."""
     from django.db.models import Count
 
-    from incidents.models import Recipient
+    from incidents.models import Individual, Recipient
 
     types = list(incident.data_types.all())
     by_state = (
@@ -204,6 +227,7 @@ def facts_of(incident: "Incident") -> Facts:
         education_records=any(t.is_education_record for t in types),
         medical=any(t.is_medical for t in types),
         residents={row["state"]: row["people"] for row in by_state},
+        total=Individual.objects.filter(incident=incident).count(),
     )
 
 

@@ -53,7 +53,7 @@ def test_marking_done_with_evidence_is_stored_audited_and_downloadable(client, d
     )
     assert record.evidence_name == "Auditor form.pdf"
     event = AuditEvent.objects.get(action="obligation.done")
-    assert event.details == {"rule": "mo-162.1475-state-auditor", "evidence": True}
+    assert event.details == {"rule": "mo-162.1475-state-auditor", "evidence": True, "changed": []}
     assert "Done Oct 21, 2026" in _list(client, district)
 
     download = client.post(reverse("incidents:obligation-evidence", args=[district.slug, "mo-162.1475-state-auditor"]))
@@ -153,3 +153,33 @@ def test_a_decision_not_to_notify_is_recorded_with_its_reasons_and_kept_five_yea
     assert "Decided not to notify" in _list(client, district)
     page = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
     assert "1 decided against" in page
+
+
+def test_new_evidence_replaces_the_old_file_and_names_what_changed(client, district, manager, settings):
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "mo-162.1475-dese"])
+    first = SimpleUploadedFile("first.pdf", b"%PDF-1.7 one", content_type="application/pdf")
+    client.post(url, {"action": "done", "done_on": "2026-10-21", "evidence": first})
+    old_name = Obligation.objects.get(rule="mo-162.1475-dese").evidence.name
+    second = SimpleUploadedFile("second.pdf", b"%PDF-1.7 two", content_type="application/pdf")
+    with pytest.MonkeyPatch.context() as patch:
+        from django.db import transaction
+
+        patch.setattr(transaction, "on_commit", lambda callback, *args, **kwargs: callback())
+        client.post(url, {"action": "done", "done_on": "2026-10-22", "reference": "R2", "evidence": second})
+    record = Obligation.objects.get(rule="mo-162.1475-dese")
+    assert record.evidence.read() == b"%PDF-1.7 two"
+    assert not record.evidence.storage.exists(old_name)
+    last = AuditEvent.objects.filter(action="obligation.done").order_by("pk").last()
+    assert last is not None
+    assert last.details["changed"] == ["done_on", "reference", "evidence"]
+
+
+def test_evidence_over_the_limit_is_refused_with_the_limit_named(client, district, manager, settings):
+    settings.OBLIGATION_EVIDENCE_MAX_BYTES = 1_000_000
+    client.force_login(manager)
+    url = reverse("incidents:obligation-detail", args=[district.slug, "mo-162.1475-dese"])
+    big = SimpleUploadedFile("scan.pdf", b"%PDF" + b"0" * 1_200_000, content_type="application/pdf")
+    html = client.post(url, {"action": "done", "done_on": "2026-10-21", "evidence": big}).content.decode()
+    assert "The file is larger than 1 MB, the most an evidence file may be." in html
+    assert not Obligation.objects.exists()
