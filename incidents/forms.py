@@ -86,6 +86,11 @@ class IncidentForm(StyledModelForm):
             "contact_email",
             "ferpa_party",
             "ferpa_description",
+            "detected_how",
+            "cause",
+            "records_from",
+            "records_to",
+            "law_enforcement_notified_on",
             "data_types",
         ]
         labels = {
@@ -93,6 +98,10 @@ class IncidentForm(StyledModelForm):
             "organisation_name": "Organisation name",
             "organisation_type": "Type of organisation",
             "ferpa_party": "Party that received the records",
+            "detected_how": "How and by whom it was detected",
+            "records_from": "Records cover from",
+            "records_to": "Records cover to",
+            "law_enforcement_notified_on": "Date law enforcement was notified",
             "ferpa_description": "Description of the disclosure",
             "occurred_on": "Date the incident occurred",
             "discovered_on": "Date discovered",
@@ -128,6 +137,11 @@ class IncidentForm(StyledModelForm):
             "what_we_are_doing": forms.Textarea(attrs={"rows": 4}),
             "what_you_can_do": forms.Textarea(attrs={"rows": 4}),
             "for_more_information": forms.Textarea(attrs={"rows": 3}),
+            "detected_how": forms.Textarea(attrs={"rows": 3}),
+            "cause": forms.Textarea(attrs={"rows": 3}),
+            "records_from": DATE_WIDGET,
+            "records_to": DATE_WIDGET,
+            "law_enforcement_notified_on": DATE_WIDGET,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

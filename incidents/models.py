@@ -100,6 +100,11 @@ class Incident(models.Model):
     hotline_opens_at = models.TimeField(null=True, blank=True)
     hotline_closes_at = models.TimeField(null=True, blank=True)
     contact_email = models.EmailField(blank=True)
+    detected_how = models.TextField(blank=True, help_text="How the incident was detected, for regulators' reports.")
+    cause = models.TextField(blank=True, help_text="What caused it, for regulators' reports.")
+    records_from = models.DateField(null=True, blank=True, help_text="The earliest date the exposed records cover.")
+    records_to = models.DateField(null=True, blank=True, help_text="The latest date the exposed records cover.")
+    law_enforcement_notified_on = models.DateField(null=True, blank=True)
     ferpa_party = models.CharField(
         max_length=300,
         blank=True,

@@ -36,6 +36,18 @@ urlpatterns = [
     path("incidents/<slug:slug>/ferpa-record.csv", obligations.ferpa_record, name="ferpa-record"),
     path("incidents/<slug:slug>/obligations/<str:key>/", obligations.obligation_detail, name="obligation-detail"),
     path(
+        "incidents/<slug:slug>/obligations/<str:key>/packet.pdf",
+        obligations.obligation_packet,
+        {"kind": "pdf"},
+        name="obligation-packet-pdf",
+    ),
+    path(
+        "incidents/<slug:slug>/obligations/<str:key>/packet.csv",
+        obligations.obligation_packet,
+        {"kind": "csv"},
+        name="obligation-packet-csv",
+    ),
+    path(
         "incidents/<slug:slug>/obligations/<str:key>/evidence/",
         obligations.obligation_evidence,
         name="obligation-evidence",

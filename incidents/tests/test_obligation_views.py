@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents.models import DataType, Obligation
+from notifications.tests import pdfcheck
 from portal.testing import IndividualFactory, RecipientFactory, expose
 
 
@@ -22,6 +23,10 @@ def district(incident):
     for _ in range(3):
         RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="MO")
     return incident
+
+
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 def _list(client, incident):
@@ -183,3 +188,44 @@ def test_evidence_over_the_limit_is_refused_with_the_limit_named(client, distric
     html = client.post(url, {"action": "done", "done_on": "2026-10-21", "evidence": big}).content.decode()
     assert "The file is larger than 1 MB, the most an evidence file may be." in html
     assert not Obligation.objects.exists()
+
+
+def test_the_state_auditor_packet_has_the_forms_fields_and_the_counts(client, district, manager, tmp_path):
+    district.occurred_on = date(2026, 9, 2)
+    district.detected_how = "A teacher reported an unexpected forwarding rule."
+    district.cause = "An employee forwarded files to a personal mailbox."
+    district.records_from, district.records_to = date(2019, 8, 1), date(2026, 9, 1)
+    district.law_enforcement_notified_on = date(2026, 9, 16)
+    district.save()
+    RecipientFactory.create(individual=IndividualFactory.create(incident=district), state="KS")
+    client.force_login(manager)
+    args = [district.slug, "mo-162.1475-state-auditor"]
+    rows = _csv_rows(client.get(reverse("incidents:obligation-packet-csv", args=args)))
+    form = {field: value for section, field, value in rows[1:] if section == "form"}
+    assert form["How it was detected"] == district.detected_how
+    assert form["Time span of the records"] == "August 1, 2019 to September 1, 2026"
+    assert form["Number of records"] == "4"
+    assert form["Directory information or personal information"] == "Personal information beyond directory information"
+    assert form["Law enforcement notified"] == "Yes, on September 16, 2026"
+    assert form["Families notified"] == "Not yet"
+    by_state = {field: value for section, field, value in rows[1:] if section == "people by state"}
+    assert by_state == {"KS": "1", "MO": "3"}
+
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(client.get(reverse("incidents:obligation-packet-pdf", args=args)).content)
+    pdfcheck.qpdf_check(path)
+    text = "\n".join(pdfcheck.page_texts(path))
+    assert "School data breach form (Missouri State Auditor)" in text
+    assert "A teacher reported an unexpected forwarding rule." in text
+    fonts = pdfcheck.fonts(path)
+    assert fonts
+    assert all(font["emb"] == "yes" for font in fonts)
+
+
+def test_another_agencys_packet_has_the_facts_and_counts_without_the_auditors_form(client, district, manager):
+    expose(IndividualFactory.create(incident=district), "education_records")
+    client.force_login(manager)
+    args = [district.slug, "mo-162.1475-dese"]
+    rows = _csv_rows(client.get(reverse("incidents:obligation-packet-csv", args=args)))
+    sections = {section for section, _, _ in rows[1:]}
+    assert sections == {"facts", "people by state", "people by data type"}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from incidents import access, actions, ferpa, obligations
+from incidents import access, actions, ferpa, obligations, packet
 from incidents.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
 
 MANAGER = {Role.MANAGER}
@@ -134,4 +134,21 @@ def ferpa_record(request: HttpRequest, slug: str) -> HttpResponseBase:
     response = StreamingHttpResponse(ferpa.rows(incident), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{incident.slug}-ferpa-disclosures.csv"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def obligation_packet(request: HttpRequest, slug: str, key: str, kind: str) -> HttpResponse:
+    """What this obligation's agency is told: the facts and counts, and its own form where the portal knows it."""
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    entry = obligations.entry(found.incident, key)
+    if entry is None:
+        raise Http404("No such obligation on this incident.")
+    built = packet.build(found.incident, entry)
+    name = f"{found.incident.slug}-{key}"
+    if kind == "pdf":
+        response = HttpResponse(packet.as_pdf(found.incident, built), content_type="application/pdf")
+    else:
+        response = HttpResponse(packet.as_csv(built), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-packet.{kind}"'
     return response

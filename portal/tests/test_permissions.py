@@ -86,6 +86,8 @@ RULES: dict[str, Rule] = {
     # Without a party and a description written, the download sends the manager back to write them.
     "incidents:ferpa-record": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:obligation-detail": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:obligation-packet-pdf": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:obligation-packet-csv": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:obligation-evidence": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     # Anyone may read a published notice; this incident's is not published, so nobody finds it.
     "incidents:public-notice": Rule("public", expect=404),
