@@ -74,6 +74,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     `transactional_db` so that what they write is committed where the worker can read it;
     they wait with `celery_worker_process.wait_until(...)`."""
     celery_app.control.purge()  # nothing left over from an interrupted run
-    worker = WorkerProcess(str(connection.settings_dict["NAME"]), tmp_path_factory.mktemp("worker") / "worker.log")
+    folder = tmp_path_factory.mktemp("worker")
+    worker = WorkerProcess(str(connection.settings_dict["NAME"]), folder / "worker.log", folder / "mail")
     yield worker
     worker.stop()

@@ -111,10 +111,11 @@ class WorkerProcess:
     filesystem queue under the same VAR_DIR).
     """
 
-    def __init__(self, database_name: str, log: Path, **env: str) -> None:
+    def __init__(self, database_name: str, log: Path, outbox: Path) -> None:
         self.database_name = database_name
         self.log = log
-        self.start(**env)
+        self.outbox = outbox  # where its e-mails are written, as files
+        self.start()
 
     def start(self, *options: str, **env: str) -> None:
         """Start (or start again, after `kill`) with extra command-line options and environment."""
@@ -122,6 +123,8 @@ class WorkerProcess:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "PORTAL_TEST_DATABASE_NAME": self.database_name,
+            "PORTAL_TEST_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "PORTAL_TEST_EMAIL_FILE_PATH": str(self.outbox),
             **env,
         }
         command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "--queues", "celery,letters"]

@@ -4,14 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
 from incidents.digest import send_digests
 from incidents.models import Incident, Obligation
 from incidents.tasks import send_obligation_digests
-from portal.testing import IncidentFactory, UserFactory, WorkerProcess, member
+from portal.testing import IncidentFactory, UserFactory, member
 
 
 def _today():
@@ -79,25 +78,19 @@ def test_a_failed_send_releases_the_day_for_a_retry_and_the_others_still_go(due,
     assert mail.outbox[-1].to == ["manager@example.org"]
 
 
-def test_the_beat_task_sends_the_digest_through_a_worker(transactional_db, incident, people, tmp_path):
+def test_the_beat_task_sends_the_digest_through_a_worker(transactional_db, celery_worker_process, incident, people):
     Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.NOTIFYING)
     people[Role.MANAGER].email = "manager@example.org"
     people[Role.MANAGER].save()
     Obligation.objects.create(incident=incident, party="Cyber insurer", notice="Claim", due_on=_today())
-    outbox = tmp_path / "mail"
-    worker = WorkerProcess(
-        str(connection.settings_dict["NAME"]),
-        tmp_path / "worker.log",
-        PORTAL_TEST_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        PORTAL_TEST_EMAIL_FILE_PATH=str(outbox),
-    )
-    try:
-        send_obligation_digests.delay()
-        worker.wait_until(lambda: outbox.exists() and any(outbox.iterdir()))
-    finally:
-        worker.stop()
-    written = next(outbox.iterdir()).read_text()
-    assert "To: manager@example.org" in written
-    assert "Cyber insurer: Claim" in written
+    outbox = celery_worker_process.outbox
+
+    def written() -> list[str]:
+        files = outbox.iterdir() if outbox.exists() else []
+        return [text for text in (f.read_text() for f in files) if "To: manager@example.org" in text]
+
+    send_obligation_digests.delay()
+    celery_worker_process.wait_until(lambda: bool(written()))
+    assert "Cyber insurer: Claim" in written()[0]
     incident.refresh_from_db()
     assert incident.obligation_digest_on == _today()
