@@ -425,7 +425,7 @@ class NotNotifyingForm(StyledForm):
         label="Reasons",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        help_text="For example the risk-of-harm assessment and who was consulted. Kept for five years.",
+        help_text="For example the risk-of-harm assessment and who was consulted.",
     )
 
     def clean_reasons(self) -> str:

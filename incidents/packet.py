@@ -14,6 +14,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from incidents import obligations
 from incidents.models import Exposure, Incident, Individual, Recipient, Relationship
+from portal.lib import phone as phones
 from portal.lib.csvcell import neutralised
 
 STATE_AUDITOR = "mo-162.1475-state-auditor"
@@ -70,13 +71,15 @@ def build(incident: Incident, entry: obligations.Entry) -> Packet:
         ("What happened", incident.what_happened),
         ("What information was involved", incident.what_information),
         ("What we are doing", incident.what_we_are_doing),
-        ("Contact", ", ".join(filter(None, [incident.hotline_phone, incident.contact_email]))),
+        ("Contact", ", ".join(filter(None, [phones.for_display(incident.hotline_phone), incident.contact_email]))),
         ("Notice owed", f"{entry.notice} ({entry.citation})" if entry.citation else entry.notice),
     ]
     form: list[tuple[str, str]] = []
     if entry.key == STATE_AUDITOR:
         form = _state_auditor_form(incident, people)
-    return Packet(f"{entry.party}: {entry.notice}", facts, [(s or "No state", n) for s, n in by_state], by_type, form)
+    return Packet(
+        f"{entry.party}: {entry.notice}", facts, [(s or "No address on file", n) for s, n in by_state], by_type, form
+    )
 
 
 def _state_auditor_form(incident: Incident, people: int) -> list[tuple[str, str]]:

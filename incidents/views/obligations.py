@@ -75,7 +75,8 @@ def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespons
         except actions.ActionRefused as refusal:
             decision.add_error(None, str(refusal))
         else:
-            messages.success(request, f"Decision not to notify {entry.party} recorded; it is kept for five years.")
+            years = actions.decision_kept_years(found.incident)
+            messages.success(request, f"Decision not to notify {entry.party} recorded; it is kept for {years} years.")
             return redirect("incidents:obligation-list", slug=slug)
     elif request.method == "POST" and not deciding and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +95,7 @@ def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespons
         "state": entry.state(timezone.localdate()),
         "form": form,
         "decision": decision,
+        "kept_years": actions.decision_kept_years(found.incident),
     }
     return render(request, "incidents/obligation_detail.html", context)
 
