@@ -1,6 +1,8 @@
 from django.test import Client
 from django.urls import reverse
 
+from incidents import actions
+
 
 def test_expired_form_gets_the_portals_page(agent):
     client = Client(enforce_csrf_checks=True)
@@ -8,3 +10,17 @@ def test_expired_form_gets_the_portals_page(agent):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 403
     assert b"This form has expired" in response.content
+
+
+def test_a_member_of_the_public_without_the_cookie_is_told_what_to_do(incident, manager):
+    for name, _label in incident.NOTICE_SECTIONS:
+        setattr(incident, name, "Written.")
+    incident.hotline_phone = "+18005550100"
+    incident.save()
+    actions.publish_notice(manager, incident)
+    client = Client(enforce_csrf_checks=True)  # a browser that blocks cookies sends no token
+    response = client.post(reverse("incidents:public-notice", args=[incident.slug]), {"reference_code": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "allow them and try again" in page
+    assert "incidents" not in page.lower().split("<main", 1)[1]  # nothing written for staff
