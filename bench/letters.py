@@ -31,7 +31,6 @@ ratio to the one-process rate and the workers' peak memory.
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import os
 import re
@@ -48,8 +47,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
+
+from common import ensure_database, import_benchmark  # bench/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,42 +73,6 @@ NO_ADDRESS_EVERY = 97  # the import generator leaves one row in 97 without a str
 
 
 # Database and people -------------------------------------------------------
-
-
-def _ensure_database() -> str:
-    """Create the database named in DATABASE_URL if it is missing; return its name."""
-    import dj_database_url
-    import psycopg2  # type: ignore[import-untyped]
-    from psycopg2 import sql
-
-    url = os.environ["DATABASE_URL"]
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
-    config = dj_database_url.parse(url)
-    if "bench" not in str(config["NAME"]):
-        sys.exit(f"DATABASE_URL names {config['NAME']}: use a database of its own, such as portal_bench_letters.")
-    options = {"host": config["HOST"], "port": config["PORT"], "user": config["USER"], "password": config["PASSWORD"]}
-    server = psycopg2.connect(dbname="postgres", **{k: v for k, v in options.items() if v})
-    server.autocommit = True  # CREATE DATABASE refuses to run in a transaction
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-                print(f"Created database {config['NAME']}")
-    finally:
-        server.close()
-    return str(config["NAME"])
-
-
-def _import_benchmark() -> ModuleType:
-    # "import" is a keyword, so bench/import.py cannot be imported by name.
-    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _rows_for(letters: int) -> int:
@@ -138,7 +102,7 @@ def _incident(letters: int) -> "Incident":
         return_address="100 Example Avenue\nSpringfield MO 65801",
     )
     actions.install_default_templates(None, incident)
-    bench_import = _import_benchmark()
+    bench_import = import_benchmark()
     folder = Path(tempfile.mkdtemp(dir=settings.VAR_DIR))
     path = folder / "district-export.csv"
     started = time.perf_counter()
@@ -774,7 +738,7 @@ def main() -> None:
     media = Path(tempfile.mkdtemp(prefix="bench-letters-media-"))
     os.environ["MEDIA_ROOT"] = str(media)
     try:
-        _ensure_database()
+        ensure_database("portal_bench_letters")
         if args.end_to_end:
             _check_broker(redis_url)  # before Django opens connections of its own to Redis
         import django

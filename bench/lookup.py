@@ -16,7 +16,6 @@ p95 per kind and each kind's p95 as a multiple of the empty screen's.
 import argparse
 import concurrent.futures
 import http.client
-import importlib.util
 import math
 import os
 import random
@@ -33,9 +32,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import IO, TYPE_CHECKING
 from urllib.request import urlopen
+
+from common import ensure_database, import_benchmark  # bench/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -83,45 +83,11 @@ class Outcome:
 # Database and people ------------------------------------------------------
 
 
-def _ensure_database() -> str:
-    """Create the database named in DATABASE_URL if it is missing; return its name."""
-    import dj_database_url
-    import psycopg2  # type: ignore[import-untyped]
-    from psycopg2 import sql
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is created if missing).")
-    config = dj_database_url.parse(url)
-    options = {"host": config["HOST"], "port": config["PORT"], "user": config["USER"], "password": config["PASSWORD"]}
-    server = psycopg2.connect(dbname="postgres", **{k: v for k, v in options.items() if v})
-    server.autocommit = True  # CREATE DATABASE refuses to run in a transaction
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-                print(f"Created database {config['NAME']}")
-    finally:
-        server.close()
-    return str(config["NAME"])
-
-
-def _import_benchmark() -> ModuleType:
-    # "import" is a keyword, so bench/import.py cannot be imported by name.
-    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _load(incident: "Incident", rows: int) -> None:
     from django.conf import settings
     from django.db import connection
 
-    bench_import = _import_benchmark()
+    bench_import = import_benchmark()
     folder = Path(tempfile.mkdtemp(dir=settings.VAR_DIR))
     path = folder / "district-export.csv"
     started = time.perf_counter()
@@ -430,7 +396,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Keep the people already loaded if there are --rows.")
     args = parser.parse_args()
 
-    database = _ensure_database()
+    database = ensure_database()
     import django
 
     django.setup()
