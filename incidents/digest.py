@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import dateformat
 
 from accounts.models import Membership, Role
 from incidents import obligations
@@ -26,7 +27,7 @@ def _claim(incident: Incident, today: date) -> bool:
 
 
 def _day(when: date | None) -> str:
-    return f"{when:%B} {when.day}, {when.year}" if when else "on no fixed date"
+    return dateformat.format(when, "F j, Y") if when else "on no fixed date"
 
 
 def _body(incident: Incident, overdue: list[obligations.Entry], due_soon: list[obligations.Entry]) -> str:
@@ -53,9 +54,7 @@ def send_digests(today: date) -> int:
     sent, failed = 0, 0
     active = Incident.objects.filter(status__in=[Incident.Status.INVESTIGATING, Incident.Status.NOTIFYING])
     for incident in active.order_by("pk"):
-        states: dict[str, list[obligations.Entry]] = {"overdue": [], "due_soon": []}
-        for entry in obligations.entries(incident):
-            states.get(entry.state(today), []).append(entry)
+        states = obligations.grouped(incident, today)
         earlier = incident.obligation_digest_on
         if not (states["overdue"] or states["due_soon"]) or not _claim(incident, today):
             continue

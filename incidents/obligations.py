@@ -283,5 +283,16 @@ def entries(incident: "Incident") -> list[Entry]:
     return sorted(found, key=lambda e: (e.done or e.not_notifying, e.due_on is None, e.due_on or date.max))
 
 
+STATES = ("overdue", "due_soon", "open", "done", "not_notifying")
+
+
+def grouped(incident: "Incident", today: date) -> dict[str, list[Entry]]:
+    """The entries by their state on `today` (every state a key, in the screens' order)."""
+    groups: dict[str, list[Entry]] = {state: [] for state in STATES}
+    for found in entries(incident):
+        groups[found.state(today)].append(found)
+    return groups
+
+
 def entry(incident: "Incident", key: str) -> Entry | None:
     return next((e for e in entries(incident) if e.key == key), None)

@@ -6,9 +6,11 @@ the fields of its school data breach form. Counts only: no person is named."""
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import dateformat
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -30,11 +32,11 @@ class Packet:
     form: list[tuple[str, str]]  # the agency's own form, when the portal knows it
 
 
-def _day(value: object) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""  # type: ignore[attr-defined]
+def _day(value: date | None) -> str:
+    return dateformat.format(value, "F j, Y") if value else ""
 
 
-def _yes_on(day: object) -> str:
+def _yes_on(day: date | None) -> str:
     return f"Yes, on {_day(day)}" if day else _NOT_YET
 
 
@@ -45,7 +47,12 @@ def _done_on(entries: dict[str, obligations.Entry], key: str) -> str:
     return _yes_on(found.record.done_on if found.record is not None else None)
 
 
-def build(incident: Incident, entry: obligations.Entry) -> Packet:
+def build(incident: Incident, key: str) -> Packet | None:
+    """The packet for obligation `key`; None when the incident owes no such obligation."""
+    entries = {found.key: found for found in obligations.entries(incident)}
+    entry = entries.get(key)
+    if entry is None:
+        return None
     people = Individual.objects.filter(incident=incident).count()
     by_state = list(
         Recipient.objects.filter(incident=incident)
@@ -76,15 +83,16 @@ def build(incident: Incident, entry: obligations.Entry) -> Packet:
     ]
     form: list[tuple[str, str]] = []
     if entry.key == STATE_AUDITOR:
-        form = _state_auditor_form(incident, people)
+        form = _state_auditor_form(incident, people, entries)
     return Packet(
         f"{entry.party}: {entry.notice}", facts, [(s or "No address on file", n) for s, n in by_state], by_type, form
     )
 
 
-def _state_auditor_form(incident: Incident, people: int) -> list[tuple[str, str]]:
+def _state_auditor_form(
+    incident: Incident, people: int, entries: dict[str, obligations.Entry]
+) -> list[tuple[str, str]]:
     """The Missouri State Auditor's school data breach form, field by field."""
-    entries = {e.key: e for e in obligations.entries(incident)}
     types = list(incident.data_types.all())
     beyond_directory = any(
         t.is_ssn or t.is_government_id or t.is_financial or t.is_medical or t.is_education_record for t in types

@@ -9,7 +9,6 @@ from accounts.access import signed_in_user
 from accounts.models import Role
 from incidents import access, actions, obligations
 from incidents.forms import IncidentForm, StatusForm
-from incidents.models import Incident
 from incidents.reports import incident_counts
 
 
@@ -52,23 +51,9 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "counts": incident_counts(found.incident),
         "data_types": found.incident.data_types.all(),
         "status_form": StatusForm(incident=found.incident) if found.is_manager else None,
-        "obligations": _obligation_summary(found.incident) if found.is_manager else None,
+        "obligations": obligations.grouped(found.incident, timezone.localdate()) if found.is_manager else None,
     }
     return render(request, "incidents/incident_detail.html", context)
-
-
-def _obligation_summary(incident: Incident) -> dict[str, list[obligations.Entry]]:
-    today = timezone.localdate()
-    summary: dict[str, list[obligations.Entry]] = {
-        "overdue": [],
-        "due_soon": [],
-        "open": [],
-        "done": [],
-        "not_notifying": [],
-    }
-    for entry in obligations.entries(incident):
-        summary[entry.state(today)].append(entry)
-    return summary
 
 
 @login_required

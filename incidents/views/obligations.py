@@ -143,10 +143,9 @@ def ferpa_record(request: HttpRequest, slug: str) -> HttpResponseBase:
 def obligation_packet(request: HttpRequest, slug: str, key: str, kind: str) -> HttpResponse:
     """What this obligation's agency is told: the facts and counts, and its own form where the portal knows it."""
     found = access.incident_for(request.user, slug, need=MANAGER)
-    entry = obligations.entry(found.incident, key)
-    if entry is None:
+    built = packet.build(found.incident, key)
+    if built is None:
         raise Http404("No such obligation on this incident.")
-    built = packet.build(found.incident, entry)
     name = f"{found.incident.slug}-{key}"
     if kind == "pdf":
         response = HttpResponse(packet.as_pdf(found.incident, built), content_type="application/pdf")
