@@ -92,8 +92,8 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "answer": answer,
         "outcomes": {"confirmed": selfcheck.CONFIRMED, "limited": selfcheck.LIMITED},
     }
+    response = render(request, "incidents/public_notice.html", context)
     if answer is not None and answer.outcome == selfcheck.LIMITED:
-        response = render(request, "incidents/public_notice.html", context, status=429)
+        response.status_code = 429
         response["Retry-After"] = str(max(answer.retry_after, 1))
-        return response
-    return render(request, "incidents/public_notice.html", context)
+    return response

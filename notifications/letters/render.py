@@ -233,9 +233,7 @@ class Renderer:
             self._bodies.move_to_end(key)
         head_key = (page.language, page.letter_date)
         letterhead = self._letterheads.get(head_key)
-        if letterhead is None:
-            if len(self._letterheads) >= len(_LABELS) * 2:  # the date changes at midnight
-                self._letterheads.clear()
+        if letterhead is None:  # a few: a renderer's letters share their date (maker_for makes one a day)
             letterhead = self._letterheads[head_key] = self._lay_out(
                 _FrameHTML(string=self.letterhead_html(page), url_fetcher=self._fetcher), self._frame_styles
             )
