@@ -1,6 +1,25 @@
 from django.conf import settings
 from django.db import models
 
+# Events that mark an incident's course, which its timeline lists (through their own partial index,
+# so that calls and lookups, by far the most events, are never read for it).
+MILESTONES = (
+    "incident.created",
+    "incident.status_changed",
+    "import.completed",
+    "letter_batch.created",
+    "letter_batch.rendered",
+    "letter_batch.approved",
+    "letter_batch.mailed",
+    "mail.returned",
+    "obligation.added",
+    "obligation.done",
+    "obligation.not_notifying",
+    "notice.published",
+    "notice.unpublished",
+    "notice.update_added",
+)
+
 
 class AuditEvent(models.Model):
     """One append-only entry of the audit trail.
@@ -28,6 +47,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_label", "-id"], name="audit_actor_recent"),
             models.Index(fields=["action", "-id"], name="audit_action_recent"),
             models.Index(fields=["occurred_at"], name="audit_occurred_at"),
+            models.Index(
+                fields=["incident_id", "-id"], condition=models.Q(action__in=MILESTONES), name="audit_milestones"
+            ),
         ]
 
     def __str__(self) -> str:

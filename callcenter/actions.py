@@ -3,9 +3,10 @@ points and fields, and keyed hashes, never what a caller said."""
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -16,6 +17,7 @@ from callcenter.models import (
     AddressChange,
     Call,
     CallbackAttempt,
+    CallTally,
     Disposition,
     Escalation,
     LetterResend,
@@ -23,6 +25,7 @@ from callcenter.models import (
     Verification,
 )
 from callcenter.search import Criteria, Found
+from incidents import figures
 from incidents.actions import ActionRefused
 from incidents.models import Incident, Recipient
 from notifications import actions as letters
@@ -75,6 +78,19 @@ def ensure_dispositions(incident: Incident, actor: User | None = None) -> None:
         audit.record("disposition.added", actor=actor, incident_id=incident.pk, details={"defaults": len(rows)})
 
 
+def _tally(call: Call, disposition: Disposition | None, by: int) -> None:
+    """Count the call on its day (in the hotline's time zone) under its disposition, or none while open."""
+    day = timezone.localtime(call.started_at, ZoneInfo(call.incident.hotline_time_zone)).date()
+    rows = CallTally.objects.filter(incident_id=call.incident_id, day=day, disposition=disposition)
+    if rows.update(calls=F("calls") + by):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another call may add the row first
+            CallTally.objects.create(incident_id=call.incident_id, day=day, disposition=disposition, calls=by)
+    except IntegrityError:
+        rows.update(calls=F("calls") + by)
+
+
 @transaction.atomic
 def start_call(actor: User, incident: Incident, recipient: Recipient | None, started_at: datetime) -> Call:
     """Open a call on the record the agent chose, or, with no record, for a caller not in the file.
@@ -104,6 +120,7 @@ def start_call(actor: User, incident: Incident, recipient: Recipient | None, sta
         recipient=recipient,
         verification=Verification.NOT_ATTEMPTED if recipient else Verification.NOT_FOUND,
     )
+    _tally(call, None, 1)
     audit.record(
         "call.started", actor=actor, incident_id=incident.pk, target=call, details={"found": recipient is not None}
     )
@@ -206,6 +223,8 @@ def close_call(
     locked.caller_name, locked.caller_relationship, locked.notes = caller_name, relationship, notes
     locked.ended_at = timezone.now()
     locked.save(update_fields=["disposition", "caller_name", "caller_relationship", "notes", "ended_at"])
+    _tally(locked, None, -1)
+    _tally(locked, disposition, 1)
     audit.record(
         "call.closed",
         actor=actor,
@@ -362,6 +381,7 @@ def review_address_change(actor: User, change: AddressChange, approve: bool) -> 
             # A corrected address is worth mailing again, even if a letter came back from the old one.
             recipient.address_returned_on = None
             recipient.save(update_fields=[*changed, "address_returned_on", "updated_at"])
+            figures.changed(locked.incident_id)
     locked.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
     locked.save(update_fields=["status", "reviewed_by", "reviewed_at"])

@@ -241,3 +241,32 @@ class LetterResend(models.Model):
 
     def __str__(self) -> str:
         return f"Re-send #{self.pk}"
+
+
+class CallTally(models.Model):
+    """How many calls started on one day, in the hotline's time zone, ended with one disposition (none
+    while they are open).
+
+    `start_call` and `close_call` keep it, so the dashboard reads a row per day and disposition
+    instead of every call of a busy hotline.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="call_tallies")
+    day = models.DateField()
+    disposition = models.ForeignKey(Disposition, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    calls = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "day", "disposition"],
+                condition=Q(disposition__isnull=False),
+                name="calltally_unique_closed",
+            ),
+            models.UniqueConstraint(
+                fields=["incident", "day"], condition=Q(disposition__isnull=True), name="calltally_unique_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.calls}"

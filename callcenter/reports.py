@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, DurationField, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 
-from callcenter.models import AddressChange, Call, Escalation
+from callcenter.models import AddressChange, Call, CallTally, Escalation
 from incidents.models import Incident
 
 WINDOW_DAYS = 14
@@ -88,4 +88,35 @@ def call_figures(incident: Incident, now: datetime) -> CallFigures:
         pending_address_changes=AddressChange.objects.filter(
             incident=incident, status=AddressChange.Status.PENDING
         ).count(),
+    )
+
+
+DASHBOARD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class CallTallies:
+    """The dashboard's call figures, read from the tallies `start_call` and `close_call` keep."""
+
+    per_day: list[tuple[date, int]]  # the last DASHBOARD_DAYS days, oldest first, zero days included
+    by_disposition: list[tuple[str, int]]  # all calls, most frequent first
+    total: int
+    still_open: int
+    open_escalations: int
+
+
+def call_tallies(incident: Incident, now: datetime) -> CallTallies:
+    today = now.astimezone(ZoneInfo(incident.hotline_time_zone)).date()
+    first = today - timedelta(days=DASHBOARD_DAYS - 1)
+    tallies = CallTally.objects.filter(incident=incident)
+    counted = dict(tallies.filter(day__gte=first).order_by("day").values_list("day").annotate(n=Sum("calls")))
+    by_disposition = dict(tallies.order_by().values_list("disposition__label").annotate(n=Sum("calls")))
+    still_open = by_disposition.pop(None, 0)
+    return CallTallies(
+        per_day=[(first + timedelta(days=n), counted.get(first + timedelta(days=n), 0)) for n in range(DASHBOARD_DAYS)],
+        by_disposition=sorted(((label, n) for label, n in by_disposition.items() if n), key=lambda r: (-r[1], r[0])),
+        total=sum(by_disposition.values()) + still_open,
+        still_open=still_open,
+        # Counted through the partial index of open escalations: it holds only the open ones.
+        open_escalations=Escalation.objects.filter(incident=incident, status=Escalation.Status.OPEN).count(),
     )

@@ -70,6 +70,6 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
     expect(page.get_by_text("3 people added")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="See the incident's figures").click()
-    figures = page.locator(".portal-figures")
+    figures = page.locator("section", has=page.get_by_role("heading", name="People")).locator(".portal-figures")
     expect(figures).to_contain_text("3individuals")
     expect(figures).to_contain_text("2minors on the notice date")

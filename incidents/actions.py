@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from audit import api as audit
-from incidents import obligations
+from incidents import figures, obligations
 from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
 from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident, NoticeUpdate, Obligation, Recipient
@@ -69,6 +69,8 @@ def update_incident(
         stored.save(update_fields=[*changed, "updated_at"])
     if _set_data_types(stored, data_types):
         changed.append("data_types")
+    if "notice_on" in changed:  # who counts as a minor
+        figures.changed(stored.pk)
     if changed:
         audit.record("incident.updated", actor=actor, incident_id=stored.pk, target=stored, details={"fields": changed})
     return changed

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from incidents import figures
 from incidents.models import DataType, Exposure, FaqEntry, Incident, Individual, Recipient, Relationship
 from portal.lib import refcode
 from portal.lib.text import last_word, search_key
@@ -258,6 +259,7 @@ def store(incident: Incident, demo_people: list[DemoPerson]) -> None:
         for key in p.data_type_keys
     ]
     Exposure.objects.bulk_create(exposures, batch_size=1000)
+    figures.count_now(incident)
     FaqEntry.objects.bulk_create(
         FaqEntry(incident=incident, question=q, answer=a, sort_order=(n + 1) * 10) for n, (q, a) in enumerate(FAQ)
     )

@@ -537,3 +537,21 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party}: {self.notice}"
+
+
+class IncidentFigures(models.Model):
+    """The incident's people figures, counted when the people change rather than on every view.
+
+    Actions that change people, recipients or the notice date call `incidents.figures.changed`, which
+    raises `version`; the count (inline after an import, by a worker otherwise) records the version it
+    reflects in `counted_version`, and never overwrites a later count with an earlier one.
+    """
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, primary_key=True, related_name="figures")
+    people = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    counted_version = models.PositiveIntegerField(default=0)
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Figures of incident {self.incident_id}"

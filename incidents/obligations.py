@@ -208,26 +208,19 @@ DUE_SOON_DAYS = 14
 
 
 def facts_of(incident: "Incident") -> Facts:
-    """The facts the rules read: one aggregate over the incident's recipients, and its data types in scope."""
-    from django.db.models import Count
-
-    from incidents.models import Individual, Recipient
+    """The facts the rules read: the incident's counted figures and its data types in scope."""
+    from incidents import figures
 
     types = list(incident.data_types.all())
-    by_state = (
-        Recipient.objects.filter(incident=incident)
-        .exclude(state="")
-        .values("state")
-        .annotate(people=Count("individual_id", distinct=True))
-    )
+    people = figures.of(incident)
     return Facts(
         organisation_type=incident.organisation_type,
         discovered_on=incident.discovered_on,
         personal_information=any(t.is_ssn or t.is_government_id or t.is_financial or t.is_medical for t in types),
         education_records=any(t.is_education_record for t in types),
         medical=any(t.is_medical for t in types),
-        residents={row["state"]: row["people"] for row in by_state},
-        total=Individual.objects.filter(incident=incident).count(),
+        residents=people.residents(),
+        total=people.individuals,
     )
 
 

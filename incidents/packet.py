@@ -14,8 +14,8 @@ from django.utils import dateformat
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from incidents import obligations
-from incidents.models import Exposure, Incident, Individual, Recipient, Relationship
+from incidents import figures, obligations
+from incidents.models import Incident, Recipient, Relationship
 from portal.lib import phone as phones
 from portal.lib.csvcell import neutralised
 
@@ -53,19 +53,8 @@ def build(incident: Incident, key: str) -> Packet | None:
     entry = entries.get(key)
     if entry is None:
         return None
-    people = Individual.objects.filter(incident=incident).count()
-    by_state = list(
-        Recipient.objects.filter(incident=incident)
-        .values_list("state")
-        .annotate(n=Count("individual_id", distinct=True))
-        .order_by("state")
-    )
-    by_type = list(
-        Exposure.objects.filter(incident=incident)
-        .values_list("data_type__label")
-        .annotate(n=Count("individual_id", distinct=True))
-        .order_by("data_type__sort_order")
-    )
+    counted = figures.of(incident)
+    people, by_state, by_type = counted.individuals, sorted(counted.by_state), counted.by_data_type
     facts = [
         ("Organisation", incident.organisation_name),
         ("Type of organisation", incident.get_organisation_type_display()),

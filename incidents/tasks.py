@@ -3,7 +3,7 @@ from typing import Any
 from celery import shared_task
 from django.utils import timezone
 
-from incidents import digest
+from incidents import digest, figures
 from incidents.importing import jobs
 
 # A million-row file takes minutes; the limits leave room for ten times that.
@@ -32,3 +32,9 @@ def import_file(self: Any, job_id: int) -> None:
 def send_obligation_digests() -> int:
     """Celery beat's daily task: tell managers what their incidents owe soon or late."""
     return digest.send_digests(timezone.localdate())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def count_incident_figures(incident_id: int) -> bool:
+    """Count an incident's people after a change (safe to run twice: a second run finds nothing waiting)."""
+    return figures.refresh(incident_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", incidents.incident_list, name="incident-list"),
     path("incidents/new/", incidents.incident_create, name="incident-create"),
     path("incidents/<slug:slug>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<slug:slug>/timeline/", incidents.incident_timeline, name="incident-timeline"),
     path("incidents/<slug:slug>/edit/", incidents.incident_edit, name="incident-edit"),
     path("incidents/<slug:slug>/status/", incidents.incident_status, name="incident-status"),
     path("incidents/<slug:slug>/members/", members.member_list, name="member-list"),

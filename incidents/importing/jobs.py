@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import api as audit
-from incidents import actions
+from incidents import actions, figures
 from incidents.importing import files, load
 from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings
 from incidents.importing.fields import data_type_words
@@ -317,6 +317,7 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
             recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
             exposures_added=outcome.exposures_added,
         )  # fmt: skip
+        figures.count_now(Incident.objects.get(pk=job.incident_id))
         details = {"file_name": job.original_name, **outcome.__dict__}
         audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
                      details=details)  # fmt: skip

@@ -4,6 +4,7 @@ from django import template
 
 from accounts.models import Role
 from incidents.forms import US_TIME_ZONE_NAMES
+from incidents.importing.rules import STATE_NAMES
 from incidents.models import IncidentStatus
 from portal.lib import phone as phones
 from portal.lib import refcode
@@ -30,6 +31,12 @@ _KEY_LABELS = {"user_id": "user id"}
 def phone(e164: str) -> str:
     """+18005550199 -> (800) 555-0199."""
     return phones.for_display(e164)
+
+
+@register.filter
+def state_name(code: str) -> str:
+    """MO -> Missouri; "" -> the words for a recipient with no state on file."""
+    return STATE_NAMES.get(code, code) if code else "No state on file"
 
 
 @register.filter

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.chain import verify_all
 from audit.models import AuditEvent
+from incidents import figures
 from incidents.models import DataType, Incident, Relationship
 from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, expose, member
 
@@ -145,23 +146,31 @@ def test_status_moves_only_along_allowed_transitions(client, manager, incident):
     assert AuditEvent.objects.get(action="incident.status_changed").details == {"from": "draft", "to": "investigating"}
 
 
-def test_detail_counts_come_from_the_database(client, agent, incident, django_assert_max_num_queries):
+def test_detail_shows_the_counted_figures(client, agent, incident, django_assert_max_num_queries):
     adult = IndividualFactory.create(incident=incident, date_of_birth=date(1980, 1, 1))
     minor = IndividualFactory.create(incident=incident, date_of_birth=date(2015, 1, 1))
     IndividualFactory.create(
         incident=IncidentFactory.create(), date_of_birth=date(2015, 1, 1)
     )  # another incident: not counted
-    RecipientFactory.create(individual=adult, relationship=Relationship.SELF)
-    RecipientFactory.create(individual=minor, address_line1="")
+    RecipientFactory.create(individual=adult, relationship=Relationship.SELF, state="MO")
+    RecipientFactory.create(individual=minor, address_line1="", state="KS")
     expose(adult, "name", "ssn")
     expose(minor, "name")
+    figures.count_now(incident)
     client.force_login(agent)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("incidents:incident-detail", args=[incident.slug]))
-    counts = response.context["counts"]
-    assert (counts.individuals, counts.minors, counts.recipients, counts.without_address) == (2, 1, 2, 1)
-    assert counts.by_data_type == [("Name", 2), ("Social Security number", 1)]
-    assert b"letter recipients" in response.content
+    people = response.context["people"]
+    assert (people.individuals, people.minors, people.adults, people.recipients, people.without_address) == (
+        2, 1, 1, 2, 1
+    )  # fmt: skip
+    assert people.by_data_type == [("Name", 2), ("Social Security number", 1)]
+    assert sorted(people.by_state) == [("KS", 1), ("MO", 1)]
+    page = response.content.decode()
+    assert "letter recipients" in page
+    assert "Missouri" in page
+    assert "Kansas" in page
+    assert "being counted" not in page
 
 
 def test_list_shows_only_my_incidents_within_a_fixed_query_budget(client, agent, incident, django_assert_num_queries):

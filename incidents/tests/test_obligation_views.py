@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from incidents import figures
 from incidents.models import DataType, Obligation
 from notifications.tests import pdfcheck
 from portal.testing import IndividualFactory, RecipientFactory, expose
@@ -22,6 +23,7 @@ def district(incident):
     incident.data_types.set(DataType.objects.filter(key__in=["name", "state_student_id", "education_records"]))
     for _ in range(3):
         RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="MO")
+    figures.count_now(incident)  # as the import does
     return incident
 
 
@@ -198,6 +200,7 @@ def test_the_state_auditor_packet_has_the_forms_fields_and_the_counts(client, di
     district.law_enforcement_notified_on = date(2026, 9, 16)
     district.save()
     RecipientFactory.create(individual=IndividualFactory.create(incident=district), state="KS")
+    figures.count_now(district)
     client.force_login(manager)
     args = [district.slug, "mo-162.1475-state-auditor"]
     rows = _csv_rows(client.get(reverse("incidents:obligation-packet-csv", args=args)))
@@ -224,6 +227,7 @@ def test_the_state_auditor_packet_has_the_forms_fields_and_the_counts(client, di
 
 def test_another_agencys_packet_has_the_facts_and_counts_without_the_auditors_form(client, district, manager):
     expose(IndividualFactory.create(incident=district), "education_records")
+    figures.count_now(district)
     client.force_login(manager)
     args = [district.slug, "mo-162.1475-dese"]
     rows = _csv_rows(client.get(reverse("incidents:obligation-packet-csv", args=args)))

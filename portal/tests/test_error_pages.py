@@ -23,7 +23,7 @@ def test_server_error_shows_no_trace(agent, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("Ada Testperson, 2012-05-01")
 
-    monkeypatch.setattr(views, "incident_counts", explode)
+    monkeypatch.setattr(views.figures, "of", explode)
     client = Client(raise_request_exception=False)
     client.force_login(agent)
     response = client.get(reverse("incidents:incident-detail", args=[agent.memberships.first().incident.slug]))

@@ -40,6 +40,7 @@ RULES: dict[str, Rule] = {
     "incidents:trail-check-detail": Rule("auditor"),
     "incidents:incident-detail": Rule("incident", ALL_ROLES),
     "incidents:incident-edit": Rule("incident", frozenset({Role.MANAGER})),
+    "incidents:incident-timeline": Rule("incident", frozenset({Role.MANAGER, Role.AUDITOR})),
     "incidents:incident-status": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:member-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:member-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),

@@ -1,0 +1,111 @@
+"""An incident's timeline: the milestones of its audit trail, newest first, in words.
+
+The trail already holds every status change, import, batch, mailing, obligation and notice change with
+its time and actor, so the timeline reads it rather than keeping a second record that could disagree.
+Its details hold counts and dates, never personal data, and so does every line here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import dateformat
+
+from audit.models import MILESTONES, AuditEvent
+from incidents.models import Incident, IncidentStatus, Obligation
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Line:
+    event_id: int
+    at: datetime
+    who: str
+    text: str
+    url: str = ""
+
+
+def _n(details: dict[str, Any], key: str, one: str, many: str) -> str:
+    count = int(details.get(key) or 0)
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _status(value: str) -> str:
+    return IncidentStatus(value).label.lower() if value in IncidentStatus.values else value
+
+
+def _day(value: str) -> str:
+    try:
+        return dateformat.format(date.fromisoformat(value), "F j, Y")
+    except (TypeError, ValueError):
+        return "a day not recorded"
+
+
+def _status_change(d: dict[str, Any]) -> str:
+    return f"Status changed from {_status(d.get('from', ''))} to {_status(d.get('to', ''))}"
+
+
+def _mailed(d: dict[str, Any]) -> str:
+    return f"{_n(d, 'letters', 'letter', 'letters')} mailed on {_day(d.get('mailed_on', ''))}"
+
+
+def _imported(d: dict[str, Any]) -> str:
+    return (
+        f"Import of “{d.get('file_name', 'a file')}”: {_n(d, 'individuals_added', 'person', 'people')} added, "
+        f"{_n(d, 'individuals_updated', 'person', 'people')} updated"
+    )
+
+
+_TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
+    "incident.created": lambda d: "Incident opened",
+    "incident.status_changed": _status_change,
+    "import.completed": _imported,
+    "letter_batch.created": lambda d: f"Letter batch made of {_n(d, 'letters', 'letter', 'letters')}",
+    "letter_batch.rendered": lambda d: f"Letter batch rendered: {_n(d, 'pages', 'page', 'pages')}",
+    "letter_batch.approved": lambda d: "Letter batch approved for printing",
+    "letter_batch.mailed": _mailed,
+    "mail.returned": lambda d: f"{_n(d, 'letters', 'returned letter', 'returned letters')} recorded",
+    "notice.published": lambda d: "Public notice published",
+    "notice.unpublished": lambda d: "Public notice taken down",
+    "notice.update_added": lambda d: "Update posted on the public notice",
+}
+_OBLIGATION_TEXT = {
+    "obligation.added": "Obligation added: {}",
+    "obligation.done": "Notice given: {}",
+    "obligation.not_notifying": "Decided not to notify: {}",
+}
+
+
+def _link(incident: Incident, event: AuditEvent, obligations: dict[str, Obligation]) -> str:
+    if event.target_type == "incidents.importjob":
+        return reverse("incidents:import-detail", args=[incident.slug, event.target_id])
+    if event.target_type == "notifications.letterbatch":
+        return reverse("notifications:batch-detail", args=[incident.slug, event.target_id])
+    record = obligations.get(event.target_id)
+    if event.target_type == "incidents.obligation" and record is not None:
+        return reverse("incidents:obligation-detail", args=[incident.slug, record.rule or f"m{record.pk}"])
+    return ""
+
+
+def _line(incident: Incident, event: AuditEvent, obligations: dict[str, Obligation]) -> Line:
+    if event.action in _OBLIGATION_TEXT:
+        record = obligations.get(event.target_id)
+        text = _OBLIGATION_TEXT[event.action].format(record.party if record else "an obligation since removed")
+    else:
+        text = _TEXT[event.action](event.details)
+    who = event.actor_label or "the portal"
+    return Line(event.pk, event.occurred_at, who, text, _link(incident, event, obligations))
+
+
+def lines(incident: Incident, before: int | None = None, limit: int | None = None) -> list[Line]:
+    """Up to `limit` (a page) milestones, newest first; `before` an event id, for the next page."""
+    events = AuditEvent.objects.filter(incident_id=incident.pk, action__in=MILESTONES)
+    if before is not None:
+        events = events.filter(id__lt=before)
+    page = list(events.order_by("-id")[: limit or PAGE])
+    ids = {e.target_id for e in page if e.target_type == "incidents.obligation" and e.target_id.isdigit()}
+    obligations = {str(o.pk): o for o in Obligation.objects.filter(incident=incident, pk__in=ids)} if ids else {}
+    return [_line(incident, event, obligations) for event in page]
