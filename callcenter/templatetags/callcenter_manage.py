@@ -24,11 +24,13 @@ ADDRESS_PARTS = {
 
 
 @register.inclusion_tag("portal/_day_chart.html")
-def calls_chart(per_day: list[tuple[date, int]], chart_id: str = "calls-chart") -> dict[str, Any]:
+def calls_chart(
+    per_day: list[tuple[date, int]], chart_id: str = "calls-chart", caption: bool = False
+) -> dict[str, Any]:
     chart = charts.day_chart(per_day)
     summary = f"{chart.total:,} call{'' if chart.total == 1 else 's'} in all"
     return {"chart": chart, "chart_id": chart_id, "title": "Calls per day", "one": "call", "many": "calls",
-            "summary": summary}  # fmt: skip
+            "summary": summary, "caption": caption}  # fmt: skip
 
 
 @register.inclusion_tag("callcenter/_call_dashboard.html")

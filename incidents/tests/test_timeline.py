@@ -55,6 +55,14 @@ def test_the_timeline_pages_back_in_time(client, manager, incident, monkeypatch)
     assert "Newest</a>" in second
 
 
+def test_auditors_read_the_lines_without_links_to_managers_screens(client, auditor, manager, incident):
+    job = import_file(incident, csv_bytes("1001,Lee,Kim,2011-05-05,5 A St,Town,TX,75001,,,Name"))
+    client.force_login(auditor)
+    page = _page(client, incident)
+    assert "Import of “people.csv”: 1 person added" in page
+    assert reverse("incidents:import-detail", args=[incident.slug, job.pk]) not in page
+
+
 def test_an_incident_without_milestones_says_so(client, auditor, incident):
     client.force_login(auditor)
     assert "Nothing has happened yet." in _page(client, incident)
