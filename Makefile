@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-unit test-browser lint format install system-packages run-system-packages migrate demo manage clean
+.PHONY: run test test-unit test-browser lint format install system-packages run-system-packages migrate demo demo-code manage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ migrate: install var/secret_key
 demo: migrate
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo_letters
+
+## demo-code: the current sign-in code of a demo login (WHO=demo-manager by default)
+demo-code: install var/secret_key
+	@$(RUN_ENV) $(BIN)/python manage.py demo_code $(or $(WHO),demo-manager) --force
 
 ## run: install, migrate, load the demo incident, start the web server and a worker (Ctrl-C stops both)
 run: run-system-packages demo

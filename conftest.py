@@ -7,7 +7,7 @@ from django.db import connection
 from accounts.models import Role
 from audit.db import remove_triggers
 from portal.celery import app as celery_app
-from portal.testing import IncidentFactory, WorkerProcess, actors
+from portal.testing import IncidentFactory, PortalClient, WorkerProcess, actors
 
 seed_data_types = import_module("incidents.migrations.0002_seed_data_types").seed
 
@@ -31,6 +31,12 @@ def transactional_db(_restored_after_flush, transactional_db):
     """
     yield transactional_db
     remove_triggers(connection)
+
+
+@pytest.fixture
+def client():
+    """Django's test client, with force_login also giving the second factor (portal.testing.PortalClient)."""
+    return PortalClient()
 
 
 @pytest.fixture

@@ -1,8 +1,15 @@
 """State changes on staff accounts. Each is atomic and audited."""
 
+from typing import Any
+
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from accounts.models import User
 from audit import api as audit
 
@@ -31,3 +38,74 @@ def create_user(
         details={"username": username, "superuser": superuser, "can_create_incidents": can_create_incidents},
     )
     return user
+
+
+# The second factor and sessions ------------------------------------------------
+
+
+@transaction.atomic
+def enrol_authenticator(user: User, device: TOTPDevice) -> list[str]:
+    """The authenticator whose first code was right becomes the user's only one; returns new recovery codes."""
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = mfa.make_recovery_codes(user)
+    audit.record("mfa.enrolled", actor=user, target=user)
+    return codes
+
+
+@transaction.atomic
+def renew_recovery_codes(user: User) -> list[str]:
+    codes = mfa.make_recovery_codes(user)
+    audit.record("mfa.recovery_codes_renewed", actor=user, target=user)
+    return codes
+
+
+@transaction.atomic
+def remove_authenticator(user: User) -> None:
+    """Before setting up another: the next sign-in step is enrolment again."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit.record("mfa.removed", actor=user, target=user)
+
+
+@transaction.atomic
+def record_second_factor(user: User, device: Any) -> None:
+    method = "recovery code" if isinstance(device, StaticDevice) else "authenticator"
+    audit.record("auth.mfa_passed", actor=user, target=user, details={"method": method})
+
+
+@transaction.atomic
+def record_second_factor_failed(user: User) -> None:
+    audit.record("auth.mfa_failed", actor=user, target=user)
+
+
+@transaction.atomic
+def record_reauthentication(user: User) -> None:
+    audit.record("auth.reauthenticated", actor=user, target=user)
+
+
+@transaction.atomic
+def end_sessions(actor: User, user: User) -> None:
+    """Every session the user has now ends at its next request."""
+    User.objects.filter(pk=user.pk).update(sessions_ended_at=timezone.now())
+    audit.record("user.sessions_ended", actor=actor, target=user, details={"username": user.get_username()})
+
+
+@transaction.atomic
+def reset_second_factor(actor: User, user: User) -> None:
+    """For a lost phone with the recovery codes gone: the user sets up a new authenticator at next sign-in."""
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    User.objects.filter(pk=user.pk).update(sessions_ended_at=timezone.now())
+    audit.record("mfa.reset", actor=actor, target=user, details={"username": user.get_username()})
+
+
+@transaction.atomic
+def provision_authenticator(actor: User | None, user: User, key: str | None = None) -> TOTPDevice:
+    """An authenticator made for the user by an administrator's script (its otpauth URI goes to them once)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(
+        user=user, name=mfa.AUTHENTICATOR, confirmed=True, **({"key": key} if key else {})
+    )
+    audit.record("mfa.enrolled", actor=actor, target=user, details={"provisioned": True})
+    return device

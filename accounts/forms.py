@@ -1,8 +1,9 @@
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from portal.forms import DesignSystemForm
+from portal.forms import DesignSystemForm, StyledForm
 
 
 class LoginForm(DesignSystemForm, AuthenticationForm):
@@ -10,3 +11,25 @@ class LoginForm(DesignSystemForm, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class CodeForm(StyledForm):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now, or one of your recovery codes.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["code"].widget
+        widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+        widget.attrs["spellcheck"] = "false"
+
+
+class EnrolForm(CodeForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The six digits the app shows for this portal once you have added it."

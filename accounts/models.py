@@ -6,6 +6,10 @@ from django.db import models
 class User(AbstractUser):
     """Staff who sign in. What a user may see is decided per incident by Membership."""
 
+    sessions_ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="Sessions signed in before this moment were ended by an administrator."
+    )
+
     class Meta:
         ordering = ["username"]
 

@@ -11,11 +11,14 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
+from accounts.middleware import stamp_sign_in
 from audit import api as audit
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        stamp_sign_in(request)  # the session's limits count from here
     with transaction.atomic():
         audit.record("auth.login", actor=user)
 

@@ -1,8 +1,41 @@
+from base64 import b32encode
 from typing import Any
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from accounts import actions, mfa
+from accounts.access import signed_in_user
+from accounts.forms import CodeForm, EnrolForm
+from accounts.models import User
+
+RECOVERY_CODES_TO_SHOW = "portal_recovery_codes"
+
+
+def _next(request: HttpRequest, default: str = "incidents:incident-list") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _wrong_code(user: User, first_words: str) -> str:
+    wait = mfa.seconds_to_wait(user)
+    if wait > 0:
+        seconds = f"{wait} second{'s' if wait != 1 else ''}"
+        return (
+            f"{first_words} After wrong codes each try waits longer: wait {seconds}, then type the code the app shows."
+        )
+    return f"{first_words} Type the code the app shows now."
 
 
 class LogoutView(auth_views.LogoutView):
@@ -10,3 +43,129 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You have signed out.")
         return response
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator, or a recovery code."""
+    user = signed_in_user(request)
+    if not mfa.is_enrolled(user):
+        return redirect("accounts:mfa-enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.matching_device(user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            mfa.mark_reauthenticated(request)
+            actions.record_second_factor(user, device)
+            return redirect(_next(request))
+        actions.record_second_factor_failed(user)
+        form.add_error("code", _wrong_code(user, "That code is not right, or was used already."))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request, "")})
+
+
+def _qr_svg(uri: str) -> str:
+    """The otpauth address as a QR code, in an SVG data URI (no inline markup for the page's policy)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#1b1b1b")
+
+
+@login_required
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    """Setting up the authenticator at first sign-in: scan, type the first code, keep the recovery codes."""
+    user = signed_in_user(request)
+    if mfa.is_enrolled(user):  # another authenticator replaces this one only from the security page
+        return redirect("accounts:security" if request.user.is_verified() else "accounts:mfa-verify")  # type: ignore[union-attr]
+    device = mfa.pending_authenticator(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token("".join(form.cleaned_data["code"].split())):
+            codes = actions.enrol_authenticator(user, device)
+            otp_login(request, device)
+            mfa.mark_reauthenticated(request)
+            request.session[RECOVERY_CODES_TO_SHOW] = codes
+            return redirect(f"{reverse('accounts:mfa-recovery-codes')}?{urlencode({'next': _next(request)})}")
+        form.add_error("code", _wrong_code(user, "That code does not match: check the app shows this portal's entry."))
+    context = {
+        "form": form,
+        "qr": _qr_svg(device.config_url),
+        "secret": _grouped(device.bin_key),
+        "next": _next(request, ""),
+    }
+    return render(request, "accounts/mfa_enrol.html", context)
+
+
+def _grouped(key: bytes) -> str:
+    """The secret for typing into the app by hand, in groups of four."""
+    text = b32encode(key).decode().rstrip("=")
+    return " ".join(text[n : n + 4] for n in range(0, len(text), 4))
+
+
+@login_required
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The recovery codes, once: right after they were made."""
+    codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
+    if not codes:
+        return redirect("accounts:security")
+    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next(request)})
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    return render(request, "accounts/security.html", {"codes_left": mfa.recovery_codes_left(user)})
+
+
+@require_POST
+@login_required
+def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not mfa.recently_reauthenticated(request):
+        return reauthentication_needed(request, reverse("accounts:security"))
+    request.session[RECOVERY_CODES_TO_SHOW] = actions.renew_recovery_codes(signed_in_user(request))
+    return redirect("accounts:mfa-recovery-codes")
+
+
+@require_POST
+@login_required
+def mfa_replace(request: HttpRequest) -> HttpResponse:
+    """A new phone: the authenticator is removed and set up again."""
+    if not mfa.recently_reauthenticated(request):
+        return reauthentication_needed(request, reverse("accounts:security"))
+    actions.remove_authenticator(signed_in_user(request))
+    return redirect("accounts:mfa-enrol")
+
+
+def fresh_code_needed(request: HttpRequest) -> HttpResponse | None:
+    """For exports of personal data and role changes, after the view's access check: None when the
+    user gave a code within MFA_REAUTH_MINUTES, else the way to give one. A download (GET) resumes by
+    itself afterwards; a form is sent again from the page it was on."""
+    if mfa.recently_reauthenticated(request):
+        return None
+    if request.method == "GET":
+        return reauthentication_needed(request, request.get_full_path())
+    referer = request.headers.get("Referer", "")
+    back = (
+        referer
+        if url_has_allowed_host_and_scheme(referer, {request.get_host()})
+        else reverse(settings.LOGIN_REDIRECT_URL)
+    )
+    return reauthentication_needed(request, back)
+
+
+def reauthentication_needed(request: HttpRequest, back_to: str) -> HttpResponse:
+    """Send the user to confirm a fresh code, then back to the page they acted from (`back_to`, a path)."""
+    messages.info(request, "Confirm it is you with a code from your authenticator, then do that again.")
+    return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back_to})}")
+
+
+@login_required
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.matching_device(user, form.cleaned_data["code"]) is not None:
+            mfa.mark_reauthenticated(request)
+            actions.record_reauthentication(user)
+            return redirect(_next(request))
+        actions.record_second_factor_failed(user)
+        form.add_error("code", _wrong_code(user, "That code is not right, or was used already."))
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next(request, "")})

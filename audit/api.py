@@ -29,6 +29,7 @@ ACTIONS: dict[str, str] = {
     "incident.created": "Incident created",
     "incident.updated": "Incident edited",
     "incident.status_changed": "Incident status changed",
+    "incident.purged": "Personal data purged",
     "membership.added": "Role granted",
     "membership.removed": "Role removed",
     "demo.seeded": "Demo data loaded",
@@ -87,6 +88,15 @@ ACTIONS: dict[str, str] = {
     "disposition.changed": "Disposition changed",
     "audit.check_requested": "Trail check requested",
     "audit.checked": "Trail checked",
+    "auth.mfa_passed": "Second factor given",
+    "auth.mfa_failed": "Second factor refused",
+    "auth.reauthenticated": "Identity confirmed again",
+    "auth.session_ended": "Session ended",
+    "mfa.enrolled": "Authenticator set up",
+    "mfa.recovery_codes_renewed": "New recovery codes made",
+    "mfa.removed": "Authenticator removed",
+    "mfa.reset": "Second factor reset by an administrator",
+    "user.sessions_ended": "Sessions ended by an administrator",
 }
 # Actions that belong to the installation rather than to one incident.
 INSTALLATION_ACTIONS = frozenset(
@@ -100,6 +110,15 @@ INSTALLATION_ACTIONS = frozenset(
         "catalog.changed",
         "audit.check_requested",
         "audit.checked",
+        "auth.mfa_passed",
+        "auth.mfa_failed",
+        "auth.reauthenticated",
+        "auth.session_ended",
+        "mfa.enrolled",
+        "mfa.recovery_codes_renewed",
+        "mfa.removed",
+        "mfa.reset",
+        "user.sessions_ended",
     }
 )
 

@@ -18,6 +18,7 @@ MILESTONES = (
     "notice.published",
     "notice.unpublished",
     "notice.update_added",
+    "incident.purged",
 )
 
 

@@ -25,6 +25,7 @@ from callcenter.models import (
     Verification,
 )
 from callcenter.search import Criteria, Found
+from incidents import actions as incident_actions
 from incidents import figures
 from incidents.actions import ActionRefused
 from incidents.models import Incident, Recipient
@@ -422,3 +423,15 @@ def set_disposition_active(actor: User, disposition: Disposition, active: bool) 
         audit.record(
             "disposition.changed", actor=actor, incident_id=disposition.incident_id, target=disposition, details=details
         )
+
+
+def purge_calls(incident: Incident) -> int:
+    """Keep the calls' times, dispositions and tallies; drop what was said and whom it was about: caller
+    names, notes, verification points, links to recipients, address changes and re-send requests,
+    escalation reasons and callback notes. The caller holds the transaction (purge_incident)."""
+    calls = Call.objects.filter(incident=incident).update(caller_name="", notes="", verified_points=[], recipient=None)
+    incident_actions.delete_where(AddressChange, "incident_id", incident.pk)
+    incident_actions.delete_where(LetterResend, "incident_id", incident.pk)
+    Escalation.objects.filter(incident=incident).update(reason="", resolution="", callback_phone="")
+    CallbackAttempt.objects.filter(escalation__incident=incident).update(notes="")
+    return calls

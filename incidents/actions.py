@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
@@ -16,7 +18,18 @@ from audit import api as audit
 from incidents import figures, obligations
 from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
-from incidents.models import DataType, FaqEntry, ImportJob, ImportRow, Incident, NoticeUpdate, Obligation, Recipient
+from incidents.models import (
+    DataType,
+    Exposure,
+    FaqEntry,
+    ImportJob,
+    ImportRow,
+    Incident,
+    Individual,
+    NoticeUpdate,
+    Obligation,
+    Recipient,
+)
 
 
 class ActionRefused(Exception):
@@ -78,14 +91,20 @@ def update_incident(
 
 @transaction.atomic
 def change_status(actor: User, incident: Incident, status: str) -> None:
+    if incident.purged_at is not None:
+        raise ActionRefused("This incident's personal data was purged: it stays closed.")
     if not incident.can_move_to(status):
         raise ActionRefused(f"An incident that is {incident.get_status_display()} cannot move to {status}.")
     old = incident.status
     # Conditional update: if someone else moved it meanwhile, refuse rather than overwrite.
-    moved = Incident.objects.filter(pk=incident.pk, status=old).update(status=status, updated_at=timezone.now())
+    now = timezone.now()
+    closed_at = now if status == Incident.Status.CLOSED else None
+    moved = Incident.objects.filter(pk=incident.pk, status=old).update(
+        status=status, updated_at=now, closed_at=closed_at
+    )
     if not moved:
         raise ActionRefused("The incident's status was changed by someone else; reload and try again.")
-    incident.status = status
+    incident.status, incident.closed_at = status, closed_at
     audit.record(
         "incident.status_changed",
         actor=actor,
@@ -391,3 +410,41 @@ def record_evidence_download(actor: User, record: Obligation) -> None:
 @transaction.atomic
 def record_ferpa_export(actor: User, incident: Incident) -> None:
     audit.record("ferpa.exported", actor=actor, incident_id=incident.pk, target=incident)
+
+
+# Retention ----------------------------------------------------------------------
+
+
+def delete_where(model: type[Model], column: str, value: int) -> int:
+    """One DELETE for a whole incident's rows: deleting through the ORM would load every row first."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {connection.ops.quote_name(column)} = %s", [value])  # noqa: S608
+        return cursor.rowcount
+
+
+def purge_people(incident: Incident) -> dict[str, int]:
+    """Delete the incident's people, their recipients and exposures, and its import files and staged rows;
+    the figures counted from them stay. The caller holds the transaction and has first removed what
+    points at recipients (letters, call links)."""
+    deleted = {
+        "exposures": delete_where(Exposure, "incident_id", incident.pk),
+        "recipients": delete_where(Recipient, "incident_id", incident.pk),
+        "individuals": delete_where(Individual, "incident_id", incident.pk),
+    }
+    files = []
+    for job in ImportJob.objects.filter(incident=incident):
+        delete_where(ImportRow, "job_id", job.pk)
+        files += [f.name for f in (job.file, job.error_report) if f]
+    ImportJob.objects.filter(incident=incident).update(file="", error_report="")
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])  # type: ignore[func-returns-value]
+    return deleted
+
+
+@transaction.atomic
+def mark_purged(actor: User | None, incident: Incident, deleted: dict[str, int], reason: str) -> None:
+    Incident.objects.filter(pk=incident.pk).update(purged_at=timezone.now())
+    details: dict[str, Any] = {**deleted, "before_retention_date": bool(reason)}
+    if reason:
+        details["reason"] = reason
+    audit.record("incident.purged", actor=actor, incident_id=incident.pk, target=incident, details=details)

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -121,6 +121,12 @@ class Incident(models.Model):
     notice_published_at = models.DateTimeField(
         null=True, blank=True, help_text="When the public notice page went up; empty while it is not published."
     )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When the incident was closed.")
+    purged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its personal data was deleted (purge_incident); counts and trail stay.",
+    )
     return_address = models.TextField(
         blank=True, help_text="The sender block printed in the envelope's upper window, one line per line."
     )
@@ -171,6 +177,12 @@ class Incident(models.Model):
         return str(local.weekday()) in self.hotline_days and (
             self.hotline_opens_at <= local.time().replace(tzinfo=None) < self.hotline_closes_at
         )
+
+    def purge_due_on(self) -> date | None:
+        """The day its personal data may be deleted: PURGE_AFTER_DAYS after it was closed."""
+        if self.closed_at is None:
+            return None
+        return timezone.localdate(self.closed_at) + timedelta(days=settings.PURGE_AFTER_DAYS)
 
     def minor_cutoff(self) -> date:
         """People born after this date were under 18 on the notice date (or today)."""

@@ -71,6 +71,7 @@ _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "notice.published": lambda d: "Public notice published",
     "notice.unpublished": lambda d: "Public notice taken down",
     "notice.update_added": lambda d: "Update posted on the public notice",
+    "incident.purged": lambda d: f"Personal data purged: {_n(d, 'individuals', 'person', 'people')} deleted",
 }
 _OBLIGATION_TEXT = {
     "obligation.added": "Obligation added: {}",

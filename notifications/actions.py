@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit import api as audit
+from incidents import actions as incident_actions
 from incidents.actions import ActionRefused
 from incidents.models import Incident, Language, Recipient
 from notifications import tasks
@@ -304,3 +305,15 @@ def record_returns(actor: User, incident: Incident, pieces: list[ReturnedPiece],
 
 def _more(count: int) -> str:
     return f" (and {count - 20} more)" if count > 20 else ""
+
+
+def purge_letters(incident: Incident) -> int:
+    """Delete the incident's letters and their print files, manifests and checksums; the batches keep
+    their counts. The caller holds the transaction (purge_incident)."""
+    files: list[str] = []
+    for batch in LetterBatch.objects.filter(incident=incident):
+        files += [part["name"] for part in batch.parts] + [f.name for f in (batch.manifest, batch.checksums) if f]
+    LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="")
+    deleted = incident_actions.delete_where(Letter, "incident_id", incident.pk)
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])  # type: ignore[func-returns-value]
+    return deleted

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
 
 from portal.lib.request_id import current_request_id
@@ -57,11 +58,22 @@ class HtmxSignInRedirectMiddleware(MiddlewareMixin):
         if (
             request.headers.get("HX-Request")
             and response.status_code == 302
-            and location.startswith(resolve_url(settings.LOGIN_URL))
+            and location.startswith((resolve_url(settings.LOGIN_URL), "/accounts/"))
         ):
             page = HttpResponse(status=204)
             page["HX-Redirect"] = location
             return page
+        return response
+
+
+class NoStoreMiddleware(MiddlewareMixin):
+    """Nothing the portal's pages show is kept in a browser's or a proxy's cache: a page may name a person,
+    and a shared computer's history must not bring it back after sign-out. Static files are served
+    before this, with their own long cache lifetimes."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
         return response
 
 

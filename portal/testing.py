@@ -13,13 +13,42 @@ from typing import Any
 
 import factory
 from django.db import connection
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa import REAUTHENTICATED_AT
 from accounts.models import Membership, Role, User
 from audit.db import install_triggers, remove_triggers
 from incidents.models import DataType, Exposure, Incident, Individual, Recipient, Relationship
 from portal.lib.text import last_word, search_key
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105  (test accounts only)
+
+
+def authenticator(user: User) -> TOTPDevice:
+    """The user's authenticator, set up if they have none (as at their first sign-in)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """What the user's phone shows now (or `steps_ahead` periods of 30 seconds later)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+class PortalClient(Client):
+    """A test client whose force_login has also given the second factor, as a full sign-in would have."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session[REAUTHENTICATED_AT] = int(time.time())  # the code at sign-in counts as a fresh one
+        session.save()
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):

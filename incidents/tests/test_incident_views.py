@@ -178,7 +178,8 @@ def test_list_shows_only_my_incidents_within_a_fixed_query_budget(client, agent,
         member(agent, IncidentFactory.create(title=f"Extra incident {n}"), Role.AGENT)
     IncidentFactory.create(title="Not mine")
     client.force_login(agent)
-    with django_assert_num_queries(7):  # session, user, roles, incidents, two permission look-ups, navigation
+    # session, user, second factor's device, roles, incidents, two permission look-ups, navigation
+    with django_assert_num_queries(8):
         response = client.get(reverse("incidents:incident-list"))
     titles = [row[0].title for row in response.context["rows"]]
     assert "Riverside records incident" in titles

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
+from accounts.views import fresh_code_needed
 from incidents import access, actions
 from incidents.import_forms import MappingForm, UploadForm
 from incidents.importing import files, jobs
@@ -173,11 +175,13 @@ def import_discard(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 
 
 @login_required
-def import_report(request: HttpRequest, slug: str, job_id: int) -> FileResponse:
+def import_report(request: HttpRequest, slug: str, job_id: int) -> HttpResponseBase:
     """The dry run's report of rejected rows, warnings and merges, as CSV."""
     _, job = _job(request, slug, job_id)
     if not job.error_report:
         raise Http404("This import has no report.")
+    if refused := fresh_code_needed(request):
+        return refused
     actions.record_report_download(signed_in_user(request), job)
     name = f"import-{job.pk}-report.csv"
     response = FileResponse(job.error_report.open("rb"), as_attachment=True, filename=name, content_type="text/csv")

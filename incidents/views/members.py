@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Membership, Role
+from accounts.views import fresh_code_needed
 from incidents import access, actions
 from incidents.forms import MembershipForm
 
@@ -14,6 +15,8 @@ from incidents.forms import MembershipForm
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.incident_for(request.user, slug, need={Role.MANAGER})
     form = MembershipForm(request.POST or None)
+    if request.method == "POST" and (refused := fresh_code_needed(request)):
+        return refused
     if request.method == "POST" and form.is_valid():
         user, role = form.cleaned_data["username"], form.cleaned_data["role"]
         try:
@@ -33,6 +36,8 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     found = access.incident_for(request.user, slug, need={Role.MANAGER})
     membership = access.membership_on(found, membership_id)
+    if refused := fresh_code_needed(request):
+        return refused
     try:
         actions.remove_member(signed_in_user(request), membership)
     except actions.ActionRefused as refusal:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
+from accounts.views import fresh_code_needed
 from incidents import access, actions, ferpa, obligations, packet
 from incidents.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
 
@@ -102,12 +103,14 @@ def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespons
 
 @require_POST
 @login_required
-def obligation_evidence(request: HttpRequest, slug: str, key: str) -> FileResponse:
+def obligation_evidence(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
     """The evidence file, as a download; POST, so that every fetch is a deliberate, audited act."""
     found = access.incident_for(request.user, slug, need=MANAGER)
     entry = obligations.entry(found.incident, key)
     if entry is None or entry.record is None or not entry.record.evidence:
         raise Http404("This obligation has no evidence file.")
+    if refused := fresh_code_needed(request):
+        return refused
     actions.record_evidence_download(signed_in_user(request), entry.record)
     response = FileResponse(
         entry.record.evidence.open("rb"),
@@ -132,6 +135,8 @@ def ferpa_record(request: HttpRequest, slug: str) -> HttpResponseBase:
             "form first: both go on every student's record.",
         )
         return redirect("incidents:obligation-list", slug=slug)
+    if refused := fresh_code_needed(request):
+        return refused
     actions.record_ferpa_export(signed_in_user(request), incident)
     response = StreamingHttpResponse(ferpa.rows(incident), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{incident.slug}-ferpa-disclosures.csv"'

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
+from accounts.views import fresh_code_needed
 from incidents import access as incident_access
 from incidents.actions import ActionRefused
 from notifications import access, actions
@@ -135,6 +136,8 @@ def batch_approve(request: HttpRequest, slug: str, batch_id: int) -> HttpRespons
 def batch_export(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse | FileResponse:
     """The zip for the print house. A POST, since it moves the batch to exported and is audited."""
     _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+    if refused := fresh_code_needed(request):
+        return refused
     try:
         actions.record_export(signed_in_user(request), batch, via="browser")
     except ActionRefused as refusal:
@@ -176,6 +179,8 @@ def letter_pdf(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
         messages.error(request, f"“{sequence[:20]}” is not a sequence number: give the piece's number, such as 42.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
     letter = access.letter_on(batch, int(sequence))
+    if refused := fresh_code_needed(request):
+        return refused
     if letter.part_number is None:
         messages.error(request, "This letter is not in a print file yet; it is there once the batch has rendered.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)

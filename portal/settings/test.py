@@ -20,6 +20,8 @@ EMAIL_BACKEND = os.environ.get("PORTAL_TEST_EMAIL_BACKEND", "django.core.mail.ba
 EMAIL_FILE_PATH = Path(os.environ.get("PORTAL_TEST_EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The live server speaks plain HTTP, where a browser keeps no __Host- cookie.
+SESSION_COOKIE_NAME, CSRF_COOKIE_NAME = "sessionid", "csrftoken"
 MEDIA_ROOT = VAR_DIR / "media"  # even when the shell sets MEDIA_ROOT
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 

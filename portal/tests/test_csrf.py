@@ -1,11 +1,11 @@
-from django.test import Client
 from django.urls import reverse
 
 from incidents import actions
+from portal.testing import PortalClient
 
 
 def test_expired_form_gets_the_portals_page(agent):
-    client = Client(enforce_csrf_checks=True)
+    client = PortalClient(enforce_csrf_checks=True)
     client.force_login(agent)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 403
@@ -18,7 +18,7 @@ def test_a_member_of_the_public_without_the_cookie_is_told_what_to_do(incident, 
     incident.hotline_phone = "+18005550100"
     incident.save()
     actions.publish_notice(manager, incident)
-    client = Client(enforce_csrf_checks=True)  # a browser that blocks cookies sends no token
+    client = PortalClient(enforce_csrf_checks=True)  # a browser that blocks cookies sends no token
     response = client.post(reverse("incidents:public-notice", args=[incident.slug]), {"reference_code": "x"})
     assert response.status_code == 403
     page = response.content.decode()

@@ -1,5 +1,6 @@
-from django.test import Client
 from django.urls import reverse
+
+from portal.testing import PortalClient
 
 
 def test_unknown_page_is_the_portals_own_404(client, agent):
@@ -24,7 +25,7 @@ def test_server_error_shows_no_trace(agent, monkeypatch):
         raise RuntimeError("Ada Testperson, 2012-05-01")
 
     monkeypatch.setattr(views.figures, "of", explode)
-    client = Client(raise_request_exception=False)
+    client = PortalClient(raise_request_exception=False)
     client.force_login(agent)
     response = client.get(reverse("incidents:incident-detail", args=[agent.memberships.first().incident.slug]))
     assert response.status_code == 500

@@ -33,6 +33,13 @@ RULES: dict[str, Rule] = {
     "healthz": Rule("public"),
     "accounts:login": Rule("public", signed_in_redirects=True),
     "accounts:logout": Rule("public", method="post"),
+    "accounts:mfa-verify": Rule("signed_in"),
+    "accounts:mfa-enrol": Rule("signed_in", expect=302),  # set up already: its page is the security page
+    "accounts:mfa-replace": Rule("signed_in", method="post"),
+    "accounts:mfa-recovery-codes": Rule("signed_in", expect=302),  # shown once, right after they are made
+    "accounts:mfa-new-recovery-codes": Rule("signed_in", method="post"),
+    "accounts:reauthenticate": Rule("signed_in"),
+    "accounts:security": Rule("signed_in"),
     "incidents:incident-list": Rule("signed_in"),
     "incidents:incident-create": Rule("creator"),
     "incidents:audit-log": Rule("auditor"),

@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--incident", action="append", default=[], metavar="SLUG")
         parser.add_argument("--email", default="")
         parser.add_argument("--superuser", action="store_true", help="May use Django admin (users, catalog).")
+        parser.add_argument(
+            "--totp",
+            action="store_true",
+            help="Set up the user's authenticator now and print its otpauth:// URI, once, for scripted provisioning.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username, role, slugs = options["username"], options["role"], options["incident"]
@@ -51,9 +56,15 @@ class Command(BaseCommand):
             )
             for incident in incidents:
                 actions.add_member(None, incident, user, role)
+            device = account_actions.provision_authenticator(None, user) if options["totp"] else None
         where = f" on {', '.join(slugs)}" if slugs else ""
         label = Role(role).label if role else "superuser"
         self.stdout.write(self.style.SUCCESS(f"Created {username} ({label}{where})."))
+        if device is not None:
+            self.stdout.write("Authenticator (add it to the user's app; it is not shown again):")
+            self.stdout.write(device.config_url)
+        else:
+            self.stdout.write("They set up their authenticator app at their first sign-in.")
 
     def _password(self, username: str) -> str:
         password = os.environ.get("PORTAL_PASSWORD")

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import os
 import random
 from typing import Any
@@ -7,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import actions as account_actions
+from accounts import mfa
 from accounts.models import Role, User
 from audit import api as audit
 from incidents import actions, demo
@@ -14,6 +17,13 @@ from incidents.models import DataType, Incident
 from portal.lib import refcode
 
 DEFAULT_PASSWORD = "riverbend-demo-2026"  # noqa: S105  (published: demo logins only)
+
+
+def demo_totp_key(password: str, username: str) -> str:
+    """The demo logins' authenticator secrets: derived from their published password, so they are public too."""
+    return hmac.new(password.encode(), f"totp:{username}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
 DEMO_USERS = [
     ("demo-manager", Role.MANAGER),
     ("demo-agent", Role.AGENT),
@@ -40,6 +50,9 @@ class Command(BaseCommand):
         existed = User.objects.filter(username__in=[u for u, _ in DEMO_USERS]).exists()
         with transaction.atomic():
             users = {role: self._user(username, role, password) for username, role in DEMO_USERS}
+            for user in users.values():
+                if not mfa.is_enrolled(user):
+                    account_actions.provision_authenticator(None, user, demo_totp_key(password, user.username))
             incident = Incident.objects.filter(slug=demo.SLUG).first()
             if incident is None:
                 incident = self._incident(users, size)
@@ -52,6 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password: {password}):")
         for username, role in DEMO_USERS:
             self.stdout.write(f"  {username:16} {role.label}")
+        self.stdout.write(
+            "  Each also asks for a code from an authenticator app: `make demo-code WHO=demo-manager` prints it."
+        )
         incident.refresh_from_db()  # published by an action that saved its own copy
         sample = incident.recipients.select_related("individual").filter(individual__date_of_birth__isnull=False)
         tried = sample.order_by("pk").first()

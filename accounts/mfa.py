@@ -1,0 +1,83 @@
+"""The second factor: TOTP codes from an authenticator app (django-otp's TOTP device), and single-use
+recovery codes (its static device) for a lost phone.
+
+django-otp keeps the last time step each device accepted in the device's row, so a code is accepted
+once in all the portal's processes (the replay guard lives in the shared database), and it slows down
+a device after failed codes.
+"""
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+RECOVERY_CODES = 10
+REAUTHENTICATED_AT = "portal_reauthenticated_at"
+RECOVERY_DEVICE = "Recovery codes"
+AUTHENTICATOR = "Authenticator app"
+
+
+def is_enrolled(user: User) -> bool:
+    """Has an authenticator (recovery codes alone are a fallback, not a way to sign in every day)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_authenticator(user: User) -> TOTPDevice:
+    """The authenticator being set up: one unconfirmed device, kept until its first code is typed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+
+
+def make_recovery_codes(user: User) -> list[str]:
+    """New recovery codes, replacing any earlier ones; shown once, stored as the device keeps them."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def matching_device(user: User, code: str) -> Any:
+    """The confirmed device that accepts `code` (an authenticator's six digits or a recovery code), or
+    None. A recovery code is spent by accepting it."""
+    code = "".join(code.split()).lower()
+    if not code:
+        return None
+    for device in devices_for_user(user, confirmed=True):
+        # Locked while it checks: two requests with one code cannot both pass.
+        with transaction.atomic():
+            locked = type(device).objects.select_for_update().get(pk=device.pk)
+            if locked.verify_token(code):
+                return locked
+    return None
+
+
+def seconds_to_wait(user: User) -> int:
+    """After wrong codes django-otp makes each further try wait longer (1, 2, 4... seconds): how long now."""
+    waits = [0]
+    for device in devices_for_user(user, confirmed=None):
+        allowed, facts = device.verify_is_allowed()
+        if not allowed and facts and facts.get("locked_until"):
+            waits.append(int((facts["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return max(waits)
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    request.session[REAUTHENTICATED_AT] = int(time.time())
+
+
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    at = request.session.get(REAUTHENTICATED_AT)
+    return isinstance(at, int) and time.time() - at <= settings.MFA_REAUTH_SECONDS
