@@ -25,7 +25,8 @@ class CodeForm(StyledForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         widget = self.fields["code"].widget
-        widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True})
+        # No numeric keypad: a recovery code has letters.
+        widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True})
         widget.attrs["spellcheck"] = "false"
 
 
@@ -33,3 +34,4 @@ class EnrolForm(CodeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = "The six digits the app shows for this portal once you have added it."
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
