@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
+from incidents.models import ImportJob
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 MESSY = (
@@ -57,14 +58,19 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
     expect(page.get_by_role("cell", name="No last name")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "import-report.png"), full_page=True)
     expect(page.locator("b", has_text="Doe")).to_have_count(0)  # HTML from the file stays text
+    page.get_by_label("Why is this file needed?").fill("To correct the rejected rows in the district's file")
+    page.get_by_role("button", name="Ask for the full report (CSV)").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the full report (CSV)").click()
-    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+        page.get_by_role("link", name="Download the file").click()
+    comment, *lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert comment.startswith("# Export EXP-")
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
     assert rows[0] == ["Row", "Column", "Value as in the file", "Outcome", "Reason"]
     assert ["4", "Student Last Name", "", "rejected", "no last name"] in rows
     assert any(r[0] == "7" and "“Shoe size”" in r[4] for r in rows)
 
     # Confirmed: the progress bar runs to the outcome, and the incident's figures change.
+    page.goto(f"/incidents/{incident.slug}/imports/{ImportJob.objects.get().pk}/")
     page.get_by_role("button", name="Import 3 valid rows").click()
     expect(page.get_by_role("heading", name="Imported", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("3 people added")).to_be_visible()

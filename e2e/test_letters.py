@@ -87,18 +87,25 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     page.get_by_role("link", name="First mailing").click()
     page.get_by_role("button", name="Approve for printing").click()
     expect(page.locator(".portal-status")).to_have_text("Approved")
+    asking = page.locator("form", has=page.get_by_role("button", name="Ask for the print export (zip)"))
+    asking.get_by_label("Why is this file needed?").fill("For the print house's first mailing")
+    asking.get_by_role("button", name="Ask for the print export (zip)").click()
+    expect(page.get_by_text("The link works once")).to_be_visible()
+    check_accessibility(page)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download the print export (zip)").click()
+        page.get_by_role("link", name="Download the file").click()
     archive = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
     names = archive.namelist()
     batch = LetterBatch.objects.get()
-    assert names == [f"batch-{batch.pk}-part-001.pdf", f"batch-{batch.pk}-manifest.csv", "SHA256SUMS"]
+    assert names == ["EXPORT-ID.txt", f"batch-{batch.pk}-part-001.pdf", f"batch-{batch.pk}-manifest.csv", "SHA256SUMS"]
+    assert archive.read("EXPORT-ID.txt").decode().startswith("Export EXP-")
+    names = names[1:]
     for line in archive.read("SHA256SUMS").decode().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     letters = _pdf_text(archive.read(names[0]))
     assert letters.count("MEDICAL-PARAGRAPH") == 3  # the variant went to the three with medical information
     assert letters.count("What happened") == 2  # the standard letter to the others
-    page.reload()
+    page.goto(f"/letters/{incident.slug}/batches/{batch.pk}/")
     expect(page.locator(".portal-status")).to_have_text("Exported")
     page.screenshot(path=str(SCREENSHOTS / "letters-batch-exported.png"), full_page=True)

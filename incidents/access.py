@@ -6,6 +6,7 @@ leak; someone with a role but not the one needed gets 403.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -98,3 +99,7 @@ def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
 
 def notice_update_on(access: IncidentAccess, update_id: int) -> NoticeUpdate:
     return get_object_or_404(NoticeUpdate, pk=update_id, incident=access.incident)
+
+
+def refuse(reason: str = "Your role on this incident does not allow this.") -> NoReturn:
+    raise PermissionDenied(reason)

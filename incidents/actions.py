@@ -3,15 +3,17 @@
 import functools
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from accounts.models import Membership, Role, User
 from audit import api as audit
@@ -20,6 +22,7 @@ from incidents.importing import files
 from incidents.importing.fields import automap, data_type_words
 from incidents.models import (
     DataType,
+    Export,
     Exposure,
     FaqEntry,
     ImportJob,
@@ -245,12 +248,6 @@ def discard_import(actor: User, job: ImportJob) -> None:
 
 
 @transaction.atomic
-def record_report_download(actor: User, job: ImportJob) -> None:
-    audit.record("import.report_downloaded", actor=actor, incident_id=job.incident_id, target=job,
-                 details={"file_name": job.original_name})  # fmt: skip
-
-
-@transaction.atomic
 def add_faq_entry(actor: User, incident: Incident, question: str, answer: str, sort_order: int) -> FaqEntry:
     entry = FaqEntry.objects.create(incident=incident, question=question, answer=answer, sort_order=sort_order)
     audit.record("faq.added", actor=actor, incident_id=incident.pk, target=entry)
@@ -407,11 +404,6 @@ def record_evidence_download(actor: User, record: Obligation) -> None:
     audit.record("obligation.evidence_downloaded", actor=actor, incident_id=record.incident_id, target=record)
 
 
-@transaction.atomic
-def record_ferpa_export(actor: User, incident: Incident) -> None:
-    audit.record("ferpa.exported", actor=actor, incident_id=incident.pk, target=incident)
-
-
 # Retention ----------------------------------------------------------------------
 
 
@@ -448,3 +440,62 @@ def mark_purged(actor: User | None, incident: Incident, deleted: dict[str, int],
     if reason:
         details["reason"] = reason
     audit.record("incident.purged", actor=actor, incident_id=incident.pk, target=incident, details=details)
+
+
+# Exports of personal data ------------------------------------------------------------
+
+
+def _export_id() -> str:
+    return "EXP-" + get_random_string(8, allowed_chars="ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+
+@transaction.atomic
+def request_export(
+    actor: User, incident: Incident, kind: str, subject: dict[str, int], title: str, rows: int, reason: str
+) -> Export:
+    """Ask for a file: ready at once up to EXPORT_APPROVAL_ROWS rows, else waiting for a second person."""
+    if not reason.strip():
+        raise ActionRefused("Say why this file is needed: the reason is kept with the export.")
+    ready = rows <= settings.EXPORT_APPROVAL_ROWS
+    now = timezone.now()
+    export = Export.objects.create(
+        public_id=_export_id(), incident=incident, kind=kind, subject=subject, title=title, rows=rows,
+        reason=reason.strip(), requested_by=actor,
+        status=Export.Status.READY if ready else Export.Status.AWAITING,
+        expires_at=now + timedelta(seconds=settings.EXPORT_LINK_SECONDS) if ready else None,
+    )  # fmt: skip
+    details = {"export": export.public_id, "kind": kind, "rows": rows, "needs_approval": not ready, **subject}
+    audit.record("export.requested", actor=actor, incident_id=incident.pk, target=export, details=details)
+    return export
+
+
+@transaction.atomic
+def decide_export(actor: User, export: Export, approve: bool) -> None:
+    locked = Export.objects.select_for_update().get(pk=export.pk)
+    if locked.status != Export.Status.AWAITING:
+        raise ActionRefused(f"This export is {locked.get_status_display().lower()} already.")
+    if locked.requested_by_id == actor.pk:
+        raise ActionRefused("Another person must approve an export you asked for.")
+    now = timezone.now()
+    locked.status = Export.Status.READY if approve else Export.Status.REFUSED
+    locked.decided_by, locked.decided_at = actor, now
+    locked.expires_at = now + timedelta(seconds=settings.EXPORT_LINK_SECONDS) if approve else None
+    locked.save(update_fields=["status", "decided_by", "decided_at", "expires_at"])
+    action = "export.approved" if approve else "export.refused"
+    audit.record(action, actor=actor, incident_id=locked.incident_id, target=locked,
+                 details={"export": locked.public_id})  # fmt: skip
+    export.status, export.expires_at = locked.status, locked.expires_at
+
+
+@transaction.atomic
+def claim_export(actor: User, export: Export) -> bool:
+    """Use the link: True once, for the person who asked, before it expires (a conditional update, so
+    two clicks at once make one file)."""
+    now = timezone.now()
+    claimed = Export.objects.filter(
+        pk=export.pk, status=Export.Status.READY, requested_by=actor, expires_at__gt=now
+    ).update(status=Export.Status.DOWNLOADED, downloaded_at=now)
+    if claimed:
+        audit.record("export.downloaded", actor=actor, incident_id=export.incident_id, target=export,
+                     details={"export": export.public_id, "kind": export.kind, "rows": export.rows})  # fmt: skip
+    return bool(claimed)

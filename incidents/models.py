@@ -567,3 +567,53 @@ class IncidentFigures(models.Model):
 
     def __str__(self) -> str:
         return f"Figures of incident {self.incident_id}"
+
+
+class ExportStatus(models.TextChoices):
+    AWAITING = "awaiting", "Waiting for a second person's approval"
+    READY = "ready", "Ready to download"
+    DOWNLOADED = "downloaded", "Downloaded"
+    REFUSED = "refused", "Refused"
+
+
+class Export(models.Model):
+    """One file of personal data asked for by one person, for a stated reason: generated when its link is
+    used, once, before the link expires, and marked inside with `public_id` so that a copy found later
+    leads back here and to the person in the audit trail."""
+
+    Status = ExportStatus
+
+    public_id = models.CharField(max_length=20, unique=True)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exports")
+    kind = models.CharField(max_length=30)
+    subject = models.JSONField(default=dict, help_text="Which batch, import or letter (ids, never personal data).")
+    title = models.CharField(max_length=200)
+    reason = models.TextField()
+    rows = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=ExportStatus.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["incident", "-requested_at"], name="export_incident_recent"),
+            models.Index(fields=["incident"], condition=Q(status="awaiting"), name="export_awaiting"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == ExportStatus.READY and self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def label(self, user_label: str) -> str:
+        """The line each exported file carries."""
+        return f"Export {self.public_id} for {user_label}, {timezone.localtime():%Y-%m-%d %H:%M %Z}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit_log, faq, imports, incidents, members, notice, obligations, trail_checks
+from incidents.views import audit_log, exports, faq, imports, incidents, members, notice, obligations, trail_checks
 
 app_name = "incidents"
 
@@ -20,7 +20,6 @@ urlpatterns = [
     path("incidents/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
     path("incidents/<slug:slug>/imports/<int:job_id>/confirm/", imports.import_confirm, name="import-confirm"),
     path("incidents/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),
-    path("incidents/<slug:slug>/imports/<int:job_id>/report.csv", imports.import_report, name="import-report"),
     path("incidents/<slug:slug>/faq/", faq.faq_list, name="faq-list"),
     path("incidents/<slug:slug>/faq/<int:entry_id>/edit/", faq.faq_edit, name="faq-edit"),
     path("incidents/<slug:slug>/faq/<int:entry_id>/remove/", faq.faq_remove, name="faq-remove"),
@@ -34,7 +33,10 @@ urlpatterns = [
     ),
     path("notice/<slug:slug>/", notice.public_notice, name="public-notice"),
     path("incidents/<slug:slug>/obligations/", obligations.obligation_list, name="obligation-list"),
-    path("incidents/<slug:slug>/ferpa-record.csv", obligations.ferpa_record, name="ferpa-record"),
+    path("incidents/<slug:slug>/exports/", exports.export_list, name="export-list"),
+    path("incidents/<slug:slug>/exports/<str:public_id>/", exports.export_detail, name="export-detail"),
+    path("incidents/<slug:slug>/exports/<str:public_id>/decide/", exports.export_decide, name="export-decide"),
+    path("incidents/<slug:slug>/exports/<str:public_id>/file/", exports.export_download, name="export-download"),
     path("incidents/<slug:slug>/obligations/<str:key>/", obligations.obligation_detail, name="obligation-detail"),
     path(
         "incidents/<slug:slug>/obligations/<str:key>/packet.pdf",

@@ -15,8 +15,6 @@ urlpatterns = [
     path("<slug:slug>/batches/<int:batch_id>/progress/", batches.batch_progress, name="batch-progress"),
     path("<slug:slug>/batches/<int:batch_id>/rerender/", batches.batch_rerender, name="batch-rerender"),
     path("<slug:slug>/batches/<int:batch_id>/approve/", batches.batch_approve, name="batch-approve"),
-    path("<slug:slug>/batches/<int:batch_id>/export/", batches.batch_export, name="batch-export"),
     path("<slug:slug>/batches/<int:batch_id>/mailed/", batches.batch_mailed, name="batch-mailed"),
-    path("<slug:slug>/batches/<int:batch_id>/letter.pdf", batches.letter_pdf, name="letter-pdf"),
     path("<slug:slug>/returned-mail/", returns.returned_mail, name="returned-mail"),
 ]

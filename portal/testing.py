@@ -14,6 +14,7 @@ from typing import Any
 import factory
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -38,6 +39,17 @@ def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
     totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def export(client: Client, incident: Incident, kind: str, reason: str = "Synthetic reason", **subject: Any) -> Any:
+    """Ask for an export as the signed-in user, from `subject`'s page when given as `referer`, and fetch its
+    file when the link is ready: (the asking response, the file response or None)."""
+    referer = subject.pop("referer", "")
+    data = {"kind": kind, "reason": reason, **subject}
+    asked = client.post(reverse("incidents:export-list", args=[incident.slug]), data, HTTP_REFERER=referer)
+    if asked.status_code != 302 or "/exports/EXP-" not in asked["Location"]:
+        return asked, None
+    return asked, client.get(asked["Location"] + "file/")
 
 
 class PortalClient(Client):

@@ -131,8 +131,11 @@ def test_exports_and_role_changes_ask_for_a_fresh_code(client, incident, manager
         response = client.post(remove, HTTP_REFERER=f"http://testserver/incidents/{incident.slug}/members/")
         assert response.url.startswith(reverse("accounts:reauthenticate") + "?next=")
         assert auditor.memberships.exists()  # nothing changed
-        ferpa = client.post(reverse("incidents:ferpa-record", args=[incident.slug]))
-        assert ferpa.url.startswith(reverse("accounts:reauthenticate"))
+        asked = client.post(
+            reverse("incidents:export-list", args=[incident.slug]), {"kind": "ferpa", "reason": "Files"}
+        )
+        download = client.get(asked.url.rstrip("/") + "/file/")
+        assert download.url.startswith(reverse("accounts:reauthenticate") + "?next=")
 
 
 def test_create_portal_user_prints_an_authenticator_once(monkeypatch, db, capsys):

@@ -6,8 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from incidents.models import ImportJob, ImportRow, Individual
+from incidents.models import Export, ImportJob, ImportRow, Individual
 from incidents.tests.importing import check, csv_bytes, upload
+from portal.testing import export
 
 ROW = "1,<b>Lee</b>,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name"
 
@@ -85,12 +86,15 @@ def test_the_report_page_and_its_download(client, incident, manager):
     page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
     assert "Import 1 valid rows" in page
     assert "No last name" in page
-    response = client.get(reverse("incidents:import-report", args=[incident.slug, job.pk]))
+    _, response = export(client, incident, "import_report", reason="Fix the rejected rows", job=job.pk)
+    made = Export.objects.get()
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Cache-Control"] == "no-store"
-    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-report.csv"'
-    assert body.splitlines()[1] == "3,Last Name,,rejected,no last name"
-    assert AuditEvent.objects.filter(action="import.report_downloaded", actor_id=manager.pk).exists()
+    assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-report-{made.public_id}.csv"'
+    lines = body.splitlines()
+    assert lines[0].startswith(f"# Export {made.public_id} for {manager.username}")
+    assert lines[2] == "3,Last Name,,rejected,no last name"
+    assert AuditEvent.objects.filter(action="export.downloaded", actor_id=manager.pk).exists()
 
 
 def test_discarding_removes_the_file_the_report_and_staged_rows(

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents import figures
-from incidents.models import DataType, Obligation
+from incidents.models import DataType, Export, Obligation
 from notifications.tests import pdfcheck
-from portal.testing import IndividualFactory, RecipientFactory, expose
+from portal.testing import IndividualFactory, RecipientFactory, export, expose
 
 
 @pytest.fixture
@@ -125,23 +125,29 @@ def test_the_ferpa_record_has_one_neutralised_row_per_student_whose_records_were
     expose(hostile, "state_student_id", "education_records")
     expose(IndividualFactory.create(incident=incident, last_name="Names-only"), "name")
     client.force_login(manager)
-    response = client.post(reverse("incidents:ferpa-record", args=[incident.slug]))
+    _, response = export(client, incident, "ferpa", reason="For the students' records")
+    made = Export.objects.get()
+    assert made.rows == 2
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Cache-Control"] == "no-store"
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    comment, *lines = b"".join(response.streaming_content).decode().splitlines()
+    assert comment.startswith(f"# Export {made.public_id} for {manager.username}")
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
     assert rows == [
         ["student_id", "last_name", "first_name", "disclosure_date", "party_receiving_records", "description"],
         ["'=HYPERLINK(1)", "Adams", "Ada", "2026-09-02", incident.ferpa_party, incident.ferpa_description],
         ["MO-1001", "Zeller", "Ana", "2026-09-02", incident.ferpa_party, incident.ferpa_description],
     ]
-    assert AuditEvent.objects.filter(action="ferpa.exported", actor_id=manager.pk).count() == 1
+    assert AuditEvent.objects.filter(action="export.downloaded", actor_id=manager.pk).count() == 1
 
 
 def test_the_ferpa_record_waits_for_its_party_and_description(client, incident, manager):
     client.force_login(manager)
-    response = client.post(reverse("incidents:ferpa-record", args=[incident.slug]), follow=True)
-    assert "Write the party that received the records" in response.content.decode()
-    assert not AuditEvent.objects.filter(action="ferpa.exported").exists()
+    page = f"http://testserver{reverse('incidents:obligation-list', args=[incident.slug])}"
+    asked, _ = export(client, incident, "ferpa", referer=page)
+    assert asked.url == page
+    assert "Write the party that received the records" in client.get(page).content.decode()
+    assert not Export.objects.exists()
 
 
 def test_a_decision_not_to_notify_is_recorded_with_its_reasons_and_kept_five_years(client, district, manager):

@@ -7,15 +7,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from accounts.views import fresh_code_needed
 from incidents import access, actions
 from incidents.import_forms import MappingForm, UploadForm
 from incidents.importing import files, jobs
@@ -172,18 +170,3 @@ def import_discard(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
         return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
     messages.success(request, f"The import of “{job.original_name}” was discarded; nothing from it was kept.")
     return redirect("incidents:import-list", slug=slug)
-
-
-@login_required
-def import_report(request: HttpRequest, slug: str, job_id: int) -> HttpResponseBase:
-    """The dry run's report of rejected rows, warnings and merges, as CSV."""
-    _, job = _job(request, slug, job_id)
-    if not job.error_report:
-        raise Http404("This import has no report.")
-    if refused := fresh_code_needed(request):
-        return refused
-    actions.record_report_download(signed_in_user(request), job)
-    name = f"import-{job.pk}-report.csv"
-    response = FileResponse(job.error_report.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
-    response["Cache-Control"] = "no-store"
-    return response

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import signed_in_user
 from accounts.models import Role
 from accounts.views import fresh_code_needed
-from incidents import access, actions, ferpa, obligations, packet
+from incidents import access, actions, obligations, packet
 from incidents.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
 
 MANAGER = {Role.MANAGER}
@@ -118,28 +118,6 @@ def obligation_evidence(request: HttpRequest, slug: str, key: str) -> HttpRespon
         filename=entry.record.evidence_name or "evidence",
         content_type="application/octet-stream",
     )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@login_required
-def ferpa_record(request: HttpRequest, slug: str) -> HttpResponseBase:
-    """The FERPA record of disclosure as CSV, streamed; refused until its party and description are written."""
-    found = access.incident_for(request.user, slug, need=MANAGER)
-    incident = found.incident
-    if not (incident.ferpa_party and incident.ferpa_description):
-        messages.error(
-            request,
-            "Write the party that received the records and a description of the disclosure on the incident "
-            "form first: both go on every student's record.",
-        )
-        return redirect("incidents:obligation-list", slug=slug)
-    if refused := fresh_code_needed(request):
-        return refused
-    actions.record_ferpa_export(signed_in_user(request), incident)
-    response = StreamingHttpResponse(ferpa.rows(incident), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{incident.slug}-ferpa-disclosures.csv"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -22,8 +22,13 @@ def _add(archive: zipfile.ZipFile, stored_name: str, name: str, compression: int
         shutil.copyfileobj(src, dest, 1 << 20)
 
 
-def write_export(batch: LetterBatch, out: IO[bytes]) -> None:
+def write_export(batch: LetterBatch, out: IO[bytes], label: str = "") -> None:
+    """The zip; `label`, the export's line, is its comment and its EXPORT-ID.txt (the print parts and
+    the mail file stay byte for byte as SHA256SUMS lists them)."""
     with zipfile.ZipFile(out, "w") as archive:
+        if label:
+            archive.comment = label.encode()
+            archive.writestr("EXPORT-ID.txt", label + "\n")
         for part in (StoredFile.from_json(p) for p in batch.parts):
             _add(archive, part.name, part.download_name, zipfile.ZIP_STORED)  # PDF streams are compressed already
         _add(archive, batch.manifest.name, f"batch-{batch.pk}-manifest.csv", zipfile.ZIP_DEFLATED)

@@ -96,8 +96,9 @@ def _place(batch: LetterBatch, number: int, first: int, last: int) -> None:
         cursor.execute(sql, [number, batch.pk, first, last])
 
 
-def letter_pdf(letter: Letter) -> bytes:
-    """One letter's pages, cut from its print part (no rendering)."""
+def letter_pdf(letter: Letter, label: str = "") -> bytes:
+    """One letter's pages, cut from its print part (no rendering); `label`, the export's line, goes in
+    the file's metadata."""
     part = StoredFile.from_json(letter.batch.parts[letter.part_number - 1])  # type: ignore[operator]
     start = letter.part_first_page - 1  # type: ignore[operator]
     with (
@@ -107,6 +108,9 @@ def letter_pdf(letter: Letter) -> bytes:
     ):
         one.pages.extend(source.pages[start : start + letter.page_count])
         one.docinfo[pikepdf.Name.Title] = f"Letter {letter.sequence} of batch {letter.batch_id}"
+        if label:
+            one.docinfo[pikepdf.Name.Subject] = label
+            one.docinfo[pikepdf.Name("/ExportID")] = label.split()[1]
         out = io.BytesIO()
         one.save(out)
         return out.getvalue()

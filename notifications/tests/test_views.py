@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from datetime import timedelta
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -16,14 +17,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEvent
-from incidents.models import Incident, Recipient
+from incidents.models import Export, Incident, Recipient
 from notifications import actions
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import recipients, rendered_batch
-from portal.testing import IncidentFactory, UserFactory, member
+from portal.testing import IncidentFactory, UserFactory, export, member
 
 BODY = "<p>{{ salutation }}</p>\n<p>This letter is about {{ individual_name }}.</p>\n<p>{{ reference_code }}</p>"
 TEMPLATE = {
@@ -146,7 +147,6 @@ def _mailed_letters(incident, count, mailed=True):
         ("template-defaults", Role.MANAGER),
         ("batch-rerender", Role.MANAGER),
         ("batch-approve", Role.MAIL_ADMIN),
-        ("batch-export", Role.MAIL_ADMIN),
         ("batch-mailed", Role.MAIL_ADMIN),
     ],
 )
@@ -501,8 +501,10 @@ def test_batch_detail_shows_the_print_files_and_who_may_approve(client, creator,
 def test_a_batch_of_another_incident_is_not_found(client, manager, incident):
     foreign = LetterBatch.objects.create(incident=IncidentFactory.create(), name="Foreign")
     client.force_login(manager)
-    for name in ("batch-detail", "batch-progress", "letter-pdf"):
+    for name in ("batch-detail", "batch-progress"):
         assert client.get(_url(name, incident, foreign.pk)).status_code == 404, name
+    asked, _ = export(client, incident, "letter", batch=foreign.pk, sequence=1)
+    assert asked.status_code == 404
     assert client.post(_url("batch-rerender", incident, foreign.pk)).status_code == 404
 
 
@@ -608,15 +610,19 @@ def test_only_mail_admins_approve(client, people, incident, actor, status):
 
 def test_mail_admin_downloads_the_export(client, mail_admin, incident, approved):
     client.force_login(mail_admin)
-    response = client.post(_url("batch-export", incident, approved.pk))
+    _, response = export(client, incident, "letters", reason="For the print house", batch=approved.pk)
+    made = Export.objects.get()
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"] == f'attachment; filename="letter-batch-{approved.pk}-export.zip"'
+    name = f"letter-batch-{approved.pk}-export-{made.public_id}.zip"
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
     pk = approved.pk
     names = [f"batch-{pk}-part-001.pdf", f"batch-{pk}-part-002.pdf", f"batch-{pk}-manifest.csv", "SHA256SUMS"]
-    assert archive.namelist() == names
+    assert archive.namelist() == ["EXPORT-ID.txt", *names]
+    assert archive.comment.decode().startswith(f"Export {made.public_id} for {mail_admin.username}")
+    assert archive.read("EXPORT-ID.txt").decode() == archive.comment.decode() + "\n"
     sums = [line.split("  ") for line in archive.read("SHA256SUMS").decode().splitlines()]
     assert sums == [[hashlib.sha256(archive.read(name)).hexdigest(), name] for name in names[:3]]
     assert [_pdf_pages(archive.read(name)) for name in names[:2]] == [p["pages"] for p in approved.parts]
@@ -629,33 +635,38 @@ def test_mail_admin_downloads_the_export(client, mail_admin, incident, approved)
     assert approved.status == BatchStatus.EXPORTED
     assert approved.exported_at is not None
     event = AuditEvent.objects.get(action="letter_batch.exported")
-    assert (event.actor_id, event.details) == (mail_admin.pk, {"via": "browser", "letters": 3, "parts": 2})
+    assert (event.actor_id, event.details) == (
+        mail_admin.pk, {"via": f"browser, {made.public_id}", "letters": 3, "parts": 2}
+    )  # fmt: skip
 
 
 def test_every_download_of_the_export_is_audited(client, mail_admin, incident, exported):
     client.force_login(mail_admin)
-    response = client.post(_url("batch-export", incident, exported.pk))
+    _, response = export(client, incident, "letters", batch=exported.pk)
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).testzip() is None
     assert AuditEvent.objects.filter(action="letter_batch.exported").count() == 2  # the fixture's and this one
+    assert AuditEvent.objects.filter(action="export.downloaded").count() == 1
 
 
 def test_a_batch_not_approved_is_not_exported(client, mail_admin, incident):
     rendered = _batch(incident, BatchStatus.RENDERED, 1)
     client.force_login(mail_admin)
-    response = client.post(_url("batch-export", incident, rendered.pk), follow=True)
-    assert response.redirect_chain == [(_url("batch-detail", incident, rendered.pk), 302)]
-    assert "Only an approved batch can be exported" in _shown(response)
+    page = _url("batch-detail", incident, rendered.pk)
+    asked, _ = export(client, incident, "letters", batch=rendered.pk, referer=f"http://testserver{page}")
+    assert asked.url == f"http://testserver{page}"
+    assert "Only an approved batch can be exported" in _shown(client.get(page))
     rendered.refresh_from_db()
     assert rendered.status == BatchStatus.RENDERED
-    assert not AuditEvent.objects.filter(action="letter_batch.exported").exists()
+    assert not Export.objects.exists()
 
 
 @pytest.mark.parametrize(("actor", "status"), [("outsider", 404), ("manager", 403), ("agent", 403)])
 def test_only_mail_admins_export(client, people, incident, actor, status):
     batch = _batch(incident, BatchStatus.APPROVED)
     client.force_login(people[actor])
-    assert client.post(_url("batch-export", incident, batch.pk)).status_code == status
+    asked, _ = export(client, incident, "letters", batch=batch.pk)
+    assert asked.status_code == status
     batch.refresh_from_db()
     assert batch.status == BatchStatus.APPROVED
     assert _audited() == []
@@ -723,14 +734,18 @@ def test_only_mail_admins_mark_mailed(client, people, incident, actor, status):
 def test_one_letter_is_cut_from_its_print_part(client, people, incident, rendered, actor):
     letter = Letter.objects.select_related("recipient").get(batch=rendered, sequence=3)
     client.force_login(people[actor])
-    response = client.get(_url("letter-pdf", incident, rendered.pk), {"sequence": "3"})
+    _, response = export(client, incident, "letter", batch=rendered.pk, sequence=3)
+    made = Export.objects.get()
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'inline; filename="batch-{rendered.pk}-letter-000003.pdf"'
+    name = f"batch-{rendered.pk}-letter-000003-{made.public_id}.pdf"
+    assert response["Content-Disposition"] == f'inline; filename="{name}"'
     assert response.content.startswith(b"%PDF")
     assert _pdf_pages(response.content) == letter.page_count
     first_page = pdfcheck.first_page_text(response.content)
     assert letter.recipient.reference_code_display in first_page
+    with pikepdf.Pdf.open(io.BytesIO(response.content)) as pdf:
+        assert str(pdf.docinfo["/ExportID"]) == made.public_id
     event = AuditEvent.objects.get(action="letter.downloaded")
     assert (event.target_id, event.details) == (str(letter.pk), {"batch": rendered.pk, "sequence": 3})
 
@@ -739,23 +754,24 @@ def test_one_letter_is_cut_from_its_print_part(client, people, incident, rendere
 def test_a_bad_sequence_number_goes_back_with_a_message(client, manager, incident, typed):
     rendered = _batch(incident, BatchStatus.RENDERED, 1)
     client.force_login(manager)
-    response = client.get(_url("letter-pdf", incident, rendered.pk), {"sequence": typed}, follow=True)
-    assert response.redirect_chain == [(_url("batch-detail", incident, rendered.pk), 302)]
-    assert f"“{typed}” is not a sequence number" in _shown(response)
+    page = f"http://testserver{_url('batch-detail', incident, rendered.pk)}"
+    asked, _ = export(client, incident, "letter", batch=rendered.pk, sequence=typed, referer=page)
+    assert asked.url == page
+    assert f"“{typed}” is not a sequence number" in _shown(client.get(page))
     assert not AuditEvent.objects.filter(action="letter.downloaded").exists()
 
 
 def test_a_sequence_number_outside_the_batch_is_not_found(client, manager, incident):
     rendered = _batch(incident, BatchStatus.RENDERED, 3)
     client.force_login(manager)
-    assert client.get(_url("letter-pdf", incident, rendered.pk), {"sequence": "4"}).status_code == 404
-    assert client.get(_url("letter-pdf", incident, rendered.pk), {"sequence": "0"}).status_code == 404
+    assert export(client, incident, "letter", batch=rendered.pk, sequence=4)[0].status_code == 404
+    assert export(client, incident, "letter", batch=rendered.pk, sequence=0)[0].status_code == 404
 
 
 def test_a_letter_not_yet_in_a_print_file_goes_back_with_a_message(client, manager, incident, rendering):
     client.force_login(manager)
-    response = client.get(_url("letter-pdf", incident, rendering.pk), {"sequence": "1"}, follow=True)
-    assert "This letter is not in a print file yet" in _shown(response)
+    export(client, incident, "letter", batch=rendering.pk, sequence=1)
+    assert "This letter is not in a print file yet" in _shown(client.get(_url("batch-detail", incident, rendering.pk)))
     assert not AuditEvent.objects.filter(action="letter.downloaded").exists()
 
 
@@ -763,7 +779,7 @@ def test_a_letter_not_yet_in_a_print_file_goes_back_with_a_message(client, manag
 def test_others_may_not_download_a_letter(client, people, incident, actor, status):
     batch = _batch(incident, BatchStatus.RENDERED, 1)
     client.force_login(people[actor])
-    assert client.get(_url("letter-pdf", incident, batch.pk), {"sequence": "1"}).status_code == status
+    assert export(client, incident, "letter", batch=batch.pk, sequence=1)[0].status_code == status
 
 
 # Returned mail

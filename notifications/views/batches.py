@@ -1,25 +1,23 @@
 """Letter batches: create, watch render, approve (a second person), export, mark mailed, reprint one letter."""
 
-import tempfile
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from accounts.views import fresh_code_needed
 from incidents import access as incident_access
 from incidents.actions import ActionRefused
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
-from notifications.letters import export, parts
+from notifications.letters import parts
 from notifications.models import Letter, LetterBatch, LetterStatus
 
 MANAGER = {Role.MANAGER}
@@ -133,26 +131,6 @@ def batch_approve(request: HttpRequest, slug: str, batch_id: int) -> HttpRespons
 
 @require_POST
 @login_required
-def batch_export(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse | FileResponse:
-    """The zip for the print house. A POST, since it moves the batch to exported and is audited."""
-    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
-    if refused := fresh_code_needed(request):
-        return refused
-    try:
-        actions.record_export(signed_in_user(request), batch, via="browser")
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
-    out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it; then it is gone from disk)
-    export.write_export(batch, out)
-    out.seek(0)
-    response = FileResponse(out, as_attachment=True, filename=export.export_name(batch), content_type="application/zip")
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_POST
-@login_required
 def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
     _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
     form = MailedForm(request.POST)
@@ -168,24 +146,3 @@ def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse
         actions.mark_mailed,
         mailed_on,
     )
-
-
-@login_required
-def letter_pdf(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    """One piece as its own PDF, by sequence number, cut from its print part (for a reprint)."""
-    _, batch = _batch(request, slug, batch_id, READERS)
-    sequence = request.GET.get("sequence", "")
-    if not sequence.isdecimal():  # isdigit() also takes "²", which int() refuses
-        messages.error(request, f"“{sequence[:20]}” is not a sequence number: give the piece's number, such as 42.")
-        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
-    letter = access.letter_on(batch, int(sequence))
-    if refused := fresh_code_needed(request):
-        return refused
-    if letter.part_number is None:
-        messages.error(request, "This letter is not in a print file yet; it is there once the batch has rendered.")
-        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
-    actions.record_letter_download(signed_in_user(request), letter)
-    response = HttpResponse(parts.letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="batch-{batch.pk}-letter-{letter.sequence:06d}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -189,6 +189,10 @@ NOTICE_CHECKS_PER_CODE_PER_HOUR = env_int("NOTICE_CHECKS_PER_CODE_PER_HOUR", 5)
 # (for example HTTP_X_REAL_IP, when the proxy sets X-Real-IP and clients cannot).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 
+# Exports of personal data: files of more rows than this need a second person's approval; a download link
+# works once, for this many minutes after it is ready.
+EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 1000)
+EXPORT_LINK_SECONDS = env_int("EXPORT_LINK_MINUTES", 30) * 60
 # Retention: a closed incident's personal data may be purged (purge_incident) this many days after closing.
 PURGE_AFTER_DAYS = env_int("PURGE_AFTER_DAYS", 365)
 

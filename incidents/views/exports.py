@@ -1,0 +1,123 @@
+"""Exports of personal data: asked for with a reason, approved by a second person when large, fetched
+once through a link that expires."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.models import Role
+from accounts.views import fresh_code_needed
+from incidents import access, actions, exports
+from incidents.models import Export
+
+EXPORTERS = frozenset({Role.MANAGER, Role.MAIL_ADMIN})
+
+
+def _export(found: access.IncidentAccess, public_id: str) -> Export:
+    return get_object_or_404(Export.objects.select_related("requested_by", "decided_by"),
+                             incident=found.incident, public_id=public_id)  # fmt: skip
+
+
+def _may_decide(found: access.IncidentAccess, export: Export, user_id: int) -> bool:
+    kind = exports.KINDS.get(export.kind)
+    return bool(kind and found.roles & kind.approvers and export.requested_by_id != user_id)
+
+
+@login_required
+def export_list(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """GET: the exports waiting for approval and the user's own; POST: ask for a new one."""
+    found = access.incident_for(request.user, slug, need=EXPORTERS)
+    user = signed_in_user(request)
+    if request.method == "POST":
+        return _request(request, found)
+    recent = Export.objects.filter(incident=found.incident).select_related("requested_by")
+    awaiting = [e for e in recent.filter(status=Export.Status.AWAITING) if _may_decide(found, e, user.pk)]
+    mine = recent.filter(requested_by=user)[:20]
+    context = {
+        "incident": found.incident,
+        "access": found,
+        "awaiting": awaiting,
+        "mine": mine,
+        "approval_rows": settings.EXPORT_APPROVAL_ROWS,
+        "link_minutes": settings.EXPORT_LINK_SECONDS // 60,
+    }
+    return render(request, "incidents/export_list.html", context)
+
+
+def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponseBase:
+    kind = exports.kind_of(request.POST.get("kind", ""))
+    if not found.roles & kind.requesters:
+        access.refuse()
+    try:
+        subject = kind.subject(found.incident, request)
+        title, rows = kind.describe(found.incident, subject)
+        export = actions.request_export(signed_in_user(request), found.incident, kind.key, subject, title, rows,
+                                        request.POST.get("reason", ""))  # fmt: skip
+    except (exports.SubjectRefused, actions.ActionRefused) as refusal:
+        messages.error(request, str(refusal))
+        referer = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(referer, {request.get_host()}):
+            return redirect(referer)
+        return redirect("incidents:export-list", slug=found.incident.slug)
+    return redirect("incidents:export-detail", slug=found.incident.slug, public_id=export.public_id)
+
+
+@login_required
+def export_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=EXPORTERS)
+    export = _export(found, public_id)
+    user = signed_in_user(request)
+    if export.requested_by_id != user.pk and not _may_decide(found, export, user.pk):
+        access.refuse()
+    context = {
+        "incident": found.incident,
+        "access": found,
+        "export": export,
+        "mine": export.requested_by_id == user.pk,
+        "may_decide": _may_decide(found, export, user.pk),
+    }
+    return render(request, "incidents/export_detail.html", context)
+
+
+@require_POST
+@login_required
+def export_decide(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=EXPORTERS)
+    export = _export(found, public_id)
+    user = signed_in_user(request)
+    if not _may_decide(found, export, user.pk):
+        access.refuse()
+    if refused := fresh_code_needed(request):
+        return refused
+    approve = request.POST.get("decision") == "approve"
+    try:
+        actions.decide_export(user, export, approve)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        verdict = "approved: its link now works for them" if approve else "refused"
+        messages.success(request, f"{export.public_id} for {export.requested_by.get_username()} {verdict}.")
+    return redirect("incidents:export-list", slug=slug)
+
+
+@login_required
+def export_download(request: HttpRequest, slug: str, public_id: str) -> HttpResponseBase:
+    """The file itself, made now with the export's ID inside; the link works once."""
+    found = access.incident_for(request.user, slug, need=EXPORTERS)
+    export = _export(found, public_id)
+    user = signed_in_user(request)
+    if export.requested_by_id != user.pk:
+        access.refuse()
+    if refused := fresh_code_needed(request):
+        return refused
+    if not actions.claim_export(user, export):
+        export.refresh_from_db()
+        context = {"incident": found.incident, "access": found, "export": export}
+        return render(request, "incidents/export_gone.html", context, status=410)
+    return exports.kind_of(export.kind).respond(export, export.label(user.get_username()))
