@@ -62,13 +62,6 @@ def renew_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def remove_authenticator(user: User) -> None:
-    """Before setting up another: the next sign-in step is enrolment again."""
-    TOTPDevice.objects.filter(user=user).delete()
-    audit.record("mfa.removed", actor=user, target=user)
-
-
-@transaction.atomic
 def record_second_factor(user: User, device: Any) -> None:
     method = "recovery code" if isinstance(device, StaticDevice) else "authenticator"
     audit.record("auth.mfa_passed", actor=user, target=user, details={"method": method})

@@ -30,6 +30,11 @@ def is_enrolled(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def has_second_factor(user: User) -> bool:
+    """An authenticator or unused recovery codes: what the sign-in asks for before anything else."""
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
 def pending_authenticator(user: User) -> TOTPDevice:
     """The authenticator being set up: one unconfirmed device, kept until its first code is typed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

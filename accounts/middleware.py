@@ -104,5 +104,5 @@ class RequireMfaMiddleware:
         user = request.user
         if not isinstance(user, User) or user.is_verified() or _open(request.path):  # type: ignore[attr-defined]
             return self.get_response(request)
-        step = "accounts:mfa-verify" if mfa.is_enrolled(user) else "accounts:mfa-enrol"
+        step = "accounts:mfa-verify" if mfa.has_second_factor(user) else "accounts:mfa-enrol"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -19,6 +19,7 @@ from accounts.forms import CodeForm, EnrolForm
 from accounts.models import User
 
 RECOVERY_CODES_TO_SHOW = "portal_recovery_codes"
+REPLACING = "portal_replacing_authenticator"
 
 
 def _next(request: HttpRequest, default: str = "incidents:incident-list") -> str:
@@ -73,13 +74,17 @@ def _qr_svg(uri: str) -> str:
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     """Setting up the authenticator at first sign-in: scan, type the first code, keep the recovery codes."""
     user = signed_in_user(request)
-    if mfa.is_enrolled(user):  # another authenticator replaces this one only from the security page
-        return redirect("accounts:security" if request.user.is_verified() else "accounts:mfa-verify")  # type: ignore[union-attr]
+    verified = request.user.is_verified()  # type: ignore[union-attr]
+    if mfa.has_second_factor(user) and not verified:
+        return redirect("accounts:mfa-verify")  # whoever has a factor gives it before setting up another
+    if mfa.is_enrolled(user) and not request.session.get(REPLACING):
+        return redirect("accounts:security")  # a new phone only through the security page, with a fresh code
     device = mfa.pending_authenticator(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token("".join(form.cleaned_data["code"].split())):
-            codes = actions.enrol_authenticator(user, device)
+            codes = actions.enrol_authenticator(user, device)  # the old authenticator goes only now
+            request.session.pop(REPLACING, None)
             otp_login(request, device)
             mfa.mark_reauthenticated(request)
             request.session[RECOVERY_CODES_TO_SHOW] = codes
@@ -127,10 +132,10 @@ def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def mfa_replace(request: HttpRequest) -> HttpResponse:
-    """A new phone: the authenticator is removed and set up again."""
+    """A new phone: set up its authenticator; the old one keeps working until the new one's first code."""
     if not mfa.recently_reauthenticated(request):
         return reauthentication_needed(request, reverse("accounts:security"))
-    actions.remove_authenticator(signed_in_user(request))
+    request.session[REPLACING] = True
     return redirect("accounts:mfa-enrol")
 
 

@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "export.approved": "Export approved by a second person",
     "export.refused": "Export refused",
     "export.downloaded": "Export downloaded",
+    "export.failed": "Export could not be made; its link works again",
     "lookup.searched": "Caller search",
     "lookup.rate_limited": "Caller search refused (rate limit)",
     "call.started": "Call started",
@@ -98,7 +99,6 @@ ACTIONS: dict[str, str] = {
     "auth.session_ended": "Session ended",
     "mfa.enrolled": "Authenticator set up",
     "mfa.recovery_codes_renewed": "New recovery codes made",
-    "mfa.removed": "Authenticator removed",
     "mfa.reset": "Second factor reset by an administrator",
     "user.sessions_ended": "Sessions ended by an administrator",
 }
@@ -120,7 +120,6 @@ INSTALLATION_ACTIONS = frozenset(
         "auth.session_ended",
         "mfa.enrolled",
         "mfa.recovery_codes_renewed",
-        "mfa.removed",
         "mfa.reset",
         "user.sessions_ended",
     }

@@ -1,7 +1,7 @@
 """State changes of the call center. Each is atomic and audited; audit details hold ids, names of
 points and fields, and keyed hashes, never what a caller said."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,9 +79,15 @@ def ensure_dispositions(incident: Incident, actor: User | None = None) -> None:
         audit.record("disposition.added", actor=actor, incident_id=incident.pk, details={"defaults": len(rows)})
 
 
+def _tally_day(call: Call) -> date:
+    """The call's day in the hotline's time zone, fixed when it starts: closing it counts on the same day
+    even if the hotline's time zone changed meanwhile."""
+    return call.tallied_on or timezone.localtime(call.started_at, ZoneInfo(call.incident.hotline_time_zone)).date()
+
+
 def _tally(call: Call, disposition: Disposition | None, by: int) -> None:
-    """Count the call on its day (in the hotline's time zone) under its disposition, or none while open."""
-    day = timezone.localtime(call.started_at, ZoneInfo(call.incident.hotline_time_zone)).date()
+    """Count the call on its day under its disposition, or none while open."""
+    day = _tally_day(call)
     rows = CallTally.objects.filter(incident_id=call.incident_id, day=day, disposition=disposition)
     if rows.update(calls=F("calls") + by):
         return
@@ -114,13 +120,15 @@ def start_call(actor: User, incident: Incident, recipient: Recipient | None, sta
     if twin is not None:
         return twin
     ensure_dispositions(incident)
-    call = Call.objects.create(
+    call = Call(
         incident=incident,
         agent=actor,
         started_at=min(started_at, now),
         recipient=recipient,
         verification=Verification.NOT_ATTEMPTED if recipient else Verification.NOT_FOUND,
     )
+    call.tallied_on = _tally_day(call)
+    call.save()
     _tally(call, None, 1)
     audit.record(
         "call.started", actor=actor, incident_id=incident.pk, target=call, details={"found": recipient is not None}

@@ -68,6 +68,9 @@ class Call(models.Model):
     failed_checks = models.PositiveSmallIntegerField(default=0)
     disposition = models.ForeignKey(Disposition, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     notes = models.TextField(blank=True)
+    tallied_on = models.DateField(
+        null=True, blank=True, help_text="The day its tally counts it on (the hotline's day when it started)."
+    )
 
     # After this many failed checks on one person's record within FAILED_CHECKS_WINDOW, on any
     # call, nobody is checked against it: a new call does not give a guesser three more tries.

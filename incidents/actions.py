@@ -102,7 +102,7 @@ def change_status(actor: User, incident: Incident, status: str) -> None:
     # Conditional update: if someone else moved it meanwhile, refuse rather than overwrite.
     now = timezone.now()
     closed_at = now if status == Incident.Status.CLOSED else None
-    moved = Incident.objects.filter(pk=incident.pk, status=old).update(
+    moved = Incident.objects.filter(pk=incident.pk, status=old, purged_at__isnull=True).update(
         status=status, updated_at=now, closed_at=closed_at
     )
     if not moved:
@@ -428,7 +428,8 @@ def purge_people(incident: Incident) -> dict[str, int]:
     for job in ImportJob.objects.filter(incident=incident):
         delete_where(ImportRow, "job_id", job.pk)
         files += [f.name for f in (job.file, job.error_report) if f]
-    ImportJob.objects.filter(incident=incident).update(file="", error_report="")
+    ImportJob.objects.filter(incident=incident).update(file="", error_report="", first_issues=[])
+    Export.objects.filter(incident=incident).update(reason="", title="Purged with the incident's personal data")
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])  # type: ignore[func-returns-value]
     return deleted
 
@@ -485,6 +486,16 @@ def decide_export(actor: User, export: Export, approve: bool) -> None:
     audit.record(action, actor=actor, incident_id=locked.incident_id, target=locked,
                  details={"export": locked.public_id})  # fmt: skip
     export.status, export.expires_at = locked.status, locked.expires_at
+
+
+def release_export(export: Export) -> None:
+    """The file could not be made after its link was used: the link works again, and the trail says so."""
+    with transaction.atomic():
+        Export.objects.filter(pk=export.pk, status=Export.Status.DOWNLOADED).update(
+            status=Export.Status.READY, downloaded_at=None
+        )
+        audit.record("export.failed", actor=None, incident_id=export.incident_id, target=export,
+                     details={"export": export.public_id})  # fmt: skip
 
 
 @transaction.atomic

@@ -314,6 +314,8 @@ def purge_letters(incident: Incident) -> int:
     for batch in LetterBatch.objects.filter(incident=incident):
         files += [part["name"] for part in batch.parts] + [f.name for f in (batch.manifest, batch.checksums) if f]
     LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="")
+    # Chunks of a batch that never finished rendering are letters too.
+    files += Letter.objects.filter(incident=incident).exclude(chunk="").values_list("chunk", flat=True).distinct()
     deleted = incident_actions.delete_where(Letter, "incident_id", incident.pk)
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])  # type: ignore[func-returns-value]
     return deleted

@@ -158,3 +158,36 @@ def test_the_demo_logins_have_codes_a_command_prints(monkeypatch, db, capsys, se
     code = capsys.readouterr().out.strip()
     device = TOTPDevice.objects.get(user__username="demo-agent")
     assert device.verify_token(code)
+
+
+def test_a_new_phone_replaces_the_authenticator_only_once_its_first_code_is_right(client, db):
+    user = UserFactory.create(username="casey")
+    old = authenticator(user)
+    client.force_login(user)
+    assert client.post(reverse("accounts:mfa-replace")).url == reverse("accounts:mfa-enrol")
+    client.get(reverse("accounts:mfa-enrol"))
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    # Meanwhile a sign-in with the password alone still asks for the old phone's code, never for a new phone.
+    elsewhere = _password_only(user)
+    assert elsewhere.get(reverse("accounts:mfa-enrol")).url == reverse("accounts:mfa-verify")
+    assert elsewhere.post(reverse("accounts:mfa-verify"), {"code": current_code(old)}).status_code == 302
+    done = client.post(reverse("accounts:mfa-enrol"), {"code": current_code(new)})
+    assert done.url.startswith(reverse("accounts:mfa-recovery-codes"))
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
+
+
+def test_without_a_fresh_code_the_enrolment_page_is_the_security_page(client, db):
+    user = UserFactory.create(username="casey")
+    client.force_login(user)
+    assert client.get(reverse("accounts:mfa-enrol")).url == reverse("accounts:security")
+
+
+def test_account_changes_in_admin_take_a_fresh_code(client, db):
+    root = UserFactory.create(username="root-user", is_superuser=True, is_staff=True)
+    other = UserFactory.create(username="casey")
+    client.force_login(root)
+    with time_machine.travel(time.time() + 11 * 60, tick=False):
+        changelist = reverse("admin:accounts_user_changelist")
+        response = client.post(changelist, {"action": "reset_second_factor", "_selected_action": [other.pk]})
+    assert response.url.startswith(reverse("accounts:reauthenticate"))
+    assert not AuditEvent.objects.filter(action="mfa.reset").exists()

@@ -23,6 +23,8 @@ def tally_existing(apps, schema_editor):
         CallTally.objects.bulk_create(
             CallTally(incident=incident, day=day, disposition_id=disposition, calls=n) for day, disposition, n in rows
         )
+        zone = ZoneInfo(incident.hotline_time_zone)
+        Call.objects.filter(incident=incident).update(tallied_on=TruncDate("started_at", tzinfo=zone))
 
 
 class Migration(migrations.Migration):
@@ -32,6 +34,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="call",
+            name="tallied_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The day its tally counts it on (the hotline's day when it started).",
+                null=True,
+            ),
+        ),
         migrations.CreateModel(
             name="CallTally",
             fields=[

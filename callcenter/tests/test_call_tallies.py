@@ -42,6 +42,18 @@ def test_calls_are_tallied_on_their_day_in_the_hotline_time_zone(incident, agent
 
 
 @pytest.mark.django_db
+def test_a_call_closes_on_the_day_it_was_counted_even_if_the_time_zone_changed(incident, agent):
+    call = actions.start_call(agent, incident, None, datetime(2026, 11, 3, 4, 30, tzinfo=UTC))  # Nov 2 in Chicago
+    incident.hotline_time_zone = "Europe/Berlin"  # where it started at 5:30 a.m. on November 3
+    incident.save()
+    call.incident.hotline_time_zone = incident.hotline_time_zone
+    label = Disposition.objects.filter(incident=incident).order_by("sort_order")[0].label
+    _close(agent, call, label)
+    assert _tallies(incident) == [(date(2026, 11, 2), label, 1)]
+    assert not CallTally.objects.filter(incident=incident, calls__lt=0).exists()
+
+
+@pytest.mark.django_db
 def test_the_dashboard_figures_read_the_tallies(incident, agent, manager):
     now = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
     closed = actions.start_call(agent, incident, None, now)

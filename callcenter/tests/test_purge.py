@@ -78,12 +78,22 @@ def test_after_the_retention_date_personal_data_goes_and_counts_stay(
     assert Escalation.objects.get(incident=incident).reason == ""
     assert LetterBatch.objects.get(pk=batch.pk).letters_total == 3  # the batch's counts
     assert figures.of(incident).individuals == 3  # the dashboard's figures
+    figures._bump(incident.pk)  # a count asked for before the purge, run after it
+    assert figures.refresh(incident.pk) is False
+    assert figures.of(incident).individuals == 3
     assert AuditEvent.objects.get(action="incident.purged").details["before_retention_date"] is False
     assert verify_all().ok  # the trail is whole
     with pytest.raises(CommandError, match="purged already"):
         call_command("purge_incident", incident.slug)
     with pytest.raises(actions.ActionRefused):
         actions.change_status(manager, Incident.objects.get(pk=incident.pk), Incident.Status.NOTIFYING)
+
+
+def test_a_closed_incident_without_its_closing_date_is_not_due(closed):
+    incident, _ = closed
+    Incident.objects.filter(pk=incident.pk).update(closed_at=None)
+    with pytest.raises(CommandError, match="its closing date is not on record"):
+        call_command("purge_incident", incident.slug)
 
 
 def test_an_open_incident_is_never_purged(incident):

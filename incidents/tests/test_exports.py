@@ -118,3 +118,12 @@ def test_the_audit_ties_the_export_to_its_person_without_personal_data(client, m
         assert event.actor_id == manager.pk
         assert event.details["export"] == made.public_id
         assert "MO-0" not in str(event.details)
+
+
+def test_a_file_that_grew_since_it_was_asked_for_is_asked_for_again(client, manager, ferpa_ready):
+    client.force_login(manager)
+    asked = client.post(reverse("incidents:export-list", args=[ferpa_ready.slug]), {"kind": "ferpa", "reason": "Files"})
+    expose(IndividualFactory.create(incident=ferpa_ready, external_id="MO-9"), "education_records")
+    response = client.get(asked.url + "file/", follow=True)
+    assert "The file now holds 4 rows, not the 3 asked for: ask again." in response.content.decode()
+    assert Export.objects.get().status == Export.Status.READY

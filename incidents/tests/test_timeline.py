@@ -66,3 +66,8 @@ def test_auditors_read_the_lines_without_links_to_managers_screens(client, audit
 def test_an_incident_without_milestones_says_so(client, auditor, incident):
     client.force_login(auditor)
     assert "Nothing has happened yet." in _page(client, incident)
+
+
+def test_a_page_number_that_is_no_number_shows_the_newest(client, manager, incident):
+    client.force_login(manager)
+    assert client.get(reverse("incidents:incident-timeline", args=[incident.slug]), {"before": "²"}).status_code == 200

@@ -116,8 +116,21 @@ def export_download(request: HttpRequest, slug: str, public_id: str) -> HttpResp
         access.refuse()
     if refused := fresh_code_needed(request):
         return refused
+    kind = exports.kind_of(export.kind)
+    try:
+        _, rows = kind.describe(found.incident, export.subject)
+    except exports.SubjectRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("incidents:export-detail", slug=slug, public_id=public_id)
+    if rows > export.rows:  # the file grew since it was asked for (and perhaps approved)
+        messages.error(request, f"The file now holds {rows:,} rows, not the {export.rows:,} asked for: ask again.")
+        return redirect("incidents:export-detail", slug=slug, public_id=public_id)
     if not actions.claim_export(user, export):
         export.refresh_from_db()
         context = {"incident": found.incident, "access": found, "export": export}
         return render(request, "incidents/export_gone.html", context, status=410)
-    return exports.kind_of(export.kind).respond(export, export.label(user.get_username()))
+    try:
+        return kind.respond(export, export.label(user.get_username()))
+    except Exception:
+        actions.release_export(export)  # nothing was handed over: the link works again
+        raise

@@ -65,9 +65,9 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def incident_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.incident_for(request.user, slug, need={Role.MANAGER, Role.AUDITOR})
     before = request.GET.get("before", "")
-    lines = timeline.lines(found.incident, before=int(before) if before.isdigit() else None)
+    lines = timeline.lines(found.incident, before=int(before) if before.isdecimal() else None)
     older = lines[-1].event_id if len(lines) == timeline.PAGE else None
-    context = {"incident": found.incident, "access": found, "lines": lines, "older": older, "paged": before.isdigit()}
+    context = {"incident": found.incident, "access": found, "lines": lines, "older": older, "paged": before.isdecimal()}
     return render(request, "incidents/timeline.html", context)
 
 

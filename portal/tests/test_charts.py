@@ -33,3 +33,12 @@ def test_a_month_of_days_labels_every_seventh_ending_today():
 
 def test_a_chart_of_zeros_has_no_busiest_day():
     assert charts.day_chart(_days(0, 0)).busiest is None
+
+
+def test_lockouts_count_an_ipv6_subscriber_as_one_and_a_missing_header_as_the_connection(rf, settings):
+    from portal.lib.client_ip import client_ip
+
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    assert client_ip(rf.get("/", HTTP_X_REAL_IP="2001:db8:1:2:3:4:5:6")) == "2001:db8:1:2::/64"
+    assert client_ip(rf.get("/", REMOTE_ADDR="203.0.113.7")) == "203.0.113.7"
+    assert client_ip(rf.get("/", HTTP_X_REAL_IP="198.51.100.1, 203.0.113.9")) == "203.0.113.9"

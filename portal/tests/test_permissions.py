@@ -221,9 +221,11 @@ def _letter_template(incident, people):
 
 def _export(incident, people):
     from incidents.models import Export
+    from notifications.models import BatchStatus, LetterBatch
 
+    batch = LetterBatch.objects.create(incident=incident, name="Approved", status=BatchStatus.APPROVED, letters_total=1)
     return Export.objects.create(
-        public_id="EXP-PERMS001", incident=incident, kind="letters", subject={"batch": 0}, title="Print export",
+        public_id="EXP-PERMS001", incident=incident, kind="letters", subject={"batch": batch.pk}, title="Print export",
         reason="Synthetic reason", rows=1, status=Export.Status.DOWNLOADED, requested_by=people[Role.MAIL_ADMIN],
     )  # fmt: skip
 

@@ -14,6 +14,9 @@ GRANTS = (
     f"REVOKE UPDATE, DELETE, TRUNCATE ON {TABLE} FROM {{role}}",
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON django_migrations FROM {role}",
     "REVOKE CREATE ON SCHEMA public FROM {role}",
+    # Before PostgreSQL 15 every role may create in the public schema through PUBLIC; nobody but the
+    # owner needs to.
+    "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
 )
 
 

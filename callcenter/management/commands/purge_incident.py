@@ -23,22 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Why, when forced; kept in the audit trail.")
 
     def handle(self, *args: Any, slug: str, force: bool, reason: str, **options: Any) -> None:
-        incident = Incident.objects.filter(slug=slug).first()
-        if incident is None:
+        if not Incident.objects.filter(slug=slug).exists():
             raise CommandError(f"No incident with short name {slug!r}.")
-        if incident.purged_at is not None:
-            raise CommandError(f"{slug}'s personal data was purged already, on {incident.purged_at:%B %d, %Y}.")
-        if incident.status != Incident.Status.CLOSED:
-            raise CommandError(f"{slug} is {incident.get_status_display().lower()}: close it first.")
-        due = incident.purge_due_on()
-        early = due is not None and timezone.localdate() < due
-        if early and not (force and reason.strip()):
-            raise CommandError(
-                f"{slug} keeps its personal data until {due:%B %d, %Y}. To purge it earlier, give --force "
-                "and --reason WHY (the reason goes into the audit trail)."
-            )
         with transaction.atomic():
-            Incident.objects.select_for_update().get(pk=incident.pk)
+            # Checked under the row's lock, so that nobody reopens it between the check and the purge.
+            incident = Incident.objects.select_for_update().get(slug=slug)
+            early = self._check(incident, force, reason)
             deleted = {"letters": letters.purge_letters(incident), "calls_cleared": calls.purge_calls(incident)}
             deleted |= actions.purge_people(incident)
             actions.mark_purged(None, incident, deleted, reason.strip() if early else "")
@@ -49,3 +39,21 @@ class Command(BaseCommand):
                 "dispositions. The figures, the timeline and the audit trail stay."
             )
         )
+
+    def _check(self, incident: Incident, force: bool, reason: str) -> bool:
+        """Refuse what may not be purged; True when it is purged before its retention date (forced)."""
+        if incident.purged_at is not None:
+            raise CommandError(
+                f"{incident.slug}'s personal data was purged already, on {incident.purged_at:%B %d, %Y}."
+            )
+        if incident.status != Incident.Status.CLOSED:
+            raise CommandError(f"{incident.slug} is {incident.get_status_display().lower()}: close it first.")
+        due = incident.purge_due_on()
+        early = due is None or timezone.localdate() < due  # no closing date on record: never due by itself
+        if early and not (force and reason.strip()):
+            kept = f"until {due:%B %d, %Y}" if due else "until its retention date (its closing date is not on record)"
+            raise CommandError(
+                f"{incident.slug} keeps its personal data {kept}. To purge it earlier, give --force "
+                "and --reason WHY (the reason goes into the audit trail)."
+            )
+        return early
