@@ -42,6 +42,7 @@ migrate: install var/secret_key
 demo: migrate
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo --force
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo_letters
+	@$(RUN_ENV) $(BIN)/python manage.py seed_demo_calls
 
 ## demo-code: the current sign-in code of a demo login (WHO=demo-manager by default)
 demo-code: install var/secret_key

@@ -1,7 +1,7 @@
 """What the call center's actions keep for the dashboard: calls tallied by day and disposition, and the
 people's figures counted again when an address changes."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -79,3 +79,25 @@ def test_an_approved_address_is_counted_again_by_a_worker(transactional_db, cele
     actions.review_address_change(manager, change, approve=True)
     celery_worker_process.wait_until(lambda: not figures.of(incident).behind)
     assert figures.of(incident).by_state == [("KS", 1)]
+
+
+@pytest.mark.django_db
+def test_the_demo_gets_two_weeks_of_calls_once(capsys):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from incidents.models import Incident
+
+    call_command("seed_demo", "--force", "--size", "40")
+    call_command("seed_demo_calls")
+    incident = Incident.objects.get(slug="riverbend-student-records")
+    calls = Call.objects.filter(incident=incident)
+    made = calls.count()
+    assert made > 0
+    assert all(c.ended_at is not None and c.ended_at - c.started_at < timedelta(minutes=15) for c in calls)
+    figures_now = call_tallies(incident, timezone.now())
+    assert figures_now.total == made
+    assert figures_now.still_open == 0
+    call_command("seed_demo_calls")
+    assert calls.count() == made
+    assert "already there" in capsys.readouterr().out
