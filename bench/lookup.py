@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -127,16 +127,24 @@ def _incident(rows: int, reuse: bool, database: str) -> "Incident":
     return incident
 
 
-def _agent(incident: "Incident") -> None:
+def _agent(incident: "Incident") -> Callable[[], str]:
+    """The benchmark's agent, with an authenticator; returns what its phone would show."""
+    from django_otp.oath import TOTP
+
     from accounts import actions as account_actions
+    from accounts import mfa
     from accounts.models import Membership, Role, User
     from incidents import actions
 
     user = User.objects.filter(username=AGENT).first()
     if user is None:
         user = account_actions.create_user(None, AGENT, AGENT_PASSWORD)
+    if not mfa.is_enrolled(user):
+        account_actions.provision_authenticator(None, user)
     if not Membership.objects.filter(user=user, incident=incident, role=Role.AGENT).exists():
         actions.add_member(None, incident, user, Role.AGENT)
+    key = user.totpdevice_set.get(confirmed=True).bin_key
+    return lambda: f"{TOTP(key).token():06d}"
 
 
 def _targets(incident: "Incident") -> list["Recipient"]:
@@ -305,14 +313,18 @@ class Agent:
                 self.cookies.pop(name, None)
         return response.status, text
 
-    def sign_in(self) -> None:
-        _, page = self._send("GET", "/accounts/login/")
-        token = _CSRF_INPUT.search(page)
-        assert token is not None, "no CSRF token on the sign-in page"
-        form = {"username": AGENT, "password": AGENT_PASSWORD, "csrfmiddlewaretoken": token[1], "next": ""}
-        status, _ = self._send("POST", "/accounts/login/", form)
-        if status != 302 or "sessionid" not in self.cookies:
-            sys.exit(f"The agent could not sign in (status {status}).")
+    def sign_in(self, code: str) -> None:
+        """The password, then the authenticator's code."""
+        for path, form in (
+            ("/accounts/login/", {"username": AGENT, "password": AGENT_PASSWORD, "next": ""}),
+            ("/accounts/code/", {"code": code, "next": ""}),
+        ):
+            _, page = self._send("GET", path)
+            token = _CSRF_INPUT.search(page)
+            assert token is not None, f"no CSRF token on {path}"
+            status, _ = self._send("POST", path, {**form, "csrfmiddlewaretoken": token[1]})
+            if status != 302 or "sessionid" not in self.cookies:
+                sys.exit(f"The agent could not sign in at {path} (status {status}).")
 
     def run(self, job: Job) -> Outcome:
         started = time.perf_counter()
@@ -404,7 +416,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     incident = _incident(args.rows, args.reuse, database)
-    _agent(incident)
+    phone = _agent(incident)
     rng = random.Random(SEED)  # noqa: S311 (shuffles requests, not secrets)
     targets = _targets(incident)
     lookup_path = f"/callcenter/{incident.slug}/lookup/"
@@ -413,8 +425,9 @@ def main() -> None:
 
     with _gunicorn(args.workers) as (port, log):
         agents = [Agent(port, lookup_path) for _ in range(args.clients)]
-        for agent in agents:
-            agent.sign_in()
+        agents[0].sign_in(phone())
+        for agent in agents[1:]:  # tabs of one signed-in browser: a code is accepted once
+            agent.cookies = dict(agents[0].cookies)
         _fire(agents, warmup)
         started = time.perf_counter()
         outcomes = _fire(agents, jobs)

@@ -16,6 +16,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from incidents import figures, obligations
 from incidents.models import Incident, Recipient, Relationship
+from portal.lib import pdf_lock
 from portal.lib import phone as phones
 from portal.lib.csvcell import neutralised
 
@@ -136,4 +137,5 @@ class _NothingFetched(URLFetcher):
 
 def as_pdf(incident: Incident, packet: Packet) -> bytes:
     html = render_to_string("incidents/packet.html", {"incident": incident, "packet": packet})
-    return HTML(string=html, url_fetcher=_NothingFetched(allowed_protocols=())).write_pdf()
+    with pdf_lock.LAYOUT:
+        return HTML(string=html, url_fetcher=_NothingFetched(allowed_protocols=())).write_pdf()

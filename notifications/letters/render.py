@@ -39,6 +39,8 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from portal.lib import pdf_lock
+
 STATIC_SCHEME = "portal-static:"
 LOGO_URL = "portal-logo:logo"
 _LETTER_ASSETS = "letters/"
@@ -216,12 +218,17 @@ class Renderer:
         self._fetcher = _PortalFetcher(self.logo)
         letter_css = Path(str(finders.find("letters/letter.css"))).read_text()
         body_pages, frame_positions = page_css()
-        base = CSS(string=FONT_FACES + "\n" + letter_css, url_fetcher=self._fetcher, font_config=self._fonts)
-        self._body_styles = [base, CSS(string=body_pages, font_config=self._fonts)]
-        self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
+        with pdf_lock.LAYOUT:  # the fonts are registered with fontconfig here
+            base = CSS(string=FONT_FACES + "\n" + letter_css, url_fetcher=self._fetcher, font_config=self._fonts)
+            self._body_styles = [base, CSS(string=body_pages, font_config=self._fonts)]
+            self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
 
     def layout(self, page: LetterPage) -> LaidOut:
         """The letter with its body laid out (or found laid out already); its frame is drawn by `write`."""
+        with pdf_lock.LAYOUT:  # also guards the caches, which threads of one worker share
+            return self._layout(page)
+
+    def _layout(self, page: LetterPage) -> LaidOut:
         key = hashlib.sha256(f"{page.language}\x00{page.body}".encode()).hexdigest()
         body = self._bodies.get(key)
         if body is None:
@@ -244,7 +251,8 @@ class Renderer:
         return self._lay_out(HTML(string=html, url_fetcher=self._fetcher), self._body_styles)
 
     def _lay_out(self, document: HTML, stylesheets: list[CSS]) -> _Body:
-        return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
+        with pdf_lock.LAYOUT:
+            return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
 
     def letterhead_html(self, page: LetterPage) -> str:
         context = {
@@ -274,9 +282,10 @@ class Renderer:
         letters = list(letters)
         if not letters:
             return b"", []
-        frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
-            stylesheets=self._frame_styles, font_config=self._fonts
-        )
+        with pdf_lock.LAYOUT:
+            frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
+                stylesheets=self._frame_styles, font_config=self._fonts
+            )
         return _compose(frames, letters), [item.body.page_count for item in letters]
 
 
