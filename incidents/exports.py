@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from accounts.models import Role
 from incidents import ferpa
@@ -31,7 +30,6 @@ class Kind:
     subject: Callable[[Incident, HttpRequest], dict[str, int]]  # the ids from the request's form
     describe: Callable[[Incident, dict[str, int]], tuple[str, int]]  # its title and rows; Http404 if gone
     respond: Callable[[Export, str], HttpResponseBase]  # the file, carrying the export's label
-    back: Callable[[Incident, dict[str, int]], str]  # the page it is asked for from
 
 
 KINDS: dict[str, Kind] = {}
@@ -119,7 +117,6 @@ register(
         subject=lambda incident, request: {"job": id_from(request, "job")},
         describe=_report_described,
         respond=_report_response,
-        back=lambda incident, subject: reverse("incidents:import-detail", args=[incident.slug, subject["job"]]),
     )
 )
 register(
@@ -130,6 +127,5 @@ register(
         subject=lambda incident, request: {},
         describe=_ferpa_described,
         respond=_ferpa_response,
-        back=lambda incident, subject: reverse("incidents:obligation-list", args=[incident.slug]),
     )
 )

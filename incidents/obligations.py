@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from incidents.figures import PeopleFigures
     from incidents.models import Incident, Obligation
 
 SCHOOL_DISTRICT, HEALTH_CARE = "school_district", "health_care"
@@ -207,12 +208,13 @@ def derive(facts: Facts) -> list[Owed]:
 DUE_SOON_DAYS = 14
 
 
-def facts_of(incident: "Incident") -> Facts:
-    """The facts the rules read: the incident's counted figures and its data types in scope."""
+def facts_of(incident: "Incident", people: "PeopleFigures | None" = None) -> Facts:
+    """The facts the rules read: the incident's counted figures (read here unless the caller has them)
+    and its data types in scope."""
     from incidents import figures
 
     types = list(incident.data_types.all())
-    people = figures.of(incident)
+    people = people or figures.of(incident)
     return Facts(
         organisation_type=incident.organisation_type,
         discovered_on=incident.discovered_on,
@@ -258,14 +260,14 @@ class Entry:
         return "due_soon" if self.due_on <= today + timedelta(days=DUE_SOON_DAYS) else "open"
 
 
-def entries(incident: "Incident") -> list[Entry]:
+def entries(incident: "Incident", people: "PeopleFigures | None" = None) -> list[Entry]:
     from incidents.models import Obligation
 
     records = list(Obligation.objects.filter(incident=incident))
     by_rule = {record.rule: record for record in records if record.rule}
     found = [
         Entry(o.rule, o.party, o.notice, o.citation, o.due_on, o.due_rule, by_rule.get(o.rule), True)
-        for o in derive(facts_of(incident))
+        for o in derive(facts_of(incident, people))
     ]
     derived = {entry.key for entry in found}
     for record in records:
@@ -279,10 +281,10 @@ def entries(incident: "Incident") -> list[Entry]:
 STATES = ("overdue", "due_soon", "open", "done", "not_notifying")
 
 
-def grouped(incident: "Incident", today: date) -> dict[str, list[Entry]]:
+def grouped(incident: "Incident", today: date, people: "PeopleFigures | None" = None) -> dict[str, list[Entry]]:
     """The entries by their state on `today` (every state a key, in the screens' order)."""
     groups: dict[str, list[Entry]] = {state: [] for state in STATES}
-    for found in entries(incident):
+    for found in entries(incident, people):
         groups[found.state(today)].append(found)
     return groups
 

@@ -50,11 +50,11 @@ def _done_on(entries: dict[str, obligations.Entry], key: str) -> str:
 
 def build(incident: Incident, key: str) -> Packet | None:
     """The packet for obligation `key`; None when the incident owes no such obligation."""
-    entries = {found.key: found for found in obligations.entries(incident)}
+    counted = figures.of(incident)
+    entries = {found.key: found for found in obligations.entries(incident, counted)}
     entry = entries.get(key)
     if entry is None:
         return None
-    counted = figures.of(incident)
     people, by_state, by_type = counted.individuals, sorted(counted.by_state), counted.by_data_type
     facts = [
         ("Organisation", incident.organisation_name),

@@ -5,7 +5,6 @@ import tempfile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from accounts.models import Role
 from incidents import exports
@@ -73,10 +72,6 @@ def _sequence(request: HttpRequest) -> int:
     return int(value)
 
 
-def _back(incident: Incident, subject: dict[str, int]) -> str:
-    return reverse("notifications:batch-detail", args=[incident.slug, subject.get("batch", 0)])
-
-
 def register() -> None:
     exports.register(
         exports.Kind(
@@ -86,7 +81,6 @@ def register() -> None:
             subject=lambda incident, request: {"batch": exports.id_from(request, "batch")},
             describe=_batch_described,
             respond=_batch_response,
-            back=_back,
         )
     )
     exports.register(
@@ -100,6 +94,5 @@ def register() -> None:
             },
             describe=_letter_described,
             respond=_letter_response,
-            back=_back,
         )
     )

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -48,15 +49,17 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The incident's dashboard. Every figure on it is read from counters the actions keep, so it
     issues the same queries for a thousand people as for ten million."""
     found = access.incident_for(request.user, slug)
-    sees_course = found.is_manager or Role.AUDITOR in found.roles
+    incident, sees_course = found.incident, found.is_manager or Role.AUDITOR in found.roles
+    prefetch_related_objects([incident], "data_types")  # the facts and the obligations' rules both read them
+    people = figures.of(incident)
     context = {
-        "incident": found.incident,
+        "incident": incident,
         "access": found,
-        "people": figures.of(found.incident),
-        "data_types": found.incident.data_types.all(),
-        "status_form": StatusForm(incident=found.incident) if found.is_manager else None,
-        "obligations": obligations.grouped(found.incident, timezone.localdate()) if found.is_manager else None,
-        "timeline": timeline.lines(found.incident, limit=TIMELINE_ON_DASHBOARD) if sees_course else None,
+        "people": people,
+        "data_types": incident.data_types.all(),
+        "status_form": StatusForm(incident=incident) if found.is_manager else None,
+        "obligations": obligations.grouped(incident, timezone.localdate(), people) if found.is_manager else None,
+        "timeline": timeline.lines(incident, limit=TIMELINE_ON_DASHBOARD) if sees_course else None,
     }
     return render(request, "incidents/incident_detail.html", context)
 

@@ -38,6 +38,7 @@ class Bar:
 class DayChart:
     bars: list[Bar]
     ticks: list[tuple[int, float]]  # values on the vertical scale, with their heights
+    busiest: Bar | None  # the highest bar, when any bar has a value
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -47,11 +48,6 @@ class DayChart:
     @property
     def total(self) -> int:
         return sum(bar.value for bar in self.bars)
-
-    @property
-    def busiest(self) -> Bar | None:
-        top = max(self.bars, key=lambda bar: bar.value, default=None)
-        return top if top is not None and top.value else None
 
     @property
     def first_day(self) -> date | None:
@@ -92,4 +88,5 @@ def day_chart(per_day: Sequence[tuple[date, int]]) -> DayChart:
         x = round(LEFT + n * slot + slot * (1 - BAR_SHARE) / 2, 1)
         labelled = (len(per_day) - 1 - n) % every == 0
         bars.append(Bar(day, value, x, TOP + plot_height - height, round(slot * BAR_SHARE, 1), height, labelled))
-    return DayChart(bars, _ticks(top))
+    busiest = max(bars, key=lambda bar: bar.value, default=None)
+    return DayChart(bars, _ticks(top), busiest if busiest is not None and busiest.value else None)
