@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-unit test-browser lint format install system-packages run-system-packages migrate demo demo-code manage clean
+.PHONY: run test test-unit test-browser lint audit format install system-packages run-system-packages migrate demo demo-code manage clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,14 +27,21 @@ run-system-packages:
 
 # `make run` behaves as production does (DEBUG off, the portal's own error
 # pages, compressed static files) but over plain HTTP on this machine. A
-# secret key is made once and kept in var/secret_key.
+# secret key and the keys that seal identifiers are made once and kept in var/.
 RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	FIELD_ENCRYPTION_KEYS="$${FIELD_ENCRYPTION_KEYS:-run1:$$(cat var/field_encryption_key)}" \
+	FIELD_LOOKUP_KEY="$${FIELD_LOOKUP_KEY:-$$(cat var/field_lookup_key)}" \
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)}" SECURE_SSL_REDIRECT=false \
 	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 
-var/secret_key:
+var/secret_key: | var/field_encryption_key var/field_lookup_key
 	mkdir -p var
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp && mv $@.tmp $@
+
+var/field_encryption_key var/field_lookup_key:
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())" > $@.tmp \
+		&& mv $@.tmp $@
 
 migrate: install var/secret_key
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -71,6 +78,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+## audit: known vulnerabilities in the installed packages (pip-audit); AUDIT_STRICT=true also fails when it cannot reach its service
+audit: install
+	bin/audit-dependencies $(BIN)
 
 format: install
 	$(BIN)/ruff format .

@@ -101,6 +101,7 @@ ACTIONS: dict[str, str] = {
     "mfa.recovery_codes_renewed": "New recovery codes made",
     "mfa.reset": "Second factor reset by an administrator",
     "user.sessions_ended": "Sessions ended by an administrator",
+    "fields.resealed": "Identifiers sealed again under the newest key",
 }
 # Actions that belong to the installation rather than to one incident.
 INSTALLATION_ACTIONS = frozenset(
@@ -122,6 +123,7 @@ INSTALLATION_ACTIONS = frozenset(
         "mfa.recovery_codes_renewed",
         "mfa.reset",
         "user.sessions_ended",
+        "fields.resealed",
     }
 )
 

@@ -8,6 +8,11 @@ from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Bench-only keys for the sealed identifiers, the same in every process of a run: the loader runs with DEBUG
+# on, the server it times with DEBUG off, where nothing is derived from SECRET_KEY.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bench:YmVuY2gtb25seS1maWVsZC1lbmNyeXB0aW9uLWtleSE=")
+os.environ.setdefault("FIELD_LOOKUP_KEY", "YmVuY2gtb25seS1maWVsZC1sb29rdXAta2V5LTAwMDE=")
+
 
 def ensure_database(example: str | None = None) -> str:
     """Create the database named in DATABASE_URL if it is missing; return its name. With `example`, refuse a

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from accounts.models import Role
 from incidents.models import Incident, Recipient
+from portal.lib.sealed_fields import SealedCharField
 
 
 class Disposition(models.Model):
@@ -137,8 +138,8 @@ class Escalation(models.Model):
     call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="escalation")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="escalations")
     reason = models.TextField()
-    callback_phone = models.CharField(
-        max_length=20, blank=True, help_text="E.164; shown to the owner and managers, not on lists."
+    callback_phone = SealedCharField(
+        kind="phone", max_length=20, blank=True, help_text="E.164; shown to the owner and managers, not on lists."
     )
     status = models.CharField(max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN)
     resolution = models.TextField(blank=True)

@@ -39,10 +39,9 @@ class PeopleFigures:
 
 def _count(incident: Incident) -> dict[str, Any]:
     people = Individual.objects.filter(incident=incident).aggregate(
-        individuals=Count("id"),
-        minors=Count("id", filter=Q(date_of_birth__gt=incident.minor_cutoff())),
-        deceased=Count("id", filter=Q(is_deceased=True)),
+        individuals=Count("id"), deceased=Count("id", filter=Q(is_deceased=True))
     )
+    people["minors"] = _minors(incident)
     recipients = Recipient.objects.filter(incident=incident).aggregate(
         recipients=Count("id"), without_address=Count("id", filter=Recipient.without_mailing_address())
     )
@@ -59,6 +58,15 @@ def _count(incident: Incident) -> dict[str, Any]:
         .order_by("-n", "state")
     )
     return {**people, **recipients, "by_data_type": list(by_type), "by_state": list(by_state)}
+
+
+def _minors(incident: Incident) -> int:
+    """Dates of birth are sealed, so the database cannot compare them: they are opened here, in batches."""
+    cutoff = incident.minor_cutoff()
+    born = Individual.objects.filter(incident=incident, date_of_birth__isnull=False).values_list(
+        "date_of_birth", flat=True
+    )
+    return sum(1 for day in born.iterator(chunk_size=5000) if day is not None and day > cutoff)
 
 
 def changed(incident_id: int) -> None:

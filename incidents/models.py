@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.lib import refcode
+from portal.lib.sealed_fields import LookupKeyField, SealedCharField, SealedDateField
 
 
 class DataType(models.Model):
@@ -210,12 +211,17 @@ class Individual(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="individuals", db_index=False, db_constraint=False
     )
-    external_id = models.CharField(max_length=64, blank=True, help_text="For example the state student ID.")
+    # The external ID and the date of birth are sealed (portal.lib.sealed_fields); their lookup keys find them.
+    external_id = SealedCharField(
+        kind="external_id", max_length=64, blank=True, help_text="For example the state student ID."
+    )
+    external_id_key = LookupKeyField(source="external_id")
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
     suffix = models.CharField(max_length=20, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = SealedDateField(kind="date_of_birth", null=True, blank=True)
+    date_of_birth_key = LookupKeyField(source="date_of_birth")
     is_deceased = models.BooleanField(default=False)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     last_name_key = models.CharField(max_length=100)
@@ -226,12 +232,14 @@ class Individual(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "external_id"], condition=~Q(external_id=""), name="individual_unique_external_id"
+                fields=["incident", "external_id_key"],
+                condition=~Q(external_id_key=""),
+                name="individual_unique_external_id",
             ),
         ]
         indexes = [
             models.Index(fields=["incident", "last_name_key", "first_name_key"], name="individual_name_key"),
-            models.Index(fields=["incident", "date_of_birth"], name="individual_dob"),
+            models.Index(fields=["incident", "date_of_birth_key"], name="individual_dob"),
         ]
 
     def __str__(self) -> str:
@@ -292,8 +300,11 @@ class Recipient(models.Model):
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for example +15735550100.")
-    email = models.EmailField(blank=True)
+    # Sealed, with lookup keys (see Individual.external_id); the email's key tells a re-import what changed.
+    phone = SealedCharField(kind="phone", max_length=20, blank=True, help_text="E.164, for example +15735550100.")
+    phone_key = LookupKeyField(source="phone")
+    email = SealedCharField(kind="email", max_length=254, blank=True)
+    email_key = LookupKeyField(source="email")
     # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second index for LIKE
     # that no query uses and every import maintains.
     reference_code = models.CharField(max_length=refcode.LENGTH, default=new_reference_code)
@@ -313,7 +324,7 @@ class Recipient(models.Model):
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
             # The surname rides along, so "last name and ZIP code" is answered from this index alone.
             models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
-            models.Index(fields=["incident", "phone"], name="recipient_phone"),
+            models.Index(fields=["incident", "phone_key"], name="recipient_phone"),
         ]
 
     def __str__(self) -> str:
@@ -481,15 +492,18 @@ class ImportRow(models.Model):
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     row_number = models.PositiveIntegerField()
-    match_key = models.TextField()  # "id:<external id>" or "nd:<last>|<first>|<birth date>"
-    external_id = models.CharField(max_length=64)
+    # "id:<external ID's lookup key>" or "nd:<last>|<first>|<birth date's lookup key>": no identifier in clear.
+    match_key = models.TextField()
+    external_id = SealedCharField(kind="external_id")
+    external_id_key = models.CharField(max_length=22, default="")
     first_name = models.CharField(max_length=100)
     middle_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     suffix = models.CharField(max_length=20)
     last_name_key = models.CharField(max_length=100)
     first_name_key = models.CharField(max_length=100)
-    date_of_birth = models.DateField(null=True)
+    date_of_birth = SealedDateField(kind="date_of_birth", null=True)
+    date_of_birth_key = models.CharField(max_length=22, default="")
     is_deceased = models.BooleanField()
     language = models.CharField(max_length=5)
     relationship = models.CharField(max_length=20)
@@ -501,8 +515,10 @@ class ImportRow(models.Model):
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2)
     postal_code = models.CharField(max_length=10)
-    phone = models.CharField(max_length=20)
-    email = models.CharField(max_length=254)
+    phone = SealedCharField(kind="phone")
+    phone_key = models.CharField(max_length=22, default="")
+    email = SealedCharField(kind="email")
+    email_key = models.CharField(max_length=22, default="")
     reference_code = models.CharField(max_length=refcode.LENGTH)
     data_type_ids = models.TextField()  # JSON list of DataType ids
 

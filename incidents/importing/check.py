@@ -11,16 +11,18 @@ from incidents.importing import rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import Relationship
 from portal.lib import refcode, text
+from portal.lib.fieldcrypt import lookup, seal
 
 REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 
 # The order of ImportRow's columns as the dry run stages them.
 STAGED_COLUMNS = (
-    "row_number", "match_key", "external_id", "first_name", "middle_name", "last_name", "suffix",
-    "last_name_key", "first_name_key", "date_of_birth", "is_deceased", "language", "relationship",
-    "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1", "address_line2", "city",
-    "state", "postal_code", "phone", "email", "reference_code", "data_type_ids",
+    "row_number", "match_key", "external_id", "external_id_key", "first_name", "middle_name", "last_name",
+    "suffix", "last_name_key", "first_name_key", "date_of_birth", "date_of_birth_key", "is_deceased", "language",
+    "relationship", "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1",
+    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key", "reference_code",
+    "data_type_ids",
 )  # fmt: skip
 
 
@@ -132,11 +134,16 @@ class RowChecker:
         external_id = text.clean(self._value(cells, "external_id"))
         relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
         last_key, first_key = text.search_key(last), text.search_key(first)
-        match_key = f"id:{external_id}" if external_id else f"nd:{last_key}|{first_key}|{born or ''}"
+        # Identifiers are staged sealed, with their lookup keys; the match key holds no identifier in clear.
+        born_text = born.isoformat() if born else ""
+        external_key, born_key = lookup(external_id, "external_id"), lookup(born_text, "date_of_birth")
+        match_key = f"id:{external_key}" if external_id else f"nd:{last_key}|{first_key}|{born_key}"
         recipient_key = text.search_key(recipient)
         return (
-            number, match_key, external_id, first, middle, last, suffix, last_key, first_key, born, deceased,
-            language, relationship, recipient, recipient_key, text.last_word(recipient_key), *address, phone, email,
+            number, match_key, seal(external_id, "external_id"), external_key, first, middle, last, suffix,
+            last_key, first_key, seal(born_text, "date_of_birth") or None, born_key, deceased, language,
+            relationship, recipient, recipient_key, text.last_word(recipient_key), *address,
+            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"),
             self._code(), self._json(types),
         )  # fmt: skip
 

@@ -26,14 +26,12 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _DIALECTS = {
     "postgresql": {
         "distinct": "IS DISTINCT FROM",
-        "same": "IS NOT DISTINCT FROM",
         "type_ids": "CROSS JOIN LATERAL jsonb_array_elements_text(s.data_type_ids::jsonb) AS t(value)",
         "bigint": "bigint",
         "new_id": "nextval('{sequence}'::regclass)",
     },
     "sqlite": {
         "distinct": "IS NOT",
-        "same": "IS",
         "type_ids": "CROSS JOIN json_each(s.data_type_ids) AS t",
         "bigint": "integer",
         # Inside the transaction's write lock no one else can take these ids.
@@ -146,11 +144,11 @@ _PEOPLE = """
     CREATE TEMPORARY TABLE import_people AS
     SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id
     FROM (
-        SELECT leader.*, CASE WHEN leader.external_id <> '' THEN by_id.id ELSE (
+        SELECT leader.*, CASE WHEN leader.external_id_key <> '' THEN by_id.id ELSE (
             SELECT MIN(i.id) FROM incidents_individual i
             WHERE i.incident_id = %(incident)s AND i.last_name_key = leader.last_name_key
-              AND i.first_name_key = leader.first_name_key AND i.external_id = ''
-              AND i.date_of_birth {same} leader.date_of_birth
+              AND i.first_name_key = leader.first_name_key AND i.external_id_key = ''
+              AND i.date_of_birth_key = leader.date_of_birth_key
         ) END AS existing_id
         FROM (
             SELECT * FROM (
@@ -160,19 +158,22 @@ _PEOPLE = """
         ) leader
         -- NOT (... = '') is the unique index's own condition, which lets SQLite use it.
         LEFT JOIN incidents_individual by_id
-          ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id = '')
-             AND by_id.external_id = leader.external_id
+          ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
+             AND by_id.external_id_key = leader.external_id_key
     ) matched
 """
 _PERSON = (
-    "first_name, middle_name, last_name, suffix, date_of_birth, is_deceased, language, last_name_key, first_name_key"
+    "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
+    "last_name_key, first_name_key"
 )
-_ADDRESS = "address_line1, address_line2, city, state, postal_code, phone, email"
+_ADDRESS = "address_line1, address_line2, city, state, postal_code, phone, phone_key, email, email_key"
+# Sealed columns differ at every sealing: whether they changed is told by their lookup keys.
+_SEALED = frozenset({"date_of_birth", "phone", "email"})
 
 # The statements are assembled from the constant column lists above, never from input.
 _INSERT_PEOPLE = f"""
-    INSERT INTO incidents_individual (id, incident_id, external_id, {_PERSON}, created_at, updated_at)
-    SELECT person_id, %(incident)s, external_id, {_PERSON}, %(now)s, %(now)s
+    INSERT INTO incidents_individual (id, incident_id, external_id, external_id_key, {_PERSON}, created_at, updated_at)
+    SELECT person_id, %(incident)s, external_id, external_id_key, {_PERSON}, %(now)s, %(now)s
     FROM import_people WHERE existing_id IS NULL
 """
 
@@ -180,8 +181,9 @@ _INSERT_PEOPLE = f"""
 def _update_changed(table: str, columns: Sequence[tuple[str, str]], match: str) -> str:
     """UPDATE of `table` from import_people, touching only rows whose (column, staged column) pairs differ."""
     assign = ", ".join(f"{mine} = p.{theirs}" for mine, theirs in columns)
-    mine = ", ".join(f"{table}.{column}" for column, _ in columns)
-    theirs = ", ".join(f"p.{column}" for _, column in columns)
+    compared = [(mine, theirs) for mine, theirs in columns if mine not in _SEALED]
+    mine = ", ".join(f"{table}.{column}" for column, _ in compared)
+    theirs = ", ".join(f"p.{column}" for _, column in compared)
     return (
         f"UPDATE {table} SET {assign}, updated_at = %(now)s FROM import_people p "
         f"WHERE {match} AND ({mine}) {{distinct}} ({theirs})"

@@ -2,8 +2,10 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
+from django.db import connection
 
 from audit.models import AuditEvent
 from incidents.importing import jobs, load
@@ -108,6 +110,14 @@ def test_a_corrected_file_updates_people_by_id_and_keeps_their_reference_codes(i
     assert (job.individuals_added, job.individuals_updated, job.recipients_updated, job.exposures_added) == (0, 1, 1, 1)
     recipient = Recipient.objects.get()
     assert (recipient.reference_code, recipient.name, recipient.address_line1) == (code, "Robert Smith", "9 New Rd")
+
+
+def test_a_corrected_phone_or_birth_date_is_seen_though_both_are_sealed(incident):
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,1 Elm St,Boston,MA,02134,,617-555-0101,Name"))
+    job = import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-04,1 Elm St,Boston,MA,02134,,617-555-0199,Name"))
+    assert (job.individuals_updated, job.recipients_updated) == (1, 1)
+    recipient = Recipient.objects.select_related("individual").get()
+    assert (recipient.phone, recipient.individual.date_of_birth) == ("+16175550199", date(1980, 2, 4))
 
 
 def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypatch):
@@ -226,3 +236,22 @@ def test_running_a_step_twice_does_the_work_once(incident):
 def test_header_row_is_not_counted_and_blank_lines_are_skipped(incident):
     job = check(upload(incident, csv_bytes("", "1,Lee,Kim,2000-01-01,,,,,,,Name", "", header=HEADER)))
     assert (job.rows_read, job.rows_valid) == (1, 1)
+
+
+def _raw_rows(table: str, columns: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table}")  # noqa: S608 - the test's own names
+        return repr(cursor.fetchall())
+
+
+def test_identifiers_are_sealed_from_the_dry_run_on(incident):
+    plain = ("1001", "1002", "2015-03-14", "1980-02-03", "4175550100", "6175550101")
+    job = check(upload(incident, csv_bytes(*ROWS)))
+    staged = _raw_rows("incidents_importrow", "match_key, external_id, date_of_birth, phone, email")
+    assert "test1$" in staged
+    assert not [value for value in plain if value in staged]
+    confirm(job)
+    people = _raw_rows("incidents_individual", "external_id, external_id_key, date_of_birth, date_of_birth_key")
+    recipients = _raw_rows("incidents_recipient", "phone, phone_key, email, email_key")
+    assert not [value for value in plain if value in people + recipients]
+    assert Recipient.objects.get(individual__external_id="1002").phone == "+16175550101"

@@ -4,6 +4,8 @@ See README.md ("Configuration") for the variables. A bad or missing value
 stops start-up with a message naming the variable.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +32,12 @@ if DEBUG:
 else:
     require("SECRET_KEY", SECRET_KEY, "set it to a long random string when DEBUG is off")
     require("ALLOWED_HOSTS", ALLOWED_HOSTS, "list the portal's host names when DEBUG is off")
+
+
+def _derived_key(purpose: str) -> str:
+    """A development key from SECRET_KEY, so `DEBUG=true` needs no key of its own."""
+    return base64.b64encode(hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()).decode()
+
 
 TIME_ZONE = env_str("TIME_ZONE", "America/Chicago")
 try:
@@ -193,6 +201,18 @@ RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 # works once, for this many minutes after it is ready.
 EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 1000)
 EXPORT_LINK_SECONDS = env_int("EXPORT_LINK_MINUTES", 30) * 60
+# Identifiers encrypted at rest (dates of birth, external IDs, phone numbers, email addresses; see
+# portal.lib.fieldcrypt). FIELD_ENCRYPTION_KEYS: comma-separated "<id>:<base64 32-byte key>", the newest first;
+# older keys stay listed until `rotate_field_keys` has finished. FIELD_LOOKUP_KEY: the base64 32-byte key of the
+# hashes that find a value by exact match. With DEBUG on, both default to keys derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS")
+FIELD_LOOKUP_KEY = env_str("FIELD_LOOKUP_KEY")
+if DEBUG:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or "dev:" + _derived_key("field-encryption")
+    FIELD_LOOKUP_KEY = FIELD_LOOKUP_KEY or _derived_key("field-lookup")
+else:
+    require("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, "set it to <id>:<base64 key> (README, Configuration)")
+    require("FIELD_LOOKUP_KEY", FIELD_LOOKUP_KEY, "set it to a base64 key of its own (README, Configuration)")
 # Retention: a closed incident's personal data may be purged (purge_incident) this many days after closing.
 PURGE_AFTER_DAYS = env_int("PURGE_AFTER_DAYS", 365)
 

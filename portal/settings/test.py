@@ -1,5 +1,6 @@
 """Test overrides: fast password hashing, an isolated var/ directory, plain static files."""
 
+import base64
 import os
 import tempfile
 from pathlib import Path
@@ -8,6 +9,11 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Fixed test keys (never used elsewhere): a worker process started by a test must open what the test sealed.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS", "test1:" + base64.b64encode(b"test-field-encryption-key-000001").decode()
+)
+os.environ.setdefault("FIELD_LOOKUP_KEY", base64.b64encode(b"test-field-lookup-key-0000000001").decode())
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 
 from portal.settings.base import *  # noqa: F403

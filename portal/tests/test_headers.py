@@ -2,6 +2,7 @@
 framing, no caching of pages, no referrer to other sites, no content sniffing; HSTS and __Host-
 cookies over HTTPS; and `check --deploy` with nothing to say about production settings."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -60,6 +61,8 @@ def _production_env(**extra: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY="a-production-like-secret-key-of-sufficient-length-0123456789abcdef",
         ALLOWED_HOSTS="portal.example.org",
+        FIELD_ENCRYPTION_KEYS="k1:" + base64.b64encode(b"p" * 32).decode(),
+        FIELD_LOOKUP_KEY=base64.b64encode(b"q" * 32).decode(),
         **extra,
     )
     return env
