@@ -11,7 +11,7 @@ from incidents.importing import rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import Relationship
 from portal.lib import refcode, text
-from portal.lib.fieldcrypt import lookup, seal
+from portal.lib.fieldcrypt import lookup, open_sealed, seal
 
 REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
@@ -24,6 +24,19 @@ STAGED_COLUMNS = (
     "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key", "reference_code",
     "data_type_ids",
 )  # fmt: skip
+
+
+# Staged columns held sealed, with their kinds (see portal.lib.fieldcrypt).
+SEALED_STAGED = {"external_id": "external_id", "date_of_birth": "date_of_birth", "phone": "phone", "email": "email"}
+
+
+def opened(staged: dict[str, object]) -> dict[str, object]:
+    """A staged row (by column name) with its sealed values opened, to show to the manager."""
+    row = dict(staged)
+    for column, kind in SEALED_STAGED.items():
+        plain = open_sealed(str(row[column] or ""), kind)
+        row[column] = date.fromisoformat(plain) if column == "date_of_birth" and plain else plain
+    return row
 
 
 class Issue(NamedTuple):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from audit import api as audit
 from incidents import actions, figures
 from incidents.importing import files, load
-from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings
+from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
 from incidents.importing.fields import data_type_words
 from incidents.models import DataType, ImportJob, ImportRow, Incident
 from portal.lib.csvcell import neutralised
@@ -121,7 +121,7 @@ def preview(
     checked = []
     for number, cells in sample:
         staged, issues = checker.check(number, cells)
-        row = dict(zip(STAGED_COLUMNS, staged, strict=True)) if staged is not None else None
+        row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
         checked.append(PreviewRow(number, row, issues))
     examples = [
         [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))

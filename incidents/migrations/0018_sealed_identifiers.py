@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 import portal.lib.sealed_fields
 from portal.lib import fieldcrypt
-from portal.lib.sealed_migration import open_columns, seal_columns
+from portal.lib.sealed_migration import each_batch, open_columns, seal_columns
 
 PEOPLE = [("external_id", "external_id", "external_id_key"), ("date_of_birth", "date_of_birth", "date_of_birth_key")]
 ADDRESS = [("phone", "phone", "phone_key"), ("email", "email", "email_key")]
@@ -29,31 +29,33 @@ def unseal(apps, schema_editor):
 
 def _match_keys(schema_editor, forward):
     """Staged rows' match keys held the external ID or the birth date in clear; they take the lookup keys."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, match_key, external_id, date_of_birth FROM incidents_importrow"
-            if not forward
-            else "SELECT id, match_key, '', '' FROM incidents_importrow"
-        )
-        changed = []
-        for row_id, match_key, external_id, born in cursor.fetchall():
-            kind, _, rest = match_key.partition(":")
-            if kind == "id":
-                value = (
-                    fieldcrypt.lookup(rest, "external_id")
-                    if forward
-                    else fieldcrypt.open_sealed(external_id, "external_id")
-                )
+
+    def change(values):
+        match_key, external_id, born = values
+        kind, _, rest = match_key.partition(":")
+        if kind == "id":
+            value = (
+                fieldcrypt.lookup(rest, "external_id")
+                if forward
+                else fieldcrypt.open_sealed(external_id, "external_id")
+            )
+        else:
+            names, _, when = rest.rpartition("|")
+            if forward:
+                plain = fieldcrypt.lookup(when, "date_of_birth")
             else:
-                names, _, when = rest.rpartition("|")
-                plain = (
-                    fieldcrypt.lookup(when, "date_of_birth")
-                    if forward
-                    else (fieldcrypt.open_sealed(born, "date_of_birth") if born else "")
-                )
-                value = f"{names}|{plain}"
-            changed.append((f"{kind}:{value}", row_id))
-        cursor.executemany("UPDATE incidents_importrow SET match_key = %s WHERE id = %s", changed)
+                plain = fieldcrypt.open_sealed(born, "date_of_birth") if born else ""
+            value = f"{names}|{plain}"
+        return [f"{kind}:{value}", external_id, born]
+
+    columns = [("match_key", "", ""), ("external_id", "", ""), ("date_of_birth", "", "")]
+    each_batch(schema_editor.connection, "incidents_importrow", columns, change)
+
+
+def iso_dates(apps, schema_editor):
+    """PostgreSQL turns a date into text in the session's DateStyle: ISO here, whatever a role's default."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET LOCAL DateStyle = 'ISO, MDY'")
 
 
 class Migration(migrations.Migration):
@@ -62,6 +64,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(iso_dates, iso_dates),
         migrations.RemoveConstraint(
             model_name="individual",
             name="individual_unique_external_id",

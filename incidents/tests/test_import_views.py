@@ -28,6 +28,10 @@ def test_a_manager_uploads_a_file_and_sees_its_columns_matched(client, incident,
     assert '<option value="last_name" selected>' in page
     assert "&lt;b&gt;Lee&lt;/b&gt;" in page
     assert "<b>Lee</b>" not in page  # HTML in a name is shown as text
+    # The preview shows the identifiers as read, though the staged rows hold them sealed.
+    assert "ID 1<" in page
+    assert "Jan 1, 2000" in page
+    assert "$" not in page.split("Match the columns", 1)[1]
 
 
 @pytest.mark.parametrize(

@@ -120,9 +120,12 @@ def open_sealed(stored: str, kind: str) -> str:
     if stored == "":
         return ""
     key_id, separator, encoded = stored.partition(_SEPARATOR)
+    if not separator or not _KEY_ID.match(key_id):
+        # Perhaps a plain value written around the portal: never quoted, it may be the identifier itself.
+        raise SealError(f"a stored {kind} is not in sealed form")
     cipher = keys().ciphers.get(key_id)
-    if not separator or cipher is None:
-        raise SealError(f"a stored {kind} names no key in FIELD_ENCRYPTION_KEYS (key id {key_id[:16]!r})")
+    if cipher is None:
+        raise SealError(f"a stored {kind} names key {key_id!r}, which FIELD_ENCRYPTION_KEYS does not list")
     try:
         raw = base64.b64decode(encoded, validate=True)
         return cipher.decrypt(raw[:_NONCE], raw[_NONCE:], kind.encode()).decode()

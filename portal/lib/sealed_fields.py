@@ -129,7 +129,10 @@ class SealedDateField(_Sealed):
         return value.isoformat()
 
     def from_text(self, text: str) -> date:
-        return date.fromisoformat(text)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # its message would quote the value
+            raise fieldcrypt.SealError(f"a stored {self.kind} opened to something that is not a date") from None
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return forms.DateField(required=not self.blank, label=self.verbose_name.capitalize(), **kwargs)
@@ -144,7 +147,8 @@ def lookup_of(value: object, kind: str) -> str:
 
 class LookupKeyField(models.CharField):
     """The keyed hash of the field named `source` ("" when it is empty), refreshed on every save and
-    bulk_create. A queryset's update() of the source must set this field too."""
+    bulk_create. Whatever writes the source another way must write this field too: a queryset's
+    update(), bulk_update(), and save(update_fields=...) naming the source."""
 
     def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
         self.source = source

@@ -6,6 +6,7 @@ fields, which a migration must not rely on.
 """
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -26,13 +27,19 @@ def each_batch(
     columns: Columns,
     change: Callable[[list[Any]], list[Any] | None],
     batch_done: Callable[[int], None] | None = None,
+    guarded: bool = False,
 ) -> None:
     """Pass each row's column values to `change`; write back what it returns (the columns, then the lookup
-    keys), or leave the row when it returns None. `batch_done` hears how many rows each batch changed."""
+    keys), or leave the row when it returns None. `batch_done` hears how many rows each batch changed.
+
+    `guarded` (while the portal serves): a row is written only if its columns still hold what was read, so
+    a value the portal changed in between is never overwritten with the old one."""
     names = ", ".join(column for column, _, _ in columns)
     assigned = [f"{column} = %s" for column, _, _ in columns]
     assigned += [f"{key} = %s" for _, _, key in columns if key]
-    update = f"UPDATE {table} SET {', '.join(assigned)} WHERE id = %s"  # noqa: S608 - constant names
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    unchanged = "".join(f" AND {column} {same} %s" for column, _, _ in columns) if guarded else ""
+    update = f"UPDATE {table} SET {', '.join(assigned)} WHERE id = %s{unchanged}"  # noqa: S608 - constant names
     last = 0
     while True:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
@@ -40,24 +47,37 @@ def each_batch(
             rows = cursor.fetchall()
             if not rows:
                 return
-            changed = [(values, row[0]) for row in rows if (values := change(list(row[1:]))) is not None]
-            cursor.executemany(update, [[*values, row_id] for values, row_id in changed])
+            changed = [(values, row) for row in rows if (values := change(list(row[1:]))) is not None]
+            if guarded:
+                written = 0
+                for values, row in changed:
+                    cursor.execute(update, [*values, row[0], *row[1:]])
+                    written += cursor.rowcount
+            else:
+                cursor.executemany(update, [[*values, row[0]] for values, row in changed])
+                written = len(changed)
             last = rows[-1][0]
         if batch_done is not None:
-            batch_done(len(changed))
+            batch_done(written)
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, kind: str) -> str:
     if value is None:
         return ""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    plain = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    if kind == "date_of_birth" and plain:
+        try:
+            date.fromisoformat(plain)
+        except ValueError:
+            raise ValueError("a stored date of birth is not in ISO form; nothing was sealed") from None
+    return plain
 
 
 def seal_columns(schema_editor: BaseDatabaseSchemaEditor, table: str, columns: Columns, nullable: set[str]) -> None:
     """Seal each plain value and fill its lookup key."""
 
     def change(values: list[Any]) -> list[Any]:
-        plains = [_plain(value) for value in values]
+        plains = [_plain(value, kind) for value, (_, kind, _) in zip(values, columns, strict=True)]
         sealed = [
             None if not plain and column in nullable else fieldcrypt.seal(plain, kind)
             for plain, (column, kind, _) in zip(plains, columns, strict=True)

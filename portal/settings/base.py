@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from portal.lib.env import env_bool, env_int, env_list, env_str, require
+from portal.lib.fieldcrypt import decode_key, parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -213,6 +214,9 @@ if DEBUG:
 else:
     require("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, "set it to <id>:<base64 key> (README, Configuration)")
     require("FIELD_LOOKUP_KEY", FIELD_LOOKUP_KEY, "set it to a base64 key of its own (README, Configuration)")
+# A malformed key stops start-up here rather than failing the first request that reads a sealed value.
+if decode_key("FIELD_LOOKUP_KEY", FIELD_LOOKUP_KEY) in parse_keys(FIELD_ENCRYPTION_KEYS).values():
+    raise ImproperlyConfigured("FIELD_LOOKUP_KEY must be a key of its own, not one of FIELD_ENCRYPTION_KEYS")
 # Retention: a closed incident's personal data may be purged (purge_incident) this many days after closing.
 PURGE_AFTER_DAYS = env_int("PURGE_AFTER_DAYS", 365)
 

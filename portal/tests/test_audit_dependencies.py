@@ -13,9 +13,12 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[2] / "bin" / "audit-dependencies"
 
 
-def _run(tmp_path: Path, report: Mapping[str, object], **env: str) -> subprocess.CompletedProcess[str]:
-    fake = tmp_path / "pip-audit"  # stands in for pip-audit: prints the report it is given
-    fake.write_text(f"#!{sys.executable}\nprint({json.dumps(json.dumps(report))})\n")
+def _run(tmp_path: Path, report: Mapping[str, object] | str, **env: str) -> subprocess.CompletedProcess[str]:
+    fake = tmp_path / "pip-audit"  # stands in for pip-audit: prints the report it is given, or fails with it
+    if isinstance(report, str):
+        fake.write_text(f"#!{sys.executable}\nimport sys\nsys.exit({report!r})\n")
+    else:
+        fake.write_text(f"#!{sys.executable}\nprint({json.dumps(json.dumps(report))})\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     return subprocess.run(
         [sys.executable, str(SCRIPT), str(tmp_path)],
@@ -43,3 +46,17 @@ def test_packages_that_could_not_be_audited_are_reported_and_fail_when_strict(tm
     run = _run(tmp_path, {"dependencies": [skipped], "fixes": []}, AUDIT_STRICT=strict)
     assert run.returncode == code
     assert "1 packages could NOT be audited" in run.stderr
+
+
+@pytest.mark.parametrize(("strict", "code"), [("", 0), ("true", 1)])
+def test_an_unreachable_service_is_said_plainly(tmp_path, strict, code):
+    failure = "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='pypi.org'): Max retries exceeded"
+    run = _run(tmp_path, failure, AUDIT_STRICT=strict)
+    assert run.returncode == code
+    assert "NOTHING was audited" in run.stderr
+
+
+def test_any_other_failure_fails(tmp_path):
+    run = _run(tmp_path, "Traceback: something else broke")
+    assert run.returncode == 1
+    assert "pip-audit gave no report" in run.stderr

@@ -14,6 +14,8 @@ from callcenter.models import Escalation
 from incidents.models import Individual, Recipient, Relationship
 from portal.lib import fieldcrypt
 from portal.lib.fieldcrypt import SealError
+from portal.lib.sealed_fields import lookup_of
+from portal.lib.sealed_migration import each_batch
 from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory
 
 OLD = "test1:" + base64.b64encode(b"test-field-encryption-key-000001").decode()
@@ -96,8 +98,17 @@ def test_a_value_that_does_not_open_is_an_error_never_the_stored_bytes():
         with pytest.raises(SealError, match="does not open with key 'test1'") as raised:
             Individual.objects.get(pk=person.pk)
         assert "MO-4410027" not in str(raised.value)
-    with override_settings(FIELD_ENCRYPTION_KEYS=NEW), pytest.raises(SealError, match="names no key"):
+    with override_settings(FIELD_ENCRYPTION_KEYS=NEW), pytest.raises(SealError, match="names key 'test1', which"):
         Individual.objects.get(pk=person.pk)
+    # A plain value written around the portal is refused, and not quoted.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE incidents_individual SET external_id = %s WHERE id = %s", ["MO-4410027", person.pk])
+    with pytest.raises(SealError, match="not in sealed form") as raised:
+        Individual.objects.get(pk=person.pk)
+    assert "4410027" not in str(raised.value)
+    with connection.cursor() as cursor:
+        sealed = fieldcrypt.seal("MO-4410027", "external_id")
+        cursor.execute("UPDATE incidents_individual SET external_id = %s WHERE id = %s", [sealed, person.pk])
     # A sealed phone number copied into the date-of-birth column does not open there.
     phone = fieldcrypt.seal("+15735550142", "phone")
     with connection.cursor() as cursor:
@@ -129,9 +140,9 @@ def test_rotation_seals_everything_again_under_the_newest_key_and_the_old_key_ca
         assert (person.external_id, person.date_of_birth) == ("MO-4410027", date(2011, 3, 9))
         assert (recipient.phone, recipient.email) == ("+15735550142", "grace@example.org")
         assert Recipient.objects.get(phone="+15735550142") == recipient  # the lookup keys did not change
-    event = AuditEvent.objects.filter(action="fields.resealed").first()
+    event = AuditEvent.objects.filter(action="fields.resealed", details__table="incidents_individual").first()
     assert event is not None
-    assert event.details["key"] == "k2026"
+    assert (event.details["key"], event.details["rows"]) == ("k2026", 1)
     assert "MO-4410027" not in str(event.details)
 
 
@@ -148,3 +159,20 @@ def test_rotation_seals_everything_again_under_the_newest_key_and_the_old_key_ca
 def test_a_bad_key_setting_is_named(spec, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         fieldcrypt.parse_keys(spec)
+
+
+def test_rotation_never_overwrites_a_value_the_portal_changed_meanwhile():
+    _, recipient = _person()
+    columns = [("phone", "phone", "")]
+
+    def change(values: list[object]) -> list[object]:
+        # The portal writes a new number between the rotation's read and its write.
+        Recipient.objects.filter(pk=recipient.pk).update(
+            phone="+15735550199", phone_key=lookup_of("+15735550199", "phone")
+        )
+        return [fieldcrypt.seal(fieldcrypt.open_sealed(str(values[0]), "phone"), "phone")]
+
+    written: list[int] = []
+    each_batch(connection, "incidents_recipient", columns, change, written.append, guarded=True)
+    assert written == [0]
+    assert Recipient.objects.get(pk=recipient.pk).phone == "+15735550199"

@@ -1,5 +1,6 @@
 """Start-up refuses bad configuration, naming the variable; production settings pass `check --deploy`."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -15,6 +16,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "Zq8#vLp2$wN5^rT9&yB3*mX6!jH4@cF7",
     "ALLOWED_HOSTS": "portal.example.org",
+    "FIELD_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"p" * 32).decode(),
+    "FIELD_LOOKUP_KEY": base64.b64encode(b"q" * 32).decode(),
 }
 
 
@@ -30,6 +33,8 @@ def _start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
             "SECURE_SSL_REDIRECT",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "FIELD_ENCRYPTION_KEYS",
+            "FIELD_LOOKUP_KEY",
         }
     }
     clean.update(DJANGO_SETTINGS_MODULE="portal.settings.base", VAR_DIR=os.environ.get("VAR_DIR", "/tmp"))
@@ -52,6 +57,10 @@ def _start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         ({**PRODUCTION, "DEBUG": "maybe"}, "DEBUG"),
         ({**PRODUCTION, "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({**PRODUCTION, "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+        ({**PRODUCTION, "FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
+        ({**PRODUCTION, "FIELD_ENCRYPTION_KEYS": "k1:c2hvcnQ="}, "FIELD_ENCRYPTION_KEYS"),
+        ({**PRODUCTION, "FIELD_LOOKUP_KEY": "not base64!"}, "FIELD_LOOKUP_KEY"),
+        ({**PRODUCTION, "FIELD_LOOKUP_KEY": base64.b64encode(b"p" * 32).decode()}, "FIELD_LOOKUP_KEY"),
     ],
 )
 def test_bad_configuration_stops_start_up_naming_the_variable(env, variable):

@@ -49,15 +49,26 @@ class Command(BaseCommand):
                 resealed[table] += n
 
             try:
-                each_batch(connection, table, columns, change, counted)
+                # Guarded: a value the portal changes meanwhile is already under the newest key; it is left.
+                each_batch(connection, table, columns, change, counted, guarded=True)
             except fieldcrypt.SealError as exc:
                 raise CommandError(f"{table}: {exc}. Nothing in its current batch was changed.") from None
+            finally:
+                with transaction.atomic():
+                    details = {"key": current, "table": table, "rows": resealed[table]}
+                    audit.record("fields.resealed", actor=None, details=details)
             self.stdout.write(f"{table}: {resealed[table]:,} rows sealed again under key {current!r}")
-        with transaction.atomic():
-            audit.record("fields.resealed", actor=None, details={"key": current, "rows": sum(resealed.values())})
+        left = self._count(tables, current, quiet=True)
+        if left:
+            raise CommandError(
+                f"{left:,} values are still under older keys (written by a process that does not list key "
+                f"{current!r} first yet?): restart every web server and worker with it first, then run this again."
+            )
         self.stdout.write(self.style.SUCCESS(f"Every sealed value is under key {current!r}."))
 
-    def _count(self, tables: dict[str, list[tuple[str, str, str]]], current: str) -> None:
+    def _count(self, tables: dict[str, list[tuple[str, str, str]]], current: str, quiet: bool = False) -> int:
+        """How many values are under older keys; unless quiet, the counts per column and key."""
+        left = 0
         for table, columns in tables.items():
             for column, _, _ in columns:
                 with connection.cursor() as cursor:
@@ -67,8 +78,11 @@ class Command(BaseCommand):
                     )
                     by_key = Counter(fieldcrypt.key_id(value) for (value,) in _rows(cursor))
                 older = {key: n for key, n in by_key.items() if key != current}
+                left += sum(older.values())
                 said = ", ".join(f"{n:,} under {key!r}" for key, n in sorted(older.items())) or "none"
-                self.stdout.write(f"{table}.{column}: {by_key[current]:,} under {current!r}; older keys: {said}")
+                if not quiet:
+                    self.stdout.write(f"{table}.{column}: {by_key[current]:,} under {current!r}; older keys: {said}")
+        return left
 
 
 def _rows(cursor: Any) -> Any:
