@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from incidents.models import Exposure, Incident, IncidentFigures, Individual, Recipient
@@ -37,11 +37,16 @@ class PeopleFigures:
         return {state: n for state, n in self.by_state if state}
 
 
-def _count(incident: Incident) -> dict[str, Any]:
+def _count(incident: Incident, before: dict[str, Any]) -> dict[str, Any]:
     people = Individual.objects.filter(incident=incident).aggregate(
-        individuals=Count("id"), deceased=Count("id", filter=Q(is_deceased=True))
+        individuals=Count("id"), deceased=Count("id", filter=Q(is_deceased=True)), changed=Max("updated_at")
     )
-    people["minors"] = _minors(incident)
+    # Minors are counted again only when the people or the cutoff changed since the last count (an approved
+    # address, say, changes neither): counting them opens every date of birth.
+    changed = people.pop("changed")
+    basis = f"{people['individuals']}|{changed.isoformat() if changed else ''}|{incident.minor_cutoff().isoformat()}"
+    same = before.get("minors_basis") == basis and "minors" in before
+    people.update(minors=before["minors"] if same else _minors(incident), minors_basis=basis)
     recipients = Recipient.objects.filter(incident=incident).aggregate(
         recipients=Count("id"), without_address=Count("id", filter=Recipient.without_mailing_address())
     )
@@ -94,7 +99,8 @@ def refresh(incident_id: int) -> bool:
     incident = Incident.objects.filter(pk=incident_id, purged_at__isnull=True).first()
     if stored is None or incident is None or stored["counted_version"] >= stored["version"]:
         return False  # nothing waiting, or purged: its figures are all that is left of its people
-    people = _count(incident)
+    before = IncidentFigures.objects.filter(pk=incident_id).values_list("people", flat=True).first() or {}
+    people = _count(incident, before)
     # Conditional: a count that started earlier and finishes later must not overwrite a newer one.
     return bool(
         IncidentFigures.objects.filter(pk=incident_id, counted_version__lt=stored["version"]).update(

@@ -77,3 +77,24 @@ def test_the_dashboard_says_when_figures_wait_to_be_counted(client, manager, inc
     client.force_login(manager)
     page = client.get(reverse("incidents:incident-detail", args=[incident.slug])).content.decode()
     assert "Recent changes are being counted" in page
+
+
+def test_a_recount_opens_the_dates_of_birth_only_when_people_or_the_cutoff_changed(incident, monkeypatch):
+    person = IndividualFactory.create(incident=incident, date_of_birth=date(2015, 6, 1))
+    RecipientFactory.create(individual=person, state="MO")
+    figures.count_now(incident)
+    assert figures.of(incident).minors == 1
+    opened: list[int] = []
+    counted = figures._minors
+
+    def minors(counting: Incident) -> int:
+        opened.append(counting.pk)
+        return counted(counting)
+
+    monkeypatch.setattr(figures, "_minors", minors)
+    figures.count_now(incident)  # nothing about the people changed (an approved address, say)
+    assert (figures.of(incident).minors, opened) == (1, [])
+    person.date_of_birth = date(1990, 6, 1)
+    person.save()
+    figures.count_now(incident)
+    assert (figures.of(incident).minors, opened) == (0, [incident.pk])
