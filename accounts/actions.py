@@ -77,10 +77,14 @@ def record_reauthentication(user: User) -> None:
     audit.record("auth.reauthenticated", actor=user, target=user)
 
 
-@transaction.atomic
-def end_sessions(actor: User, user: User) -> None:
+def _end_sessions_now(user: User) -> None:
     """Every session the user has now ends at its next request."""
     User.objects.filter(pk=user.pk).update(sessions_ended_at=timezone.now())
+
+
+@transaction.atomic
+def end_sessions(actor: User, user: User) -> None:
+    _end_sessions_now(user)
     audit.record("user.sessions_ended", actor=actor, target=user, details={"username": user.get_username()})
 
 
@@ -89,7 +93,7 @@ def reset_second_factor(actor: User, user: User) -> None:
     """For a lost phone with the recovery codes gone: the user sets up a new authenticator at next sign-in."""
     for device in devices_for_user(user, confirmed=None):
         device.delete()
-    User.objects.filter(pk=user.pk).update(sessions_ended_at=timezone.now())
+    _end_sessions_now(user)
     audit.record("mfa.reset", actor=actor, target=user, details={"username": user.get_username()})
 
 

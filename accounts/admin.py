@@ -5,10 +5,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from accounts import actions, mfa
+from accounts import actions
 from accounts.access import signed_in_user
 from accounts.models import User
-from accounts.views import reauthentication_needed
+from accounts.views import fresh_code_needed
 from audit.adminlog import AuditedAdmin
 
 
@@ -32,9 +32,9 @@ class PortalUserAdmin(AuditedAdmin, UserAdmin):
 
     def _fresh_code(self, request: HttpRequest) -> HttpResponse | None:
         """Changes to accounts (permissions, superusers, sessions, second factors) take a fresh code."""
-        if request.method != "POST" or mfa.recently_reauthenticated(request):
+        if request.method != "POST":
             return None
-        return reauthentication_needed(request, request.get_full_path())
+        return fresh_code_needed(request, request.get_full_path())
 
     @admin.action(description="End their sessions now")
     def end_sessions(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -23,6 +24,13 @@ RECOVERY_CODES = 10
 REAUTHENTICATED_AT = "portal_reauthenticated_at"
 RECOVERY_DEVICE = "Recovery codes"
 AUTHENTICATOR = "Authenticator app"
+
+
+def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """What the user's phone shows now (or `steps_ahead` periods later): for the demo's logins and the tests."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 def is_enrolled(user: User) -> bool:

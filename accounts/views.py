@@ -123,8 +123,8 @@ def security(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
-    if not mfa.recently_reauthenticated(request):
-        return reauthentication_needed(request, reverse("accounts:security"))
+    if (needed := fresh_code_needed(request, reverse("accounts:security"))) is not None:
+        return needed
     request.session[RECOVERY_CODES_TO_SHOW] = actions.renew_recovery_codes(signed_in_user(request))
     return redirect("accounts:mfa-recovery-codes")
 
@@ -133,27 +133,31 @@ def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def mfa_replace(request: HttpRequest) -> HttpResponse:
     """A new phone: set up its authenticator; the old one keeps working until the new one's first code."""
-    if not mfa.recently_reauthenticated(request):
-        return reauthentication_needed(request, reverse("accounts:security"))
+    if (needed := fresh_code_needed(request, reverse("accounts:security"))) is not None:
+        return needed
     request.session[REPLACING] = True
     return redirect("accounts:mfa-enrol")
 
 
-def fresh_code_needed(request: HttpRequest) -> HttpResponse | None:
-    """For exports of personal data and role changes, after the view's access check: None when the
-    user gave a code within MFA_REAUTH_MINUTES, else the way to give one. A download (GET) resumes by
-    itself afterwards; a form is sent again from the page it was on."""
+def safe_referer(request: HttpRequest) -> str | None:
+    """The page the request came from, when it is one of the portal's own."""
+    referer = request.headers.get("Referer", "")
+    return referer if url_has_allowed_host_and_scheme(referer, {request.get_host()}) else None
+
+
+def fresh_code_needed(request: HttpRequest, back_to: str | None = None) -> HttpResponse | None:
+    """For exports of personal data, role changes and changes to the second factor, after the view's access
+    check: None when the user gave a code within MFA_REAUTH_MINUTES, else the way to give one, coming back
+    to `back_to`. By default a download (GET) resumes by itself afterwards, and a form is sent again from
+    the page it was on."""
     if mfa.recently_reauthenticated(request):
         return None
-    if request.method == "GET":
-        return reauthentication_needed(request, request.get_full_path())
-    referer = request.headers.get("Referer", "")
-    back = (
-        referer
-        if url_has_allowed_host_and_scheme(referer, {request.get_host()})
-        else reverse(settings.LOGIN_REDIRECT_URL)
-    )
-    return reauthentication_needed(request, back)
+    if back_to is None:
+        if request.method == "GET":
+            back_to = request.get_full_path()
+        else:
+            back_to = safe_referer(request) or reverse(settings.LOGIN_REDIRECT_URL)
+    return reauthentication_needed(request, back_to)
 
 
 def reauthentication_needed(request: HttpRequest, back_to: str) -> HttpResponse:

@@ -129,7 +129,6 @@ def _incident(rows: int, reuse: bool, database: str) -> "Incident":
 
 def _agent(incident: "Incident") -> Callable[[], str]:
     """The benchmark's agent, with an authenticator; returns what its phone would show."""
-    from django_otp.oath import TOTP
 
     from accounts import actions as account_actions
     from accounts import mfa
@@ -143,8 +142,8 @@ def _agent(incident: "Incident") -> Callable[[], str]:
         account_actions.provision_authenticator(None, user)
     if not Membership.objects.filter(user=user, incident=incident, role=Role.AGENT).exists():
         actions.add_member(None, incident, user, Role.AGENT)
-    key = user.totpdevice_set.get(confirmed=True).bin_key
-    return lambda: f"{TOTP(key).token():06d}"
+    device = user.totpdevice_set.get(confirmed=True)
+    return lambda: mfa.current_code(device)
 
 
 def _targets(incident: "Incident") -> list["Recipient"]:

@@ -3,8 +3,8 @@
 Searches: the reference code alone; the phone alone (what a phone system's
 screen-pop knows); or a last name with a date of birth, ZIP code or phone.
 Every search is bounded to one incident and returns at most `LIMIT` rows.
-Dates of birth and phone numbers are sealed: they are found by their lookup
-keys (portal.lib.fieldcrypt), by exact match only.
+Dates of birth and phone numbers are sealed: an exact match on them compares
+their lookup keys, whose indexes lead with the incident (portal.lib.sealed_fields).
 People are found by their own surname or by their letter recipient's (a
 parent calling about a child gives their own name). The fuzzy search runs
 only when the exact one finds nobody, and is always narrowed by a second
@@ -25,7 +25,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from incidents.models import Incident, Individual, Recipient, Relationship
-from portal.lib.sealed_fields import lookup_of
 
 LIMIT = 20
 # pg_trgm's default threshold (0.3) misses transposed letters in short names ("Nugyen").
@@ -89,14 +88,14 @@ def _on_recipient(rows: QuerySet[Recipient], incident: Incident, criteria: Crite
         zip5 = criteria.postal_code[:5]
         rows = rows.filter(incident=incident, postal_code__gte=zip5, postal_code__lte=zip5 + "-9999")
     if criteria.phone:
-        rows = rows.filter(incident=incident, phone_key=lookup_of(criteria.phone, "phone"))
+        rows = rows.filter(incident=incident, phone=criteria.phone)
     return rows
 
 
 def _people(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Individual]:
     people = Individual.objects.filter(surname, incident=incident)
     if criteria.date_of_birth:
-        people = people.filter(date_of_birth_key=lookup_of(criteria.date_of_birth, "date_of_birth"))
+        people = people.filter(date_of_birth=criteria.date_of_birth)
     return people
 
 
@@ -114,8 +113,7 @@ def _by_letter_name(incident: Incident, criteria: Criteria, surname: Q) -> Query
     if criteria.first_name_key:
         rows = rows.filter(name_key__startswith=criteria.first_name_key + " ")
     if criteria.date_of_birth:
-        born = lookup_of(criteria.date_of_birth, "date_of_birth")
-        rows = rows.filter(individual__incident=incident, individual__date_of_birth_key=born)
+        rows = rows.filter(individual__incident=incident, individual__date_of_birth=criteria.date_of_birth)
     return _on_recipient(rows, incident, criteria)
 
 

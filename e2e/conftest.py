@@ -9,8 +9,9 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from accounts.mfa import current_code
 from accounts.models import User
-from portal.testing import authenticator, current_code
+from portal.testing import authenticator
 
 # Playwright's sync API runs an event loop in this thread; the live server and
 # the test's own ORM calls are ordinary synchronous code.

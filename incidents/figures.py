@@ -95,12 +95,11 @@ def _bump(incident_id: int) -> None:
 
 def refresh(incident_id: int) -> bool:
     """Count the people if a change is waiting; False when another count got there first."""
-    stored = IncidentFigures.objects.filter(pk=incident_id).values("version", "counted_version").first()
+    stored = IncidentFigures.objects.filter(pk=incident_id).values("version", "counted_version", "people").first()
     incident = Incident.objects.filter(pk=incident_id, purged_at__isnull=True).first()
     if stored is None or incident is None or stored["counted_version"] >= stored["version"]:
         return False  # nothing waiting, or purged: its figures are all that is left of its people
-    before = IncidentFigures.objects.filter(pk=incident_id).values_list("people", flat=True).first() or {}
-    people = _count(incident, before)
+    people = _count(incident, stored["people"] or {})
     # Conditional: a count that started earlier and finishes later must not overwrite a newer one.
     return bool(
         IncidentFigures.objects.filter(pk=incident_id, counted_version__lt=stored["version"]).update(

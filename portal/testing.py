@@ -16,7 +16,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import REAUTHENTICATED_AT
@@ -32,13 +31,6 @@ def authenticator(user: User) -> TOTPDevice:
     """The user's authenticator, set up if they have none (as at their first sign-in)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-
-
-def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """What the user's phone shows now (or `steps_ahead` periods of 30 seconds later)."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
 
 
 def export(client: Client, incident: Incident, kind: str, reason: str = "Synthetic reason", **subject: Any) -> Any:

@@ -13,9 +13,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa import current_code
 from accounts.models import Role
 from audit.models import AuditEvent
-from portal.testing import PASSWORD, UserFactory, authenticator, current_code
+from portal.testing import PASSWORD, UserFactory, authenticator
 from portal.tests.test_permissions import RULES, _url
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from typing import NamedTuple
 
 from incidents.importing import rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
-from incidents.models import Relationship
+from incidents.models import ImportRow, Relationship
 from portal.lib import refcode, text
-from portal.lib.fieldcrypt import lookup, open_sealed, seal
+from portal.lib.fieldcrypt import lookup, seal
+from portal.lib.sealed_fields import SealedField
 
 REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
@@ -26,16 +27,13 @@ STAGED_COLUMNS = (
 )  # fmt: skip
 
 
-# Staged columns held sealed, with their kinds (see portal.lib.fieldcrypt).
-SEALED_STAGED = {"external_id": "external_id", "date_of_birth": "date_of_birth", "phone": "phone", "email": "email"}
-
-
 def opened(staged: dict[str, object]) -> dict[str, object]:
     """A staged row (by column name) with its sealed values opened, to show to the manager."""
     row = dict(staged)
-    for column, kind in SEALED_STAGED.items():
-        plain = open_sealed(str(row[column] or ""), kind)
-        row[column] = date.fromisoformat(plain) if column == "date_of_birth" and plain else plain
+    for field in ImportRow._meta.concrete_fields:
+        if isinstance(field, SealedField):
+            value = row[field.name]
+            row[field.name] = field.from_db_value(value if isinstance(value, str) else None, None, None)
     return row
 
 

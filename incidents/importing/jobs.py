@@ -302,7 +302,7 @@ def run_import(job_id: int, claim: str) -> None:
 
 def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
     with transaction.atomic():
-        Incident.objects.select_for_update().filter(pk=job.incident_id).first()  # one import at a time
+        incident = Incident.objects.select_for_update().get(pk=job.incident_id)  # one import at a time
         if not held.select_for_update().exists():
             raise Superseded
         if ImportRow.objects.filter(job_id=job.pk).count() != job.rows_valid:
@@ -317,7 +317,7 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
             recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
             exposures_added=outcome.exposures_added,
         )  # fmt: skip
-        figures.count_now(Incident.objects.get(pk=job.incident_id))
+        figures.count_now(incident)
         details = {"file_name": job.original_name, **outcome.__dict__}
         audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
                      details=details)  # fmt: skip

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from accounts.views import fresh_code_needed
+from accounts.views import fresh_code_needed, safe_referer
 from incidents import access, actions, exports
 from incidents.models import Export
 
@@ -61,10 +61,7 @@ def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponse
                                         request.POST.get("reason", ""))  # fmt: skip
     except (exports.SubjectRefused, actions.ActionRefused) as refusal:
         messages.error(request, str(refusal))
-        referer = request.headers.get("Referer", "")
-        if url_has_allowed_host_and_scheme(referer, {request.get_host()}):
-            return redirect(referer)
-        return redirect("incidents:export-list", slug=found.incident.slug)
+        return redirect(safe_referer(request) or reverse("incidents:export-list", args=[found.incident.slug]))
     return redirect("incidents:export-detail", slug=found.incident.slug, public_id=export.public_id)
 
 

@@ -251,8 +251,8 @@ class Renderer:
         return self._lay_out(HTML(string=html, url_fetcher=self._fetcher), self._body_styles)
 
     def _lay_out(self, document: HTML, stylesheets: list[CSS]) -> _Body:
-        with pdf_lock.LAYOUT:
-            return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
+        # Reached only through layout(), which holds pdf_lock.LAYOUT.
+        return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
 
     def letterhead_html(self, page: LetterPage) -> str:
         context = {

@@ -99,8 +99,7 @@ def keys() -> Keys:
 
 def _forget_keys(*, setting: str, **kwargs: object) -> None:
     if setting in ("FIELD_ENCRYPTION_KEYS", "FIELD_LOOKUP_KEY"):
-        keys.cache_clear()
-        _lookup_start.cache_clear()
+        keys.cache_clear()  # _lookup_start is cached by key, so a new lookup key gets its own
 
 
 setting_changed.connect(_forget_keys)

@@ -55,7 +55,7 @@ class _ByLookupKey(Lookup):
         return f"{sql} = %s", [*params, lookup_of(self.rhs, field.kind)]
 
 
-class _Sealed(models.TextField):
+class SealedField(models.TextField):
     """Plain value in Python, sealed text in the column; `kind` is the associated data and the hash's kind."""
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
@@ -104,7 +104,7 @@ class _Sealed(models.TextField):
         return "" if value is None else self.as_text(value)
 
 
-class SealedCharField(_Sealed):
+class SealedCharField(SealedField):
     def to_python(self, value: Any) -> Any:
         return value if value is None else str(value)
 
@@ -115,7 +115,7 @@ class SealedCharField(_Sealed):
         )
 
 
-class SealedDateField(_Sealed):
+class SealedDateField(SealedField):
     # For django-stubs: a date in and out, though the column is text.
     _pyi_private_set_type: date | Combinable | None  # type: ignore[assignment]
     _pyi_private_get_type: date  # type: ignore[assignment]
@@ -168,7 +168,7 @@ class LookupKeyField(models.CharField):
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         source = model_instance._meta.get_field(self.source)
-        assert isinstance(source, _Sealed)
+        assert isinstance(source, SealedField)
         value = lookup_of(getattr(model_instance, source.attname), source.kind)
         setattr(model_instance, self.attname, value)
         return value
@@ -179,6 +179,6 @@ def sealed_columns(models_: Iterable[type[models.Model]]) -> dict[str, list[tupl
     found: dict[str, list[tuple[str, str, str]]] = {}
     for model in models_:
         for field in model._meta.concrete_fields:
-            if isinstance(field, _Sealed):
+            if isinstance(field, SealedField):
                 found.setdefault(model._meta.db_table, []).append((field.column, field.kind, ""))
     return found

@@ -3,9 +3,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from incidents.management.commands.seed_demo import DEFAULT_PASSWORD, DEMO_USERS, demo_totp_key
 
 
@@ -26,4 +26,4 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True, key=key).first()
         if device is None:
             raise CommandError(f"{username} has no demo authenticator (run seed_demo first).")
-        self.stdout.write(f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}")
+        self.stdout.write(mfa.current_code(device))

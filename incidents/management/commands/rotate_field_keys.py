@@ -36,13 +36,12 @@ class Command(BaseCommand):
         for table, columns in tables.items():
 
             def change(values: list[Any], columns: list[tuple[str, str, str]] = columns) -> list[Any] | None:
-                if all(not value or fieldcrypt.key_id(value) == current for value in values):
+                stale = [bool(value) and fieldcrypt.key_id(value) != current for value in values]
+                if not any(stale):
                     return None
                 return [
-                    value
-                    if not value or fieldcrypt.key_id(value) == current
-                    else fieldcrypt.seal(fieldcrypt.open_sealed(value, kind), kind)
-                    for value, (_, kind, _) in zip(values, columns, strict=True)
+                    fieldcrypt.seal(fieldcrypt.open_sealed(value, kind), kind) if old else value
+                    for value, old, (_, kind, _) in zip(values, stale, columns, strict=True)
                 ]
 
             def counted(n: int, table: str = table) -> None:
