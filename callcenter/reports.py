@@ -4,6 +4,7 @@ Days and hours are those of the hotline's time zone, which is what the people an
 phone mean by "Tuesday" or "10 a.m.", whatever the server's zone.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,10 +33,19 @@ class CallFigures:
     pending_address_changes: int
 
 
-def _window_start(zone: ZoneInfo, now: datetime) -> tuple[date, date, datetime]:
+def _window_start(zone: ZoneInfo, now: datetime, days: int = WINDOW_DAYS) -> tuple[date, date, datetime]:
     today = now.astimezone(zone).date()
-    first = today - timedelta(days=WINDOW_DAYS - 1)
+    first = today - timedelta(days=days - 1)
     return first, today, datetime.combine(first, time.min, tzinfo=zone)
+
+
+def _every_day(counted: dict[date, int], first: date, days: int) -> list[tuple[date, int]]:
+    """`days` days from `first`, the days without calls included."""
+    return [(day, counted.get(day, 0)) for day in (first + timedelta(days=n) for n in range(days))]
+
+
+def _most_first(rows: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
 
 
 def _per_day(calls: QuerySet[Call], zone: ZoneInfo, first: date) -> list[tuple[date, int]]:
@@ -45,8 +55,7 @@ def _per_day(calls: QuerySet[Call], zone: ZoneInfo, first: date) -> list[tuple[d
         .values_list("day")
         .annotate(n=Count("id"))
     )
-    days = [first + timedelta(days=n) for n in range(WINDOW_DAYS)]
-    return [(day, counted.get(day, 0)) for day in days]
+    return _every_day(counted, first, WINDOW_DAYS)
 
 
 def _per_hour(calls: QuerySet[Call], zone: ZoneInfo) -> list[tuple[int, int]]:
@@ -63,7 +72,7 @@ def _per_hour(calls: QuerySet[Call], zone: ZoneInfo) -> list[tuple[int, int]]:
 
 def _by_disposition(calls: QuerySet[Call]) -> list[tuple[str, int]]:
     rows = calls.values_list("disposition__label").annotate(n=Count("id")).order_by()
-    return sorted(((label or NO_DISPOSITION, n) for label, n in rows), key=lambda row: (-row[1], row[0]))
+    return _most_first((label or NO_DISPOSITION, n) for label, n in rows)
 
 
 def call_figures(incident: Incident, now: datetime) -> CallFigures:
@@ -106,15 +115,14 @@ class CallTallies:
 
 
 def call_tallies(incident: Incident, now: datetime) -> CallTallies:
-    today = now.astimezone(ZoneInfo(incident.hotline_time_zone)).date()
-    first = today - timedelta(days=DASHBOARD_DAYS - 1)
+    first, _, _ = _window_start(ZoneInfo(incident.hotline_time_zone), now, DASHBOARD_DAYS)
     tallies = CallTally.objects.filter(incident=incident)
     counted = dict(tallies.filter(day__gte=first).order_by("day").values_list("day").annotate(n=Sum("calls")))
     by_disposition = dict(tallies.order_by().values_list("disposition__label").annotate(n=Sum("calls")))
     still_open = by_disposition.pop(None, 0)
     return CallTallies(
-        per_day=[(first + timedelta(days=n), counted.get(first + timedelta(days=n), 0)) for n in range(DASHBOARD_DAYS)],
-        by_disposition=sorted(((label, n) for label, n in by_disposition.items() if n), key=lambda r: (-r[1], r[0])),
+        per_day=_every_day(counted, first, DASHBOARD_DAYS),
+        by_disposition=_most_first((label, n) for label, n in by_disposition.items() if n),
         total=sum(by_disposition.values()) + still_open,
         still_open=still_open,
         # Counted through the partial index of open escalations: it holds only the open ones.

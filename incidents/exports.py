@@ -27,7 +27,7 @@ class Kind:
     key: str
     requesters: frozenset[str]  # roles that may ask for it
     approvers: frozenset[str]  # roles whose holders (another person) may approve a large one
-    subject: Callable[[Incident, HttpRequest], dict[str, int]]  # the ids from the request's form
+    subject: Callable[[HttpRequest], dict[str, int]]  # the ids from the request's form
     describe: Callable[[Incident, dict[str, int]], tuple[str, int]]  # its title and rows; Http404 if gone
     respond: Callable[[Export, str], HttpResponseBase]  # the file, carrying the export's label
 
@@ -114,7 +114,7 @@ register(
         key="import_report",
         requesters=MANAGERS,
         approvers=MANAGERS,
-        subject=lambda incident, request: {"job": id_from(request, "job")},
+        subject=lambda request: {"job": id_from(request, "job")},
         describe=_report_described,
         respond=_report_response,
     )
@@ -124,7 +124,7 @@ register(
         key="ferpa",
         requesters=MANAGERS,
         approvers=MANAGERS,
-        subject=lambda incident, request: {},
+        subject=lambda request: {},
         describe=_ferpa_described,
         respond=_ferpa_response,
     )

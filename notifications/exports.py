@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Role
 from incidents import exports
 from incidents.models import Export, Incident
-from notifications import actions
+from notifications import access, actions
 from notifications.letters import export, parts
 from notifications.models import BatchStatus, Letter, LetterBatch
 
@@ -44,8 +44,7 @@ def _batch_response(made: Export, label: str) -> HttpResponseBase:
 
 
 def _letter(incident: Incident, subject: dict[str, int]) -> Letter:
-    batch = _batch(incident, subject)
-    return get_object_or_404(Letter.objects.select_related("batch"), batch=batch, sequence=subject.get("sequence"))
+    return access.letter_on(_batch(incident, subject), subject.get("sequence", 0))
 
 
 def _letter_described(incident: Incident, subject: dict[str, int]) -> tuple[str, int]:
@@ -78,7 +77,7 @@ def register() -> None:
             key="letters",
             requesters=MAIL_ADMINS,
             approvers=READERS,
-            subject=lambda incident, request: {"batch": exports.id_from(request, "batch")},
+            subject=lambda request: {"batch": exports.id_from(request, "batch")},
             describe=_batch_described,
             respond=_batch_response,
         )
@@ -88,7 +87,7 @@ def register() -> None:
             key="letter",
             requesters=READERS,
             approvers=READERS,
-            subject=lambda incident, request: {
+            subject=lambda request: {
                 "batch": exports.id_from(request, "batch"),
                 "sequence": _sequence(request),
             },

@@ -55,7 +55,7 @@ def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponse
     if not found.roles & kind.requesters:
         access.refuse()
     try:
-        subject = kind.subject(found.incident, request)
+        subject = kind.subject(request)
         title, rows = kind.describe(found.incident, subject)
         export = actions.request_export(signed_in_user(request), found.incident, kind.key, subject, title, rows,
                                         request.POST.get("reason", ""))  # fmt: skip
