@@ -53,16 +53,24 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if not mfa.has_second_factor(user):  # the same test as the middleware's, so the two never disagree
         return redirect("accounts:mfa-enrol")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = mfa.matching_device(user, form.cleaned_data["code"])
-        if device is not None:
-            otp_login(request, device)
-            mfa.mark_reauthenticated(request)
-            actions.record_second_factor(user, device)
-            return redirect(_next(request))
+    if (device := _device_for_code(request, user, form)) is not None:
+        otp_login(request, device)
+        mfa.mark_reauthenticated(request)
+        actions.record_second_factor(user, device)
+        return redirect(_next(request))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request, "")})
+
+
+def _device_for_code(request: HttpRequest, user: User, form: CodeForm) -> Any:
+    """The device that accepts the code posted; None when nothing was posted or the code is wrong (the
+    failure recorded and said on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    device = mfa.matching_device(user, form.cleaned_data["code"])
+    if device is None:
         actions.record_second_factor_failed(user)
         form.add_error("code", _wrong_code(user, "That code is not right, or was used already."))
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next(request, "")})
+    return device
 
 
 def _qr_svg(uri: str) -> str:
@@ -170,11 +178,8 @@ def reauthentication_needed(request: HttpRequest, back_to: str) -> HttpResponse:
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if mfa.matching_device(user, form.cleaned_data["code"]) is not None:
-            mfa.mark_reauthenticated(request)
-            actions.record_reauthentication(user)
-            return redirect(_next(request))
-        actions.record_second_factor_failed(user)
-        form.add_error("code", _wrong_code(user, "That code is not right, or was used already."))
+    if _device_for_code(request, user, form) is not None:
+        mfa.mark_reauthenticated(request)
+        actions.record_reauthentication(user)
+        return redirect(_next(request))
     return render(request, "accounts/reauthenticate.html", {"form": form, "next": _next(request, "")})
