@@ -296,8 +296,7 @@ def run_import(job_id: int, claim: str) -> None:
     finally:
         cache.delete(progress_key(job_id))
     if job.file:
-        job.file.delete(save=False)  # its people are in the database now
-        ImportJob.objects.filter(pk=job_id).update(file="")
+        job.file.delete(save=False)  # its people are in the database now, and the row let go of it as they went in
 
 
 def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
@@ -312,7 +311,7 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
             job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
         )
         held.update(
-            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
+            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="", file="",
             individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
             recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
             exposures_added=outcome.exposures_added,
