@@ -178,15 +178,20 @@ _INSERT_PEOPLE = f"""
 """
 
 
-def _update_changed(table: str, columns: Sequence[tuple[str, str]], match: str) -> str:
-    """UPDATE of `table` from import_people, touching only rows whose (column, staged column) pairs differ."""
-    assign = ", ".join(f"{mine} = p.{theirs}" for mine, theirs in columns)
+def _differ(table: str, columns: Sequence[tuple[str, str]]) -> str:
+    """Whether any of the (column, staged column) pairs differ: sealed columns by their lookup keys."""
     compared = [(mine, theirs) for mine, theirs in columns if mine not in _SEALED]
     mine = ", ".join(f"{table}.{column}" for column, _ in compared)
     theirs = ", ".join(f"p.{column}" for _, column in compared)
+    return f"({mine}) {{distinct}} ({theirs})"
+
+
+def _update_changed(table: str, columns: Sequence[tuple[str, str]], match: str, also: str = "") -> str:
+    """UPDATE of `table` from import_people, touching only rows whose (column, staged column) pairs differ."""
+    assign = ", ".join(f"{mine} = p.{theirs}" for mine, theirs in columns)
     return (
-        f"UPDATE {table} SET {assign}, updated_at = %(now)s FROM import_people p "
-        f"WHERE {match} AND ({mine}) {{distinct}} ({theirs})"
+        f"UPDATE {table} SET {assign}, {also}updated_at = %(now)s FROM import_people p "
+        f"WHERE {match} AND {_differ(table, columns)}"
     )
 
 
@@ -203,6 +208,13 @@ _INSERT_RECIPIENTS = f"""
     WHERE existing_id IS NULL OR NOT EXISTS (
         SELECT 1 FROM incidents_recipient r WHERE r.individual_id = p.existing_id AND r.relationship = p.relationship)
 """
+_MAILING = [(c, c) for c in ("address_line1", "address_line2", "city", "state", "postal_code")]
+# A corrected address is worth mailing again, even if a letter came back from the old one (as when the call
+# center's address change is approved). SET expressions read the row as it was before the update.
+_RETURNED_MAIL = (
+    f"address_returned_on = CASE WHEN {_differ('incidents_recipient', _MAILING)} THEN NULL "
+    "ELSE incidents_recipient.address_returned_on END, "
+)
 _UPDATE_RECIPIENTS = _update_changed(
     "incidents_recipient",
     [
@@ -212,6 +224,7 @@ _UPDATE_RECIPIENTS = _update_changed(
         *((c, c) for c in _ADDRESS.split(", ")),
     ],
     "incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship",
+    also=_RETURNED_MAIL,
 )
 # Every staged row's data types go to its person, so merged duplicates add theirs.
 _EXPOSURES_SOURCE_MERGED = """

@@ -120,6 +120,18 @@ def test_a_corrected_phone_or_birth_date_is_seen_though_both_are_sealed(incident
     assert (recipient.phone, recipient.individual.date_of_birth) == ("+16175550199", date(1980, 2, 4))
 
 
+def test_a_corrected_address_can_be_mailed_again_though_a_letter_came_back_from_the_old_one(incident):
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,1 Elm St,Boston,MA,02134,,617-555-0101,Name"))
+    Recipient.objects.update(address_returned_on=date(2026, 11, 9))
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,1 Elm St,Boston,MA,02134,,617-555-0199,Name"))
+    assert Recipient.objects.get().address_returned_on == date(2026, 11, 9)  # a new phone is not a new address
+
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,9 New Rd,Boston,MA,02134,,617-555-0199,Name"))
+    recipient = Recipient.objects.get()
+    assert (recipient.address_line1, recipient.address_returned_on) == ("9 New Rd", None)
+    assert Recipient.objects.filter(Recipient.deliverable()).exists()
+
+
 def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypatch):
     job = check(upload(incident, csv_bytes(*ROWS)))
     real = load._statements
