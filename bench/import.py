@@ -7,10 +7,17 @@ it through the portal's pipeline (inspect, dry run with staging, import) into
 a fresh incident, and in the same run COPYs the file raw into a scratch table.
 Prints rows per second for both, their ratio and the import's peak memory
 (the process's maximum resident set, which includes Django itself).
+
+With --floor it then times, in the same run, three pieces of work no import
+of this file can skip, each against the raw COPY: reading the CSV in Python,
+sealing and hashing its four identifiers, and writing the finished rows into
+the people, recipient and exposure tables with their indexes (a copy of the
+imported incident, rolled back).
 """
 
 import argparse
 import csv
+import itertools
 import os
 import random
 import resource
@@ -82,6 +89,89 @@ def raw_copy(path: Path) -> float:
     return elapsed
 
 
+def floor_read(path: Path) -> float:
+    """Python's csv module reading every row, and nothing else."""
+    started = time.perf_counter()
+    with path.open("r", encoding="utf-8", newline="") as f:
+        for _ in csv.reader(f):
+            pass
+    return time.perf_counter() - started
+
+
+def floor_seal(path: Path) -> float:
+    """Sealing and hashing each row's ID, date of birth, phone and e-mail, as they are stored (one core)."""
+    from portal.lib.fieldcrypt import lookup, seal
+
+    kinds = ("external_id", "date_of_birth", "phone", "email")
+    elapsed = 0.0
+    with path.open("r", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        while chunk := [(row[0], row[4], row[11], row[12]) for row in itertools.islice(rows, 100_000)]:
+            started = time.perf_counter()  # only the sealing and hashing is timed
+            for row in chunk:
+                for value, kind in zip(row, kinds, strict=True):
+                    seal(value, kind)
+                    lookup(value, kind)
+            elapsed += time.perf_counter() - started
+    return elapsed
+
+
+_TABLES = ("incidents_individual", "incidents_recipient", "incidents_exposure")
+
+
+def floor_write(incident: Any, indexes: bool = True) -> dict[str, float]:
+    """The imported incident's people, recipients and exposures written again as a new incident's, by
+    INSERT ... SELECT in one transaction that is then rolled back: the tables' own cost (heap, indexes,
+    write-ahead log) of the rows any import of the file must write, with no reading, checking or matching.
+    With `indexes` false, every index but the primary keys is dropped first, inside the same transaction."""
+    from django.db import connection, transaction
+
+    from incidents.models import Incident
+    from portal.lib import refcode
+
+    def columns(table: str, *left_out: str) -> list[str]:
+        described = connection.introspection.get_table_description(cursor, table)
+        return [c.name for c in described if c.name not in ("id", "incident_id", *left_out)]
+
+    times = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not indexes:
+            _drop_secondary_indexes(cursor)
+        other = Incident.objects.create(slug=f"{incident.slug}-floor", title="Floor", organisation_name="Bench",
+                                        discovered_on=incident.discovered_on)  # fmt: skip
+        cursor.execute("SELECT MAX(id) FROM incidents_individual")
+        (offset,) = cursor.fetchone()
+        code = f"upper(substr(md5(reference_code || 'floor'), 1, {refcode.LENGTH}))"  # as random as the real ones
+        steps = {
+            "people": {"id": f"id + {offset}"},
+            "recipients": {"individual_id": f"individual_id + {offset}", "reference_code": code},
+            "exposures": {"individual_id": f"individual_id + {offset}"},
+        }
+        for (name, changed), table in zip(steps.items(), _TABLES, strict=True):
+            kept = columns(table, *changed)
+            into, source = ", ".join([*changed, *kept]), ", ".join([*changed.values(), *kept])
+            # Table and column names come from the schema, never from input.
+            sql = f"INSERT INTO {table} (incident_id, {into}) SELECT %s, {source} FROM {table} WHERE incident_id = %s"  # noqa: S608
+            started = time.perf_counter()
+            cursor.execute(sql, [other.pk, incident.pk])
+            times[name] = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return times
+
+
+def _drop_secondary_indexes(cursor: Any) -> None:
+    cursor.execute(
+        "SELECT t.relname, i.indexrelid::regclass::text, c.conname FROM pg_index i "
+        "JOIN pg_class t ON t.oid = i.indrelid LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+        "WHERE t.relname = ANY(%s) AND NOT i.indisprimary",
+        [list(_TABLES)],
+    )
+    for table, index, constraint in cursor.fetchall():
+        # Names from the catalogue, never from input.
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"' if constraint else f"DROP INDEX {index}")
+
+
 def pipeline(path: Path, incident: Any) -> dict[str, float]:
     from incidents import actions
     from incidents.importing import files, jobs
@@ -108,11 +198,29 @@ def pipeline(path: Path, incident: Any) -> dict[str, float]:
     return times
 
 
+def floor(path: Path, incident: Any, copy_s: float) -> None:
+    def line(name: str, seconds: float) -> None:
+        print(f"  {name:40} {seconds:6.1f} s  {seconds / copy_s:6.2f} x the raw COPY")
+
+    print("Floor: work any import of this file must do, each piece timed alone")
+    read, sealed = floor_read(path), floor_seal(path)
+    line("read the CSV in Python", read)
+    line("seal and hash 4 identifiers (one core)", sealed)
+    writes = floor_write(incident)
+    for name, seconds in writes.items():
+        line(f"write {name}", seconds)
+    line("writes, all three tables", sum(writes.values()))
+    bare = floor_write(incident, indexes=False)
+    line("writes, no index but primary keys", sum(bare.values()))
+    line("read + seal on two cores + bare writes", read + sealed / 2 + sum(bare.values()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="Write the generated CSV here and keep it.")
     parser.add_argument("--reimport", action="store_true", help="Then import the same file again and time that too.")
+    parser.add_argument("--floor", action="store_true", help="Then time the work no import can skip (see above).")
     args = parser.parse_args()
 
     import django
@@ -150,6 +258,8 @@ def main() -> None:
         again = pipeline(path, incident)
         print(f"Re-import: {again['total']:7.1f} s  {args.rows / again['total']:12,.0f} rows/s  "
               f"({int(again['unchanged']):,} people unchanged, {int(again['added']):,} added)")  # fmt: skip
+    if args.floor:
+        floor(path, incident, copy_s)
     if not args.keep:
         path.unlink()
         path.parent.rmdir()
