@@ -163,14 +163,18 @@ def _locked(job: ImportJob, allowed: Iterable[str], refusal: str) -> ImportJob:
     return locked
 
 
+def automatic_mapping(header: list[str]) -> dict[str, int]:
+    """The columns recognised in a file's header, by field key (data types by the catalog's labels)."""
+    return automap(header, data_type_words(DataType.objects.values_list("pk", "key", "label")))
+
+
 @transaction.atomic
 def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: str, info: files.FileInfo) -> ImportJob:
     """Keep an uploaded file that `files.inspect` read, with the columns recognised in its header."""
-    words = data_type_words(DataType.objects.values_list("pk", "key", "label"))
     job = ImportJob(
         incident=incident, created_by=actor, original_name=name[:255], kind=info.kind, encoding=info.encoding,
         encoding_sure=info.encoding_sure, delimiter=info.delimiter, header=info.header,
-        mapping=automap(info.header, words),
+        mapping=automatic_mapping(info.header),
     )  # fmt: skip
     f.seek(0, 2)
     job.size = f.tell()

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import pluralize
 
 from incidents import actions
 from incidents.importing import files, jobs
@@ -40,10 +41,11 @@ class Command(BaseCommand):
                 info = files.inspect(f, path.name)
             except files.Unreadable as exc:
                 raise CommandError(str(exc)) from None
+            # The options are checked before the file is kept, so a mistake in them leaves no trace.
+            mapping = self._mapping(info.header, options["map"])
+            data_types = self._data_types(options["data_type"])
             job = actions.upload_import(None, incident, f, path.name, info)
-        job = jobs.check_now(
-            job, self._mapping(job, options["map"]), self._data_types(options["data_type"]), options["encoding"] or ""
-        )
+        job = jobs.check_now(job, mapping, data_types, options["encoding"] or "")
         self._report(job)
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(job.reason)
@@ -53,15 +55,17 @@ class Command(BaseCommand):
         if job.status != ImportJob.Status.IMPORTED:
             raise CommandError(job.reason)
         self.stdout.write(
-            f"Imported: {job.individuals_added:,} people added, {job.individuals_updated:,} updated, "
-            f"{job.individuals_unchanged:,} unchanged; {job.recipients_added:,} recipients added, "
-            f"{job.recipients_updated:,} updated; {job.exposures_added:,} exposures added."
+            f"Imported: {job.individuals_added:,} {pluralize(job.individuals_added, 'person,people')} added, "
+            f"{job.individuals_updated:,} updated, {job.individuals_unchanged:,} unchanged; "
+            f"{job.recipients_added:,} recipient{pluralize(job.recipients_added)} added, "
+            f"{job.recipients_updated:,} updated; "
+            f"{job.exposures_added:,} exposure{pluralize(job.exposures_added)} added."
         )
 
-    def _mapping(self, job: ImportJob, overrides: list[str]) -> dict[str, int]:
-        mapping = dict(job.mapping)
+    def _mapping(self, header: list[str], overrides: list[str]) -> dict[str, int]:
+        mapping = actions.automatic_mapping(header)
         for item in overrides:
-            field, sep, header = item.partition("=")
+            field, sep, column = item.partition("=")
             valid_type = (
                 field.startswith(DATA_TYPE_FIELD_PREFIX)
                 and DataType.objects.filter(key=field.removeprefix(DATA_TYPE_FIELD_PREFIX)).exists()
@@ -70,10 +74,10 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--map {item!r}: expected FIELD=HEADER with FIELD one of {', '.join(FIELD_BY_KEY)}."
                 )
-            if header not in job.header:
-                raise CommandError(f"--map {item!r}: the file has no column headed {header!r}.")
-            mapping = {key: index for key, index in mapping.items() if index != job.header.index(header)}
-            mapping[field] = job.header.index(header)
+            if column not in header:
+                raise CommandError(f"--map {item!r}: the file has no column headed {column!r}.")
+            mapping = {key: index for key, index in mapping.items() if index != header.index(column)}
+            mapping[field] = header.index(column)
         if "last_name" not in mapping:
             raise CommandError("No column holds the last name; name it with --map last_name=HEADER.")
         return mapping
