@@ -94,8 +94,9 @@ class Command(BaseCommand):
         if job.status != ImportJob.Status.VALIDATED:
             return
         self.stdout.write(
-            f"Checked {job.original_name}: {job.rows_read:,} rows read, {job.rows_valid:,} valid, "
-            f"{job.rows_rejected:,} rejected, {job.duplicates_merged:,} duplicates merged, {job.warnings:,} warnings, "
-            f"{job.without_address:,} without a mailing address."
+            f"Checked {job.original_name}: {job.rows_read:,} row{pluralize(job.rows_read)} read, "
+            f"{job.rows_valid:,} valid, {job.rows_rejected:,} rejected, "
+            f"{job.duplicates_merged:,} duplicate{pluralize(job.duplicates_merged)} merged, "
+            f"{job.warnings:,} warning{pluralize(job.warnings)}, {job.without_address:,} without a mailing address."
         )
         self.stdout.write(f"Report: {job.error_report.path}")
