@@ -296,7 +296,7 @@ def run_import(job_id: int, claim: str) -> None:
     finally:
         cache.delete(progress_key(job_id))
     if job.file:
-        job.file.delete(save=False)  # its people are in the database now, and the row let go of it as they went in
+        job.file.delete(save=False)  # its people are in the database now; the job row let go of it in the same write
 
 
 def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
