@@ -39,6 +39,7 @@ ACTIONS: dict[str, str] = {
     "import.confirmed": "Import confirmed",
     "import.completed": "People imported",
     "import.failed": "Import failed",
+    "import.resumed": "Import sent to a worker again",
     "import.discarded": "Import discarded",
     "import.report_downloaded": "Import report downloaded",
     "faq.added": "FAQ entry added",

@@ -210,6 +210,7 @@ def check_import(
         mapping=mapping, file_data_type_ids=sorted(file_data_type_ids), encoding=encoding or locked.encoding,
         status=ImportJob.Status.VALIDATING, claim="", reason="", validated_at=None,
         minor_cutoff=Incident.objects.get(pk=locked.incident_id).minor_cutoff(), progress_done=0, progress_total=0,
+        heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it
     )  # fmt: skip
     details = {"mapped": sorted(mapping), "file_data_types": len(file_data_type_ids)}
     audit.record("import.check_requested", actor=actor, incident_id=job.incident_id, target=job, details=details)
@@ -230,8 +231,9 @@ def confirm_import(actor: User | None, job: ImportJob, queue: bool = True) -> No
     if not locked.rows_valid:
         raise ActionRefused("No row of this file can be imported; correct the file and upload it again.")
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.IMPORTING, confirmed_by=actor, claim="", reason="", progress_done=0, progress_total=0
-    )
+        status=ImportJob.Status.IMPORTING, confirmed_by=actor, claim="", reason="", progress_done=0, progress_total=0,
+        heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it
+    )  # fmt: skip
     details = {"file_name": locked.original_name, "rows_valid": locked.rows_valid, "retry": retry}
     audit.record("import.confirmed", actor=actor, incident_id=job.incident_id, target=job, details=details)
     if queue:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from incidents import digest, figures
 from incidents.importing import jobs
+from incidents.models import ImportJob
 
 # A million-row file takes minutes; the limits leave room for ten times that.
 SOFT_LIMIT, HARD_LIMIT = 3 * 3600 - 60, 3 * 3600
@@ -20,6 +21,13 @@ def check_import_file(self: Any, job_id: int) -> None:
 def import_file(self: Any, job_id: int) -> None:
     """Write one ImportJob's staged rows to its incident in one transaction."""
     jobs.run_import(job_id, claim=self.request.id or "")
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_import_jobs() -> None:
+    """Send again the import steps whose worker died or whose message was lost (Celery beat runs this)."""
+    for job_id, status in jobs.sweep():
+        (check_import_file if status == ImportJob.Status.VALIDATING else import_file).delay(job_id)
 
 
 @shared_task(

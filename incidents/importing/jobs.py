@@ -74,6 +74,27 @@ def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception
     _fail(held, job, reason)
 
 
+def sweep() -> list[tuple[int, str]]:
+    """The steps to send to a worker again, as (job, status): those whose worker went silent (it died) or
+    whose message was never taken (lost with a broker's restart) for STALE_AFTER. Each is handed back
+    unclaimed, so the step's next task takes it and starts it over. An import still writing holds its
+    job's row in its transaction, so it is passed over however long it takes (on PostgreSQL; SQLite has
+    one writer, so nothing else can be writing meanwhile)."""
+    now = timezone.now()
+    silent = Q(status__in=ImportJob.ACTIVE, heartbeat_at__lt=now - STALE_AFTER)
+    found = []
+    with transaction.atomic():
+        stalled = ImportJob.objects.select_for_update(skip_locked=True).filter(silent)
+        for job in stalled.only("status", "claim", "incident"):
+            if not ImportJob.objects.filter(silent, pk=job.pk).update(claim="", heartbeat_at=now):
+                continue
+            found.append((job.pk, job.status))
+            if job.claim:  # a worker took the step and died (a message lost before any took it is plumbing)
+                audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
+                             details={"step": job.status})  # fmt: skip
+    return found
+
+
 # The dry run ---------------------------------------------------------------
 
 

@@ -1,6 +1,11 @@
 """Both steps of an import through a real Celery worker, as the browser starts them."""
 
-from incidents import actions
+from datetime import timedelta
+
+from django.utils import timezone
+
+from incidents import actions, tasks
+from incidents.importing import jobs
 from incidents.models import ImportJob, Individual, Recipient
 from incidents.tests.importing import csv_bytes, upload
 
@@ -26,3 +31,27 @@ def test_a_worker_checks_then_imports_a_file(transactional_db, celery_worker_pro
     assert imported.individuals_added == 1
     assert Recipient.objects.get().name == "Parent or Guardian of Kim Lee"
     assert not imported.file  # the upload is deleted once its people are in the database
+
+
+def _worker_died(job: ImportJob) -> None:
+    """A worker took the job's step and died: its claim stays, and no word comes from it."""
+    silent_since = timezone.now() - jobs.STALE_AFTER - timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(claim="task-of-a-dead-worker", heartbeat_at=silent_since)
+
+
+def test_the_sweep_hands_each_step_whose_worker_died_to_a_live_one(
+    transactional_db, celery_worker_process, incident, manager
+):
+    job = upload(incident, csv_bytes("1,Lee,Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name"))
+    actions.check_import(manager, job, job.mapping, [], queue=False)
+    _worker_died(job)
+    tasks.sweep_import_jobs.delay()  # as Celery beat sends it
+    checked = _settled(celery_worker_process, job, ImportJob.Status.VALIDATED)
+    assert checked.rows_valid == 1
+
+    actions.confirm_import(manager, checked, queue=False)
+    _worker_died(job)
+    tasks.sweep_import_jobs.delay()
+    imported = _settled(celery_worker_process, job, ImportJob.Status.IMPORTED)
+    assert imported.individuals_added == 1
+    assert Individual.objects.get().last_name == "Lee"

@@ -240,6 +240,7 @@ LETTER_PART_SIZE = env_int("LETTER_PART_SIZE", 2000)  # letters per print file
 LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task renders
 LETTER_CLAIM_TIMEOUT = env_int("LETTER_CLAIM_TIMEOUT_SECONDS", 300)  # a chunk silent this long is taken over
 LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
+IMPORT_SWEEP_SECONDS = env_int("IMPORT_SWEEP_SECONDS", 300)
 # Rendering is CPU-heavy: it has its own queue, so workers for it can be added apart.
 # Both queues are declared, so that a purge (as the test suite does first) empties both.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("letters"))
@@ -252,6 +253,7 @@ CELERY_TASK_ROUTES = {
 OBLIGATION_DIGEST_HOUR = env_int("OBLIGATION_DIGEST_HOUR", 7)  # local time (TIME_ZONE)
 CELERY_BEAT_SCHEDULE = {
     "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
+    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": IMPORT_SWEEP_SECONDS},
     "obligation-digests": {
         "task": "incidents.tasks.send_obligation_digests",
         "schedule": crontab(hour=OBLIGATION_DIGEST_HOUR, minute=0),
