@@ -10,6 +10,7 @@ import csv
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=10)
 CHUNK_ROWS = 20_000
+BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
 FIRST_ISSUES = 20
 REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
 REPORT_VALUE_LIMIT = 1000
@@ -77,21 +79,27 @@ def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception
 def sweep() -> list[tuple[int, str]]:
     """The steps to send to a worker again, as (job, status): those whose worker went silent (it died) or
     whose message was never taken (lost with a broker's restart) for STALE_AFTER. Each is handed back
-    unclaimed, so the step's next task takes it and starts it over. An import still writing holds its
-    job's row in its transaction, so it is passed over however long it takes (on PostgreSQL; SQLite has
-    one writer, so nothing else can be writing meanwhile)."""
+    unclaimed, so the step's next task takes it and starts it over. An import holds its job's row from the
+    start of its transaction, waiting for another import of the incident included, so on PostgreSQL it is
+    passed over however long it takes; SQLite has one writer, so the sweep waits for it, and gives up this
+    round when the wait runs out."""
     now = timezone.now()
-    silent = Q(status__in=ImportJob.ACTIVE, heartbeat_at__lt=now - STALE_AFTER)
+    silent = Q(status__in=ImportJob.ACTIVE) & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
     found = []
-    with transaction.atomic():
-        stalled = ImportJob.objects.select_for_update(skip_locked=True).filter(silent)
-        for job in stalled.only("status", "claim", "incident"):
-            if not ImportJob.objects.filter(silent, pk=job.pk).update(claim="", heartbeat_at=now):
-                continue
-            found.append((job.pk, job.status))
-            if job.claim:  # a worker took the step and died (a message lost before any took it is plumbing)
-                audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
-                             details={"step": job.status})  # fmt: skip
+    try:
+        with transaction.atomic():
+            stalled = ImportJob.objects.select_for_update(skip_locked=True).filter(silent)
+            for job in stalled.only("status", "claim", "incident"):
+                if not ImportJob.objects.filter(silent, pk=job.pk).update(claim="", heartbeat_at=now):
+                    continue
+                found.append((job.pk, job.status))
+                if job.claim:  # a worker took the step and died (a message lost before any took it is plumbing)
+                    audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
+                                 details={"step": job.status})  # fmt: skip
+    except OperationalError:
+        if connection.vendor != "sqlite":
+            raise
+        return []  # SQLite's one writer is busy, an import perhaps: nothing is silent while it writes
     return found
 
 
@@ -195,6 +203,7 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tall
     checker = RowChecker(checker_settings(job))
     tally = _Tally()
     batch: list[tuple[object, ...]] = []
+    beat_at = time.monotonic()
     with job.file.open("rb") as f:
         reader = files.Reader(f, file_info(job))
         for number, cells in reader.rows():
@@ -204,21 +213,38 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tall
             tally.read += 1
             for issue in issues:
                 tally.add(issue, writer)
-            if staged is None:
+            if staged is not None:
+                tally.valid += 1
+                batch.append(staged)
+            else:
                 tally.rejected += 1
-                continue
-            tally.valid += 1
-            batch.append(staged)
-            if len(batch) >= CHUNK_ROWS:
+            # Every CHUNK_ROWS valid rows, and every BEAT_SECONDS however few rows were valid.
+            if len(batch) >= CHUNK_ROWS or time.monotonic() - beat_at > BEAT_SECONDS:
                 _stage(job.pk, batch, held, reader)
+                beat_at = time.monotonic()
         _stage(job.pk, batch, held, reader)
     return tally
 
 
 def _stage(job_id: int, batch: list[tuple[object, ...]], held: QuerySet[ImportJob], reader: files.Reader) -> None:
-    load.stage_rows(job_id, batch)
+    """Stage the rows checked so far and say how far the check got, while this run still holds the job: a run
+    that was handed on (the sweep took it for dead) stages nothing more, since its successor starts afresh."""
+    with transaction.atomic():
+        _still_held(held)
+        load.stage_rows(job_id, batch)
+        held.update(progress_done=reader.done(), progress_total=reader.total, heartbeat_at=timezone.now())
     batch.clear()
-    if not held.update(progress_done=reader.done(), progress_total=reader.total, heartbeat_at=timezone.now()):
+
+
+def _still_held(held: QuerySet[ImportJob]) -> None:
+    """Lock the job's row for the transaction, or stop if another run holds the job now."""
+    if not held.select_for_update().exists():
+        raise Superseded
+
+
+def _beat(held: QuerySet[ImportJob]) -> None:
+    """Word from a run between its long steps, so that the sweep does not take it for dead."""
+    if not held.update(heartbeat_at=timezone.now()):
         raise Superseded
 
 
@@ -235,16 +261,20 @@ def run_dry_run(job_id: int, claim: str) -> None:
             writer = csv.writer(report)
             writer.writerow(REPORT_HEADER)
             tally = _check_rows(job, held, writer)
+            _beat(held)
             for dup in load.duplicates(job_id):
                 tally.add(_merged_issue(dup), writer)
-        _finish_dry_run(job, held, tally, load.without_address(job_id), report_path)
+        _beat(held)
+        without = load.without_address(job_id)
+        _beat(held)
+        _finish_dry_run(job, held, tally, without, report_path)
     except Superseded:
         return
     except files.Unreadable as exc:
-        staged.delete()
+        _drop_staged(held, staged)
         _fail(held, job, str(exc))
     except Exception as exc:
-        staged.delete()
+        _drop_staged(held, staged)
         _fail_unexpectedly(
             held, job, exc,
             "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
@@ -253,11 +283,18 @@ def run_dry_run(job_id: int, claim: str) -> None:
         os.unlink(report_path)
 
 
+def _drop_staged(held: QuerySet[ImportJob], staged: QuerySet[ImportRow]) -> None:
+    """A failed check's staged rows go, unless another run holds the job now (its rows are its own)."""
+    with transaction.atomic():
+        if held.select_for_update().exists():
+            staged.delete()
+
+
 def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, without: int, path: str) -> None:
-    if job.error_report:
-        job.error_report.delete(save=False)
-    with open(path, "rb") as f:
+    earlier = job.error_report.name if job.error_report else ""
+    with open(path, "rb") as f:  # under a name of its own: an earlier report goes only once this one is in
         job.error_report.save(f"{os.path.basename(job.file.name)}-report.csv", File(f), save=False)
+    storage = job.error_report.storage
     with transaction.atomic():
         done = held.update(
             status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
@@ -269,6 +306,10 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
             details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
                        "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
             audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
+    if done and earlier:
+        storage.delete(earlier)
+    elif not done:
+        storage.delete(job.error_report.name)  # another run holds the job now and writes its own
 
 
 # The import ----------------------------------------------------------------
@@ -316,15 +357,17 @@ def run_import(job_id: int, claim: str) -> None:
         return
     finally:
         cache.delete(progress_key(job_id))
-    if job.file:
-        job.file.delete(save=False)  # its people are in the database now; the job row let go of it in the same write
+    if job.file:  # its people are in the database now; the row names the file until it is gone
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job_id).update(file="")
 
 
 def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
     with transaction.atomic():
+        # The job's row first: held while this waits for another import of the incident, it tells the
+        # sweep that this run is alive.
+        _still_held(held)
         incident = Incident.objects.select_for_update().get(pk=job.incident_id)  # one import at a time
-        if not held.select_for_update().exists():
-            raise Superseded
         if ImportRow.objects.filter(job_id=job.pk).count() != job.rows_valid:
             raise StagedRowsLost
         now = timezone.now()
@@ -332,7 +375,7 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
             job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
         )
         held.update(
-            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="", file="",
+            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
             individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
             recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
             exposures_added=outcome.exposures_added,

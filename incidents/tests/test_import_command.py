@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
+from incidents.importing import jobs
 from incidents.models import Exposure, ImportJob, Individual, Recipient
 from incidents.tests.importing import csv_bytes
 
@@ -110,3 +111,13 @@ def test_mistakes_in_the_command_are_named_and_keep_nothing(incident, tmp_path):
 
     assert not ImportJob.objects.exists()  # no upload is kept for a command that was refused
     assert not AuditEvent.objects.filter(action__startswith="import.").exists()
+
+
+def test_a_check_handed_to_a_worker_meanwhile_is_said_so(incident, tmp_path, monkeypatch):
+    def taken_over(job, *args):  # the run went silent so long that the sweep handed the job to a worker
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, claim="")
+        return ImportJob.objects.get(pk=job.pk)
+
+    monkeypatch.setattr(jobs, "check_now", taken_over)
+    message = _refusal(incident.slug, str(_file(tmp_path, csv_bytes(*ROWS))))
+    assert "was handed to a background worker" in message

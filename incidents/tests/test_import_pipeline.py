@@ -131,6 +131,10 @@ def test_a_corrected_address_can_be_mailed_again_though_a_letter_came_back_from_
     assert (recipient.address_line1, recipient.address_returned_on) == ("9 New Rd", None)
     assert Recipient.objects.filter(Recipient.deliverable()).exists()
 
+    Recipient.objects.update(address_returned_on=date(2026, 11, 20))
+    import_file(incident, csv_bytes("1002,Smith,Bob,1980-02-03,9 New Rd,Boston,MA,02135,,617-555-0199,Name"))
+    assert Recipient.objects.get().address_returned_on is None  # the ZIP code alone was corrected
+
 
 def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypatch):
     job = check(upload(incident, csv_bytes(*ROWS)))

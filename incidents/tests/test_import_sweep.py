@@ -1,15 +1,21 @@
-"""The sweep that hands an import step back to the workers when its worker died or its message was lost."""
+"""The sweep that hands an import step back to the workers when its worker died or its message was lost,
+and what keeps it from taking a live step for dead."""
 
 import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from incidents import actions
 from incidents.importing import jobs
-from incidents.models import ImportJob
+from incidents.importing.check import RowChecker
+from incidents.models import ImportJob, ImportRow, Incident
 from incidents.tests.importing import csv_bytes, upload
 
 SILENT = jobs.STALE_AFTER + timedelta(minutes=1)
@@ -19,6 +25,31 @@ def _job(incident, status: str, claim: str = "dead-task", silent_for: timedelta 
     job = upload(incident, csv_bytes("1,Lee,Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name"))
     ImportJob.objects.filter(pk=job.pk).update(status=status, claim=claim, heartbeat_at=timezone.now() - silent_for)
     return ImportJob.objects.get(pk=job.pk)
+
+
+class _Elsewhere(threading.Thread):
+    """`work` run on a connection of its own, as a worker would; its outcome or its error comes back."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        super().__init__()
+        self.work = work
+        self.outcome: Any = None
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        try:
+            self.outcome = self.work()
+        except Exception as exc:
+            self.error = exc
+        finally:
+            connection.close()
+
+    def result(self, seconds: float = 30) -> Any:
+        self.join(timeout=seconds)
+        assert not self.is_alive()
+        if self.error is not None:
+            raise self.error
+        return self.outcome
 
 
 @pytest.mark.django_db
@@ -43,25 +74,121 @@ def test_a_step_whose_worker_went_silent_or_whose_message_was_lost_is_handed_bac
 
 def test_an_import_still_writing_is_not_handed_back_however_long_it_takes(transactional_db, incident):
     writing = _job(incident, ImportJob.Status.IMPORTING, claim="live-task")  # no heartbeat while it writes
-    swept: list[tuple[int, str]] = []
 
-    def sweep() -> None:
-        try:
-            swept.extend(jobs.sweep())
-        finally:
-            connection.close()
-
-    sweeper = threading.Thread(target=sweep)
+    sweeper = _Elsewhere(jobs.sweep)
     with transaction.atomic():  # the import's transaction, which holds its job's row
         ImportJob.objects.select_for_update().filter(pk=writing.pk).exists()
         sweeper.start()
-        sweeper.join(timeout=3)
         if connection.vendor == "postgresql":
-            assert not sweeper.is_alive()  # passed over at once, not waited for
+            assert sweeper.result() == []  # passed over at once, not waited for
         ImportJob.objects.filter(pk=writing.pk).update(status=ImportJob.Status.IMPORTED, claim="")
-    sweeper.join(timeout=30)  # on SQLite the one writer finishes first
 
-    assert not sweeper.is_alive()
-    assert swept == []
+    assert sweeper.result() == []  # on SQLite it waited for the one writer, then found the import done
     assert ImportJob.objects.get(pk=writing.pk).status == ImportJob.Status.IMPORTED
     assert not AuditEvent.objects.filter(action="import.resumed").exists()
+
+
+def _waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # else a transaction sees its first reading throughout
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def test_an_import_waiting_for_another_import_of_its_incident_is_not_handed_back(
+    transactional_db, incident, monkeypatch
+):
+    monkeypatch.setattr(jobs, "STALE_AFTER", timedelta(0))  # no word for any time at all counts as silent
+    waiting = _job(incident, ImportJob.Status.IMPORTING, claim="live-task")
+
+    if connection.vendor != "postgresql":
+        # SQLite has one writer: while another import writes, the sweep cannot write either; it gives up this
+        # round when its wait runs out, and hands nothing back.
+        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.5)
+        with transaction.atomic():  # the other import's transaction holds the write lock from its start
+            Incident.objects.select_for_update().get(pk=incident.pk)
+            sweeper = _Elsewhere(jobs.sweep)
+            sweeper.start()
+            assert sweeper.result() == []
+        assert ImportJob.objects.get(pk=waiting.pk).claim == "live-task"
+        assert not AuditEvent.objects.filter(action="import.resumed").exists()
+        return
+
+    importer = _Elsewhere(lambda: jobs.run_import(waiting.pk, claim="live-task"))
+    with transaction.atomic():  # the other import of the incident, writing
+        Incident.objects.select_for_update().get(pk=incident.pk)
+        importer.start()
+        deadline = time.monotonic() + 20
+        while not _waits_for_a_lock():  # the import holds its job and waits for the incident
+            assert time.monotonic() < deadline, "the import never came to wait for the incident"
+            time.sleep(0.05)
+        sweeper = _Elsewhere(jobs.sweep)
+        sweeper.start()
+        assert sweeper.result() == []
+
+    importer.result()
+    assert ImportJob.objects.get(pk=waiting.pk).status == ImportJob.Status.IMPORTED
+    assert not AuditEvent.objects.filter(action="import.resumed").exists()
+
+
+def _checking(incident, *rows: str) -> ImportJob:
+    job = upload(incident, csv_bytes(*rows))
+    actions.check_import(None, job, job.mapping, [], queue=False)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+ROWS = [f"{n},Lee{n},Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name" for n in range(1, 5)]
+
+
+@pytest.mark.django_db
+def test_a_check_handed_on_while_it_ran_stages_nothing_more(incident, monkeypatch):
+    job = _checking(incident, *ROWS)
+    monkeypatch.setattr(jobs, "CHUNK_ROWS", 1)
+    real_check = RowChecker.check
+
+    def check_and_lose_the_job(self, number, cells):
+        if number == 3:  # the second row: meanwhile the sweep took this run for dead, and a successor the job
+            ImportJob.objects.filter(pk=job.pk).update(claim="successor")
+        return real_check(self, number, cells)
+
+    monkeypatch.setattr(RowChecker, "check", check_and_lose_the_job)
+    jobs.run_dry_run(job.pk, claim="slow-run")
+
+    after = ImportJob.objects.get(pk=job.pk)
+    assert (after.status, after.claim, after.error_report.name) == (ImportJob.Status.VALIDATING, "successor", "")
+    assert ImportRow.objects.filter(job=job).count() == 1  # the successor's own start clears this one
+
+
+@pytest.mark.django_db
+def test_a_check_of_rejected_rows_still_says_it_is_alive(incident, monkeypatch):
+    job = _checking(incident, *(f"{n},,Kim,2015-01-01,,,,,,,Name" for n in range(1, 5)))  # no last names
+    monkeypatch.setattr(jobs, "BEAT_SECONDS", 0)
+    seen = []
+    real_check = RowChecker.check
+
+    def check_and_look(self, number, cells):
+        seen.append(ImportJob.objects.get(pk=job.pk).heartbeat_at)
+        return real_check(self, number, cells)
+
+    monkeypatch.setattr(RowChecker, "check", check_and_look)
+    jobs.run_dry_run(job.pk, claim="task-1")
+
+    assert ImportJob.objects.get(pk=job.pk).rows_rejected == 4
+    assert len(set(seen)) == 4  # each row found a newer word from the run than the row before
+
+
+@pytest.mark.django_db
+def test_a_report_written_again_replaces_the_earlier_one_only_once_it_is_in(incident):
+    job = _checking(incident, *ROWS)
+    jobs.run_dry_run(job.pk, claim="task-1")
+    first = ImportJob.objects.get(pk=job.pk).error_report
+    assert first.storage.exists(first.name)
+
+    actions.check_import(None, job, job.mapping, [], queue=False)
+    jobs.run_dry_run(job.pk, claim="task-2")
+    second = ImportJob.objects.get(pk=job.pk).error_report
+    assert second.name != first.name
+    assert second.storage.exists(second.name)
+    assert not first.storage.exists(first.name)

@@ -1,5 +1,6 @@
 """Both steps of an import through a real Celery worker, as the browser starts them."""
 
+import os
 from datetime import timedelta
 
 from django.utils import timezone
@@ -26,11 +27,15 @@ def test_a_worker_checks_then_imports_a_file(transactional_db, celery_worker_pro
     assert (checked.rows_valid, checked.rows_rejected) == (1, 1)
     assert not Individual.objects.exists()
 
+    stored = checked.file.path
     actions.confirm_import(manager, checked)
     imported = _settled(celery_worker_process, job, ImportJob.Status.IMPORTED)
     assert imported.individuals_added == 1
     assert Recipient.objects.get().name == "Parent or Guardian of Kim Lee"
-    assert not imported.file  # the upload is deleted once its people are in the database
+    # The upload is deleted once its people are in the database: just after the import commits, its row
+    # naming the file until the file is gone.
+    celery_worker_process.wait_until(lambda: not ImportJob.objects.get(pk=job.pk).file, seconds=10)
+    assert not os.path.exists(stored)
 
 
 def _worker_died(job: ImportJob) -> None:

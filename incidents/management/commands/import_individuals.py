@@ -45,13 +45,13 @@ class Command(BaseCommand):
             mapping = self._mapping(info.header, options["map"])
             data_types = self._data_types(options["data_type"])
             job = actions.upload_import(None, incident, f, path.name, info)
-        job = jobs.check_now(job, mapping, data_types, options["encoding"] or "")
+        job = self._settled(jobs.check_now(job, mapping, data_types, options["encoding"] or ""))
         self._report(job)
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(job.reason)
         if options["dry_run"] or not job.rows_valid:
             return
-        job = jobs.import_now(job)
+        job = self._settled(jobs.import_now(job))
         if job.status != ImportJob.Status.IMPORTED:
             raise CommandError(job.reason)
         self.stdout.write(
@@ -61,6 +61,12 @@ class Command(BaseCommand):
             f"{job.recipients_updated:,} updated; "
             f"{job.exposures_added:,} exposure{pluralize(job.exposures_added)} added."
         )
+
+    def _settled(self, job: ImportJob) -> ImportJob:
+        if job.status in ImportJob.ACTIVE:  # this run went silent so long that the sweep took it for dead
+            raise CommandError(f"Import #{job.pk} was handed to a background worker, which goes on with it: "
+                               "follow it on the incident's import page.")  # fmt: skip
+        return job
 
     def _mapping(self, header: list[str], overrides: list[str]) -> dict[str, int]:
         mapping = actions.automatic_mapping(header)
