@@ -218,7 +218,7 @@ class AddressChange(models.Model):
     def __str__(self) -> str:
         return f"Address change #{self.pk}"
 
-    ADDRESS_FIELDS: ClassVar[tuple[str, ...]] = ("address_line1", "address_line2", "city", "state", "postal_code")
+    ADDRESS_FIELDS = Recipient.ADDRESS_FIELDS
 
 
 class LetterResend(models.Model):

@@ -334,6 +334,7 @@ class Recipient(models.Model):
     def reference_code_display(self) -> str:
         return refcode.display(self.reference_code)
 
+    ADDRESS_FIELDS: ClassVar[tuple[str, ...]] = ("address_line1", "address_line2", "city", "state", "postal_code")
     _MAILING_FIELDS = ("address_line1", "city", "state", "postal_code")
 
     @classmethod

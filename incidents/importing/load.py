@@ -166,7 +166,7 @@ _PERSON = (
     "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
     "last_name_key, first_name_key"
 )
-_ADDRESS = "address_line1, address_line2, city, state, postal_code, phone, phone_key, email, email_key"
+_ADDRESS = ", ".join((*Recipient.ADDRESS_FIELDS, "phone", "phone_key", "email", "email_key"))
 # Sealed columns differ at every sealing: whether they changed is told by their lookup keys.
 _SEALED = frozenset({"date_of_birth", "phone", "email"})
 
@@ -208,7 +208,7 @@ _INSERT_RECIPIENTS = f"""
     WHERE existing_id IS NULL OR NOT EXISTS (
         SELECT 1 FROM incidents_recipient r WHERE r.individual_id = p.existing_id AND r.relationship = p.relationship)
 """
-_MAILING = [(c, c) for c in ("address_line1", "address_line2", "city", "state", "postal_code")]
+_MAILING = [(c, c) for c in Recipient.ADDRESS_FIELDS]
 # A corrected address is worth mailing again, even if a letter came back from the old one (as when the call
 # center's address change is approved). SET expressions read the row as it was before the update.
 _RETURNED_MAIL = (
