@@ -85,14 +85,14 @@ def sweep() -> list[tuple[int, str]]:
     round when the wait runs out."""
     now = timezone.now()
     silent = Q(status__in=ImportJob.ACTIVE) & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
-    found = []
     try:
+        # What is read stays as read until the update: the rows are locked (PostgreSQL), or the transaction
+        # holds SQLite's one write lock from its start.
         with transaction.atomic():
-            stalled = ImportJob.objects.select_for_update(skip_locked=True).filter(silent)
-            for job in stalled.only("status", "claim", "incident"):
-                if not ImportJob.objects.filter(silent, pk=job.pk).update(claim="", heartbeat_at=now):
-                    continue
-                found.append((job.pk, job.status))
+            unlocked = ImportJob.objects.select_for_update(skip_locked=True)
+            stalled = list(unlocked.filter(silent).only("status", "claim", "incident"))
+            ImportJob.objects.filter(pk__in=[job.pk for job in stalled]).update(claim="", heartbeat_at=now)
+            for job in stalled:
                 if job.claim:  # a worker took the step and died (a message lost before any took it is plumbing)
                     audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
                                  details={"step": job.status})  # fmt: skip
@@ -100,7 +100,7 @@ def sweep() -> list[tuple[int, str]]:
         if connection.vendor != "sqlite":
             raise
         return []  # SQLite's one writer is busy, an import perhaps: nothing is silent while it writes
-    return found
+    return [(job.pk, job.status) for job in stalled]
 
 
 # The dry run ---------------------------------------------------------------
@@ -260,8 +260,7 @@ def run_dry_run(job_id: int, claim: str) -> None:
         with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as report:
             writer = csv.writer(report)
             writer.writerow(REPORT_HEADER)
-            tally = _check_rows(job, held, writer)
-            _beat(held)
+            tally = _check_rows(job, held, writer)  # its last staging said it was alive
             for dup in load.duplicates(job_id):
                 tally.add(_merged_issue(dup), writer)
         _beat(held)
