@@ -11,7 +11,7 @@ from incidents.importing import rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import ImportRow, Relationship
 from portal.lib import refcode, text
-from portal.lib.fieldcrypt import lookup, seal
+from portal.lib.fieldcrypt import lookup, plain_text, seal
 from portal.lib.sealed_fields import SealedField
 
 REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
@@ -146,7 +146,7 @@ class RowChecker:
         relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
         last_key, first_key = text.search_key(last), text.search_key(first)
         # Identifiers are staged sealed, with their lookup keys; the match key holds no identifier in clear.
-        born_text = born.isoformat() if born else ""
+        born_text = plain_text(born)
         external_key, born_key = lookup(external_id, "external_id"), lookup(born_text, "date_of_birth")
         match_key = f"id:{external_key}" if external_id else f"nd:{last_key}|{first_key}|{born_key}"
         recipient_key = text.search_key(recipient)

@@ -18,8 +18,9 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from incidents.importing.check import STAGED_COLUMNS
-from incidents.models import ImportRow, Recipient
+from incidents.models import ImportRow, Individual, Recipient
 from portal.lib import refcode
+from portal.lib.sealed_fields import sealed_columns
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -168,7 +169,7 @@ _PERSON = (
 )
 _ADDRESS = ", ".join((*Recipient.ADDRESS_FIELDS, "phone", "phone_key", "email", "email_key"))
 # Sealed columns differ at every sealing: whether they changed is told by their lookup keys.
-_SEALED = frozenset({"date_of_birth", "phone", "email"})
+_SEALED = frozenset(column for found in sealed_columns([Individual, Recipient]).values() for column, _, _ in found)
 
 # The statements are assembled from the constant column lists above, never from input.
 _INSERT_PEOPLE = f"""

@@ -30,6 +30,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -82,9 +83,11 @@ def decode_key(name: str, encoded: str) -> bytes:
     return key
 
 
-def new_key() -> str:
-    """A fresh key, base64 encoded, for FIELD_ENCRYPTION_KEYS or FIELD_LOOKUP_KEY."""
-    return base64.b64encode(os.urandom(32)).decode()
+def plain_text(value: object) -> str:
+    """The text a value is sealed and hashed as: a date in ISO form, nothing as ""."""
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 @cache

@@ -82,9 +82,6 @@ class SealedField(models.TextField):
         keys = (f.name for f in self.model._meta.fields if isinstance(f, LookupKeyField) and f.source == self.name)
         return next(keys, "")
 
-    def as_text(self, value: Any) -> str:
-        return str(value)
-
     def from_text(self, text: str) -> Any:
         return text
 
@@ -92,7 +89,7 @@ class SealedField(models.TextField):
         value = self.to_python(value)
         if value is None or value == "":
             return value
-        return fieldcrypt.seal(self.as_text(value), self.kind)
+        return fieldcrypt.seal(fieldcrypt.plain_text(value), self.kind)
 
     def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
         if value is None or value == "":
@@ -100,8 +97,7 @@ class SealedField(models.TextField):
         return self.from_text(fieldcrypt.open_sealed(value, self.kind))
 
     def value_to_string(self, obj: models.Model) -> str:
-        value = self.value_from_object(obj)
-        return "" if value is None else self.as_text(value)
+        return fieldcrypt.plain_text(self.value_from_object(obj))
 
 
 class SealedCharField(SealedField):
@@ -125,9 +121,6 @@ class SealedDateField(SealedField):
             return value or None
         return date.fromisoformat(str(value))
 
-    def as_text(self, value: date) -> str:
-        return value.isoformat()
-
     def from_text(self, text: str) -> date:
         try:
             return date.fromisoformat(text)
@@ -140,9 +133,7 @@ class SealedDateField(SealedField):
 
 def lookup_of(value: object, kind: str) -> str:
     """The lookup key of a plain value as a sealed field holds it (a date by its ISO form)."""
-    if value is None or value == "":
-        return ""
-    return fieldcrypt.lookup(value.isoformat() if isinstance(value, date) else str(value), kind)
+    return fieldcrypt.lookup(fieldcrypt.plain_text(value), kind)
 
 
 class LookupKeyField(models.CharField):

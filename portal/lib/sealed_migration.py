@@ -62,9 +62,7 @@ def each_batch(
 
 
 def _plain(value: Any, kind: str) -> str:
-    if value is None:
-        return ""
-    plain = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    plain = fieldcrypt.plain_text(value)
     if kind == "date_of_birth" and plain:
         try:
             date.fromisoformat(plain)
