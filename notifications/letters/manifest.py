@@ -52,6 +52,7 @@ def write_manifest(batch: LetterBatch) -> StoredFile:
     letters = (
         Letter.objects.filter(batch=batch)
         .select_related("recipient", "template")
+        .defer("recipient__phone", "recipient__email")  # sealed, and not in the manifest: left unopened
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )
