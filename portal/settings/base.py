@@ -387,11 +387,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "portal.middleware.RequestIdLogFilter"},
+        "refusals_in_one_line": {"()": "portal.middleware.RefusalLogFilter"},
         "no_query_string": {"()": "portal.middleware.QueryStringLogFilter"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "refusals_in_one_line"],
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
