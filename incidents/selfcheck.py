@@ -10,6 +10,7 @@ under concurrent requests.
 """
 
 import hmac
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,6 +23,9 @@ from django_ratelimit.core import get_usage
 
 from incidents import actions
 from incidents.models import DataType, Exposure, Incident, Recipient
+from portal.lib.fieldcrypt import SealError
+
+logger = logging.getLogger(__name__)
 
 CONFIRMED, NOT_CONFIRMED, LIMITED = "confirmed", "not_confirmed", "limited"
 _STAND_IN = date(1900, 1, 1)  # compared against when no code matched, so both answers do the same work
@@ -67,12 +71,18 @@ def check(request: HttpRequest, incident: Incident, code: str, born: date) -> An
         if refused["count"] == refused["limit"] + 1:
             actions.record_self_check(incident, None, LIMITED)
         return Answer(LIMITED, retry_after=int(refused["time_left"]))
-    recipient = (
-        Recipient.objects.filter(incident=incident, reference_code=code)
-        .select_related("individual")
-        .only("pk", "individual__date_of_birth")
-        .first()
-    )
+    try:
+        recipient = (
+            Recipient.objects.filter(incident=incident, reference_code=code)
+            .select_related("individual")
+            .only("pk", "individual__date_of_birth")
+            .first()
+        )
+    except SealError:
+        # A date of birth that does not open (a wrong key, a damaged value) answers as a mismatch does: an
+        # error page here and "not confirmed" for an unknown code would tell which codes exist.
+        logger.error("Self-service check: a stored date of birth does not open (see /healthz)")
+        recipient = None
     on_file = recipient.individual.date_of_birth if recipient else None
     same = hmac.compare_digest((on_file or _STAND_IN).isoformat(), born.isoformat())
     if recipient is None or on_file is None or not same:
