@@ -1,12 +1,14 @@
 """The public self-check answers every failure the same way: with a well-formed but wrong field key (the
-dates of birth do not open), a known reference code and an unknown one get the same page and status."""
+dates of birth do not open), a known reference code and an unknown one get the same page and status. Its
+limits hold over any hour, not per clock hour, and its messages do not repeat what was typed."""
 
 import base64
 import re
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from incidents import actions
@@ -54,3 +56,28 @@ def test_a_wrong_key_answers_a_known_code_as_an_unknown_one(client, published, s
     assert known_answer.status_code == unknown_answer.status_code == 200
     assert NOT_CONFIRMED in known_answer.content.decode()
     assert _page(known_answer) == _page(unknown_answer)
+
+
+EDGE = datetime(2026, 12, 7, 15, 0, 0, tzinfo=UTC)
+
+
+def test_checks_made_before_the_hour_still_count_after_it(client, published, settings):
+    """One address used its 20 checks in the last minute of an hour; the first minute of the next one does
+    not give it 20 more."""
+    settings.NOTICE_CHECKS_PER_IP_PER_HOUR = 20
+    with time_machine.travel(EDGE - timedelta(seconds=40), tick=False):
+        answers = [_check(client, published, refcode.generate(), "5/1/2012") for _ in range(20)]
+    assert {answer.status_code for answer in answers} == {200}
+    with time_machine.travel(EDGE + timedelta(seconds=20), tick=False):
+        limited = _check(client, published, refcode.generate(), "5/1/2012")
+    assert limited.status_code == 429
+    assert 3540 <= int(limited["Retry-After"]) <= 3600
+    assert "Too many checks" in limited.content.decode()
+
+
+def test_a_wrong_date_of_birth_is_not_repeated(client, published):
+    html = _check(client, published, "k7qx-m4tp", "13/45/2011").content.decode()
+    assert "This is not a reference code" in html
+    assert "This is not a date" in html
+    assert "“13/45/2011”" not in html
+    assert "“k7qx-m4tp”" not in html
