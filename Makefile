@@ -25,8 +25,8 @@ system-packages:
 run-system-packages:
 	bin/install-system-packages --optional
 
-# `make run` behaves as production does (DEBUG off, the portal's own error
-# pages, compressed static files) but over plain HTTP on this machine. A
+# `make run` serves as production does (gunicorn, DEBUG off, the portal's own
+# error pages, compressed static files) but over plain HTTP on this machine. A
 # secret key and the keys that seal identifiers are made once and kept in var/.
 RUN_ENV = DEBUG=$${DEBUG:-false} SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
 	FIELD_ENCRYPTION_KEYS="$${FIELD_ENCRYPTION_KEYS:-run1:$$(cat var/field_encryption_key)}" \

@@ -1,9 +1,11 @@
 """State changes on staff accounts. Each is atomic and audited."""
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -12,6 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import mfa
 from accounts.models import User
 from audit import api as audit
+from audit.db import lock_chain
+from audit.models import AuditEvent
 
 
 @transaction.atomic
@@ -75,6 +79,21 @@ def record_second_factor_failed(user: User) -> None:
 @transaction.atomic
 def record_reauthentication(user: User) -> None:
     audit.record("auth.reauthenticated", actor=user, target=user)
+
+
+@transaction.atomic
+def record_session_end(user: User, reason: str, session_key: str) -> bool:
+    """One `auth.session_ended` per session, however many of its requests arrive after the end at once
+    (a click and a progress poll): under the chain's lock, an event with this session's mark is looked for
+    first. The mark is a hash of the session key, which is gone by then; False when recorded already."""
+    mark = hashlib.sha256(session_key.encode()).hexdigest()[:16]
+    lock_chain(connection)
+    recent = timezone.now() - timedelta(hours=1)
+    ended = AuditEvent.objects.filter(action="auth.session_ended", occurred_at__gte=recent, actor_id=user.pk)
+    if ended.filter(details__session=mark).exists():
+        return False
+    audit.record("auth.session_ended", actor=user, target=user, details={"reason": reason, "session": mark})
+    return True
 
 
 def _end_sessions_now(user: User) -> None:

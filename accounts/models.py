@@ -41,3 +41,15 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} on {self.incident_id}"
+
+
+class FieldKeyCheck(models.Model):
+    """A fixed text sealed under one field key (or hashed under the lookup key), stored when the key was
+    first seen, so that a start with a well-formed but wrong key is refused (accounts/keycheck.py)."""
+
+    key_id = models.CharField(max_length=16, unique=True)
+    value = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"check value of key {self.key_id}"

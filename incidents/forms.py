@@ -313,7 +313,9 @@ DATE_HINT = "MM/DD/YYYY"
 
 class BirthDateField(forms.CharField):
     """A date as typed: ISO or US (M/D/YYYY). `strict` (for the public) also refuses a bare number, which
-    would be read as a spreadsheet's serial date, and a date in the future or before 1900."""
+    would be read as a spreadsheet's serial date, and a date in the future or before 1900, and never
+    repeats what was typed in its messages: a page a member of the public leaves open, or photographs to
+    ask for help, should not carry a date of birth."""
 
     def __init__(self, *args: Any, strict: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -323,18 +325,18 @@ class BirthDateField(forms.CharField):
         typed: str = super().clean(value)
         if not typed:
             return None
-        not_a_date = forms.ValidationError(f"“{typed}” is not a date; type it as {DATE_HINT}.")
+        shown = "This" if self.strict else f"“{typed}”"
+        not_a_date = forms.ValidationError(f"{shown} is not a date; type it as {DATE_HINT}.")
         if self.strict and typed.isdigit():
             raise not_a_date
         try:
             born = rules.parse_date(typed)
         except rules.Invalid:
             raise not_a_date from None
-        if self.strict:
-            try:
-                rules.birth_date(typed, timezone.localdate())
-            except rules.Invalid as problem:  # in the future, or before 1900
-                raise forms.ValidationError(f"{problem}.") from None
+        if self.strict and born > timezone.localdate():
+            raise forms.ValidationError("This date is in the future; type the date of birth on the letter.")
+        if self.strict and born < rules.EARLIEST_BIRTH:
+            raise forms.ValidationError("This date is before 1900; type the date of birth on the letter.")
         return born
 
 
@@ -350,7 +352,7 @@ class SelfCheckForm(StyledForm):
     """The public notice's check: the code printed on the letter and the date of birth of the person it is
     about. Nothing for the browser to remember."""
 
-    reference_code = ReferenceCodeField(label="Reference code from the letter", max_length=40)
+    reference_code = ReferenceCodeField(label="Reference code from the letter", max_length=40, echo=False)
     date_of_birth = BirthDateField(
         label="Date of birth of the person the letter is about", max_length=20, help_text=DATE_HINT, strict=True
     )

@@ -5,23 +5,27 @@ The answer tells nothing about codes. An unknown code and a known code with the 
 the same page after the same statements: one indexed query, one comparison (against a stand-in date when
 no code matched), one audit row. Checks are limited per IP address and per code (the code only as a keyed
 hash, so the cache holds no codes), before the lookup, so a limited answer says nothing either. The
-limits are exact with Redis as the cache, as in production; the embedded file cache can miss counts
-under concurrent requests.
+limits hold over any hour, not per clock hour (portal.lib.ratelimit): exact with Redis as the cache, as
+in production; the embedded file cache can miss counts under concurrent requests.
 """
 
 import hmac
+import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
-from django_ratelimit.core import get_usage
 
 from incidents import actions
 from incidents.models import DataType, Exposure, Incident, Recipient
+from portal.lib.client_ip import client_ip
+from portal.lib.fieldcrypt import SealError
+from portal.lib.ratelimit import SlidingWindow, Verdict
+
+logger = logging.getLogger(__name__)
 
 CONFIRMED, NOT_CONFIRMED, LIMITED = "confirmed", "not_confirmed", "limited"
 _STAND_IN = date(1900, 1, 1)  # compared against when no code matched, so both answers do the same work
@@ -34,27 +38,16 @@ class Answer:
     retry_after: int = 0  # seconds, when limited
 
 
-def _refused(request: HttpRequest, code: str) -> dict[str, Any] | None:
+def _refused(request: HttpRequest, code: str) -> Verdict | None:
     """Counts this check against its address, then (only if the address may still check) against its code;
-    the usage that refused it, if one did. An address over its limit cannot use up a code's checks."""
-    per_ip = get_usage(
-        request,
-        group="notice.check.ip",
-        key="ip",
-        rate=f"{settings.NOTICE_CHECKS_PER_IP_PER_HOUR}/h",
-        increment=True,
-    )
-    if per_ip is not None and per_ip["should_limit"]:
-        return per_ip
-    code_key = salted_hmac("notice.check.code", code).hexdigest()
-    per_code = get_usage(
-        request,
-        group="notice.check.code",
-        key=lambda group, request: code_key,
-        rate=f"{settings.NOTICE_CHECKS_PER_CODE_PER_HOUR}/h",
-        increment=True,
-    )
-    return per_code if per_code is not None and per_code["should_limit"] else None
+    the verdict that refused it, if one did. An address over its limit cannot use up a code's checks."""
+    per_ip = SlidingWindow("notice.check.ip", settings.NOTICE_CHECKS_PER_IP_PER_HOUR, 3600)
+    verdict = per_ip.hit(client_ip(request))
+    if not verdict.allowed:
+        return verdict
+    per_code = SlidingWindow("notice.check.code", settings.NOTICE_CHECKS_PER_CODE_PER_HOUR, 3600)
+    verdict = per_code.hit(salted_hmac("notice.check.code", code).hexdigest())
+    return None if verdict.allowed else verdict
 
 
 @sensitive_variables("born", "on_file")
@@ -62,17 +55,23 @@ def check(request: HttpRequest, incident: Incident, code: str, born: date) -> An
     """`code` in stored form (see portal.lib.refcode.normalise)."""
     refused = _refused(request, code)
     if refused is not None:
-        # The first refusal in a window is audited; the rest are only counted, so that nobody who is not
-        # signed in can grow the audit trail without limit.
-        if refused["count"] == refused["limit"] + 1:
+        # The first refusal until checks open again is audited; the rest are not, so that nobody who is
+        # not signed in can grow the audit trail without limit.
+        if refused.first_refusal:
             actions.record_self_check(incident, None, LIMITED)
-        return Answer(LIMITED, retry_after=int(refused["time_left"]))
-    recipient = (
-        Recipient.objects.filter(incident=incident, reference_code=code)
-        .select_related("individual")
-        .only("pk", "individual__date_of_birth")
-        .first()
-    )
+        return Answer(LIMITED, retry_after=refused.retry_after)
+    try:
+        recipient = (
+            Recipient.objects.filter(incident=incident, reference_code=code)
+            .select_related("individual")
+            .only("pk", "individual__date_of_birth")
+            .first()
+        )
+    except SealError:
+        # A date of birth that does not open (a wrong key, a damaged value) answers as a mismatch does: an
+        # error page here and "not confirmed" for an unknown code would tell which codes exist.
+        logger.error("Self-service check: a stored date of birth does not open (see /healthz)")
+        recipient = None
     on_file = recipient.individual.date_of_birth if recipient else None
     same = hmac.compare_digest((on_file or _STAND_IN).isoformat(), born.isoformat())
     if recipient is None or on_file is None or not same:

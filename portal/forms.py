@@ -67,13 +67,19 @@ class PhoneField(forms.CharField):
 
 
 class ReferenceCodeField(forms.CharField):
-    """A reference code as read out: case, spaces and dashes ignored."""
+    """A reference code as read out: case, spaces and dashes ignored. Without `echo` (on public pages) its
+    message does not repeat what was typed."""
+
+    def __init__(self, *args: Any, echo: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.echo = echo
 
     def clean(self, value: Any) -> str:
         typed: str = super().clean(value)
         code = refcode.normalise(typed)
         if typed and not refcode.is_well_formed(code):
+            shown = f"“{typed}”" if self.echo else "This"
             raise forms.ValidationError(
-                f"“{typed}” is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
+                f"{shown} is not a reference code: it has 12 letters and digits, such as K7QX-M4TP-9RWD."
             )
         return code

@@ -27,6 +27,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "") if settings.TRUST_X_REQUEST_ID else ""
         request_id = incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
         token = current_request_id.set(request_id)
+        request.META["portal.request_id"] = request_id  # for the log line Django writes after this returns
         try:
             response = self.get_response(request)
         finally:
@@ -78,8 +79,24 @@ class NoStoreMiddleware(MiddlewareMixin):
 
 
 class RequestIdLogFilter(logging.Filter):
+    """Each line names its request. Django logs a 404 after the middleware has returned, so the id is
+    also read from the request the record carries."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get() or "-"
+        request = getattr(record, "request", None)
+        carried = request.META.get("portal.request_id", "") if isinstance(request, HttpRequest) else ""
+        record.request_id = current_request_id.get() or carried or "-"
+        return True
+
+
+class RefusalLogFilter(logging.Filter):
+    """A refused request (403, 404, 405, 400) is one line an operator reads: Django attaches the exception
+    it refused with (a PermissionDenied's traceback) to the record; only server errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and status < 500:
+            record.exc_info, record.exc_text = None, None
         return True
 
 

@@ -37,9 +37,25 @@ def _broker_answers() -> bool:
         return False
 
 
+def _field_keys_open() -> bool:
+    """The configured field keys open the check values stored under them (accounts/keycheck.py)."""
+    from accounts.keycheck import wrong_keys  # portal wires the apps; the apps never import portal's views
+
+    try:
+        wrong = wrong_keys()
+    except Exception:
+        logger.exception("health check: field keys could not be checked")
+        return False
+    if wrong:
+        logger.error("health check: %s does not open the data sealed before (a wrong key)", ", ".join(wrong))
+    return not wrong
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_answers(), "broker": _broker_answers()}
+    if checks["database"]:  # the check values are in the database
+        checks["field_keys"] = _field_keys_open()
     failing = [name for name, ok in checks.items() if not ok]
     body = {name: ("ok" if ok else "unavailable") for name, ok in checks.items()}
     body["status"] = "ok" if not failing else "failing: " + ", ".join(failing)

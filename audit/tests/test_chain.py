@@ -33,6 +33,15 @@ def test_record_outside_a_transaction_is_refused(transactional_db):
         audit.record("auth.login", actor=None)
 
 
+def test_a_tests_own_transaction_does_not_count(db):
+    """pytest-django wraps this test in a transaction; a request, signal or task reaching `record` without
+    opening its own still fails here as it would in production."""
+    with pytest.raises(RuntimeError, match="inside the action's transaction"):
+        audit.record("auth.login", actor=None)
+    with transaction.atomic():
+        audit.record("auth.login", actor=None)
+
+
 def test_unknown_action_is_refused(db):
     with transaction.atomic(), pytest.raises(ValueError, match="unknown audit action"):
         audit.record("incident.teleported", actor=None)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from accounts.access import signed_in_user
 from accounts.models import Role
@@ -20,6 +19,7 @@ from callcenter import actions, search
 from callcenter.forms import LookupForm
 from incidents import access
 from incidents.models import Incident
+from portal.lib.ratelimit import SlidingWindow
 
 AGENTS = frozenset({Role.AGENT})
 # A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.
@@ -57,12 +57,11 @@ def _screen_pop(request: HttpRequest, incident: Incident) -> HttpResponse | None
 
 
 def _rate_limit_reached(request: HttpRequest) -> int | None:
-    """Counts this search; when the agent is over the hourly limit, the minutes until searches open again."""
-    limit = settings.CALLCENTER_SEARCHES_PER_HOUR
-    usage = get_usage(request, group="callcenter.lookup", key="user", rate=f"{limit}/h", increment=True)
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(1, (usage["time_left"] + 59) // 60)
+    """Counts this search; when the agent has run the limit in the past hour (any hour, not the clock's),
+    the minutes until searches open again."""
+    window = SlidingWindow("callcenter.lookup", settings.CALLCENTER_SEARCHES_PER_HOUR, 3600)
+    verdict = window.hit(str(signed_in_user(request).pk))
+    return None if verdict.allowed else max(1, (verdict.retry_after + 59) // 60)
 
 
 def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> search.Found | None:

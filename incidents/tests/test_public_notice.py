@@ -178,8 +178,10 @@ def test_checks_from_one_address_are_limited_across_codes(client, settings, reci
 
 def test_typing_mistakes_are_named_and_are_not_counted_as_checks(client, published):
     html = _check(client, published, "K7QX-M4TP", "31/31/2001").content.decode()
-    assert "“K7QX-M4TP” is not a reference code" in html
-    assert "“31/31/2001” is not a date" in html
+    assert "This is not a reference code" in html
+    assert "This is not a date; type it as MM/DD/YYYY." in html
+    assert "“K7QX-M4TP”" not in html  # what was typed is not repeated in the messages
+    assert "“31/31/2001”" not in html
     assert not AuditEvent.objects.filter(action="notice.checked").exists()
 
 
@@ -212,14 +214,15 @@ def test_an_address_over_its_limit_cannot_use_up_a_codes_checks(client, settings
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("51012", "“51012” is not a date; type it as MM/DD/YYYY."),
-        ("5/1/2099", "“5/1/2099” is in the future."),
-        ("5/1/1850", "“5/1/1850” is before 1900."),
+        ("51012", "This is not a date; type it as MM/DD/YYYY."),
+        ("5/1/2099", "This date is in the future; type the date of birth on the letter."),
+        ("5/1/1850", "This date is before 1900; type the date of birth on the letter."),
     ],
 )
 def test_a_date_of_birth_the_public_could_not_mean_is_named_and_not_checked(client, published, typed, message):
     html = _check(client, published, refcode.generate(), typed).content.decode()
     assert message in html
+    assert f"“{typed}”" not in html
     assert not AuditEvent.objects.filter(action="notice.checked").exists()
 
 

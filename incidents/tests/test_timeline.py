@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from audit import api as audit
@@ -23,7 +24,8 @@ def test_milestones_are_told_in_words_newest_first_with_links(client, manager, i
     added = actions.add_obligation(manager, incident, "Cyber insurer", "Notice of claim", None, "", "")
     actions.mark_obligation_done(manager, incident, f"m{added.pk}", date(2026, 11, 2), "CLM-7", None)
     actions.add_notice_update(manager, incident, date(2026, 11, 3), "The hotline now opens on Saturdays.")
-    audit.record("faq.added", actor=manager, incident_id=incident.pk)  # not a milestone
+    with transaction.atomic():
+        audit.record("faq.added", actor=manager, incident_id=incident.pk)  # not a milestone
     texts = [line.text for line in timeline.lines(incident)]
     assert texts == [
         "Update posted on the public notice",

@@ -21,6 +21,12 @@ path, COPY into a staging table, where no model field runs.
 
 Opening a value never falls back to the stored bytes: a wrong key, an unknown
 key id or a damaged value raises `SealError`.
+
+A well-formed key that is not the one the data was sealed with would only show
+at the first read of a sealed value. So a fixed text sealed under each key (and
+hashed under the lookup key) is stored once, the check values; `wrong_keys`
+names every configured key that does not open its own, which start-up and
+/healthz refuse (accounts/keycheck.py).
 """
 
 import base64
@@ -40,6 +46,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+CHECK_KIND = "field-key-check"
+_CHECK_TEXT = "opens only under the key that sealed it"
+LOOKUP_CHECK_ID = "~lookup"  # cannot be a key id, which has no "~"
 _NONCE = 12
 _SEPARATOR = "$"
 
@@ -112,10 +121,7 @@ def seal(value: str, kind: str) -> str:
     """The value sealed under the newest key; "" stays "" (an empty field says nothing)."""
     if value == "":
         return ""
-    ring = keys()
-    nonce = os.urandom(_NONCE)
-    sealed = ring.ciphers[ring.current].encrypt(nonce, value.encode(), kind.encode())
-    return ring.current + _SEPARATOR + base64.b64encode(nonce + sealed).decode()
+    return _seal_with(keys().current, value, kind)
 
 
 def open_sealed(stored: str, kind: str) -> str:
@@ -155,3 +161,34 @@ def lookup(value: str, kind: str) -> str:
     mac = _lookup_start(kind, keys().lookup).copy()
     mac.update(value.encode())
     return base64.urlsafe_b64encode(mac.digest()[:16]).decode().rstrip("=")
+
+
+def _seal_with(key_id: str, value: str, kind: str) -> str:
+    nonce = os.urandom(_NONCE)
+    sealed = keys().ciphers[key_id].encrypt(nonce, value.encode(), kind.encode())
+    return key_id + _SEPARATOR + base64.b64encode(nonce + sealed).decode()
+
+
+def check_values() -> dict[str, str]:
+    """The check values of the configured keys, by key id (the lookup key's under LOOKUP_CHECK_ID)."""
+    values = {key_id: _seal_with(key_id, _CHECK_TEXT, CHECK_KIND) for key_id in keys().ciphers}
+    values[LOOKUP_CHECK_ID] = lookup(_CHECK_TEXT, CHECK_KIND)
+    return values
+
+
+def _opens(stored: str) -> bool:
+    try:
+        return hmac.compare_digest(open_sealed(stored, CHECK_KIND), _CHECK_TEXT)
+    except SealError:
+        return False
+
+
+def wrong_keys(stored: dict[str, str]) -> list[str]:
+    """The configured keys that do not open (or hash to) the check value stored for them, by name; a key
+    with nothing stored yet is not judged."""
+    wrong = [f"FIELD_ENCRYPTION_KEYS key {key_id!r}" for key_id in keys().ciphers
+             if key_id in stored and not _opens(stored[key_id])]  # fmt: skip
+    lookup_check = stored.get(LOOKUP_CHECK_ID)
+    if lookup_check is not None and not hmac.compare_digest(lookup_check, lookup(_CHECK_TEXT, CHECK_KIND)):
+        wrong.append("FIELD_LOOKUP_KEY")
+    return wrong

@@ -251,9 +251,20 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.finish_letter_batch": {"queue": "letters"},
 }
 OBLIGATION_DIGEST_HOUR = env_int("OBLIGATION_DIGEST_HOUR", 7)  # local time (TIME_ZONE)
+# The audit trail's head leaves the portal this often (audit.heads): a line appended to AUDIT_HEAD_LOG (put it
+# on write-once storage), and an e-mail to every auditor and to AUDIT_HEAD_RECIPIENTS.
+AUDIT_HEAD_SECONDS = env_int("AUDIT_HEAD_MINUTES", 60) * 60
+AUDIT_HEAD_RECIPIENTS = env_list("AUDIT_HEAD_RECIPIENTS")
+for _address in AUDIT_HEAD_RECIPIENTS:
+    if "@" not in _address:
+        raise ImproperlyConfigured(f"AUDIT_HEAD_RECIPIENTS must list e-mail addresses, got {_address!r}")
+AUDIT_HEAD_LOG = env_str("AUDIT_HEAD_LOG", str(VAR_DIR / "audit-heads.log"))
+if AUDIT_HEAD_SECONDS <= 0:
+    raise ImproperlyConfigured("AUDIT_HEAD_MINUTES must be at least 1")
 CELERY_BEAT_SCHEDULE = {
     "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
     "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": IMPORT_SWEEP_SECONDS},
+    "publish-audit-head": {"task": "audit.tasks.publish_audit_head", "schedule": AUDIT_HEAD_SECONDS},
     "obligation-digests": {
         "task": "incidents.tasks.send_obligation_digests",
         "schedule": crontab(hour=OBLIGATION_DIGEST_HOUR, minute=0),
@@ -376,11 +387,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "portal.middleware.RequestIdLogFilter"},
+        "refusals_in_one_line": {"()": "portal.middleware.RefusalLogFilter"},
         "no_query_string": {"()": "portal.middleware.QueryStringLogFilter"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "refusals_in_one_line"],
+        },
         "requests": {
             "class": "logging.StreamHandler",
             "formatter": "plain",

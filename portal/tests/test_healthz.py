@@ -5,7 +5,7 @@ from django.test import override_settings
 def test_healthy(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok", "status": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "field_keys": "ok", "status": "ok"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -82,6 +82,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         return user or account_actions.create_user(None, username, password, can_create_incidents=role == Role.MANAGER)
 
+    @transaction.atomic
     def _incident(self, users: dict[Role, User], size: int) -> Incident:
         manager = users[Role.MANAGER]
         fields = dict(demo.INCIDENT)
