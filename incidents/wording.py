@@ -90,11 +90,7 @@ _CATALOG: dict[str, tuple[str, tuple[str, str, str]]] = {
     ),
     "username_password": (
         "{Pos} username or email address together with the password or security answer used to sign in to an account.",
-        (
-            "el",
-            "nombre de usuario o correo electrónico",
-            ", junto con la contraseña o la respuesta de seguridad para entrar en una cuenta",
-        ),
+        ("el", "nombre de usuario y contraseña", " (o la respuesta de seguridad) con los que se entra en una cuenta"),
     ),
     "email_address": ("{Pos} email address.", ("la", "dirección de correo electrónico", "")),
     "phone_number": ("{Pos} home or mobile telephone number.", ("el", "número de teléfono fijo o celular", "")),
@@ -109,7 +105,12 @@ _CATALOG: dict[str, tuple[str, tuple[str, str, str]]] = {
     ),
 }
 # The type's name inside a sentence ("the information involved your name and date of birth").
-_ENGLISH_LABELS = {"ssn": "Social Security number", "state_student_id": "state student ID number"}
+_ENGLISH_LABELS = {
+    "ssn": "Social Security number",
+    "state_student_id": "state student ID number",
+    "financial_account": "financial account number",
+    "drivers_license": "driver's license or state ID number",
+}
 
 
 def data_type_label(data_type: DataType, language: str) -> str:

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from incidents import wording
 from incidents.actions import ActionRefused
-from incidents.models import Recipient
+from incidents.models import Incident, Recipient
 from notifications import actions
 from notifications.letters import merge, preview
 from notifications.letters.address import mailing_address
@@ -173,3 +174,27 @@ def test_the_preview_of_the_spanish_letter_names_the_missing_section():
         preview.render(maker_for(incident), spanish, None)
     english = LetterTemplate.objects.get(incident=incident, language="en")
     assert preview.render(maker_for(incident), english, None).startswith(b"%PDF")
+
+
+def test_the_demos_letters_are_dated_its_notice_date_and_print_the_hotline_as_dialled(settings):
+    from django.core.management import call_command
+
+    from incidents import demo
+
+    call_command("seed_demo", "--force", "--size", "40")
+    call_command("seed_demo_letters")
+    incident = Incident.objects.get(slug=demo.SLUG)
+    assert incident.has_spanish_notice
+    batch = actions.create_batch(None, incident, "Demo", Selection(), queue=False)
+    run_now(batch.pk, batch.render_round)
+    batch.refresh_from_db()
+    assert batch.letters_failed == 0
+    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual")
+    assert {letter.recipient.individual.language for letter in letters} == {"en", "es"}
+    for letter in letters:
+        language = letter.recipient.individual.language
+        text = text_of(letter_pdf(letter))
+        assert wording.written_date(incident.notice_on, language) in text
+        assert "(800) 555-0199" in text
+        assert matrix.phones_not_dialled(text) == []
+        assert matrix.repeated_sentences(text) == []
