@@ -133,6 +133,7 @@ def test_the_form_keeps_each_section_beside_its_spanish(client, manager, publish
         < page.index('name="what_information"')
     )
     assert 'lang="es"' in page
+    assert 'value="(866) 775-4209"' in page  # as dialled, not the stored +18667754209
     response = client.post(url, {**edit_data, "what_happened_es": "Un texto nuevo."})
     assert response.status_code == 302
     assert Incident.objects.get(pk=published.pk).what_happened_es == "Un texto nuevo."

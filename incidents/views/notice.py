@@ -98,9 +98,14 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "sections": incident.public_notice_sections(language),
         "other_language": Language.ENGLISH if spanish else Language.SPANISH,
         "has_spanish": incident.has_spanish_notice,
-        # Updates and answers are written in English only: the Spanish notice says so.
-        "updates": NoticeUpdate.objects.filter(incident=incident) if not spanish else [],
-        "faq": FaqEntry.objects.filter(incident=incident) if not spanish else [],
+        # Updates and answers are written in English only: the Spanish notice says where they are.
+        "updates": [] if spanish else NoticeUpdate.objects.filter(incident=incident),
+        "faq": [] if spanish else FaqEntry.objects.filter(incident=incident),
+        "english_only": spanish
+        and (
+            NoticeUpdate.objects.filter(incident=incident).exists()
+            or FaqEntry.objects.filter(incident=incident).exists()
+        ),
         "form": form,
         "answer": answer,
         "answer_types": wording.worded(answer.data_types, wording.PUBLIC, language) if answer else [],
