@@ -62,7 +62,7 @@ INCIDENT = {
         "añadimos controles para que esto no vuelva a ocurrir de la misma manera."
     ),
     "what_you_can_do_es": (
-        "Esté atento a cartas, facturas o llamadas sobre cuentas o servicios que usted no haya solicitado, e "
+        "Preste atención a cartas, facturas o llamadas sobre cuentas o servicios que usted no haya solicitado, e "
         "informe al Distrito si nota algo así."
     ),
     "for_more_information_es": (

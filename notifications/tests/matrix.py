@@ -46,7 +46,7 @@ INCIDENT = {
         "El Distrito avisó a la policía y añadió controles para la exportación de archivos de estudiantes."
     ),
     "what_you_can_do_es": (
-        "Esté atento a cartas sobre cuentas o servicios que nadie haya solicitado e informe al Distrito."
+        "Preste atención a cartas sobre cuentas o servicios que nadie haya solicitado e informe al Distrito."
     ),
     "for_more_information_es": "El Distrito publica novedades en la página de su aviso público.",
     "hotline_phone": HOTLINE,
