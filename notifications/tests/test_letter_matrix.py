@@ -198,3 +198,26 @@ def test_the_demos_letters_are_dated_its_notice_date_and_print_the_hotline_as_di
         assert "(800) 555-0199" in text
         assert matrix.phones_not_dialled(text) == []
         assert matrix.repeated_sentences(text) == []
+
+
+def test_the_batch_page_says_in_words_which_date_its_letters_print(client, manager, incident):
+    from django.urls import reverse
+
+    from notifications.models import LetterBatch
+    from notifications.tests.helpers import recipients
+
+    recipients(incident, 2)
+    actions.install_default_templates(None, incident)
+    client.force_login(manager)
+    url = reverse("notifications:batch-list", args=[incident.slug])
+    assert "Empty: the incident's notice date, October 20, 2026." in client.get(url).content.decode().replace(
+        "&#x27;", "'"
+    )
+    client.post(url, {"name": "Mailed later", "letters_dated_on": "2026-12-14", "relationship": "", "state": ""})
+    batch = LetterBatch.objects.get(name="Mailed later")
+    assert batch.letters_dated_on == date(2026, 12, 14)
+    detail = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
+    assert "December 14, 2026, the mail date chosen for this batch" in detail
+    LetterBatch.objects.filter(pk=batch.pk).update(letters_dated_on=None)
+    detail = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
+    assert "October 20, 2026, the incident's notice date" in detail
