@@ -2,6 +2,7 @@
 letter in English and in Spanish through a real batch, and each letter, read back as text from the print
 file, is checked for what a parent or an Attorney General's office would notice."""
 
+import dataclasses
 import re
 import tempfile
 from datetime import date
@@ -19,6 +20,7 @@ from notifications.letters import merge, preview
 from notifications.letters.address import mailing_address
 from notifications.letters.jobs import maker_for
 from notifications.letters.parts import letter_pdf
+from notifications.letters.render import Renderer
 from notifications.letters.selection import Selection
 from notifications.models import Letter, LetterTemplate
 from notifications.tasks import run_now
@@ -221,3 +223,26 @@ def test_the_batch_page_says_in_words_which_date_its_letters_print(client, manag
     LetterBatch.objects.filter(pk=batch.pk).update(letters_dated_on=None)
     detail = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
     assert "October 20, 2026, the incident's notice date" in detail
+
+
+def test_the_standard_letters_share_one_body_among_readers_of_the_same_kind(monkeypatch):
+    """Names belong in the frame (window, salutation, "Regarding"): a body that named its reader would be
+    laid out once per letter, several times slower (bench/letters.py)."""
+    incident = matrix.incident()
+    guardian, parentless, kin = (
+        matrix.BY_NAME[n] for n in ("minor_with_guardian", "minor_without_guardian_name", "deceased_next_of_kin")
+    )
+    for kind in (guardian, parentless, kin):
+        for n in range(2):
+            twin = dataclasses.replace(
+                kind, first=f"{kind.first}{n}", reader=f"{kind.reader} {n}", state="KS", types=("name",)
+            )
+            matrix.person(incident, twin, "en")
+            matrix.person(incident, twin, "es")
+    laid_out = []
+    lay_out_body = Renderer._lay_out_body
+    monkeypatch.setattr(Renderer, "_lay_out_body", lambda self, page: laid_out.append(page) or lay_out_body(self, page))
+    batch = rendered_batch(incident)
+    assert batch.letters_rendered == 12
+    # One body per language and relationship: parents with and without a guardian's name read the same text.
+    assert len(laid_out) == 4
