@@ -144,7 +144,7 @@ class IncidentForm(StyledModelForm):
                 "Anything beyond the hotline's number and hours and the contact e-mail, which letters and the "
                 "notice print after this section."
             ),
-            "title_es": "Shown on the Spanish public notice.",
+            "title_es": "For Spanish letters that name the incident (the merge field incident_title).",
             "hotline_opens_at": "Local time, for example 08:00. Agents see a banner outside the hours.",
             "hotline_closes_at": "Local time, for example 17:30.",
         }

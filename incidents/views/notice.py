@@ -90,7 +90,6 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "incident": incident,
         "language": language,
         "words": wording.NOTICE_TEXT[language],
-        "title": incident.text("title", language) or incident.title,
         "notice_date": wording.written_date(incident.notice_on, language),
         "hours": wording.hours_with_zone(
             incident.text("hotline_hours", language), incident.hotline_time_zone, language

@@ -40,7 +40,7 @@ MERGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("language", "en or es."),
     ("reference_code", "The code printed on the letter, which the caller reads to the hotline."),
     ("letter_date", "The date printed on the letter, written out."),
-    ("organisation_name, incident_title", "Who is writing, and the incident's title."),
+    ("organisation_name, incident_title", "Who is writing, and the incident's title (its Spanish title in Spanish)."),
     (
         "what_happened, what_information, what_we_are_doing, what_you_can_do, for_more_information",
         "The incident's notice sections, as written on the incident (in Spanish for a Spanish letter).",
