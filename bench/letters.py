@@ -96,8 +96,10 @@ def _incident(letters: int) -> "Incident":
         organisation_name="Bench Unified School District",
         discovered_on=date(2026, 1, 5),
         occurred_on=date(2025, 12, 28),
-        hotline_phone="(417) 555-0100",
-        hotline_hours="Monday to Friday, 8 a.m. to 5 p.m. Central",
+        notice_on=date(2026, 1, 20),
+        hotline_phone="+14175550100",
+        hotline_hours="Monday to Friday, 8 a.m. to 5 p.m.",
+        hotline_hours_es="de lunes a viernes, de 8 a. m. a 5 p. m.",
         contact_email="privacy@example.org",
         return_address="100 Example Avenue\nSpringfield MO 65801",
     )
@@ -326,7 +328,9 @@ def portal_chunk(incident: "Incident", letters: list["Letter"], types: dict[int,
     cpu, started = time.process_time(), time.perf_counter()
     maker = maker_for(incident)
     laid = time.perf_counter()
-    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, [])) for letter in letters]
+    outcomes = [
+        maker.make(letter, types.get(letter.recipient.individual_id, []), incident.notice_on) for letter in letters
+    ]
     written = time.perf_counter()
     pdf, page_counts = maker.renderer.write(o.document for o in outcomes if o.document is not None)
     done = time.perf_counter()
@@ -402,7 +406,10 @@ def naive_maker(incident: "Incident") -> "LetterMaker":
 
 def naive_chunk(maker: "LetterMaker", letters: list["Letter"], types: dict[int, Any], tally: Tally) -> list[bytes]:
     cpu, started = time.process_time(), time.perf_counter()
-    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, [])) for letter in letters]
+    outcomes = [
+        maker.make(letter, types.get(letter.recipient.individual_id, []), maker.incident.notice_on)
+        for letter in letters
+    ]
     tally.add("write", time.perf_counter() - started)
     tally.cpu += time.process_time() - cpu
     _fail_on_reasons(outcomes)

@@ -41,18 +41,38 @@ INCIDENT = {
         "safeguards so that this cannot happen the same way again."
     ),
     "what_you_can_do": (
-        "Remain vigilant: review account statements and explanation-of-benefits notices, and order your free credit "
-        "reports at annualcreditreport.com. Parents may place a free security freeze on a child's credit file with "
-        "each of the three nationwide consumer reporting agencies."
+        "Watch for mail, bills or calls about accounts or services that you did not ask for, and tell the District "
+        "if you notice any."
     ),
-    "for_more_information": (
-        "Call our assistance line, Monday to Friday, 8:00 a.m. to 5:30 p.m. Central time. Have the reference code "
-        "from your letter ready."
+    "for_more_information": "Updates and answers to common questions are posted on the District's public notice page.",
+    "title_es": "Expedientes de estudiantes enviados a un correo personal",
+    "what_happened_es": (
+        "El 14 de septiembre de 2026, el Distrito se enteró de que un empleado había copiado, sin autorización, "
+        "archivos con información de estudiantes a una cuenta de correo electrónico personal. Al día siguiente, el "
+        "Distrito desactivó la cuenta, recuperó los archivos e inició una investigación con especialistas externos."
+    ),
+    "what_information_es": (
+        "Los archivos contenían nombres, domicilios, fechas de nacimiento, números de identificación estatal y "
+        "expedientes escolares de estudiantes. En el caso de algunos estudiantes, también contenían información "
+        "médica que guarda la enfermería escolar."
+    ),
+    "what_we_are_doing_es": (
+        "El Distrito avisó a la policía, al Departamento de Educación Primaria y Secundaria de Missouri, a la "
+        "Fiscalía General y a la Auditoría Estatal. Revisamos quién puede exportar archivos de estudiantes y "
+        "añadimos controles para que esto no vuelva a ocurrir de la misma manera."
+    ),
+    "what_you_can_do_es": (
+        "Preste atención a cartas, facturas o llamadas sobre cuentas o servicios que usted no haya solicitado, e "
+        "informe al Distrito si nota algo así."
+    ),
+    "for_more_information_es": (
+        "Publicamos novedades y respuestas a preguntas frecuentes en la página del aviso público del Distrito."
     ),
     "hotline_phone": "+18005550199",
     "ferpa_party": "A personal e-mail account of a district employee, outside the district",
     "ferpa_description": "Student files copied to the account without authorization; recovered by the district",
     "hotline_hours": "Monday to Friday, 8:00 a.m. to 5:30 p.m.",
+    "hotline_hours_es": "de lunes a viernes, de 8:00 a. m. a 5:30 p. m.",
     "hotline_time_zone": "America/Chicago",
     "hotline_days": "01234",
     "hotline_opens_at": time(8, 0),

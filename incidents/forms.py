@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.api import ACTIONS, INSTALLATION_ACTIONS
+from incidents import wording
 from incidents.importing import rules
-from incidents.models import DataType, Incident
+from incidents.models import DataType, Incident, Language
 from portal.forms import PhoneField, ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib.text import clean
 
@@ -27,6 +28,8 @@ US_TIME_ZONE_NAMES = {
 }
 US_TIME_ZONES = [(zone, f"{name} ({zone})") for zone, name in US_TIME_ZONE_NAMES.items()]
 
+# Words in a notice section that only a parent should read (the letters add parents' own section).
+_PARENT_ONLY = ("your child", "your son", "your daughter", "su hijo", "su hija", "sus hijos")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 WEEKDAYS = [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
@@ -66,6 +69,7 @@ class IncidentForm(StyledModelForm):
         fields = [
             "slug",
             "title",
+            "title_es",
             "organisation_name",
             "organisation_type",
             "occurred_on",
@@ -73,12 +77,18 @@ class IncidentForm(StyledModelForm):
             "contained_on",
             "notice_on",
             "what_happened",
+            "what_happened_es",
             "what_information",
+            "what_information_es",
             "what_we_are_doing",
+            "what_we_are_doing_es",
             "what_you_can_do",
+            "what_you_can_do_es",
             "for_more_information",
+            "for_more_information_es",
             "hotline_phone",
             "hotline_hours",
+            "hotline_hours_es",
             "hotline_days",
             "hotline_opens_at",
             "hotline_closes_at",
@@ -113,6 +123,13 @@ class IncidentForm(StyledModelForm):
             "what_you_can_do": "What you can do",
             "for_more_information": "For more information",
             "hotline_hours": "Hotline hours, as letters print them",
+            "title_es": "Título en español (Spanish)",
+            "what_happened_es": "Qué sucedió (Spanish)",
+            "what_information_es": "Qué información se vio afectada (Spanish)",
+            "what_we_are_doing_es": "Qué estamos haciendo (Spanish)",
+            "what_you_can_do_es": "Qué puede hacer usted (Spanish)",
+            "for_more_information_es": "Más información (Spanish)",
+            "hotline_hours_es": "Horario de la línea de ayuda (Spanish)",
             "hotline_opens_at": "Hotline opens at",
             "hotline_closes_at": "Hotline closes at",
             "contact_email": "Contact email",
@@ -120,8 +137,14 @@ class IncidentForm(StyledModelForm):
         help_texts = {
             "slug": "Lowercase letters, digits and hyphens, such as riverbend-2026-records. It cannot change later.",
             "occurred_on": "Leave empty if not yet known.",
-            "notice_on": "The date letters are dated; minors are counted as of this date.",
-            "hotline_hours": "For example Monday to Friday, 8:00 a.m. to 5:30 p.m.",
+            "notice_on": "The date letters are dated (a batch may choose its mail date); minors are counted as of it.",
+            "hotline_hours": "For example Monday to Friday, 8:00 a.m. to 5:30 p.m. (the time zone below is added).",
+            "hotline_hours_es": "For example de lunes a viernes, de 8:00 a. m. a 5:30 p. m.",
+            "for_more_information": (
+                "Anything beyond the hotline's number and hours and the contact e-mail, which letters and the "
+                "notice print after this section."
+            ),
+            "title_es": "For Spanish letters that name the incident (the merge field incident_title).",
             "hotline_opens_at": "Local time, for example 08:00. Agents see a banner outside the hours.",
             "hotline_closes_at": "Local time, for example 17:30.",
         }
@@ -137,6 +160,13 @@ class IncidentForm(StyledModelForm):
             "what_we_are_doing": forms.Textarea(attrs={"rows": 4}),
             "what_you_can_do": forms.Textarea(attrs={"rows": 4}),
             "for_more_information": forms.Textarea(attrs={"rows": 3}),
+            "title_es": forms.TextInput(attrs={"lang": "es"}),
+            "what_happened_es": forms.Textarea(attrs={"rows": 5, "lang": "es"}),
+            "what_information_es": forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+            "what_we_are_doing_es": forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+            "what_you_can_do_es": forms.Textarea(attrs={"rows": 4, "lang": "es"}),
+            "for_more_information_es": forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+            "hotline_hours_es": forms.TextInput(attrs={"lang": "es"}),
             "detected_how": forms.Textarea(attrs={"rows": 3}),
             "cause": forms.Textarea(attrs={"rows": 3}),
             "records_from": DATE_WIDGET,
@@ -170,12 +200,47 @@ class IncidentForm(StyledModelForm):
     def clean_organisation_name(self) -> str:
         return clean(self.cleaned_data["organisation_name"])
 
+    def notice_pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """Each notice section beside its Spanish, for the form's two columns."""
+        return [(self[name], self[f"{name}_es"]) for name, _label in Incident.NOTICE_SECTIONS]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._check_said_once(data)
+        self._check_every_reader(data)
         self._check_hours(data)
         self._check_not_future(data)
         self._check_order(data)
         return data
+
+    def _check_said_once(self, data: dict[str, Any]) -> None:
+        """Letters and the notice print the hotline's number and hours after "For more information": the
+        section saying them too would say them twice."""
+        number = "".join(ch for ch in data.get("hotline_phone") or "" if ch.isdigit())[-7:]
+        for name in ("for_more_information", "for_more_information_es"):
+            text = data.get(name) or ""
+            digits = "".join(ch for ch in text if ch.isdigit())
+            hours = [data.get(h) or "" for h in ("hotline_hours", "hotline_hours_es")]
+            if (number and number in digits) or any(h.strip() and h.strip().rstrip(".") in text for h in hours):
+                self.add_error(
+                    name,
+                    "Leave out the hotline's number and hours here: letters and the notice print them right after "
+                    "this section, so they would be said twice.",
+                )
+
+    def _check_every_reader(self, data: dict[str, Any]) -> None:
+        """The sections go to adults about their own information as well as to parents: a section that
+        speaks of "your child" would tell an adult student to protect their child."""
+        for name, _label in Incident.NOTICE_SECTIONS:
+            for field in (name, f"{name}_es"):
+                text = (data.get(field) or "").lower()
+                found = next((words for words in _PARENT_ONLY if words in text), None)
+                if found:
+                    self.add_error(
+                        field,
+                        f"“{found}” would reach adults who receive their own letter too: write for every reader "
+                        "(for example “a child's credit file”); the standard letter adds a section for parents.",
+                    )
 
     def _check_hours(self, data: dict[str, Any]) -> None:
         opens, closes = data.get("hotline_opens_at"), data.get("hotline_closes_at")
@@ -357,10 +422,25 @@ class SelfCheckForm(StyledForm):
         label="Date of birth of the person the letter is about", max_length=20, help_text=DATE_HINT, strict=True
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, language: str = Language.ENGLISH, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.language = language
         for field in self.fields.values():
             field.widget.attrs["autocomplete"] = "off"
+        if language == Language.SPANISH:
+            words = wording.NOTICE_TEXT[Language.SPANISH]
+            self.fields["reference_code"].label = words["reference_code"]
+            self.fields["date_of_birth"].label = words["date_of_birth"]
+            self.fields["date_of_birth"].help_text = words["date_hint"]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        errors = self.errors
+        if self.language == Language.SPANISH and errors:
+            # In Spanish, one plain message per field, which says what to type (and repeats nothing typed).
+            words = wording.NOTICE_TEXT[Language.SPANISH]
+            for name in [n for n in errors if n in self.fields]:
+                errors[name] = self.error_class([words[f"{name}_error"]])
 
 
 EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".eml", ".msg", ".txt", ".docx")

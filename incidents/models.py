@@ -50,13 +50,7 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-_PUBLIC_ORDER = (
-    "What happened",
-    "What information was involved",
-    "What we are doing",
-    "For more information",
-    "What you can do",
-)
+_PUBLIC_ORDER = ("what_happened", "what_information", "what_we_are_doing", "for_more_information", "what_you_can_do")
 
 
 class Incident(models.Model):
@@ -90,6 +84,15 @@ class Incident(models.Model):
     what_we_are_doing = models.TextField(blank=True)
     what_you_can_do = models.TextField(blank=True)
     for_more_information = models.TextField(blank=True)
+    # The same texts in Spanish, for Spanish letters and the Spanish public notice; a Spanish letter is
+    # refused while a section written in English has no Spanish beside it (never filled with English).
+    title_es = models.CharField(max_length=200, blank=True)
+    what_happened_es = models.TextField(blank=True)
+    what_information_es = models.TextField(blank=True)
+    what_we_are_doing_es = models.TextField(blank=True)
+    what_you_can_do_es = models.TextField(blank=True)
+    for_more_information_es = models.TextField(blank=True)
+    hotline_hours_es = models.CharField(max_length=100, blank=True)
 
     hotline_phone = models.CharField(max_length=20, blank=True)
     hotline_hours = models.CharField(max_length=100, blank=True)
@@ -157,14 +160,47 @@ class Incident(models.Model):
     def can_move_to(self, status: str) -> bool:
         return status in self.allowed_statuses()
 
-    def notice_sections(self) -> list[tuple[str, str]]:
+    SPANISH_SECTION_LABELS: ClassVar[dict[str, str]] = {
+        "what_happened": "Qué sucedió",
+        "what_information": "Qué información se vio afectada",
+        "what_we_are_doing": "Qué estamos haciendo",
+        "what_you_can_do": "Qué puede hacer usted",
+        "for_more_information": "Más información",
+    }
+    # The texts an incident contributes to letters and notices, each with its Spanish field.
+    TRANSLATED: ClassVar[tuple[tuple[str, str], ...]] = (
+        *NOTICE_SECTIONS,
+        ("hotline_hours", "Hotline hours"),
+    )
+
+    def notice_sections(self, language: str = "en") -> list[tuple[str, str]]:
+        if language == Language.SPANISH:
+            return [(self.SPANISH_SECTION_LABELS[f], getattr(self, f"{f}_es")) for f, _label in self.NOTICE_SECTIONS]
         return [(label, getattr(self, field)) for field, label in self.NOTICE_SECTIONS]
 
-    def public_notice_sections(self) -> list[tuple[str, str]]:
+    def public_notice_sections(self, language: str = "en") -> list[tuple[str, str]]:
         """The sections in the order the founding notice printed them: how to reach the district comes
         before the advice on what to do."""
-        sections = dict(self.notice_sections())
-        return [(label, sections[label]) for label in _PUBLIC_ORDER]
+        fields = [field for field, _label in self.NOTICE_SECTIONS]
+        by_field = dict(zip(fields, self.notice_sections(language), strict=True))
+        return [by_field[field] for field in _PUBLIC_ORDER]
+
+    def text(self, field: str, language: str) -> str:
+        """One of the TRANSLATED texts (or the title) in `language` (English unless Spanish)."""
+        return str(getattr(self, f"{field}_es" if language == Language.SPANISH else field))
+
+    def missing_spanish(self) -> list[str]:
+        """The English names of the texts written in English that have no Spanish version."""
+        return [
+            label
+            for field, label in self.TRANSLATED
+            if getattr(self, field).strip() and not self.text(field, "es").strip()
+        ]
+
+    @property
+    def has_spanish_notice(self) -> bool:
+        """Every text written in English has its Spanish, and at least one section is written."""
+        return not self.missing_spanish() and any(text.strip() for _label, text in self.notice_sections("es"))
 
     @property
     def notice_is_published(self) -> bool:

@@ -18,6 +18,7 @@ from incidents import actions as incident_actions
 from incidents.actions import ActionRefused
 from incidents.models import Incident, Language, Recipient
 from notifications import tasks
+from notifications.letters import merge
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 
@@ -104,19 +105,32 @@ def record_preview(actor: User, template: LetterTemplate, recipient: Recipient |
 
 @transaction.atomic
 def create_batch(
-    actor: User | None, incident: Incident, name: str, selection: Selection, queue: bool = True
+    actor: User | None,
+    incident: Incident,
+    name: str,
+    selection: Selection,
+    queue: bool = True,
+    letters_dated_on: date | None = None,
 ) -> LetterBatch:
     """A batch of the selected recipients, in ZIP order, sent to the workers to render
-    (unless `queue` is off: the caller renders it with `tasks.run_now`)."""
-    Incident.objects.select_for_update().get(pk=incident.pk)  # two batches at once must not take the same people
+    (unless `queue` is off: the caller renders it with `tasks.run_now`). Its letters are dated
+    `letters_dated_on` (the mail date the manager chose) or else the incident's notice date."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)  # two batches must not take the same people
     if not LetterTemplate.objects.filter(incident=incident, is_active=True).exists():
         raise ActionRefused("This incident has no active letter template: add the standard letters or write one first.")
+    if letters_dated_on is None and locked.notice_on is None:
+        raise ActionRefused(
+            "Letters are dated the incident's notice date, and it has none: set it on the incident's form, "
+            "or choose the date to print on this batch's letters."
+        )
+    _refuse_missing_spanish(locked, selection)
     batch = LetterBatch.objects.create(
         incident=incident,
         name=name,
         selection=selection.as_json(),
         is_remail=selection.remail,
         created_by=actor,
+        letters_dated_on=letters_dated_on,
     )
     ids = recipients_for(incident, selection).values_list("pk", flat=True)
     sequence, rows = 0, []
@@ -138,10 +152,22 @@ def create_batch(
         actor=actor,
         incident_id=incident.pk,
         target=batch,
-        details={"letters": sequence, **selection.as_json()},
+        details={"letters": sequence, **selection.as_json(), "letters_dated_on": str(batch.letter_date())},
     )
     _start_rendering(batch, queue)
     return batch
+
+
+def _refuse_missing_spanish(incident: Incident, selection: Selection) -> None:
+    """A batch that would print Spanish letters needs every text of the incident in Spanish."""
+    missing = incident.missing_spanish()
+    if (
+        not missing
+        or not LetterTemplate.objects.filter(incident=incident, is_active=True, language=Language.SPANISH).exists()
+    ):
+        return
+    if recipients_for(incident, selection).filter(individual__language=Language.SPANISH).exists():
+        raise ActionRefused(f"Some of these recipients get the Spanish letter. {merge.MissingTranslation(missing)}")
 
 
 def _start_rendering(batch: LetterBatch, queue: bool = True) -> None:

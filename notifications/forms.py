@@ -135,6 +135,20 @@ class BatchForm(StyledForm):
     remail = forms.BooleanField(
         label="Re-mail: recipients whose letter came back and whose address has since been corrected", required=False
     )
+    letters_dated_on = forms.DateField(
+        label="Date printed on the letters",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Empty: the incident's notice date. Choose the day they will be mailed if that is later.",
+    )
+
+    def __init__(self, *args: Any, incident: Incident | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if incident is not None and incident.notice_on:
+            self.fields["letters_dated_on"].help_text = (
+                f"Empty: the incident's notice date, {incident.notice_on:%B} {incident.notice_on.day}, "
+                f"{incident.notice_on.year}. Choose the day they will be mailed if that is later."
+            )
 
     def clean_state(self) -> str:
         return _state(self.cleaned_data["state"])

@@ -5,6 +5,8 @@ Rendering may also end in `blocked` (some letters failed: the reasons are on
 the letters, and a re-render after a template fix tries again).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -99,6 +101,9 @@ class LetterBatch(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
     mailed_on = models.DateField(null=True, blank=True)
+    letters_dated_on = models.DateField(
+        null=True, blank=True, help_text="The date printed on its letters, when the manager chose the mail date."
+    )
     # Progress, kept by the workers with F() updates.
     render_round = models.PositiveIntegerField(default=0)
     render_started_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +138,10 @@ class LetterBatch(models.Model):
         if not self.letters_total:
             return 0
         return min(100, self.letters_done * 100 // self.letters_total)
+
+    def letter_date(self) -> date | None:
+        """The date its letters print: the date chosen for the batch, else the incident's notice date."""
+        return self.letters_dated_on or self.incident.notice_on
 
     @property
     def is_rendering(self) -> bool:

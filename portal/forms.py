@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from portal.lib import refcode
-from portal.lib.phone import InvalidPhone, to_e164
+from portal.lib.phone import InvalidPhone, for_display, to_e164
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, "usa-checkbox__input"),
@@ -64,6 +64,10 @@ class PhoneField(forms.CharField):
             return to_e164(typed)
         except InvalidPhone:
             raise forms.ValidationError(self.error_messages["phone"], code="phone", params={"typed": typed}) from None
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number is shown as people dial it, (800) 555-0199, not in its E.164 storage form."""
+        return for_display(value) if isinstance(value, str) and value.startswith("+") else value
 
 
 class ReferenceCodeField(forms.CharField):

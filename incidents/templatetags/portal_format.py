@@ -3,9 +3,10 @@ from typing import Any
 from django import template
 
 from accounts.models import Role
+from incidents import wording
 from incidents.forms import US_TIME_ZONE_NAMES
 from incidents.importing.rules import STATE_NAMES
-from incidents.models import IncidentStatus
+from incidents.models import Incident, IncidentStatus
 from portal.lib import phone as phones
 from portal.lib import refcode
 
@@ -29,8 +30,14 @@ _KEY_LABELS = {"user_id": "user id"}
 
 @register.filter
 def phone(e164: str) -> str:
-    """+18005550199 -> (800) 555-0199."""
+    """+18005550199 -> (800) 555-0199: the one style every screen, letter and notice shows."""
     return phones.for_display(e164)
+
+
+@register.filter
+def hotline_hours(incident: Incident) -> str:
+    """The hotline's hours with their time zone said once: "Monday to Friday, 8 a.m. to 5 p.m. (Central time)"."""
+    return wording.hours_with_zone(incident.hotline_hours, incident.hotline_time_zone)
 
 
 @register.filter

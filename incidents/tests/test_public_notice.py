@@ -5,6 +5,7 @@ per IP address and per code, and every check audited."""
 import re
 import uuid
 from datetime import date
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -119,10 +120,10 @@ def test_taking_the_notice_down_makes_its_address_not_found_again(client, publis
 def test_the_right_code_and_date_of_birth_show_the_data_types(client, recipient, published):
     typed = refcode.display(recipient.reference_code).lower()  # as read from the letter, in lower case
     response = _check(client, published, typed, "5/1/2012")
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert response.status_code == 200
     assert "Yes: this person's information was involved" in html
-    assert "<strong>Name</strong>" in html
+    assert "<strong>Name</strong>: The person's first and last name." in html  # worded for whoever checks
     assert "<strong>Medical information</strong>" in html
     assert typed not in html  # what was typed is not shown back
     assert recipient.reference_code not in html

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from incidents import access, actions, selfcheck
+from incidents import access, actions, selfcheck, wording
 from incidents.forms import NoticeUpdateForm, SelfCheckForm
-from incidents.models import FaqEntry, Incident, NoticeUpdate
+from incidents.models import FaqEntry, Incident, Language, NoticeUpdate
 
 MANAGER = {Role.MANAGER}
 
@@ -76,20 +76,38 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
     incident = Incident.objects.filter(slug=slug, notice_published_at__isnull=False).first()
     if incident is None:
         raise Http404("No published notice at this address.")
-    form = SelfCheckForm(request.POST or None)
+    # In Spanish when asked for and when every text of the incident has its Spanish; else in English.
+    spanish = request.GET.get("lang") == Language.SPANISH and incident.has_spanish_notice
+    language = Language.SPANISH if spanish else Language.ENGLISH
+    form = SelfCheckForm(request.POST or None, language=language)
     answer = None
     if request.method == "POST" and form.is_valid():
         answer = selfcheck.check(
             request, incident, form.cleaned_data["reference_code"], form.cleaned_data["date_of_birth"]
         )
-        form = SelfCheckForm()  # the answer stands alone; what was typed is not shown back
+        form = SelfCheckForm(language=language)  # the answer stands alone; what was typed is not shown back
     context = {
         "incident": incident,
-        "sections": incident.public_notice_sections(),
-        "updates": NoticeUpdate.objects.filter(incident=incident),
-        "faq": FaqEntry.objects.filter(incident=incident),
+        "language": language,
+        "words": wording.NOTICE_TEXT[language],
+        "notice_date": wording.written_date(incident.notice_on, language),
+        "hours": wording.hours_with_zone(
+            incident.text("hotline_hours", language), incident.hotline_time_zone, language
+        ),
+        "sections": incident.public_notice_sections(language),
+        "other_language": Language.ENGLISH if spanish else Language.SPANISH,
+        "has_spanish": incident.has_spanish_notice,
+        # Updates and answers are written in English only: the Spanish notice says where they are.
+        "updates": [] if spanish else NoticeUpdate.objects.filter(incident=incident),
+        "faq": [] if spanish else FaqEntry.objects.filter(incident=incident),
+        "english_only": spanish
+        and (
+            NoticeUpdate.objects.filter(incident=incident).exists()
+            or FaqEntry.objects.filter(incident=incident).exists()
+        ),
         "form": form,
         "answer": answer,
+        "answer_types": wording.worded(answer.data_types, wording.PUBLIC, language) if answer else [],
         "outcomes": {"confirmed": selfcheck.CONFIRMED, "limited": selfcheck.LIMITED},
     }
     response = render(request, "incidents/public_notice.html", context)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from incidents.models import Recipient
 
 LINE_WIDTH = 40
+WINDOW_LINES = 7  # the most the recipient window shows (in its smallest type); see letter.css
 _UNIT = re.compile(
     r"[\s,]+((?:APT|APARTMENT|UNIT|STE|SUITE|RM|ROOM|FL|FLOOR|BLDG|LOT|TRLR|SPC|DEPT)\.?\s*(?:[A-Z]?\d[\w-]*|[A-Z])"
     r"|#\s*[\w-]+)$",
@@ -46,13 +47,18 @@ class MailingAddress:
         return [*self.name_lines, *self.address_lines, self.last_line]
 
 
-def mailing_address(recipient: Recipient) -> MailingAddress:
+def mailing_address(recipient: Recipient, name: str = "") -> MailingAddress:
+    """The recipient's window lines; `name` in place of the stored one (the letter's reading order)."""
     street, unit = split_unit(recipient.address_line1.strip())
     second = recipient.address_line2.strip()
+    names = _wrapped((name or recipient.name).strip())[:2]
     lines = [*_wrapped(street), *_wrapped(unit), *_wrapped(second)]
+    if unit and len(names) + len(lines) + 1 > WINDOW_LINES:
+        # Too many lines for the window: the unit goes back on the street's line, as USPS writes it.
+        lines = [*_wrapped(f"{street} {unit}"), *_wrapped(second)]
     zip5, _, zip4 = recipient.postal_code.strip().partition("-")
     return MailingAddress(
-        name_lines=_wrapped(recipient.name.strip())[:2],
+        name_lines=names,
         address_lines=lines,
         city=recipient.city.strip(),
         state=recipient.state.strip(),

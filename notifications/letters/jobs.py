@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -36,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 KEPT_FAILING = "Rendering this letter stopped its worker {n} times; it was set aside so the batch could go on."
 NO_TEMPLATE = "No active template fits this recipient (language, relationship, state or data types)."
+NO_DATE = (
+    "The incident has no notice date, the date its letters are dated, and the batch has no date of its own: "
+    "set the notice date on the incident's form, then render again."
+)
 
 
 def _tasks() -> ModuleType:
@@ -91,7 +95,6 @@ class LetterMaker:
         self._compiled: dict[int, Template] = {}
         self._shared: dict[str, dict[str, Any]] = {}
         self.renderer = renderer_for(incident)
-        self.on = timezone.localdate()
 
     def _body(self, template: LetterTemplate, context: Mapping[str, Any]) -> SafeString:
         if template.pk not in self._compiled:
@@ -103,13 +106,20 @@ class LetterMaker:
             self._shared[language] = merge.incident_fields(self.incident, language)
         return self._shared[language]
 
-    def make(self, letter: Letter, data_types: list[DataType], template: LetterTemplate | None = None) -> Outcome:
-        """Lay out one letter in the variant chosen for it (or in `template`, for a preview)."""
+    def make(
+        self, letter: Letter, data_types: list[DataType], on: date | None, template: LetterTemplate | None = None
+    ) -> Outcome:
+        """Lay out one letter dated `on` in the variant chosen for it (or in `template`, for a preview)."""
         facts = merge.LetterFacts(letter.recipient, letter.recipient.individual, data_types)
         template = template or merge.choose_template(self.templates, facts)
         if template is None:
             return Outcome(letter, NO_TEMPLATE)
-        context = merge.letter_context(facts, self.shared(template.language), template.language, self.on)
+        if on is None:
+            return Outcome(letter, NO_DATE, template.pk)
+        try:
+            context = merge.letter_context(facts, self.shared(template.language), template.language, on)
+        except merge.MissingTranslation as missing:
+            return Outcome(letter, f"Template “{template.name}”: {missing}", template.pk)
         try:
             body = self._body(template, context)
             page = LetterPage(
@@ -191,7 +201,8 @@ def render_chunk(
     letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
     maker = maker or maker_for(batch.incident)
     types = data_types_of(letters)
-    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, [])) for letter in letters]
+    on = batch.letter_date()
+    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
     outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
     _record_chunk(batch, token, first, maker, outcomes)
     finish_if_done(batch_id, render_round, assemble_with)

@@ -4,6 +4,7 @@ import csv
 import tempfile
 
 from notifications.letters.address import mailing_address
+from notifications.letters.merge import addressee
 from notifications.letters.parts import StoredFile, store
 from notifications.models import Letter, LetterBatch
 from portal.lib.csvcell import neutralised
@@ -28,7 +29,9 @@ HEADER = (
 
 
 def row(letter: Letter) -> list[str]:
-    address = mailing_address(letter.recipient)
+    recipient = letter.recipient
+    language = letter.template.language if letter.template else recipient.individual.language
+    address = mailing_address(recipient, addressee(recipient, recipient.individual, language))  # as in the window
     names = [*address.name_lines, "", ""][:2]
     lines = [*address.address_lines, "", "", ""][:3]
     values = [
@@ -51,8 +54,10 @@ def row(letter: Letter) -> list[str]:
 def write_manifest(batch: LetterBatch) -> StoredFile:
     letters = (
         Letter.objects.filter(batch=batch)
-        .select_related("recipient", "template")
-        .defer("recipient__phone", "recipient__email")  # sealed, and not in the manifest: left unopened
+        .select_related("recipient__individual", "template")
+        # sealed, and not in the manifest: left unopened
+        .defer("recipient__phone", "recipient__email", "recipient__individual__date_of_birth")
+        .defer("recipient__individual__external_id")
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )

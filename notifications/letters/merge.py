@@ -11,21 +11,24 @@ from typing import Any
 
 from django.utils import timezone
 
+from incidents import wording
 from incidents.models import DataType, Incident, Individual, Language, Recipient, Relationship
+from incidents.wording import written_date
 from notifications.letters.address import mailing_address
 from notifications.letters.sandbox import frozen
 from notifications.letters.states import state_insert
 from notifications.models import LetterTemplate
+from portal.lib import phone as phones
 
 MERGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("recipient_name", "Whom the letter is addressed to, as on the envelope."),
     ("address_lines", "The recipient's address as printed in the window, a list of lines."),
-    ("salutation", "“Dear …:” fitting the relationship and language."),
+    ("salutation", "“Dear …:” fitting the relationship and language, the name in reading order."),
     ("relationship", "self, parent_guardian or next_of_kin."),
     ("is_self, is_parent_guardian, is_next_of_kin", "True for that relationship: use with {% if %}."),
     ("individual_name", "The full name of the person whose data was exposed."),
     ("individual_first_name", "Their first name."),
-    ("data_types", "The exposed data types: each has .key, .label and .description."),
+    ("data_types", "The exposed data types: each has .key, .label and .description (worded for the reader)."),
     ("data_types_text", "The exposed data types as a plain-language list: “name, address and medical information”."),
     ("data_type_keys", 'Their catalog keys, for {% if "medical_information" in data_type_keys %}.'),
     (
@@ -37,74 +40,94 @@ MERGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("language", "en or es."),
     ("reference_code", "The code printed on the letter, which the caller reads to the hotline."),
     ("letter_date", "The date printed on the letter, written out."),
-    ("organisation_name, incident_title", "Who is writing, and the incident's title."),
+    ("organisation_name, incident_title", "Who is writing, and the incident's title (its Spanish title in Spanish)."),
     (
         "what_happened, what_information, what_we_are_doing, what_you_can_do, for_more_information",
-        "The incident's notice sections, as written on the incident.",
+        "The incident's notice sections, as written on the incident (in Spanish for a Spanish letter).",
     ),
     ("occurred_on, discovered_on, contained_on, notice_on", "The incident's dates, written out (empty when unknown)."),
-    ("hotline_phone, hotline_hours, contact_email", "Where to get help."),
+    (
+        "hotline_phone, hotline_hours, contact_email",
+        "Where to get help: the number as people dial it, (800) 555-0199; the hours with their time zone.",
+    ),
 )
 
-_MONTHS: dict[str, str] = {
-    Language.ENGLISH: "January February March April May June July August September October November December",
-    Language.SPANISH: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-}
-# The catalog speaks English; the Spanish letter names the common types in Spanish.
-_SPANISH_LABELS = {
-    "name": "nombre",
-    "postal_address": "dirección postal",
-    "date_of_birth": "fecha de nacimiento",
-    "ssn": "número de Seguro Social",
-    "state_student_id": "número de identificación estatal del estudiante",
-    "education_records": "expedientes educativos",
-    "medical_information": "información médica",
-    "health_insurance": "información del seguro médico",
-    "financial_account": "cuenta financiera",
-    "drivers_license": "licencia de conducir o identificación estatal",
-    "username_password": "nombre de usuario y contraseña",
-    "email_address": "correo electrónico",
-    "phone_number": "número de teléfono",
-    "biometric_data": "datos biométricos",
-}
-# Catalog labels read as written in a sentence; the rest are lower-cased.
-_ENGLISH_WORDING = {"ssn": "Social Security number", "state_student_id": "state student ID number"}
 _AND: dict[str, str] = {Language.ENGLISH: "and", Language.SPANISH: "y"}
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v"}
+_NO_GUARDIAN_NAMED = "parent or guardian of "
 
 
-def written_date(value: date | None, language: str) -> str:
-    if value is None:
-        return ""
-    month = _MONTHS.get(language, _MONTHS[Language.ENGLISH]).split()[value.month - 1]
-    if language == Language.SPANISH:
-        return f"{value.day} de {month} de {value.year}"
-    return f"{month} {value.day}, {value.year}"
+class MissingTranslation(ValueError):
+    """The incident has a text in English that a Spanish letter would need in Spanish."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = list(missing)
+        names = ", ".join(f"“{label}”" for label in self.missing)
+        super().__init__(
+            f"The incident has no Spanish for {names}: write it on the incident's form "
+            "(a Spanish letter is never filled in with English)."
+        )
 
 
 def plain_list(words: Sequence[str], language: str) -> str:
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {_AND.get(language, 'and')} {words[-1]}"
+    conjunction = _AND.get(language, "and")
+    last = words[-1].lower()
+    if language == Language.SPANISH and last.startswith(("i", "hi")) and not last.startswith(("hia", "hie", "hio")):
+        conjunction = "e"  # "nombre e información", as Spanish says it before an i sound
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def reading_order(name: str) -> str:
+    """A name as it is read: "Fitzgerald, Owen" -> "Owen Fitzgerald", "Cruz, José Luis de la, Jr." ->
+    "José Luis de la Cruz Jr."; a name without a comma stays as it is."""
+    parts = [part.strip() for part in name.split(",") if part.strip()]
+    suffix = [parts.pop()] if len(parts) > 1 and parts[-1].lower().rstrip(".") in _SUFFIXES else []
+    if len(parts) == 2:
+        parts = [parts[1], parts[0]]
+    return " ".join([*parts, *suffix])
+
+
+def person_name(individual: Individual) -> str:
+    return reading_order(individual.full_name)
+
+
+def addressee(recipient: Recipient, individual: Individual, language: str) -> str:
+    """Whom the letter is addressed to, in reading order and in the letter's language."""
+    if recipient.relationship == Relationship.SELF and individual.first_name:
+        return person_name(individual)
+    if recipient.name.lower().startswith(_NO_GUARDIAN_NAMED):
+        about = person_name(individual)
+        return f"Padre, madre o tutor de {about}" if language == Language.SPANISH else f"Parent or Guardian of {about}"
+    return reading_order(recipient.name)
 
 
 def salutation(recipient: Recipient, individual: Individual, language: str) -> str:
-    spanish = language == Language.SPANISH
-    if recipient.relationship == Relationship.PARENT_GUARDIAN and recipient.name.lower().startswith("parent or"):
-        return f"Estimado padre, madre o tutor de {individual.full_name}:" if spanish else f"Dear {recipient.name}:"
-    return f"Estimado(a) {recipient.name}:" if spanish else f"Dear {recipient.name}:"
+    """ "Dear Owen Fitzgerald:"; in Spanish "Apreciable", which is the same for a woman and a man."""
+    if language == Language.SPANISH and recipient.name.lower().startswith(_NO_GUARDIAN_NAMED):
+        return f"Estimada familia de {person_name(individual)}:"
+    name = addressee(recipient, individual, language)
+    return f"Apreciable {name}:" if language == Language.SPANISH else f"Dear {name}:"
 
 
-def incident_fields(incident: Incident, language: str) -> dict[str, Any]:
-    """The fields every letter of the incident shares; computed once per chunk."""
+def incident_fields(incident: Incident, language: str, strict: bool = True) -> dict[str, Any]:
+    """The fields every letter of the incident shares; computed once per chunk. A Spanish letter of an
+    incident with English texts that have no Spanish raises MissingTranslation (unless not `strict`: a
+    template is checked before the incident's Spanish is written)."""
+    if strict and language == Language.SPANISH and incident.missing_spanish():
+        raise MissingTranslation(incident.missing_spanish())
     fields: dict[str, Any] = {
         "organisation_name": incident.organisation_name,
-        "incident_title": incident.title,
-        "hotline_phone": incident.hotline_phone,
-        "hotline_hours": incident.hotline_hours,
+        "incident_title": incident.text("title", language),
+        "hotline_phone": phones.for_display(incident.hotline_phone),
+        "hotline_hours": wording.hours_with_zone(
+            incident.text("hotline_hours", language), incident.hotline_time_zone, language
+        ),
         "contact_email": incident.contact_email,
     }
     for name, _label in incident.NOTICE_SECTIONS:
-        fields[name] = getattr(incident, name)
+        fields[name] = incident.text(name, language)
     for name in ("occurred_on", "discovered_on", "contained_on", "notice_on"):
         fields[name] = written_date(getattr(incident, name), language)
     return fields
@@ -122,21 +145,20 @@ class LetterFacts:
 def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str, on: date) -> Mapping[str, Any]:
     recipient, individual = facts.recipient, facts.individual
     types = sorted(facts.data_types, key=lambda t: (t.sort_order, t.label))
-    spanish = language == Language.SPANISH
-    wording = _SPANISH_LABELS if spanish else _ENGLISH_WORDING
-    labels = [wording.get(t.key, t.label.lower()) for t in types]
+    labels = [wording.data_type_label(t, language) for t in types]
+    worded = wording.worded(types, recipient.relationship, language)
     context = {
         **shared,
-        "recipient_name": recipient.name,
-        "address_lines": mailing_address(recipient).window_lines,
+        "recipient_name": addressee(recipient, individual, language),
+        "address_lines": mailing_address(recipient, addressee(recipient, individual, language)).window_lines,
         "salutation": salutation(recipient, individual, language),
         "relationship": recipient.relationship,
         "is_self": recipient.relationship == Relationship.SELF,
         "is_parent_guardian": recipient.relationship == Relationship.PARENT_GUARDIAN,
         "is_next_of_kin": recipient.relationship == Relationship.NEXT_OF_KIN,
-        "individual_name": individual.full_name,
+        "individual_name": person_name(individual),
         "individual_first_name": individual.first_name,
-        "data_types": [{"key": t.key, "label": t.label, "description": t.description} for t in types],
+        "data_types": [{"key": t.key, "label": t.label, "description": t.description} for t in worded],
         "data_types_text": plain_list(labels, language),
         "data_type_keys": [t.key for t in types],
         "has_medical": any(t.is_medical for t in types),
@@ -145,7 +167,7 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
         "has_government_id": any(t.is_government_id for t in types),
         "has_education_record": any(t.is_education_record for t in types),
         "state": recipient.state,
-        "state_insert": state_insert(recipient.state),
+        "state_insert": state_insert(recipient.state, language),
         "language": language,
         "reference_code": recipient.reference_code_display,
         "letter_date": written_date(on, language),
@@ -195,4 +217,5 @@ def sample_facts(
 
 
 def sample_context(incident: Incident, language: str) -> Mapping[str, Any]:
-    return letter_context(sample_facts(incident), incident_fields(incident, language), language, timezone.localdate())
+    shared = incident_fields(incident, language, strict=False)
+    return letter_context(sample_facts(incident), shared, language, incident.notice_on or timezone.localdate())

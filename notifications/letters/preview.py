@@ -1,5 +1,7 @@
 """Previews: one letter of one variant as PDF, rendered exactly as a batch would render it."""
 
+from django.utils import timezone
+
 from incidents.models import Recipient
 from notifications.letters import jobs, merge
 from notifications.models import Letter, LetterTemplate
@@ -31,14 +33,16 @@ def first_fitting(template: LetterTemplate) -> Recipient | None:
 
 def render(maker: "jobs.LetterMaker", template: LetterTemplate, recipient: Recipient | None) -> bytes:
     """This variant for `recipient` (whichever variant a batch would choose), or for a made-up person."""
-    # The preview shows this variant, even for a recipient whom another one fits better.
+    # The preview shows this variant, even for a recipient whom another one fits better, dated as a batch
+    # made today would be (today, while the incident has no notice date).
+    on = template.incident.notice_on or timezone.localdate()
     if recipient is None:
         facts = merge.sample_facts(template.incident)
         letter = Letter(recipient=facts.recipient, sequence=1)
-        outcome = maker.make(letter, list(facts.data_types), template)
+        outcome = maker.make(letter, list(facts.data_types), on, template)
     else:
         letter = Letter(recipient=recipient, sequence=1)
-        outcome = maker.make(letter, jobs.data_types_of([letter]).get(recipient.individual_id, []), template)
+        outcome = maker.make(letter, jobs.data_types_of([letter]).get(recipient.individual_id, []), on, template)
     document = outcome.document
     if document is None:
         raise PreviewFailed(outcome.reason)

@@ -28,7 +28,9 @@ def _facts(relationship=Relationship.PARENT_GUARDIAN, state="MO", language=Langu
 
 
 def _context(facts, language=Language.ENGLISH):
-    incident = IncidentFactory.create(hotline_phone="1-800-555-0100", what_happened="A synthetic event.")
+    incident = IncidentFactory.create(
+        hotline_phone="1-800-555-0100", what_happened="A synthetic event.", what_happened_es="Un hecho ficticio."
+    )
     return merge.letter_context(facts, merge.incident_fields(incident, language), language, date(2026, 11, 2))
 
 
@@ -51,7 +53,7 @@ def test_address_fields_and_codes():
     assert context["reference_code"] == "K7QX-M4TP-9RWD"
     assert context["letter_date"] == "November 2, 2026"
     assert context["individual_name"] == "Sam Quill"
-    assert context["hotline_phone"] == "1-800-555-0100"
+    assert context["hotline_phone"] == "(800) 555-0100"  # as dialled, never the stored form
     assert context["what_happened"] == "A synthetic event."
 
 
@@ -61,8 +63,8 @@ def test_address_fields_and_codes():
         (Relationship.PARENT_GUARDIAN, Language.ENGLISH, "Dear Parent or Guardian of Sam Quill:"),
         (Relationship.SELF, Language.ENGLISH, "Dear Sam Quill:"),
         (Relationship.NEXT_OF_KIN, Language.ENGLISH, "Dear Sam Quill:"),
-        (Relationship.PARENT_GUARDIAN, Language.SPANISH, "Estimado padre, madre o tutor de Sam Quill:"),
-        (Relationship.SELF, Language.SPANISH, "Estimado(a) Sam Quill:"),
+        (Relationship.PARENT_GUARDIAN, Language.SPANISH, "Estimada familia de Sam Quill:"),
+        (Relationship.SELF, Language.SPANISH, "Apreciable Sam Quill:"),
     ],
 )
 def test_salutation_fits_relationship_and_language(relationship, language, expected):
@@ -81,7 +83,7 @@ def test_data_types_read_as_a_plain_list_with_flags():
     assert not context["has_financial"]
     assert set(context["data_type_keys"]) == {"name", "medical_information", "ssn"}
     spanish = _context(_facts(types=("name", "medical_information")), Language.SPANISH)
-    assert spanish["data_types_text"] == "nombre y información médica"
+    assert spanish["data_types_text"] == "nombre completo e información de salud"
     assert spanish["letter_date"] == "2 de noviembre de 2026"
 
 

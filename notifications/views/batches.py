@@ -36,14 +36,22 @@ def _batch(
 @login_required
 def batch_list(request: HttpRequest, slug: str) -> HttpResponse:
     found = incident_access.incident_for(request.user, slug, need=READERS)
-    form = BatchForm(request.POST or None, initial={"name": f"Letters {timezone.localdate():%m/%d/%Y}"})
+    form = BatchForm(
+        request.POST or None,
+        initial={"name": f"Letters {timezone.localdate():%m/%d/%Y}"},
+        incident=found.incident,
+    )
     if request.method == "POST":
         if not found.is_manager:
             raise PermissionDenied("Only incident managers create letter batches.")
         if form.is_valid():
             try:
                 batch = actions.create_batch(
-                    signed_in_user(request), found.incident, form.cleaned_data["name"], form.selection()
+                    signed_in_user(request),
+                    found.incident,
+                    form.cleaned_data["name"],
+                    form.selection(),
+                    letters_dated_on=form.cleaned_data["letters_dated_on"],
                 )
             except ActionRefused as refusal:
                 form.add_error(None, str(refusal))

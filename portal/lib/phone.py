@@ -1,10 +1,18 @@
-"""Telephone numbers in E.164, parsed with `phonenumbers` (US by default)."""
+"""Telephone numbers: stored in E.164, parsed with `phonenumbers` (US by default), and shown in one style
+everywhere a person reads or dials one (letters, the public notice, the call center, packets, e-mails):
+the national form, (800) 555-0199, never the +1 storage form."""
+
+import re
 
 import phonenumbers
 
 
 class InvalidPhone(ValueError):
     pass
+
+
+# Any telephone number as text shows one: (800) 555-0199. Letters and tests check every number against it.
+NATIONAL_STYLE = re.compile(r"\(\d{3}\) \d{3}-\d{4}")
 
 
 def to_e164(typed: str, region: str = "US") -> str:
@@ -17,11 +25,15 @@ def to_e164(typed: str, region: str = "US") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def for_display(e164: str) -> str:
-    """(800) 555-0199 for US numbers, international format otherwise."""
-    if not e164:
+def for_display(stored: str) -> str:
+    """(800) 555-0199 for US numbers, the international form otherwise; a value that is not a number
+    (a row stored before numbers were checked) is shown as it is."""
+    if not stored:
         return ""
-    number = phonenumbers.parse(e164, "US")
+    try:
+        number = phonenumbers.parse(stored, "US")
+    except phonenumbers.NumberParseException:
+        return stored
     fmt = (
         phonenumbers.PhoneNumberFormat.NATIONAL
         if number.country_code == 1

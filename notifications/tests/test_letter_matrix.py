@@ -1,0 +1,253 @@
+"""The recipient matrix, proved: every kind of recipient in notifications/tests/matrix.py gets the standard
+letter in English and in Spanish through a real batch, and each letter, read back as text from the print
+file, is checked for what a parent or an Attorney General's office would notice."""
+
+import dataclasses
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from incidents import wording
+from incidents.actions import ActionRefused
+from incidents.models import Incident, Recipient
+from notifications import actions
+from notifications.letters import merge, preview
+from notifications.letters.address import mailing_address
+from notifications.letters.jobs import maker_for
+from notifications.letters.parts import letter_pdf
+from notifications.letters.render import Renderer
+from notifications.letters.selection import Selection
+from notifications.models import Letter, LetterTemplate
+from notifications.tasks import run_now
+from notifications.tests import matrix, pdfcheck
+from notifications.tests.helpers import rendered_batch
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    """The letter as a reader reads it: pdftotext's reading order, whitespace folded."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        text = pdfcheck.run("pdftotext", f.name, "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def rendered_letters(incident) -> dict[tuple[str, str], bytes]:
+    """Every letter of a batch of everyone, cut from the print file: {(kind name, language): PDF}."""
+    batch = rendered_batch(incident)
+    failed = list(Letter.objects.filter(batch=batch).exclude(reason="").values_list("reason", flat=True))
+    assert batch.letters_failed == 0, failed
+    texts = {}
+    for letter in Letter.objects.filter(batch=batch).select_related("recipient__individual", "template"):
+        kind = matrix.kind_of(letter.recipient)
+        texts[(kind.name, letter.recipient.individual.language)] = letter_pdf(letter)
+    return texts
+
+
+def outside_the_window(pdf: bytes, address_lines: list[str]) -> list[str]:
+    """Words of the address that print outside the recipient window (cut off, or hidden by the envelope)."""
+    window: Any = settings.LETTER_LAYOUT["recipient_window"]
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        first_page = pdfcheck.words_by_page(Path(f.name))[0]
+    wanted = {word for line in address_lines for word in line.split()}
+    inside = {w.text for w in first_page if w.inside(window["left"], window["top"], window["width"], window["height"])}
+    return sorted(wanted - inside)
+
+
+def test_every_kind_of_recipient_gets_a_right_letter_in_english_and_spanish():
+    incident = matrix.incident()
+    matrix.people(incident)
+    pdfs = rendered_letters(incident)
+    assert len(pdfs) == 2 * len(matrix.KINDS)
+    texts = {key: text_of(pdf) for key, pdf in pdfs.items()}
+    found = {}
+    for recipient in Recipient.objects.filter(incident=incident).select_related("individual"):
+        kind, language = matrix.kind_of(recipient), recipient.individual.language
+        listed = matrix.problems(
+            texts[(kind.name, language)], kind, language, matrix.NOTICE_ON, texts[(kind.name, "en")]
+        )
+        window = mailing_address(recipient, merge.addressee(recipient, recipient.individual, language)).window_lines
+        listed += [f"outside the address window: {w}" for w in outside_the_window(pdfs[(kind.name, language)], window)]
+        found[f"{kind.name} ({language})"] = listed
+    assert {name: listed for name, listed in found.items() if listed} == {}
+
+
+def _texts(incident, *names: str) -> dict[tuple[str, str], str]:
+    matrix.people(incident, [matrix.BY_NAME[name] for name in names])
+    return {key: text_of(pdf) for key, pdf in rendered_letters(incident).items()}
+
+
+def test_the_matrix_fails_when_a_defect_of_the_first_run_returns():
+    texts = _texts(matrix.incident(), "adult_self", "minor_with_guardian")
+    adult, en, es = matrix.BY_NAME["adult_self"], texts[("adult_self", "en")], texts[("adult_self", "es")]
+    parent = texts[("minor_with_guardian", "en")]
+    assert matrix.problems(en, adult, "en", matrix.NOTICE_ON) == []
+    defects = {
+        "dated the day it was rendered": en.replace("December 10, 2026", "December 6, 2026"),
+        "the hotline in its stored form": en.replace(matrix.HOTLINE_DIALLED, matrix.HOTLINE),
+        "an agency's number in another style": en.replace("(888) 298-0045", "1-888-298-0045"),
+        "the hours said twice": en.replace(
+            "Please call", "Call Monday to Friday, 8:00 a.m. to 5:30 p.m. (Central time)."
+        ),
+        "a sentence said twice": en + " We take the protection of this information seriously and regret any concern "
+        "this may cause.",
+        "the name as the file wrote it": en.replace("Dear Owen Fitzgerald:", "Dear Fitzgerald, Owen:"),
+        "an adult told about their child": en + " Place a fraud alert on the credit file of your child.",
+        "a type not named": en.replace("education records", "records"),
+        "an agency left out": en.replace("TransUnion", ""),
+        "no advice to remain vigilant": en.replace("remain vigilant", "stay calm"),
+        "the Missouri block left out": en.replace("For Missouri residents", ""),
+    }
+    assert [name for name, text in defects.items() if not matrix.problems(text, adult, "en", matrix.NOTICE_ON)] == []
+    parents = matrix.BY_NAME["minor_with_guardian"]
+    assert matrix.problems(parent.replace("your child", "the student"), parents, "en", matrix.NOTICE_ON)
+    assert matrix.problems(es, adult, "es", matrix.NOTICE_ON, en) == []
+    spanish_defects = {
+        "an incident section in English": es + " " + str(matrix.INCIDENT["what_you_can_do"]),
+        "a sentence of the English letter": es + " We take the protection of this information seriously and regret "
+        "any concern this may cause.",
+        "the footer in English": es.replace("Envío", "Piece"),
+        "an English salutation": es.replace("Apreciable Owen Fitzgerald:", "Dear Owen Fitzgerald:"),
+    }
+    found = [n for n, text in spanish_defects.items() if not matrix.problems(text, adult, "es", matrix.NOTICE_ON, en)]
+    assert found == []
+
+
+def test_letters_print_the_mail_date_the_batch_chose():
+    incident = matrix.incident()
+    matrix.people(incident, [matrix.BY_NAME["adult_self"]], languages=["es"])
+    actions.install_default_templates(None, incident)
+    batch = actions.create_batch(
+        None, incident, "Mailed late", Selection(), queue=False, letters_dated_on=date(2026, 12, 14)
+    )
+    run_now(batch.pk, batch.render_round)
+    letter = Letter.objects.get(batch=batch)
+    text = text_of(letter_pdf(letter))
+    assert "14 de diciembre de 2026" in text
+    assert "10 de diciembre de 2026" not in text
+
+
+def test_a_batch_without_a_date_to_print_is_refused():
+    incident = matrix.incident(notice_on=None)
+    matrix.people(incident, [matrix.BY_NAME["adult_self"]], languages=["en"])
+    actions.install_default_templates(None, incident)
+    with pytest.raises(ActionRefused, match="notice date"):
+        actions.create_batch(None, incident, "Undated", Selection(), queue=False)
+
+
+def test_a_spanish_letter_is_refused_while_a_section_has_no_spanish():
+    incident = matrix.incident(what_you_can_do_es="")
+    matrix.people(incident, [matrix.BY_NAME["adult_self"]])
+    actions.install_default_templates(None, incident)
+    with pytest.raises(ActionRefused, match="no Spanish for “What you can do”"):
+        actions.create_batch(None, incident, "Both languages", Selection(), queue=False)
+    english_only = Selection()
+    Recipient.objects.filter(incident=incident, individual__language="es").update(address_line1="")  # not mailable
+    assert actions.create_batch(None, incident, "English only", english_only, queue=False).letters_total == 1
+
+
+def test_rendering_refuses_a_spanish_letter_whose_section_lost_its_spanish():
+    incident = matrix.incident()
+    matrix.people(incident, [matrix.BY_NAME["adult_self"]])
+    actions.install_default_templates(None, incident)
+    batch = actions.create_batch(None, incident, "Both languages", Selection(), queue=False)
+    type(incident).objects.filter(pk=incident.pk).update(hotline_hours_es="")
+    run_now(batch.pk, batch.render_round)
+    failed = Letter.objects.get(batch=batch, status=Letter.Status.FAILED)
+    assert failed.recipient.individual.language == "es"
+    assert "no Spanish for “Hotline hours”" in failed.reason
+    assert Letter.objects.get(batch=batch, recipient__individual__language="en").status == Letter.Status.RENDERED
+
+
+def test_the_preview_of_the_spanish_letter_names_the_missing_section():
+    incident = matrix.incident(what_happened_es="")
+    actions.install_default_templates(None, incident)
+    spanish = LetterTemplate.objects.get(incident=incident, language="es")
+    with pytest.raises(preview.PreviewFailed, match="no Spanish for “What happened”"):
+        preview.render(maker_for(incident), spanish, None)
+    english = LetterTemplate.objects.get(incident=incident, language="en")
+    assert preview.render(maker_for(incident), english, None).startswith(b"%PDF")
+
+
+def test_the_demos_letters_are_dated_its_notice_date_and_print_the_hotline_as_dialled(settings):
+    from django.core.management import call_command
+
+    from incidents import demo
+
+    call_command("seed_demo", "--force", "--size", "40")
+    call_command("seed_demo_letters")
+    incident = Incident.objects.get(slug=demo.SLUG)
+    assert incident.has_spanish_notice
+    batch = actions.create_batch(None, incident, "Demo", Selection(), queue=False)
+    run_now(batch.pk, batch.render_round)
+    batch.refresh_from_db()
+    assert batch.letters_failed == 0
+    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual")
+    assert {letter.recipient.individual.language for letter in letters} == {"en", "es"}
+    for letter in letters:
+        language = letter.recipient.individual.language
+        text = text_of(letter_pdf(letter))
+        assert wording.written_date(incident.notice_on, language) in text
+        assert "(800) 555-0199" in text
+        assert matrix.phones_not_dialled(text) == []
+        assert matrix.repeated_sentences(text) == []
+
+
+def test_the_batch_page_says_in_words_which_date_its_letters_print(client, manager, incident):
+    from django.urls import reverse
+
+    from notifications.models import LetterBatch
+    from notifications.tests.helpers import recipients
+
+    recipients(incident, 2)
+    actions.install_default_templates(None, incident)
+    client.force_login(manager)
+    url = reverse("notifications:batch-list", args=[incident.slug])
+    assert "Empty: the incident's notice date, October 20, 2026." in client.get(url).content.decode().replace(
+        "&#x27;", "'"
+    )
+    client.post(url, {"name": "Mailed later", "letters_dated_on": "2026-12-14", "relationship": "", "state": ""})
+    batch = LetterBatch.objects.get(name="Mailed later")
+    assert batch.letters_dated_on == date(2026, 12, 14)
+    detail = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
+    assert "December 14, 2026, the mail date chosen for this batch" in detail
+    LetterBatch.objects.filter(pk=batch.pk).update(letters_dated_on=None)
+    detail = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
+    assert "October 20, 2026, the incident's notice date" in detail
+
+
+def test_the_standard_letters_share_one_body_among_readers_of_the_same_kind(monkeypatch):
+    """Names belong in the frame (window, salutation, "Regarding"): a body that named its reader would be
+    laid out once per letter, several times slower (bench/letters.py)."""
+    incident = matrix.incident()
+    guardian, parentless, kin = (
+        matrix.BY_NAME[n] for n in ("minor_with_guardian", "minor_without_guardian_name", "deceased_next_of_kin")
+    )
+    for kind in (guardian, parentless, kin):
+        for n in range(2):
+            twin = dataclasses.replace(
+                kind, first=f"{kind.first}{n}", reader=f"{kind.reader} {n}", state="KS", types=("name",)
+            )
+            matrix.person(incident, twin, "en")
+            matrix.person(incident, twin, "es")
+    laid_out = []
+    lay_out_body = Renderer._lay_out_body
+
+    def counted(self, page):
+        laid_out.append(page)
+        return lay_out_body(self, page)
+
+    monkeypatch.setattr(Renderer, "_lay_out_body", counted)
+    batch = rendered_batch(incident)
+    assert batch.letters_rendered == 12
+    # One body per language and relationship: parents with and without a guardian's name read the same text.
+    assert len(laid_out) == 4
