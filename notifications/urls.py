@@ -14,6 +14,10 @@ urlpatterns = [
     path("<slug:slug>/batches/<int:batch_id>/", batches.batch_detail, name="batch-detail"),
     path("<slug:slug>/batches/<int:batch_id>/progress/", batches.batch_progress, name="batch-progress"),
     path("<slug:slug>/batches/<int:batch_id>/rerender/", batches.batch_rerender, name="batch-rerender"),
+    path("<slug:slug>/batches/<int:batch_id>/proof/", batches.batch_proof, name="batch-proof"),
+    path(
+        "<slug:slug>/batches/<int:batch_id>/proof/<int:number>.png", batches.batch_proof_page, name="batch-proof-page"
+    ),
     path("<slug:slug>/batches/<int:batch_id>/approve/", batches.batch_approve, name="batch-approve"),
     path("<slug:slug>/batches/<int:batch_id>/mailed/", batches.batch_mailed, name="batch-mailed"),
     path("<slug:slug>/returned-mail/", returns.returned_mail, name="returned-mail"),
