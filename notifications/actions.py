@@ -177,7 +177,7 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
     old_files = [p["name"] for p in locked.parts if p] + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
     old_files += proof.files_of(locked.proof)
-    LetterBatch.objects.filter(pk=locked.pk).update(proof={})
+    LetterBatch.objects.filter(pk=locked.pk).update(proof={}, proof_claimed_at=None)
     Letter.objects.filter(batch=locked).update(
         status=LetterStatus.PENDING,
         attempts=0,

@@ -116,6 +116,7 @@ class LetterBatch(models.Model):
     # The proof of the current render round (notifications/letters/proof.py): its PDF, its pages as images,
     # what each proof letter is and the names or addresses that look wrong; empty until it is made.
     proof = models.JSONField(default=dict, blank=True)
+    proof_claimed_at = models.DateTimeField(null=True, blank=True)  # a worker or a request is making the proof
 
     class Meta:
         ordering = ["-created_at"]

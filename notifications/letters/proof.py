@@ -7,7 +7,8 @@ proof letter is and the names or addresses that look like markup, formulas or co
 (`concerns`), and every page carries "PROOF" in both margins so that no proof page is ever mailed.
 
 The proof is made once per render round, by a worker after the batch is rendered or by the first
-request that needs it, whichever comes first: both make the same file, and the first to store it wins.
+request that needs it, whichever claims it first (a conditional update on `proof_claimed_at`); the
+others wait for it. A lost message needs no sweep: the next opening makes the proof.
 """
 
 import io
@@ -18,13 +19,16 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 import pikepdf
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import CSS, HTML
@@ -318,19 +322,35 @@ def files_of(proof: dict[str, Any]) -> list[str]:
     return [name for name in [proof.get("pdf", ""), *(p["name"] for p in proof.get("pages", []))] if name]
 
 
+def _claim(batch_id: int) -> bool:
+    """Take the making of the proof, unless another process holds it (a claim silent for the letters' claim
+    timeout is taken over: its process died)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT)
+    free = Q(proof_claimed_at__isnull=True) | Q(proof_claimed_at__lt=stale)
+    return bool(LetterBatch.objects.filter(free, pk=batch_id).update(proof_claimed_at=now))
+
+
 def ensure(batch_id: int) -> LetterBatch:
-    """The batch with its proof made for the current render round (made now if it is missing)."""
+    """The batch with its proof of the current render round, made now when missing; without it when another
+    process is making it (the caller says so and asks again)."""
     batch = LetterBatch.objects.select_related("incident").get(pk=batch_id)
-    if batch.has_proof:
+    if batch.has_proof or not _claim(batch_id):
         return batch
-    stored = _store(batch, build(batch))
+    try:
+        stored = _store(batch, build(batch))
+    except BaseException:
+        LetterBatch.objects.filter(pk=batch_id).update(proof_claimed_at=None)
+        raise
     with transaction.atomic():
         locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
+        locked.proof_claimed_at = None
         if locked.render_round != batch.render_round or locked.has_proof or locked.status not in PROOFABLE:
+            locked.save(update_fields=["proof_claimed_at"])
             transaction.on_commit(lambda: [default_storage.delete(n) for n in files_of(stored)])  # type: ignore[func-returns-value]
             return LetterBatch.objects.select_related("incident").get(pk=batch_id)
         locked.proof = stored
-        locked.save(update_fields=["proof"])
+        locked.save(update_fields=["proof", "proof_claimed_at"])
         details = {"round": locked.render_round, "letters": stored["letters"], "concerns": stored["concern_count"]}
         audit.record(
             "letter_batch.proof_made", actor=None, incident_id=locked.incident_id, target=locked, details=details

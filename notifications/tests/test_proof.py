@@ -6,12 +6,14 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents.actions import ActionRefused
 from notifications import actions, tasks
 from notifications.letters import proof
-from notifications.models import BatchStatus, Letter, LetterTemplate
+from notifications.letters.selection import Selection
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
 from notifications.tasks import run_now
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import recipients, rendered_batch
@@ -158,3 +160,29 @@ def test_rendering_again_deletes_the_proof_and_asks_for_a_new_opening(
     assert not batch.has_proof
     with pytest.raises(ActionRefused, match="Open the proof"):  # the opening was of the round before
         actions.approve_batch(mail_admin, batch)
+
+
+def test_a_worker_makes_the_proof_once_the_batch_is_rendered(
+    transactional_db, celery_worker_process, incident, manager
+):
+    recipients(incident, 3, "name")
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Worker proof", Selection())  # sent to the worker on commit
+    celery_worker_process.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).has_proof, seconds=90)
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert batch.proof_claimed_at is None
+    assert all(default_storage.exists(name) for name in proof.files_of(batch.proof))
+    made = AuditEvent.objects.get(action="letter_batch.proof_made")
+    assert made.actor_id is None
+    assert made.details == {"round": 1, "letters": 3, "concerns": 0}
+
+
+def test_batch_proof_waits_for_a_proof_another_process_is_making(incident, manager, tmp_path):
+    recipients(incident, 1, "name")
+    batch = rendered_batch(incident, manager)
+    LetterBatch.objects.filter(pk=batch.pk).update(proof_claimed_at=timezone.now())
+    with pytest.raises(CommandError, match=f"A worker is making the proof of batch {batch.pk}; run this again"):
+        call_command("batch_proof", batch.pk, tmp_path / "proof.pdf")
+    assert not (tmp_path / "proof.pdf").exists()

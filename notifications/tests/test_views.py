@@ -997,3 +997,27 @@ def test_the_batch_page_warns_of_names_that_look_like_markup_by_reference_code(c
     assert f"{shown} (formula)" in page
     assert "calc" not in page
     assert "You opened this proof." in page
+
+
+def test_while_a_worker_makes_the_proof_the_page_waits_then_reloads(client, mail_admin, incident, rendered, settings):
+    LetterBatch.objects.filter(pk=rendered.pk).update(proof_claimed_at=timezone.now())
+    client.force_login(mail_admin)
+    page = _shown(client.get(_url("batch-proof", incident, rendered.pk)))
+    assert "A worker is making the proof of this batch." in page
+    assert 'hx-trigger="every 2s"' in page
+    assert not AuditEvent.objects.filter(action="letter_batch.proof_opened").exists()
+    polled = client.get(_url("batch-proof", incident, rendered.pk), headers={"HX-Request": "true"})
+    assert polled.status_code == 200
+    assert "A worker is making the proof" in _shown(polled)
+
+    # The worker died: its claim goes stale, and the next poll makes the proof and reloads the page.
+    stale = timezone.now() - timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT + 1)
+    LetterBatch.objects.filter(pk=rendered.pk).update(proof_claimed_at=stale)
+    polled = client.get(_url("batch-proof", incident, rendered.pk), headers={"HX-Request": "true"})
+    assert (polled.status_code, polled["HX-Refresh"]) == (204, "true")
+    batch = LetterBatch.objects.get(pk=rendered.pk)
+    assert batch.has_proof
+    assert batch.proof_claimed_at is None
+    assert not AuditEvent.objects.filter(action="letter_batch.proof_opened").exists()  # not seen yet
+    assert "Proof page 1: Cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
+    assert AuditEvent.objects.filter(action="letter_batch.proof_opened").count() == 1

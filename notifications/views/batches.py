@@ -93,26 +93,37 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse
     return render(request, "notifications/batch_detail.html", context)
 
 
+def _refresh() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response
+
+
 @login_required
 def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    """The proof's pages as images (made now if no worker has made them yet); opening it is recorded."""
+    """The proof's pages as images, made now when no worker has made them yet; opening it is recorded.
+    While another process makes it, the page says so and polls, reloading once it is ready."""
     found, batch = _batch(request, slug, batch_id, READERS)
+    polling = bool(request.headers.get("HX-Request"))
     if batch.status not in proof.PROOFABLE:
+        if polling:
+            return _refresh()
         messages.error(request, "The proof is made once every letter of the batch is rendered.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
     batch = proof.ensure(batch.pk)
-    if not batch.has_proof:  # rendered again while this request made the proof
-        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    context: dict[str, object] = {"incident": found.incident, "roles": found.roles, "batch": batch}
+    if not batch.has_proof:
+        template = "notifications/_batch_proof_waiting.html" if polling else "notifications/batch_proof.html"
+        return render(request, template, context)
+    if polling:
+        return _refresh()
     user = signed_in_user(request)
     actions.record_proof_opened(user, batch)
-    context = {
-        "incident": found.incident,
-        "roles": found.roles,
-        "batch": batch,
-        "pages": batch.proof["pages"],
-        "concerns_shown": batch.proof.get("concerns", [])[:CONCERNS_SHOWN],
-        "can_approve": Role.MAIL_ADMIN in found.roles and batch.status == "rendered" and batch.created_by_id != user.pk,
-    }
+    context["pages"] = batch.proof["pages"]
+    context["concerns_shown"] = batch.proof.get("concerns", [])[:CONCERNS_SHOWN]
+    context["can_approve"] = (
+        Role.MAIL_ADMIN in found.roles and batch.status == "rendered" and batch.created_by_id != user.pk
+    )
     return render(request, "notifications/batch_proof.html", context)
 
 

@@ -16,8 +16,10 @@ def _proof_of(batch: LetterBatch) -> LetterBatch:
         made = proof.ensure(batch.pk)
     except proof.NotProofable as refusal:
         raise CommandError(str(refusal)) from None
-    if not made.has_proof:
+    if made.status not in proof.PROOFABLE:
         raise CommandError(f"Batch {batch.pk} is being rendered again; write its proof once it is rendered.")
+    if not made.has_proof:
+        raise CommandError(f"A worker is making the proof of batch {batch.pk}; run this again in a minute.")
     return made
 
 
