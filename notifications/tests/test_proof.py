@@ -186,3 +186,13 @@ def test_batch_proof_waits_for_a_proof_another_process_is_making(incident, manag
     with pytest.raises(CommandError, match=f"A worker is making the proof of batch {batch.pk}; run this again"):
         call_command("batch_proof", batch.pk, tmp_path / "proof.pdf")
     assert not (tmp_path / "proof.pdf").exists()
+
+
+def test_purging_the_incident_deletes_the_proof(incident, manager, django_capture_on_commit_callbacks):
+    recipients(incident, 2, "name")
+    batch = proof.ensure(rendered_batch(incident, manager).pk)
+    files = proof.files_of(batch.proof)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.purge_letters(incident)
+    assert not any(default_storage.exists(name) for name in files)
+    assert LetterBatch.objects.get(pk=batch.pk).proof == {}
