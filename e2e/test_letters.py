@@ -16,9 +16,13 @@ from notifications.models import LetterBatch
 from notifications.tests.helpers import recipients
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
-VARIANT = """<p>This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.</p>
-{% if has_medical %}<p>MEDICAL-PARAGRAPH: review statements from health insurers.</p>{% endif %}
-<p>Call {{ hotline_phone }} with code {{ reference_code }}.</p>"""
+VARIANT = """This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.
+
+::: only when medical information was exposed
+MEDICAL-PARAGRAPH: review statements from health insurers.
+:::
+
+Call {{ hotline_phone }} with code {{ reference_code }}."""
 
 
 def _pdf_text(data: bytes) -> str:
@@ -51,11 +55,25 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     page.get_by_role("link", name="New variant").click()
     page.locator("#id_name").fill("Medical information")
     page.get_by_label("Data type").select_option(label="Medical information")
-    page.get_by_label("Body").fill(VARIANT.replace("{% endif %}", ""))
-    page.get_by_role("button", name="Save variant").click()
-    expect(page.locator(".usa-error-message")).to_contain_text("Line 2: Unclosed tag")
+    # Written as letter text, without HTML: the preview beside it follows the typing, and shows the section
+    # only to a reader whose medical information was exposed.
+    text, shown = page.get_by_label("Letter text"), page.locator("#text-preview")
+    text.fill(VARIANT.replace("\n:::\n", "\n\n"))
+    expect(shown).to_contain_text("Line 3: The section that starts on line 3 is never closed")
+    text.fill(VARIANT)
+    expect(shown).to_contain_text("MEDICAL-PARAGRAPH: review statements from health insurers.")
+    expect(shown).to_contain_text("This letter is about Alex Sample")
+    page.get_by_label("Preview for").select_option(label="A parent; no medical information")
+    expect(shown).to_contain_text("This letter is about Alex Sample")
+    expect(shown).not_to_contain_text("MEDICAL-PARAGRAPH")
     check_accessibility(page)
-    page.get_by_label("Body").fill(VARIANT)
+    page.screenshot(path=str(SCREENSHOTS / "letters-text-editor.png"), full_page=True)
+    # A slip is refused on saving too, with its line.
+    text.fill(VARIANT.replace("{{ reference_code }}", "{{ refrence_code }}"))
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.locator(".usa-error-message")).to_contain_text("Line 7: “{{ refrence_code }}” is not a merge field")
+    check_accessibility(page)
+    page.get_by_label("Letter text").fill(VARIANT)
     page.get_by_role("button", name="Save variant").click()
     expect(page.get_by_text("“Medical information” saved.")).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)

@@ -36,6 +36,9 @@ class LetterTemplate(models.Model):
         help_text="Only for people with this type of data exposed; empty: anyone.",
     )
     body = models.TextField()
+    # What the author wrote, when the variant is written as letter text (notifications/letters/lettertext.py):
+    # `body` is then compiled from it on each save. Empty: the body is written in the template language.
+    text = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

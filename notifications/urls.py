@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/templates/", templates.template_list, name="template-list"),
     path("<slug:slug>/templates/defaults/", templates.template_defaults, name="template-defaults"),
     path("<slug:slug>/templates/new/", templates.template_edit, name="template-create"),
+    path("<slug:slug>/templates/preview-text/", templates.template_text_preview, name="template-text-preview"),
     path("<slug:slug>/templates/<int:template_id>/", templates.template_edit, name="template-edit"),
     path("<slug:slug>/templates/<int:template_id>/preview.pdf", templates.template_preview, name="template-preview"),
     path("<slug:slug>/batches/", batches.batch_list, name="batch-list"),

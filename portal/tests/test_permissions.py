@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "notifications:template-list": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:template-defaults": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "notifications:template-create": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:template-text-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     "notifications:template-edit": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:template-preview": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:batch-list": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
