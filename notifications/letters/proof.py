@@ -70,7 +70,8 @@ class NotProofable(ValueError):
 
 def concern(value: str) -> str:
     """Why a printed value looks wrong ("markup", "formula", "control characters"), or ""."""
-    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    # isprintable() (in C) clears nearly every value at once; the rest are looked at character by character.
+    if not value.isprintable() and any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         return "control characters"
     if _MARKUP.search(value):
         return "markup"
