@@ -51,7 +51,10 @@ def make_batch_proof(batch_id: int, render_round: int) -> None:
     """Make a rendered batch's proof ahead of the mail administrator; the proof page makes it itself when
     this has not run (a lost message needs no sweep), and a proof made twice is stored once."""
     if LetterBatch.objects.filter(pk=batch_id, render_round=render_round, status__in=proof.PROOFABLE).exists():
-        proof.ensure(batch_id)
+        try:
+            proof.ensure(batch_id)
+        except proof.NotProofable:  # its letters were deleted (a purge) before the proof was made
+            return
 
 
 def enqueue_proof(batch_id: int, render_round: int) -> None:

@@ -249,10 +249,12 @@ class Built:
 
 def build(batch: LetterBatch, sample: int = SAMPLE_SIZE) -> Built:
     """The proof PDF of a rendered batch: cover first, then the proof letters, all stamped PROOF."""
-    if batch.status not in PROOFABLE or not batch.parts or not all(batch.parts):
+    if batch.status not in PROOFABLE:
         raise NotProofable(
             f"Batch {batch.pk} is {batch.get_status_display().lower()}: only a rendered batch has a proof."
         )
+    if not batch.parts or not all(batch.parts):
+        raise NotProofable(f"Batch {batch.pk} has no print files any more (its letters were deleted), so no proof.")
     found = scan(batch)
     chosen = choose(batch, found, sample)
     letters = _letters(batch, chosen)

@@ -1021,3 +1021,13 @@ def test_while_a_worker_makes_the_proof_the_page_waits_then_reloads(client, mail
     assert not AuditEvent.objects.filter(action="letter_batch.proof_opened").exists()  # not seen yet
     assert "Proof page 1: Cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
     assert AuditEvent.objects.filter(action="letter_batch.proof_opened").count() == 1
+
+
+def test_a_batch_whose_letters_were_deleted_has_no_proof(client, mail_admin, incident, rendered):
+    actions.purge_letters(incident)
+    client.force_login(mail_admin)
+    assert "Open the proof" not in _shown(client.get(_url("batch-detail", incident, rendered.pk)))
+    response = client.get(_url("batch-proof", incident, rendered.pk), follow=True)
+    assert f"Batch {rendered.pk} has no print files any more (its letters were deleted), so no proof." in _shown(
+        response
+    )

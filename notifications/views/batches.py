@@ -110,7 +110,11 @@ def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
             return _refresh()
         messages.error(request, "The proof is made once every letter of the batch is rendered.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
-    batch = proof.ensure(batch.pk)
+    try:
+        batch = proof.ensure(batch.pk)
+    except proof.NotProofable as refusal:
+        messages.error(request, str(refusal))
+        return _refresh() if polling else redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
     context: dict[str, object] = {"incident": found.incident, "roles": found.roles, "batch": batch}
     if not batch.has_proof:
         template = "notifications/_batch_proof_waiting.html" if polling else "notifications/batch_proof.html"
