@@ -48,8 +48,8 @@ def finish_letter_batch(batch_id: int, render_round: int) -> None:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1800 - 60, time_limit=1800)
 def make_batch_proof(batch_id: int, render_round: int) -> None:
-    """Make a rendered batch's proof ahead of the mail administrator; the proof page makes it itself when
-    this has not run (a lost message needs no sweep), and a proof made twice is stored once."""
+    """Make a rendered batch's proof ahead of the mail administrator. The proof page makes it itself when this
+    has not run (a lost message needs no sweep); one process at a time makes it (proof.ensure claims it)."""
     if LetterBatch.objects.filter(pk=batch_id, render_round=render_round, status__in=proof.PROOFABLE).exists():
         try:
             proof.ensure(batch_id)

@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -155,16 +156,17 @@ def _letters(batch: LetterBatch, chosen: dict[int, list[str]]) -> list[Letter]:
     )
 
 
-def _cut(batch: LetterBatch, letters: list[Letter]) -> pikepdf.Pdf:
-    """The letters' pages, cut from the print parts they are in, in sequence order."""
-    out = pikepdf.Pdf.new()
+def _cut(batch: LetterBatch, letters: list[Letter], sources: ExitStack) -> pikepdf.Pdf:
+    """The letters' pages, cut from the print parts they are in, in sequence order. The parts stay open in
+    `sources` until the proof is saved, which reads the pages from them."""
+    out = sources.enter_context(pikepdf.Pdf.new())
     opened: dict[int, pikepdf.Pdf] = {}
     for letter in letters:
         number = cast(int, letter.part_number)
         if number not in opened:
             part = StoredFile.from_json(batch.parts[number - 1])
             with default_storage.open(part.name, "rb") as f:
-                opened[number] = pikepdf.Pdf.open(io.BytesIO(cast(BinaryIO, f).read()))
+                opened[number] = sources.enter_context(pikepdf.Pdf.open(io.BytesIO(cast(BinaryIO, f).read())))
         start = cast(int, letter.part_first_page) - 1
         out.pages.extend(opened[number].pages[start : start + letter.page_count])
     return out
@@ -258,16 +260,19 @@ def build(batch: LetterBatch, sample: int = SAMPLE_SIZE) -> Built:
     found = scan(batch)
     chosen = choose(batch, found, sample)
     letters = _letters(batch, chosen)
-    with _cut(batch, letters) as body:
+    with ExitStack() as sources:
+        body = _cut(batch, letters, sources)
         # The cover's length decides the letters' page numbers it lists: lay it out, then again if it grew.
         cover_pages = 1
-        while True:
+        for _ in range(3):  # the numbers' widths barely change its length: one more layout settles it
             items = proof_letters(letters, chosen, cover_pages)
             cover = _cover(batch, found, items)
             if len(cover.pages) == cover_pages:
                 break
             cover_pages = len(cover.pages)
             cover.close()
+        else:
+            raise RuntimeError("the proof's cover did not settle on a length")
         with cover:
             cover.pages.extend(body.pages)
             cover.docinfo[pikepdf.Name.Title] = f"PROOF of letter batch {batch.pk}, round {batch.render_round}"

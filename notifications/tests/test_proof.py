@@ -196,3 +196,17 @@ def test_purging_the_incident_deletes_the_proof(incident, manager, django_captur
         actions.purge_letters(incident)
     assert not any(default_storage.exists(name) for name in files)
     assert LetterBatch.objects.get(pk=batch.pk).proof == {}
+
+
+def test_a_cover_longer_than_a_page_still_points_at_the_right_pages(incident, manager, tmp_path):
+    recipients(incident, 40, "name", name="=Formula Parent")
+    batch = rendered_batch(incident, manager)
+
+    built = proof.build(batch, sample=36)
+
+    assert built.cover_pages >= 2
+    pages = _pages(built.pdf, tmp_path)
+    for item in built.items:
+        assert f"Piece {item.sequence}" in pages[item.first_page - 1]
+        assert item.reference_code in pages[item.first_page - 1]
+    assert "The first 20 of 40 are listed." in "".join(pages[: built.cover_pages])
