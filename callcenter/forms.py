@@ -55,10 +55,8 @@ class LookupForm(_CallerDetailsForm):
     postal_code = _zip_code()
     phone = PhoneField(label="Phone", required=False, max_length=30)
 
-    def __init__(self, *args: Any, phone_alone: bool = False, **kwargs: Any) -> None:
-        """`phone_alone`: a phone system's screen-pop, which knows only the number, may search by it alone."""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.phone_alone = phone_alone
         self.fields["reference_code"].widget.attrs["autofocus"] = True
 
     def clean(self) -> dict[str, Any]:
@@ -66,12 +64,13 @@ class LookupForm(_CallerDetailsForm):
         if self.errors or data.get("reference_code"):
             return data
         last_name = data.get("last_name", "").strip()
-        if self.phone_alone and data.get("phone") and not last_name:
+        if data.get("phone") and not last_name:  # the number alone, as the caller's phone gives it
             return data
         seconds = [data.get(name) for name in ("date_of_birth", "postal_code", "phone")]
         if not last_name or not any(seconds):
             raise forms.ValidationError(
-                "Search by reference code, or by last name together with a date of birth, ZIP code or phone."
+                "Search by reference code, by phone number, "
+                "or by last name together with a date of birth, ZIP code or phone."
             )
         return data
 

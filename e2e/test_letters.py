@@ -9,15 +9,20 @@ import zipfile
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
+from audit.models import AuditEvent
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from incidents.models import Relationship
 from notifications.models import LetterBatch
 from notifications.tests.helpers import recipients
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
-VARIANT = """<p>This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.</p>
-{% if has_medical %}<p>MEDICAL-PARAGRAPH: review statements from health insurers.</p>{% endif %}
-<p>Call {{ hotline_phone }} with code {{ reference_code }}.</p>"""
+VARIANT = """This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.
+
+::: only when medical information was exposed
+MEDICAL-PARAGRAPH: review statements from health insurers.
+:::
+
+Call {{ hotline_phone }} with code {{ reference_code }}."""
 
 
 def _pdf_text(data: bytes) -> str:
@@ -37,6 +42,7 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     member(approver, incident, Role.MAIL_ADMIN)
     recipients(incident, 3, "name", "medical_information")
     recipients(incident, 2, "name", relationship=Relationship.SELF)
+    odd = recipients(incident, 1, "name", name="<b>Parent</b> Of Kid0", relationship=Relationship.PARENT_GUARDIAN)[0]
 
     sign_in(page, "ann-writer", PASSWORD)
     page.goto(f"/incidents/{incident.slug}/")
@@ -49,11 +55,25 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     page.get_by_role("link", name="New variant").click()
     page.locator("#id_name").fill("Medical information")
     page.get_by_label("Data type").select_option(label="Medical information")
-    page.get_by_label("Body").fill(VARIANT.replace("{% endif %}", ""))
-    page.get_by_role("button", name="Save variant").click()
-    expect(page.locator(".usa-error-message")).to_contain_text("Line 2: Unclosed tag")
+    # Written as letter text, without HTML: the preview beside it follows the typing, and shows the section
+    # only to a reader whose medical information was exposed.
+    text, shown = page.get_by_label("Letter text"), page.locator("#text-preview")
+    text.fill(VARIANT.replace("\n:::\n", "\n\n"))
+    expect(shown).to_contain_text("Line 3: The section that starts on line 3 is never closed")
+    text.fill(VARIANT)
+    expect(shown).to_contain_text("MEDICAL-PARAGRAPH: review statements from health insurers.")
+    expect(shown).to_contain_text("This letter is about Alex Sample")
+    page.get_by_label("Preview for").select_option(label="A parent; no medical information")
+    expect(shown).to_contain_text("This letter is about Alex Sample")
+    expect(shown).not_to_contain_text("MEDICAL-PARAGRAPH")
     check_accessibility(page)
-    page.get_by_label("Body").fill(VARIANT)
+    page.screenshot(path=str(SCREENSHOTS / "letters-text-editor.png"), full_page=True)
+    # A slip is refused on saving too, with its line.
+    text.fill(VARIANT.replace("{{ reference_code }}", "{{ refrence_code }}"))
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.locator(".usa-error-message")).to_contain_text("Line 7: “{{ refrence_code }}” is not a merge field")
+    check_accessibility(page)
+    page.get_by_label("Letter text").fill(VARIANT)
     page.get_by_role("button", name="Save variant").click()
     expect(page.get_by_text("“Medical information” saved.")).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -81,12 +101,38 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     assert LetterBatch.objects.get().status == "rendered"
     _sign_out(page)
 
-    # Another mail administrator approves and downloads the export.
+    # Another mail administrator is refused approval until they have opened the proof; the batch page
+    # warns of the name that looks like markup, by reference code.
     sign_in(page, "bo-approver", PASSWORD)
     page.goto(f"/letters/{incident.slug}/batches/")
     page.get_by_role("link", name="First mailing").click()
+    warning = page.get_by_role("region", name="Names and addresses to check")
+    expect(warning).to_contain_text("1 letter prints a name or address that looks like markup")
+    expect(warning).to_contain_text(f"reference code {odd.reference_code_display}: recipient's name (markup)")
+    page.get_by_role("button", name="Approve for printing").click()
+    expect(page.get_by_text("Open the proof and look at its letters before approving")).to_be_visible()
+    assert LetterBatch.objects.get().status == "rendered"
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "letters-batch-proof-refused.png"), full_page=True)
+
+    # The proof: a cover and every proof letter's pages, as images the browser has loaded.
+    page.get_by_role("link", name="Open the proof").click()
+    expect(page.get_by_role("heading", name="Proof of First mailing")).to_be_visible()
+    images = page.locator(".portal-proof-page img")
+    batch = LetterBatch.objects.get()
+    pages = len(batch.proof["pages"])
+    assert pages == 1 + batch.pages_total  # the cover, then all six letters (fewer than the sample)
+    expect(images).to_have_count(pages)
+    expect(images.first).to_have_attribute("alt", "Proof page 1: Cover, page 1 of 1")
+    for n in range(pages):
+        images.nth(n).scroll_into_view_if_needed()
+        expect(images.nth(n)).to_have_js_property("complete", True)
+        assert images.nth(n).evaluate("img => img.naturalWidth") > 600
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "letters-batch-proof.png"), full_page=True)
     page.get_by_role("button", name="Approve for printing").click()
     expect(page.locator(".portal-status")).to_have_text("Approved")
+    assert AuditEvent.objects.filter(action="letter_batch.proof_opened", actor_id=approver.pk).exists()
     asking = page.locator("form", has=page.get_by_role("button", name="Ask for the print export (zip)"))
     asking.get_by_label("Why is this file needed?").fill("For the print house's first mailing")
     asking.get_by_role("button", name="Ask for the print export (zip)").click()
@@ -105,7 +151,7 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     letters = _pdf_text(archive.read(names[0]))
     assert letters.count("MEDICAL-PARAGRAPH") == 3  # the variant went to the three with medical information
-    assert letters.count("What happened") == 2  # the standard letter to the others
+    assert letters.count("What happened") == 3  # the standard letter to the others
     page.goto(f"/letters/{incident.slug}/batches/{batch.pk}/")
     expect(page.locator(".portal-status")).to_have_text("Exported")
     page.screenshot(path=str(SCREENSHOTS / "letters-batch-exported.png"), full_page=True)

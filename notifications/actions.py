@@ -19,8 +19,9 @@ from incidents.actions import ActionRefused
 from incidents.models import Incident, Language, Recipient
 from notifications import tasks
 from notifications.letters import merge
+from notifications.letters import proof
 from notifications.letters.selection import Selection, recipients_for
-from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate, ProofOpening
 
 DEFAULT_TEMPLATES = (
     ("Standard letter (English)", Language.ENGLISH, "default_en.txt"),
@@ -201,6 +202,8 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
         raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
     old_files = [p["name"] for p in locked.parts if p] + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
+    old_files += proof.files_of(locked.proof)
+    LetterBatch.objects.filter(pk=locked.pk).update(proof={}, proof_claimed_at=None)
     Letter.objects.filter(batch=locked).update(
         status=LetterStatus.PENDING,
         attempts=0,
@@ -219,6 +222,26 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
 
 
 @transaction.atomic
+def record_proof_opened(actor: User, batch: LetterBatch) -> None:
+    """The proof's pages were shown to `actor`: a mail administrator may approve this round from now on."""
+    ProofOpening.objects.get_or_create(batch=batch, user=actor, render_round=batch.render_round)
+    audit.record(
+        "letter_batch.proof_opened",
+        actor=actor,
+        incident_id=batch.incident_id,
+        target=batch,
+        details={"round": batch.render_round, "pages": len(batch.proof.get("pages", []))},
+    )
+
+
+@transaction.atomic
+def record_proof_written(batch: LetterBatch) -> None:
+    """`batch_proof` wrote the proof into a file on the server."""
+    details = {"round": batch.render_round, "via": "command"}
+    audit.record("letter_batch.proof_written", actor=None, incident_id=batch.incident_id, target=batch, details=details)
+
+
+@transaction.atomic
 def approve_batch(actor: User, batch: LetterBatch) -> None:
     locked = _locked(batch)
     if locked.created_by_id == actor.pk:
@@ -226,6 +249,11 @@ def approve_batch(actor: User, batch: LetterBatch) -> None:
     if locked.status != BatchStatus.RENDERED:
         raise ActionRefused(
             f"Only a rendered batch can be approved; this one is {locked.get_status_display().lower()}."
+        )
+    if not ProofOpening.objects.filter(batch=locked, user=actor, render_round=locked.render_round).exists():
+        raise ActionRefused(
+            "Open the proof and look at its letters before approving: "
+            "a batch is approved only by a mail administrator who has seen its proof."
         )
     locked.status, locked.approved_by, locked.approved_at = BatchStatus.APPROVED, actor, timezone.now()
     locked.save(update_fields=["status", "approved_by", "approved_at"])
@@ -339,7 +367,8 @@ def purge_letters(incident: Incident) -> int:
     files: list[str] = []
     for batch in LetterBatch.objects.filter(incident=incident):
         files += [part["name"] for part in batch.parts] + [f.name for f in (batch.manifest, batch.checksums) if f]
-    LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="")
+        files += proof.files_of(batch.proof)
+    LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="", proof={})
     # Chunks of a batch that never finished rendering are letters too.
     files += Letter.objects.filter(incident=incident).exclude(chunk="").values_list("chunk", flat=True).distinct()
     deleted = incident_actions.delete_where(Letter, "incident_id", incident.pk)

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from PIL import Image
 
 from incidents.importing import rules
-from incidents.models import DataType, Incident, Relationship
+from incidents.models import DataType, Incident, Language, Relationship
 from notifications.actions import ReturnedPiece
-from notifications.letters import merge, sandbox
+from notifications.letters import lettertext, merge, sandbox
 from notifications.letters.selection import Selection
 from notifications.models import LetterTemplate, ReturnReason
 from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
@@ -34,16 +34,33 @@ def _state(value: str) -> str:
         raise forms.ValidationError(f"“{value[:40]}” is not a US state or its two-letter code.") from None
 
 
+def _checked(body: str, incident: Incident, language: str) -> str:
+    """`body` if it compiles and renders for a made-up recipient, else the problem, with its line."""
+    try:
+        compiled = sandbox.compile_body(body)
+        sandbox.render_body(compiled, merge.sample_context(incident, language))
+    except sandbox.TemplateProblem as problem:
+        raise forms.ValidationError(str(problem)) from None
+    return body
+
+
 class LetterTemplateForm(StyledModelForm):
+    """A variant, written either as letter text (Markdown, merge fields and named sections: new variants)
+    or in the template language (variants written before letter text, and the standard letters)."""
+
     state = forms.CharField(
         label="State", max_length=30, required=False, help_text="A state's name or two-letter code; empty: any state."
     )
+    writes_text = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = LetterTemplate
-        fields = ["name", "language", "relationship", "state", "data_type", "sort_order", "is_active", "body"]
-        labels = {"sort_order": "Position", "is_active": "Active", "data_type": "Data type"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 28, "spellcheck": "true", "class": "portal-code"})}
+        fields = ["name", "language", "relationship", "state", "data_type", "sort_order", "is_active", "text", "body"]
+        labels = {"sort_order": "Position", "is_active": "Active", "data_type": "Data type", "text": "Letter text"}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 28, "spellcheck": "true", "class": "portal-code"}),
+            "text": forms.Textarea(attrs={"rows": 28, "spellcheck": "true"}),
+        }
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         self.incident = incident
@@ -54,6 +71,17 @@ class LetterTemplateForm(StyledModelForm):
         relationship.choices = [("", "Any relationship"), *Relationship.choices]
         data_type.empty_label = "Any data types"
         self.fields["body"].widget.attrs["class"] += " portal-code"
+        self.fields["body"].required = False
+        self.fields[
+            "text"
+        ].help_text = (
+            "Markdown: a blank line between paragraphs, ## for a heading, **bold**. Merge fields and sections below."
+        )
+        self.fields["writes_text"].initial = self.instance.pk is None or bool(self.instance.text)
+
+    @property
+    def is_text(self) -> bool:
+        return bool(self["writes_text"].value())
 
     def clean_state(self) -> str:
         return _state(self.cleaned_data["state"])
@@ -66,16 +94,50 @@ class LetterTemplateForm(StyledModelForm):
         return name
 
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
+        body: str = self.cleaned_data["body"]
+        if self.is_text:
+            return body  # compiled from the text in clean()
+        if not body.strip():
+            raise forms.ValidationError("Write the letter's body.")
+        return _checked(body, self.incident, self.cleaned_data.get("language", "en"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.is_text:
+            data["text"] = ""
+            return data
+        text = data.get("text", "")
+        if not text.strip():
+            self.add_error("text", "Write the letter.")
+            return data
         try:
-            compiled = sandbox.compile_body(body)
-            sandbox.render_body(compiled, merge.sample_context(self.incident, self.cleaned_data.get("language", "en")))
+            body = lettertext.compile_text(text)
+            data["body"] = _checked(body, self.incident, data.get("language", "en"))
         except sandbox.TemplateProblem as problem:
-            raise forms.ValidationError(str(problem)) from None
-        return body
+            self.add_error("text", str(problem))
+        except forms.ValidationError as problem:
+            self.add_error("text", problem)
+        return data
 
     def template_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class TextPreviewForm(StyledForm):
+    """Letter text as the author types it, and the made-up reader to show it for."""
+
+    SAMPLES: dict[str, tuple[str, str, bool]] = {
+        "parent_medical": ("A parent; medical information exposed", Relationship.PARENT_GUARDIAN, True),
+        "parent": ("A parent; no medical information", Relationship.PARENT_GUARDIAN, False),
+        "self_medical": ("An adult, their own recipient; medical information", Relationship.SELF, True),
+        "self": ("An adult, their own recipient; no medical information", Relationship.SELF, False),
+        "kin": ("Next of kin; no medical information", Relationship.NEXT_OF_KIN, False),
+    }
+    text = forms.CharField(required=False, widget=forms.Textarea)
+    language = forms.ChoiceField(choices=Language.choices, required=False)
+    preview_for = forms.ChoiceField(
+        label="Preview for", choices=[(key, sample[0]) for key, sample in SAMPLES.items()], required=False
+    )
 
 
 def _image(upload: UploadedFile) -> UploadedFile:

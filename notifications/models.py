@@ -38,6 +38,9 @@ class LetterTemplate(models.Model):
         help_text="Only for people with this type of data exposed; empty: anyone.",
     )
     body = models.TextField()
+    # What the author wrote, when the variant is written as letter text (notifications/letters/lettertext.py):
+    # `body` is then compiled from it on each save. Empty: the body is written in the template language.
+    text = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -118,6 +121,10 @@ class LetterBatch(models.Model):
     manifest = models.FileField(upload_to="letters/", max_length=300, blank=True)
     checksums = models.FileField(upload_to="letters/", max_length=300, blank=True)
     returned_count = models.PositiveIntegerField(default=0)
+    # The proof of the current render round (notifications/letters/proof.py): its PDF, its pages as images,
+    # what each proof letter is and the names or addresses that look wrong; empty until it is made.
+    proof = models.JSONField(default=dict, blank=True)
+    proof_claimed_at = models.DateTimeField(null=True, blank=True)  # a worker or a request is making the proof
 
     class Meta:
         ordering = ["-created_at"]
@@ -146,6 +153,26 @@ class LetterBatch(models.Model):
     @property
     def is_rendering(self) -> bool:
         return self.status == BatchStatus.RENDERING
+
+    @property
+    def has_proof(self) -> bool:
+        """A proof made from this round's letters (a re-render makes the old one stale)."""
+        return bool(self.proof) and self.proof.get("round") == self.render_round
+
+
+class ProofOpening(models.Model):
+    """A user opened a batch's proof of one render round: a mail administrator approves only after this."""
+
+    batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="proof_openings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    render_round = models.PositiveIntegerField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "user", "render_round"], name="proof_opening_unique")]
+
+    def __str__(self) -> str:
+        return f"Proof of batch {self.batch_id} opened"
 
 
 class LetterStatus(models.TextChoices):

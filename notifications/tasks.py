@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from notifications.letters import jobs
+from notifications.letters import jobs, proof
 from notifications.models import LetterBatch
 
 
@@ -44,6 +44,21 @@ def assemble_letter_part(batch_id: int, render_round: int, number: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3600 - 60, time_limit=3600)
 def finish_letter_batch(batch_id: int, render_round: int) -> None:
     jobs.finish(batch_id, render_round)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=1800 - 60, time_limit=1800)
+def make_batch_proof(batch_id: int, render_round: int) -> None:
+    """Make a rendered batch's proof ahead of the mail administrator. The proof page makes it itself when this
+    has not run (a lost message needs no sweep); one process at a time makes it (proof.ensure claims it)."""
+    if LetterBatch.objects.filter(pk=batch_id, render_round=render_round, status__in=proof.PROOFABLE).exists():
+        try:
+            proof.ensure(batch_id)
+        except proof.NotProofable:  # its letters were deleted (a purge) before the proof was made
+            return
+
+
+def enqueue_proof(batch_id: int, render_round: int) -> None:
+    make_batch_proof.delay(batch_id, render_round)
 
 
 def enqueue_assembly(batch_id: int, render_round: int) -> None:

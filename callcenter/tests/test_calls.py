@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from callcenter.actions import ActionRefused, close_call
 from callcenter.models import AddressChange, Call, Disposition, Escalation, LetterResend, Verification
-from callcenter.tests.helpers import search
+from callcenter.tests.helpers import family, search
 from portal.testing import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -320,3 +320,41 @@ def test_a_stale_verification_cannot_change_the_address(signed_in, incident, ver
     response = signed_in.post(_url("call-address", incident, verified), address, follow=True)
     assert not AddressChange.objects.exists()
     assert "open too long" in response.content.decode()
+
+
+def test_the_code_searched_by_is_carried_into_verification_with_focus_on_the_next_field(signed_in, incident, call):
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    code = call.recipient.reference_code_display
+    assert f'name="reference_code" value="{code}"' in html
+    assert "autofocus" in html.split('name="date_of_birth"')[1].split(">")[0]
+    assert "autofocus" not in html.split('name="reference_code"')[1].split(">")[0]
+
+
+def test_a_search_by_name_carries_no_code_and_focus_starts_on_the_first_field(signed_in, incident, grace):
+    search(signed_in, incident, last_name="Nguyen", date_of_birth="2012-05-01")
+    signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
+    html = signed_in.get(_url("call-detail", incident, Call.objects.get())).content.decode()
+    field = html.split('name="reference_code"')[1].split(">")[0]
+    assert "value=" not in field
+    assert "autofocus" in field
+
+
+def test_a_code_searched_on_an_earlier_call_is_not_carried_into_the_next(signed_in, incident, grace):
+    other = family(incident, first_name="Ben")
+    search(signed_in, incident, reference_code=other.reference_code)
+    signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": other.pk})
+    search(signed_in, incident, last_name="Nguyen", date_of_birth="2012-05-01")  # the next caller's, by name
+    signed_in.post(reverse("callcenter:call-start", args=[incident.slug]), {"recipient": grace.pk})
+    html = signed_in.get(_url("call-detail", incident, Call.objects.get(recipient=grace))).content.decode()
+    assert grace.reference_code_display not in html
+
+
+def test_after_verifying_focus_moves_to_the_disclosure_card_once(signed_in, incident, call, grace):
+    _verify(signed_in, incident, call, reference_code=grace.reference_code_display, date_of_birth="05/01/2012")
+    html = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    card = html.split('id="disclosure"')[1].split(">")[0]
+    assert 'tabindex="-1" autofocus' in card
+    assert "Verified by reference code and date of birth. Ada Nguyen is affected by this incident." in html
+    assert '<a class="portal-jump" href="#id_disposition" data-jump>Skip to the disposition</a>' in html
+    again = signed_in.get(_url("call-detail", incident, call)).content.decode()
+    assert "autofocus" not in again.split('id="disclosure"')[1].split(">")[0]

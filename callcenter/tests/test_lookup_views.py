@@ -47,10 +47,10 @@ def test_search_by_phone_as_typed(signed_in, incident, grace):
     assert 'data-results="1"' in response.content.decode()
 
 
-def test_phone_alone_is_for_a_screen_pop_only(signed_in, incident, grace):
+def test_the_phone_number_alone_searches_as_a_screen_pop_does(signed_in, incident, grace):
     html = search(signed_in, incident, phone="573.555.0142").content.decode()
-    assert "data-results" not in html
-    assert "by last name together with a date of birth, ZIP code or phone" in html
+    assert 'data-results="1"' in html
+    assert "Ada Nguyen" in html
 
 
 def test_misspelt_name_is_offered_as_close_match(signed_in, incident, grace):
@@ -62,7 +62,10 @@ def test_misspelt_name_is_offered_as_close_match(signed_in, incident, grace):
 
 def test_last_name_alone_is_refused_with_a_message(signed_in, incident, grace):
     html = search(signed_in, incident, last_name="Nguyen").content.decode()
-    assert "Search by reference code, or by last name together with a date of birth, ZIP code or phone." in html
+    assert (
+        "Search by reference code, by phone number, or by last name together with a date of birth, ZIP code or phone."
+        in html
+    )
     assert "data-results" not in html
 
 

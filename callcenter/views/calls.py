@@ -16,10 +16,31 @@ from callcenter import access as call_access
 from callcenter import actions, disclosure, scripts, verification
 from callcenter.forms import AddressChangeForm, CloseCallForm, EscalationForm, VerificationForm
 from callcenter.models import Call, Escalation
-from callcenter.views.lookup import AGENTS
+from callcenter.views.lookup import AGENTS, carried_code_key
 from incidents import access
 from incidents.access import IncidentAccess
 from incidents.models import FaqEntry
+from portal.lib import refcode
+
+_JUST_VERIFIED = "callcenter:just-verified"
+
+
+def _in_words(labels: list[str]) -> str:
+    """["Reference code", "Date of birth", "ZIP code"] -> "reference code, date of birth and ZIP code"."""
+    words = [label if label[:2].isupper() else label[0].lower() + label[1:] for label in labels]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def _verify_form(request: HttpRequest, call: Call, form: VerificationForm | None) -> VerificationForm:
+    """The verification form, holding the code the agent searched by, with focus on the first field left to type."""
+    if form is None:
+        carried = request.session.get(carried_code_key(call.pk), "")
+        form = VerificationForm(initial={"reference_code": refcode.display(carried) if carried else ""})
+    for name, field in form.fields.items():
+        if not (form[name].value() or "").strip():
+            field.widget.attrs["autofocus"] = True
+            break
+    return form
 
 
 def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int = 200, **forms: Any) -> HttpResponse:
@@ -34,12 +55,15 @@ def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int =
         "call": call,
         "recipient": call.recipient,
         "matched": [verification.POINT_LABELS[p] for p in call.verified_points],
+        "matched_in_words": _in_words([verification.POINT_LABELS[p] for p in call.verified_points]),
         "unverified_script": scripts.UNVERIFIED,
         "not_found_script": scripts.not_found(incident),
         "verified_script": scripts.verified(incident),
         "hotline_open": incident.hotline_is_open(timezone.now()),
         "escalation": escalation,
-        "verify_form": forms.get("verify_form") or VerificationForm(),
+        "verify_form": _verify_form(request, call, forms.get("verify_form")),
+        # Right after verifying, focus moves to the card that now tells the caller what was exposed.
+        "just_verified": request.session.pop(_JUST_VERIFIED, None) == call.pk,
         "close_form": forms.get("close_form") or CloseCallForm(incident_id=incident.pk),
         "escalation_form": forms.get("escalation_form") or EscalationForm(owners=call_access.escalation_owners(found)),
     }
@@ -86,6 +110,8 @@ def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
         messages.error(request, str(refusal))
         return _back(slug, call)
     if left is None:
+        request.session.pop(carried_code_key(call.pk), None)
+        request.session[_JUST_VERIFIED] = call.pk
         messages.success(request, "Caller verified.")
         return _back(slug, call, "#disclosure")
     # Shown again with what was typed, so the agent adds a detail rather than retyping them all.
@@ -119,6 +145,7 @@ def call_close(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
         return _back(slug, call)
+    request.session.pop(carried_code_key(call.pk), None)
     messages.success(request, f"Call logged as “{data['disposition']}”. Ready for the next caller.")
     return redirect("callcenter:lookup", slug=slug)
 

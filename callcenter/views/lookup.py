@@ -31,6 +31,11 @@ def _session_key(name: str, incident: Incident) -> str:
     return f"callcenter:{name}:{incident.pk}"
 
 
+def carried_code_key(call_id: int) -> str:
+    """Where the session keeps the reference code a call's search was by, until the caller is verified."""
+    return f"callcenter:carried-code:{call_id}"
+
+
 def _mark_call_start(request: HttpRequest, incident: Incident, ringing: bool = False) -> None:
     """The call began at the first search since the last call was opened, or when a screen-pop says it rang.
 
@@ -83,6 +88,8 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
     _mark_call_start(request, incident)
     # A call opens only on someone this search showed: record ids cannot be walked one by one.
     request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
+    # The code the caller read out verifies them too: the call page offers it rather than have it typed again.
+    request.session[_session_key("searched_code", incident)] = criteria.reference_code
     return found
 
 
@@ -97,7 +104,7 @@ def lookup(request: HttpRequest, slug: str) -> HttpResponse:
         return redirected
     popped = None if request.method == "POST" else request.session.pop(_session_key("pop", incident), None)
     data: QueryDict | dict[str, str] | None = request.POST if request.method == "POST" else popped
-    form = LookupForm(data, phone_alone=popped is not None)
+    form = LookupForm(data)
     result = _search(request, incident, form) if data is not None and form.is_valid() else None
     if result is not None and result.matches:
         form.fields["reference_code"].widget.attrs.pop("autofocus", None)  # the first result takes focus
@@ -132,6 +139,9 @@ def call_start(request: HttpRequest, slug: str) -> HttpResponse:
     call = actions.start_call(
         signed_in_user(request), found.incident, recipient, _take_call_start(request, found.incident)
     )
+    searched_code = request.session.pop(_session_key("searched_code", found.incident), "")
+    if searched_code and searched_code == recipient.reference_code:
+        request.session[carried_code_key(call.pk)] = searched_code
     return redirect("callcenter:call-detail", slug=slug, call_id=call.pk)
 
 

@@ -340,6 +340,7 @@ def finish(batch_id: int, render_round: int) -> None:
         Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
         batch.refresh_from_db()
         _move(batch, BatchStatus.RENDERED, "letter_batch.rendered", {"pages": batch.pages_total, "parts": len(written)})
+        transaction.on_commit(lambda: _tasks().enqueue_proof(batch_id, render_round))
     for name in chunk_names - {""}:
         default_storage.delete(name)
 

@@ -27,3 +27,9 @@ def rendered_batch(incident: Incident, actor=None, name: str = "First mailing", 
     run_now(batch.pk, batch.render_round)
     batch.refresh_from_db()
     return batch
+
+
+def approve(approver, batch: LetterBatch) -> None:
+    """`approver` looks at the proof (recorded as the proof page records it), then approves."""
+    actions.record_proof_opened(approver, batch)
+    actions.approve_batch(approver, batch)

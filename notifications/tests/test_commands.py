@@ -16,7 +16,7 @@ from notifications.letters import export, manifest
 from notifications.letters.jobs import NO_TEMPLATE
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tests import pdfcheck
-from notifications.tests.helpers import recipients, rendered_batch
+from notifications.tests.helpers import approve, recipients, rendered_batch
 from portal.testing import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def _second_mail_admin(incident) -> User:
 
 def _approved(incident, mail_admin) -> LetterBatch:
     batch = rendered_batch(incident, mail_admin)
-    actions.approve_batch(_second_mail_admin(incident), batch)
+    approve(_second_mail_admin(incident), batch)
     batch.refresh_from_db()
     return batch
 

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,13 +18,14 @@ from incidents import access as incident_access
 from incidents.actions import ActionRefused
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
-from notifications.letters import parts
-from notifications.models import Letter, LetterBatch, LetterStatus
+from notifications.letters import parts, proof
+from notifications.models import Letter, LetterBatch, LetterStatus, ProofOpening
 
 MANAGER = {Role.MANAGER}
 MAIL_ADMIN = {Role.MAIL_ADMIN}
 READERS = {Role.MANAGER, Role.MAIL_ADMIN}
 FAILURES_SHOWN = 50
+CONCERNS_SHOWN = 5
 
 
 def _batch(
@@ -92,8 +94,60 @@ def batch_detail(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse
         "is_mail_admin": Role.MAIL_ADMIN in found.roles,
         "is_creator": batch.created_by_id == user.pk,
         "mailed_form": MailedForm(initial={"mailed_on": timezone.localdate()}),
+        "proof_ready": batch.has_proof,
+        "proof_seen": ProofOpening.objects.filter(batch=batch, user=user, render_round=batch.render_round).exists(),
+        "concerns_shown": batch.proof.get("concerns", [])[:CONCERNS_SHOWN] if batch.has_proof else [],
     }
     return render(request, "notifications/batch_detail.html", context)
+
+
+def _refresh() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+    """The proof's pages as images, made now when no worker has made them yet; opening it is recorded.
+    While another process makes it, the page says so and polls, reloading once it is ready."""
+    found, batch = _batch(request, slug, batch_id, READERS)
+    polling = bool(request.headers.get("HX-Request"))
+    if batch.status not in proof.PROOFABLE:
+        if polling:
+            return _refresh()
+        messages.error(request, "The proof is made once every letter of the batch is rendered.")
+        return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    try:
+        batch = proof.ensure(batch.pk)
+    except proof.NotProofable as refusal:
+        messages.error(request, str(refusal))
+        return _refresh() if polling else redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    context: dict[str, object] = {"incident": found.incident, "roles": found.roles, "batch": batch}
+    if not batch.has_proof:
+        template = "notifications/_batch_proof_waiting.html" if polling else "notifications/batch_proof.html"
+        return render(request, template, context)
+    if polling:
+        return _refresh()
+    user = signed_in_user(request)
+    actions.record_proof_opened(user, batch)
+    context["pages"] = batch.proof["pages"]
+    context["concerns_shown"] = batch.proof.get("concerns", [])[:CONCERNS_SHOWN]
+    context["can_approve"] = (
+        Role.MAIL_ADMIN in found.roles and batch.status == "rendered" and batch.created_by_id != user.pk
+    )
+    return render(request, "notifications/batch_proof.html", context)
+
+
+@login_required
+def batch_proof_page(request: HttpRequest, slug: str, batch_id: int, number: int) -> HttpResponse:
+    """One page of the proof as PNG (personal data: the page sends no-store, like every portal page)."""
+    _, batch = _batch(request, slug, batch_id, READERS)
+    pages = batch.proof.get("pages", []) if batch.has_proof else []
+    if not 1 <= number <= len(pages):
+        raise Http404("No such page of the proof.")
+    with default_storage.open(pages[number - 1]["name"], "rb") as f:
+        return HttpResponse(f.read(), content_type="image/png")
 
 
 @login_required

@@ -13,8 +13,8 @@ from accounts.models import Role
 from incidents import access as incident_access
 from incidents.models import Recipient
 from notifications import access, actions
-from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm
-from notifications.letters import jobs, merge, preview
+from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
+from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
 
 MANAGER = {Role.MANAGER}
@@ -71,9 +71,31 @@ def template_edit(request: HttpRequest, slug: str, template_id: int | None = Non
         "template": template,
         "form": form,
         "merge_fields": merge.MERGE_FIELDS,
+        "text_fields": lettertext.FIELDS,
+        "conditions": lettertext.CONDITIONS,
         "preview_form": PreviewForm(),
+        "text_preview_form": TextPreviewForm(),
     }
     return render(request, "notifications/template_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def template_text_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The letter text being typed, as a made-up reader gets it (the editor asks for it as the text changes)."""
+    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+    form = TextPreviewForm(request.POST)
+    form.is_valid()  # every field is optional, and a bad choice falls back to the first sample
+    data = form.cleaned_data
+    label, relationship, medical = form.SAMPLES.get(data.get("preview_for") or "", next(iter(form.SAMPLES.values())))
+    context: dict[str, object] = {"sample": label, "language": data.get("language") or "en"}
+    try:
+        context["salutation"], context["body"] = textpreview.render(
+            found.incident, data.get("text", ""), str(context["language"]), relationship, medical
+        )
+    except sandbox.TemplateProblem as problem:
+        context["problem"] = str(problem)
+    return render(request, "notifications/_template_text_preview.html", context)
 
 
 @login_required

@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "notifications:template-list": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:template-defaults": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "notifications:template-create": Rule("incident", frozenset({Role.MANAGER})),
+    "notifications:template-text-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     "notifications:template-edit": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:template-preview": Rule("incident", frozenset({Role.MANAGER})),
     "notifications:batch-list": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
@@ -116,6 +117,9 @@ RULES: dict[str, Rule] = {
     "notifications:batch-progress": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=204),
     "notifications:batch-rerender": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "notifications:batch-approve": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
+    # A draft has no proof yet: its page sends readers back to the batch, and its images are not found.
+    "notifications:batch-proof": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=302),
+    "notifications:batch-proof-page": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=404),
     "notifications:batch-mailed": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
     "notifications:returned-mail": Rule("incident", frozenset({Role.MAIL_ADMIN})),
 }
@@ -143,6 +147,8 @@ def _url(name: str, incident, people) -> str:
         return reverse(name, args=[incident.slug, _import_job(incident).pk])
     if name.startswith("callcenter:call-") and name not in ("callcenter:call-start", "callcenter:call-not-found"):
         return reverse(name, args=[incident.slug, _call(incident, people).pk])
+    if name == "notifications:batch-proof-page":
+        return reverse(name, args=[incident.slug, _letter_batch(incident, people).pk, 1])
     if name in _MANAGED_OBJECTS:
         return reverse(name, args=[incident.slug, _MANAGED_OBJECTS[name](incident, people).pk])
     if name == "incidents:member-remove":
@@ -252,6 +258,7 @@ _MANAGED_OBJECTS = {
     "notifications:batch-progress": _letter_batch,
     "notifications:batch-rerender": _letter_batch,
     "notifications:batch-approve": _letter_batch,
+    "notifications:batch-proof": _letter_batch,
     "notifications:batch-mailed": _letter_batch,
 }
 

@@ -15,3 +15,16 @@ document.addEventListener("DOMContentLoaded", function () {
     field.focus({ preventScroll: true });
   });
 });
+
+// Links that jump to a control (the call page's "Skip to the disposition") move focus to it, not only the
+// view: the next key acts on the control.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[data-jump]");
+  if (!link) return;
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  event.preventDefault();
+  var group = target.closest(".usa-form-group") || target;
+  group.scrollIntoView({ block: "center" });
+  target.focus({ preventScroll: true });
+});
