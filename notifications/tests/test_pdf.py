@@ -64,7 +64,9 @@ def batch(incident, manager, settings, fetched):
     incident.return_address = "100 School Street\nSpringfield MO 65801"
     incident.letter_logo.save("logo.png", ContentFile(_png()))
     recipients(incident, 6, "name", "medical_information", "ssn")
-    recipients(incident, 1, "name", name=HOSTILE, relationship=Relationship.SELF, address_line1="1 Main St Apt 9")
+    recipients(
+        incident, 1, "name", name=HOSTILE, relationship=Relationship.PARENT_GUARDIAN, address_line1="1 Main St Apt 9"
+    )
     return rendered_batch(incident, manager)
 
 
