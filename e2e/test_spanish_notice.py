@@ -42,7 +42,7 @@ def test_a_manager_writes_the_spanish_and_the_public_reads_the_notice_in_spanish
     expect(public.get_by_text("De lunes a viernes, de 8:00 a. m. a 5:30 p. m. (hora del Centro).")).to_be_visible()
     check_accessibility(public)
     public.screenshot(path=str(SCREENSHOTS / "public_notice_spanish.png"), full_page=True)
-    public.get_by_role("button", name="Comprobar").click()
+    public.get_by_role("button", name="Verificar").click()
     expect(public.get_by_text("Escriba el código de referencia tal como aparece en la carta").first).to_be_visible()
     public.get_by_role("link", name="Read this notice in English").click()
     expect(public.locator("html")).to_have_attribute("lang", "en")

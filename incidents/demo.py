@@ -47,14 +47,15 @@ INCIDENT = {
     "for_more_information": "Updates and answers to common questions are posted on the District's public notice page.",
     "title_es": "Expedientes de estudiantes enviados a un correo personal",
     "what_happened_es": (
-        "El 14 de septiembre de 2026, el Distrito se enteró de que un empleado había copiado, sin autorización, "
-        "archivos con información de estudiantes a una cuenta de correo electrónico personal. Al día siguiente, el "
-        "Distrito desactivó la cuenta, recuperó los archivos e inició una investigación con especialistas externos."
+        "El 14 de septiembre de 2026, el Distrito se enteró de que un miembro del personal había copiado, sin "
+        "autorización, archivos con información de estudiantes a una cuenta de correo electrónico personal. Al día "
+        "siguiente, el Distrito desactivó la cuenta, recuperó los archivos e inició una investigación con "
+        "especialistas externos."
     ),
     "what_information_es": (
-        "Los archivos contenían nombres, domicilios, fechas de nacimiento, números de identificación estatal y "
+        "Los archivos contenían nombres, direcciones, fechas de nacimiento, números de identificación estatal y "
         "expedientes escolares de estudiantes. En el caso de algunos estudiantes, también contenían información "
-        "médica que guarda la enfermería escolar."
+        "de salud que guarda la enfermería de la escuela."
     ),
     "what_we_are_doing_es": (
         "El Distrito avisó a la policía, al Departamento de Educación Primaria y Secundaria de Missouri, a la "

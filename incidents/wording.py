@@ -55,7 +55,7 @@ _CATALOG: dict[str, tuple[str, tuple[str, str, str]]] = {
         (
             "los",
             "expedientes escolares",
-            ", como calificaciones, asistencia, horarios, disciplina o educación especial",
+            ", como calificaciones, asistencia, horarios de clases, disciplina o educación especial",
         ),
     ),
     "medical_information": (
@@ -73,7 +73,7 @@ _CATALOG: dict[str, tuple[str, tuple[str, str, str]]] = {
         (
             "los",
             "datos del seguro médico",
-            ": la aseguradora, el número de póliza o de afiliado, o el número de Medicaid",
+            ": la compañía de seguro, el número de póliza o de miembro, o el número de Medicaid",
         ),
     ),
     "financial_account": (
@@ -90,7 +90,11 @@ _CATALOG: dict[str, tuple[str, tuple[str, str, str]]] = {
     ),
     "username_password": (
         "{Pos} username or email address together with the password or security answer used to sign in to an account.",
-        ("el", "nombre de usuario y contraseña", " (o la respuesta de seguridad) con los que se entra en una cuenta"),
+        (
+            "el",
+            "nombre de usuario y contraseña",
+            " (o el correo electrónico y la respuesta de seguridad) que se usan para entrar a una cuenta",
+        ),
     ),
     "email_address": ("{Pos} email address.", ("la", "dirección de correo electrónico", "")),
     "phone_number": ("{Pos} home or mobile telephone number.", ("el", "número de teléfono fijo o celular", "")),
@@ -242,8 +246,8 @@ NOTICE_TEXT: Mapping[str, Mapping[str, str]] = {
         "heading": "Aviso de incidente de seguridad de datos",
         "call": "¿Preguntas? Llame al",
         "have_code": "Tenga a mano el código de referencia que aparece en su carta.",
-        "write": "También puede escribirnos a",
-        "check_heading": "Compruebe si sus datos se vieron afectados",
+        "write": "También puede escribirnos por correo electrónico a",
+        "check_heading": "Verifique si sus datos se vieron afectados",
         "check_intro": (
             "Escriba el código de referencia que aparece en su carta y la fecha de nacimiento de la persona a la "
             "que se refiere la carta (la de su hijo o hija, si recibió la carta como padre, madre o tutor). No "
@@ -251,7 +255,7 @@ NOTICE_TEXT: Mapping[str, Mapping[str, str]] = {
         ),
         "confirmed": "Sí: la información de esta persona se vio afectada",
         "involved": "La información afectada:",
-        "none_recorded": "No consta ningún tipo de información; llame a la línea de ayuda.",
+        "none_recorded": "No tenemos registrado qué información se vio afectada; llame a la línea de ayuda.",
         "sections_say": "Las secciones de arriba explican lo que puede hacer.",
         "anything_else": "Para cualquier otra consulta, llame al",
         "limited_heading": "Demasiadas consultas",
@@ -259,13 +263,12 @@ NOTICE_TEXT: Mapping[str, Mapping[str, str]] = {
         "Vuelva a intentarlo más tarde",
         "or_call": "o llame al",
         "not_confirmed_heading": "No pudimos confirmarlo",
-        "not_confirmed": "No pudimos confirmar un aviso con este código de referencia y esta fecha de nacimiento. "
-        "Compare ambos datos con su carta y vuelva a intentarlo",
-        "check": "Comprobar",
+        "not_confirmed": "No pudimos confirmar un aviso para este código de referencia y esta fecha de nacimiento. "
+        "Revise que los dos datos sean iguales a los de su carta y vuelva a intentarlo",
+        "check": "Verificar",
         "updates": "Novedades",
         "faq": "Preguntas frecuentes",
-        "english_only": "Las novedades y las preguntas frecuentes se publican en inglés, en la versión en inglés "
-        "de este aviso.",
+        "english_only": "Las novedades y las preguntas frecuentes solo están en la versión en inglés de este aviso:",
         "other_language": "English",
         "other_language_note": "Read this notice in English",
         "title_confirmed": "Confirmado",

@@ -22,7 +22,8 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes del Distrito de Columbia",
             (
-                "Office of the Attorney General for the District of Columbia (Fiscalía General)",
+                "Office of the Attorney General for the District of Columbia "
+                "(Fiscalía General del Distrito de Columbia)",
                 "400 6th Street NW, Washington, DC 20001",
                 "(202) 727-3400 · oag.dc.gov",
             ),
@@ -40,8 +41,10 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Iowa",
             (
-                "Si sospecha un robo de identidad, puede denunciarlo ante la policía local o la Fiscalía General.",
-                "Office of the Attorney General of Iowa, Consumer Protection Division (Protección al Consumidor)",
+                "Si sospecha que le robaron su identidad, puede denunciarlo ante la policía local o ante la "
+                "Fiscalía General de Iowa.",
+                "Office of the Attorney General of Iowa, Consumer Protection Division "
+                "(Fiscalía General, Protección al Consumidor)",
                 "1305 E. Walnut Street, Des Moines, IA 50319 · (515) 281-5926",
             ),
         ),
@@ -58,7 +61,8 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Maryland",
             (
-                "Maryland Office of the Attorney General, Consumer Protection Division (Protección al Consumidor)",
+                "Maryland Office of the Attorney General, Consumer Protection Division "
+                "(Fiscalía General, Protección al Consumidor)",
                 "200 St. Paul Place, Baltimore, MD 21202",
                 "(888) 743-0023 · www.marylandattorneygeneral.gov",
             ),
@@ -76,7 +80,8 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Missouri",
             (
-                "Missouri Attorney General's Office, Consumer Protection Unit (Protección al Consumidor)",
+                "Missouri Attorney General's Office, Consumer Protection Unit "
+                "(Fiscalía General, Protección al Consumidor)",
                 "Supreme Court Building, 207 West High Street, Jefferson City, MO 65101",
                 "(800) 392-8222 · ago.mo.gov",
             ),
@@ -94,7 +99,8 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Carolina del Norte",
             (
-                "North Carolina Attorney General's Office, Consumer Protection Division (Protección al Consumidor)",
+                "North Carolina Attorney General's Office, Consumer Protection Division "
+                "(Fiscalía General, Protección al Consumidor)",
                 "9001 Mail Service Center, Raleigh, NC 27699-9001",
                 "(877) 566-7226 · www.ncdoj.gov",
             ),
@@ -112,7 +118,8 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Nueva York",
             (
-                "New York Attorney General, Bureau of Internet and Technology (Oficina de Internet y Tecnología)",
+                "New York Attorney General, Bureau of Internet and Technology (Fiscalía General, Oficina de Internet y "
+                "Tecnología)",
                 "The Capitol, Albany, NY 12224-0341",
                 "(800) 771-7755 · ag.ny.gov",
             ),
@@ -131,10 +138,10 @@ STATE_INSERTS: dict[str, dict[str, _Insert]] = {
         "es": (
             "Para residentes de Rhode Island",
             (
-                "Rhode Island Office of the Attorney General (Fiscalía General)",
+                "Rhode Island Office of the Attorney General (Fiscalía General de Rhode Island)",
                 "150 South Main Street, Providence, RI 02903",
                 "(401) 274-4400 · www.riag.ri.gov",
-                "Tiene derecho a obtener un informe policial y a bloquear su historial de crédito.",
+                "Tiene derecho a obtener un informe de la policía y a pedir el congelamiento de su crédito.",
             ),
         ),
     },

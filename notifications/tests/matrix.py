@@ -296,7 +296,7 @@ MISSOURI_ELEMENTS: dict[str, dict[str, list[str]]] = {
     },
     Language.SPANISH: {
         "the incident in general terms": ["Qué sucedió", str(INCIDENT["what_happened_es"])],
-        "the type of personal information": ["Qué información se vio afectada", "datos afectados"],
+        "the type of personal information": ["Qué información se vio afectada", "que se vieron afectados son"],
         "a telephone number for assistance": [f"línea de ayuda al {HOTLINE_DIALLED}"],
         "the consumer reporting agencies": [
             "Equifax P.O. Box 105788 Atlanta, GA 30348-5788 (888) 298-0045",
