@@ -238,9 +238,16 @@ LETTER_LAYOUT: dict[str, object] = {
 }
 LETTER_PART_SIZE = env_int("LETTER_PART_SIZE", 2000)  # letters per print file
 LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task renders
+# Claimed background work (portal/lib/claims.py): a step whose worker said nothing for the silence is handed to
+# another; beat sweeps for such steps this often; a step no worker took (a lost message) is sent again.
+CLAIM_SILENCE_SECONDS = env_int("CLAIM_SILENCE_SECONDS", 60)
+CLAIM_SWEEP_SECONDS = env_int("CLAIM_SWEEP_SECONDS", 30)
+CLAIM_UNTAKEN_SECONDS = env_int("CLAIM_UNTAKEN_SECONDS", 300)
 LETTER_CLAIM_TIMEOUT = env_int("LETTER_CLAIM_TIMEOUT_SECONDS", 300)  # a chunk silent this long is taken over
-LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
-IMPORT_SWEEP_SECONDS = env_int("IMPORT_SWEEP_SECONDS", 300)
+for _name, _value in [("CLAIM_SILENCE_SECONDS", CLAIM_SILENCE_SECONDS), ("CLAIM_SWEEP_SECONDS", CLAIM_SWEEP_SECONDS),
+                      ("CLAIM_UNTAKEN_SECONDS", CLAIM_UNTAKEN_SECONDS)]:  # fmt: skip
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 second, got {_value}")
 # Rendering is CPU-heavy: it has its own queue, so workers for it can be added apart.
 # Both queues are declared, so that a purge (as the test suite does first) empties both.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("letters"))
@@ -252,8 +259,9 @@ CELERY_TASK_ROUTES = {
 }
 OBLIGATION_DIGEST_HOUR = env_int("OBLIGATION_DIGEST_HOUR", 7)  # local time (TIME_ZONE)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
-    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": IMPORT_SWEEP_SECONDS},
+    "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": CLAIM_SWEEP_SECONDS},
+    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": CLAIM_SWEEP_SECONDS},
+    "sweep-trail-checks": {"task": "audit.tasks.sweep_trail_checks", "schedule": CLAIM_SWEEP_SECONDS},
     "obligation-digests": {
         "task": "incidents.tasks.send_obligation_digests",
         "schedule": crontab(hour=OBLIGATION_DIGEST_HOUR, minute=0),
