@@ -98,27 +98,28 @@ class Claims:
         return rows.update(**{self.claim_field: STOPPED, self.beat_field: timezone.now()})
 
     def is_stopped(self, row: Model) -> bool:
-        """Whether the row waits for another worker after its own stopped (what a progress page says)."""
-        token = getattr(row, self.claim_field)
-        if token == STOPPED:
-            return True
-        last = getattr(row, self.beat_field)
-        return bool(token) and (last is None or last < timezone.now() - silence())
+        """Whether the row's work waits for another worker because the sweep found its own stopped (what a
+        progress page says). Silence alone is not enough: a step may hold its row locked while it writes."""
+        return bool(getattr(row, self.claim_field) == STOPPED)
+
+    def beating(self, held: "QuerySet[Any]") -> "Beating":
+        """Start saying the held rows are alive from a thread, until `stop()`: enter it outside any
+        transaction that locks the rows, since a beat would wait for that transaction."""
+        beating = Beating(self, held)
+        beating.start()
+        return beating
 
     @contextmanager
     def kept_alive(self, held: "QuerySet[Any]") -> Iterator[None]:
-        """Say the held rows are alive from a thread while the block runs, however long one statement takes.
-
-        Enter it outside any transaction that locks the rows: the beat would wait for the block to commit."""
-        beating = _Beating(self, held)
-        beating.start()
+        """`beating` for the duration of a block, however long one of its statements takes."""
+        beating = self.beating(held)
         try:
             yield
         finally:
             beating.stop()
 
 
-class _Beating(threading.Thread):
+class Beating(threading.Thread):
     def __init__(self, claims: Claims, held: "QuerySet[Any]") -> None:
         super().__init__(name="claim-beat", daemon=True)
         self.claims, self.held = claims, held
