@@ -1,13 +1,11 @@
-from typing import Any
-
 from celery import shared_task
 
 from audit import checks
 from portal.lib import claims
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
-def check_trail(self: Any, check_id: int) -> None:
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=3300, time_limit=3600)
+def check_trail(check_id: int) -> None:
     """Verify the audit trail's hash chain for one TrailCheck (ids in, progress on the row).
 
     Each run claims the check under a token of its own: a message delivered again while the first run is
