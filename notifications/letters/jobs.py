@@ -347,10 +347,14 @@ def finish(batch_id: int, render_round: int) -> None:
         checksums = _checksums(batch, [*written, mail_file])
     chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
     with transaction.atomic():
-        LetterBatch.objects.filter(pk=batch_id).update(manifest=mail_file.name, checksums=checksums)
         Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
-        batch.refresh_from_db()
-        _move(batch, BatchStatus.RENDERED, "letter_batch.rendered", {"pages": batch.pages_total, "parts": len(written)})
+        # The batch's row is written once here: a second write in one transaction has PostgreSQL check its
+        # foreign key to the incident at commit, after the audit trail's lock is taken, which deadlocks with
+        # an import of the incident (it holds the incident and waits for that lock).
+        details: dict[str, object] = {"pages": batch.pages_total, "parts": len(written)}
+        _move(
+            batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
+        )
     for name in chunk_names - {""}:
         default_storage.delete(name)
 
@@ -361,10 +365,10 @@ def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
     return default_storage.save(name, ContentFile(lines.encode()))
 
 
-def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object]) -> None:
+def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object], **fields: object) -> None:
     with transaction.atomic():
         moved = LetterBatch.objects.filter(pk=batch.pk, status=batch.status, render_round=batch.render_round).update(
-            status=status, rendered_at=timezone.now(), assembly_claim="", worker_stopped_at=None
+            status=status, rendered_at=timezone.now(), assembly_claim="", worker_stopped_at=None, **fields
         )
         if moved:
             audit.record(action, actor=None, incident_id=batch.incident_id, target=batch, details=details)
