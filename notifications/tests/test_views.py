@@ -363,7 +363,7 @@ def test_preview_for_an_unknown_reference_code_is_not_found(client, manager, inc
     client.force_login(manager)
     url = _url("template-preview", incident, template.pk)
     assert client.post(url, {"reference_code": foreign.reference_code}).status_code == 404
-    assert _audited() == []
+    assert _audited() == ["letter.preview_looked_up"]  # a code that finds nobody is a lookup too
 
 
 def test_preview_for_a_mistyped_reference_code_goes_back_with_a_message(client, manager, incident, template):

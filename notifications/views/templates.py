@@ -2,11 +2,13 @@
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 
 from accounts.access import signed_in_user
 from accounts.models import Role
@@ -18,6 +20,20 @@ from notifications.letters import jobs, merge, preview
 from notifications.models import LetterTemplate
 
 MANAGER = {Role.MANAGER}
+_LIMITED = (
+    "You have looked up {limit} people in the past hour (caller searches and previews by reference code "
+    "together), the most allowed. Previews by reference code open again in about {wait} minutes."
+)
+
+
+def _lookup_limit_reached(request: HttpRequest) -> int | None:
+    """A preview by reference code counts as a caller search does, in the same hourly budget of the person:
+    the minutes until it opens again when that budget is spent."""
+    limit = settings.CALLCENTER_SEARCHES_PER_HOUR
+    usage = get_usage(request, group="callcenter.lookup", key="user", rate=f"{limit}/h", increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, (usage["time_left"] + 59) // 60)
 
 
 @login_required
@@ -88,11 +104,16 @@ def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpR
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for e in form.errors["reference_code"]))
             return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+        if (wait := _lookup_limit_reached(request)) is not None:
+            actions.record_refused_preview(signed_in_user(request), template)
+            messages.error(request, _LIMITED.format(limit=settings.CALLCENTER_SEARCHES_PER_HOUR, wait=wait))
+            return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
         recipient = (
             Recipient.objects.filter(incident=found.incident, reference_code=form.cleaned_data["reference_code"])
             .select_related("individual")
             .first()
         )
+        actions.record_preview_lookup(signed_in_user(request), template, recipient)
         if recipient is None:
             raise Http404("No recipient of this incident has that reference code.")
     else:

@@ -202,6 +202,8 @@ RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 # works once, for this many minutes after it is ready.
 EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 1000)
 EXPORT_LINK_SECONDS = env_int("EXPORT_LINK_MINUTES", 30) * 60
+# Single letters one person may export in a day before each further one waits for a second person's approval.
+EXPORT_SINGLE_LETTERS_PER_DAY = env_int("EXPORT_SINGLE_LETTERS_PER_DAY", 20)
 # Identifiers encrypted at rest (dates of birth, external IDs, phone numbers, email addresses; see
 # portal.lib.fieldcrypt). FIELD_ENCRYPTION_KEYS: comma-separated "<id>:<base64 32-byte key>", the newest first;
 # older keys stay listed until `rotate_field_keys` has finished. FIELD_LOOKUP_KEY: the base64 32-byte key of the

@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "notifications:batch-approve": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
     "notifications:batch-mailed": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
     "notifications:returned-mail": Rule("incident", frozenset({Role.MAIL_ADMIN})),
+    "notifications:letter-exports": Rule("incident", frozenset({Role.MANAGER, Role.AUDITOR})),
 }
 ACTORS = ["anonymous", "outsider", *Role.values]
 
