@@ -17,11 +17,14 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import QuerySet
 
+from audit.models import AuditEvent
 from incidents import actions as incident_actions
+from incidents import tasks as import_tasks
 from incidents.importing import jobs as import_jobs
-from incidents.models import ImportJob, Individual
+from incidents.models import ImportJob, ImportRow, Individual
 from incidents.tests.importing import csv_bytes, upload
 from notifications import actions
+from notifications import tasks as letter_tasks
 from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
@@ -157,3 +160,30 @@ def test_a_chunk_far_longer_than_the_silence_is_never_taken_over(
     assert batch.worker_stopped_at is None
     assert set(Letter.objects.filter(batch=batch).values_list("attempts", flat=True)) == {1}
     _every_letter_once(batch, ONE_CHUNK)
+
+
+def test_the_same_task_message_delivered_twice_to_a_worker_does_the_work_once(
+    transactional_db, celery_worker_process, incident, manager
+):
+    """Redis delivers an unacknowledged message again after its visibility timeout, perhaps while the first
+    delivery still runs: here both copies of each message reach a worker of two threads together."""
+    recipients(incident, 8, "name")
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Delivered twice", Selection(), queue=False)
+    uploaded = upload(
+        incident, csv_bytes(*(f"{n},Lee{n},Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name" for n in (1, 2)))
+    )
+    incident_actions.check_import(manager, uploaded, uploaded.mapping, [], queue=False)
+    for _ in range(2):
+        letter_tasks.render_letter_chunk.apply_async((batch.pk, batch.render_round, 1, 8), task_id="chunk-message")
+        import_tasks.check_import_file.apply_async((uploaded.pk,), task_id="check-message")
+
+    worker = celery_worker_process
+    worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, seconds=60)
+    worker.wait_until(lambda: ImportJob.objects.get(pk=uploaded.pk).status != ImportJob.Status.VALIDATING, seconds=60)
+    _every_letter_once(LetterBatch.objects.get(pk=batch.pk), 8)
+    assert set(Letter.objects.filter(batch=batch).values_list("attempts", flat=True)) == {1}
+    checked = ImportJob.objects.get(pk=uploaded.pk)
+    assert (checked.status, checked.rows_valid) == (ImportJob.Status.VALIDATED, 2)
+    assert ImportRow.objects.filter(job=checked).count() == 2
+    assert AuditEvent.objects.filter(action="import.checked").count() == 1
