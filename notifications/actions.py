@@ -99,20 +99,20 @@ def save_letter_settings(
 @transaction.atomic
 def record_preview_lookup(actor: User, template: LetterTemplate, recipient: Recipient | None) -> None:
     """A reference code typed for a preview reads that person's record, found or not, as a caller search does."""
-    with transaction.atomic():
-        details: dict[str, object] = {"template": template.pk, "found": recipient is not None}
-        if recipient is not None:
-            details["individual"] = recipient.individual_id
-        audit.record("letter.preview_looked_up", actor=actor, incident_id=template.incident_id, target=recipient,
-                     details=details)  # fmt: skip
+    details: dict[str, object] = {"template": template.pk, "found": recipient is not None}
+    if recipient is not None:
+        details["individual"] = recipient.individual_id
+    audit.record("letter.preview_looked_up", actor=actor, incident_id=template.incident_id, target=recipient,
+                 details=details)  # fmt: skip
 
 
+@transaction.atomic
 def record_refused_preview(actor: User, template: LetterTemplate) -> None:
-    with transaction.atomic():
-        audit.record("letter.preview_rate_limited", actor=actor, incident_id=template.incident_id,
-                     details={"template": template.pk})  # fmt: skip
+    audit.record("letter.preview_rate_limited", actor=actor, incident_id=template.incident_id,
+                 details={"template": template.pk})  # fmt: skip
 
 
+@transaction.atomic
 def record_preview(actor: User, template: LetterTemplate, recipient: Recipient | None) -> None:
     details = {"template": template.pk, "sample": recipient is None}
     audit.record("letter.previewed", actor=actor, incident_id=template.incident_id, target=recipient, details=details)

@@ -261,3 +261,15 @@ def test_the_single_letter_list_reads_the_same_queries_for_few_or_many(client, i
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_previews_are_audited_in_their_own_transactions(transactional_db, client, incident, manager, template):
+    """As in production, where no test transaction surrounds the request (audit.record refuses to run outside
+    the action's transaction)."""
+    recipient = recipients(incident, 1)[0]
+    client.force_login(manager)
+    assert _preview(client, incident, template, recipient.reference_code)["Content-Type"] == "application/pdf"
+    url = reverse("notifications:template-preview", args=[incident.slug, template.pk])
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    actions_seen = list(AuditEvent.objects.filter(action__startswith="letter.").values_list("action", flat=True))
+    assert sorted(actions_seen) == ["letter.preview_looked_up", "letter.previewed", "letter.previewed"]
