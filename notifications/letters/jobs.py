@@ -387,9 +387,10 @@ def sweep() -> list[tuple[int, int, int, int]]:
 def _sweep_batch(batch: LetterBatch, now: datetime) -> list[tuple[int, int, int, int]]:
     pending = Letter.objects.filter(batch=batch, status=LetterStatus.PENDING)
     dead = list(pending.filter(CHUNKS.silent(now)).values_list("sequence", flat=True))
-    if dead:
-        CHUNKS.hand_back(pending.filter(CHUNKS.silent(now), sequence__in=dead))
+    if dead and CHUNKS.hand_back(pending.filter(CHUNKS.silent(now), sequence__in=dead)):
         _stopped(batch, now)
+    else:
+        dead = []  # none, or its run spoke up since: nothing to send
     last_word = Letter.objects.filter(batch=batch).aggregate(latest=Max("claimed_at"))["latest"]
     lost = max(filter(None, (last_word, batch.render_started_at)), default=now) <= now - claims.untaken_after()
     waiting = dead + (list(pending.filter(CHUNKS.free()).values_list("sequence", flat=True)) if lost else [])
