@@ -33,7 +33,7 @@ from notifications.tests.helpers import recipients
 from portal.testing import WorkerProcess
 
 LETTERS = 40
-ONE_CHUNK = 150
+ONE_CHUNK = 300
 PEOPLE = 4000
 RECOVERY_LIMIT = 120  # seconds, with the default CLAIM_SILENCE_SECONDS and CLAIM_SWEEP_SECONDS
 
