@@ -79,6 +79,8 @@ ACTIONS: dict[str, str] = {
     "letter_template.changed": "Letter template edited",
     "letter_settings.changed": "Letter return address or logo changed",
     "letter.previewed": "Letter previewed",
+    "letter.preview_looked_up": "Person looked up by reference code for a letter preview",
+    "letter.preview_rate_limited": "Letter preview by reference code refused (rate limit)",
     "letter.downloaded": "Single letter downloaded",
     "letter_batch.created": "Letter batch created",
     "letter_batch.rerender_requested": "Letter batch sent to render again",

@@ -1,7 +1,6 @@
 """Checking the hash chain in the background: ask for a check, and run one (in a worker)."""
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -12,12 +11,11 @@ from audit import api as audit
 from audit.chain import GENESIS, PAGE, ChainReport, pages, verify
 from audit.db import lock_chain
 from audit.models import AuditEvent, TrailCheck
+from portal.lib import claims
 
 logger = logging.getLogger(__name__)
 
-# A check whose worker has saved no progress for this long lost that worker
-# (a page takes seconds), so another run may take it over.
-STALE_AFTER = timedelta(minutes=10)
+TRAIL = claims.Claims()  # TrailCheck.claim and heartbeat_at; a check saves its progress page by page besides
 
 
 def latest_check() -> TrailCheck | None:
@@ -26,7 +24,7 @@ def latest_check() -> TrailCheck | None:
 
 def _is_stale(check: TrailCheck) -> bool:
     since = check.heartbeat_at or check.requested_at
-    return since < timezone.now() - STALE_AFTER
+    return since < timezone.now() - claims.silence()
 
 
 def request_trail_check(actor: Any) -> TrailCheck:
@@ -48,19 +46,32 @@ def request_trail_check(actor: Any) -> TrailCheck:
 
 
 def _claim(check_id: int, claim: str) -> int | None:
-    """Take the check (when it waits, when its holder went silent, or again after a
-    redelivery); returns the last event it covers, or None when it is not ours."""
-    now = timezone.now()
-    running = Q(status=TrailCheck.Status.RUNNING)
-    claimable = (
-        Q(status=TrailCheck.Status.QUEUED)
-        | (running & Q(heartbeat_at__lt=now - STALE_AFTER))
-        | (running & Q(claim=claim))
-    )
-    taken = TrailCheck.objects.filter(claimable, pk=check_id).update(
-        status=TrailCheck.Status.RUNNING, claim=claim, started_at=now, heartbeat_at=now, checked=0, last_checked_id=0
-    )
+    """Take the check (when it waits, or its holder went silent); returns the last event it covers, or None
+    when it is not ours (a message delivered again while its first run is alive takes nothing)."""
+    claimable = Q(status=TrailCheck.Status.QUEUED) | (Q(status=TrailCheck.Status.RUNNING) & TRAIL.claimable())
+    taken = TRAIL.take(
+        TrailCheck.objects.filter(claimable, pk=check_id),
+        claim,
+        status=TrailCheck.Status.RUNNING, started_at=timezone.now(), checked=0, last_checked_id=0,
+    )  # fmt: skip
     return TrailCheck.objects.values_list("up_to_id", flat=True).get(pk=check_id) if taken else None
+
+
+def sweep() -> list[int]:
+    """The checks to send to a worker again: those whose worker went silent (handed back, marked stopped),
+    and those whose message no worker took."""
+    now = timezone.now()
+    running = TrailCheck.objects.filter(status=TrailCheck.Status.RUNNING)
+    dead = list(running.filter(TRAIL.silent(now)).values_list("pk", flat=True))
+    TRAIL.hand_back(running.filter(TRAIL.silent(now), pk__in=dead))
+    cutoff = now - claims.untaken_after()
+    queued = Q(status=TrailCheck.Status.QUEUED, requested_at__lt=cutoff) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
+    )
+    lost = list(TrailCheck.objects.filter(queued | (Q(status=TrailCheck.Status.RUNNING) & TRAIL.untaken(now)))
+                .exclude(pk__in=dead).values_list("pk", flat=True))  # fmt: skip
+    TrailCheck.objects.filter(pk__in=lost).update(heartbeat_at=now)  # sent again once per wait, not every sweep
+    return dead + lost
 
 
 def run_trail_check(check_id: int, claim: str) -> None:
@@ -73,9 +84,10 @@ def run_trail_check(check_id: int, claim: str) -> None:
     up_to_id = _claim(check_id, claim)
     if up_to_id is None:
         return
-    held = TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING, claim=claim)
+    held = TRAIL.held(TrailCheck.objects.filter(pk=check_id, status=TrailCheck.Status.RUNNING), claim)
     try:
-        report = _walk(held, up_to_id)
+        with TRAIL.kept_alive(held):
+            report = _walk(held, up_to_id)
     except Exception:
         logger.exception("trail check %s stopped", check_id)
         held.update(

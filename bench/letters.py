@@ -647,7 +647,7 @@ def _wait_for_batch(
             return
         if settled != last_count:
             last_count, last_change = settled, now
-        stalled = now - last_change > settings.LETTER_CLAIM_TIMEOUT + 60
+        stalled = now - last_change > settings.CLAIM_SILENCE_SECONDS + settings.CLAIM_UNTAKEN_SECONDS
         if stalled or any(process.poll() is not None for process in processes):
             log.seek(0)
             sys.exit(

@@ -456,14 +456,27 @@ def _export_id() -> str:
     return "EXP-" + get_random_string(8, allowed_chars="ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
 
+def _over_daily_limit(actor: User, kind: str, free_per_day: int | None) -> bool:
+    """Whether the person has asked for `free_per_day` files of this kind today (on any incident) already."""
+    if free_per_day is None:
+        return False
+    User.objects.select_for_update().filter(pk=actor.pk).exists()  # one person's requests counted one at a time
+    day_began = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    asked = Export.objects.filter(requested_by=actor, kind=kind, requested_at__gte=day_began)
+    return asked.count() >= free_per_day
+
+
 @transaction.atomic
 def request_export(
-    actor: User, incident: Incident, kind: str, subject: dict[str, int], title: str, rows: int, reason: str
-) -> Export:
-    """Ask for a file: ready at once up to EXPORT_APPROVAL_ROWS rows, else waiting for a second person."""
+    actor: User, incident: Incident, kind: str, subject: dict[str, int], title: str, rows: int, reason: str,
+    free_per_day: int | None = None,
+) -> Export:  # fmt: skip
+    """Ask for a file: ready at once up to EXPORT_APPROVAL_ROWS rows (and, for a kind with `free_per_day`, up
+    to that many a day for one person), else waiting for a second person."""
     if not reason.strip():
         raise ActionRefused("Say why this file is needed: the reason is kept with the export.")
-    ready = rows <= settings.EXPORT_APPROVAL_ROWS
+    over_daily_limit = _over_daily_limit(actor, kind, free_per_day)
+    ready = rows <= settings.EXPORT_APPROVAL_ROWS and not over_daily_limit
     now = timezone.now()
     export = Export.objects.create(
         public_id=_export_id(), incident=incident, kind=kind, subject=subject, title=title, rows=rows,
@@ -472,6 +485,8 @@ def request_export(
         expires_at=now + timedelta(seconds=settings.EXPORT_LINK_SECONDS) if ready else None,
     )  # fmt: skip
     details = {"export": export.public_id, "kind": kind, "rows": rows, "needs_approval": not ready, **subject}
+    if over_daily_limit:
+        details["over_daily_limit"] = True
     audit.record("export.requested", actor=actor, incident_id=incident.pk, target=export, details=details)
     return export
 

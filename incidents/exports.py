@@ -30,6 +30,9 @@ class Kind:
     subject: Callable[[HttpRequest], dict[str, int]]  # the ids from the request's form
     describe: Callable[[Incident, dict[str, int]], tuple[str, int]]  # its title and rows; Http404 if gone
     respond: Callable[[Export, str], HttpResponseBase]  # the file, carrying the export's label
+    # How many of this kind one person may take in a day before each further one waits for approval,
+    # however small (single letters: a batch taken one letter at a time is still a batch).
+    free_per_day: Callable[[], int] | None = None
 
 
 KINDS: dict[str, Kind] = {}

@@ -16,10 +16,9 @@ from accounts.models import User
 from audit import api as audit
 from incidents import actions as incident_actions
 from incidents.actions import ActionRefused
-from incidents.models import Incident, Language, Recipient
+from incidents.models import Export, Incident, Language, Recipient
 from notifications import tasks
-from notifications.letters import merge
-from notifications.letters import proof
+from notifications.letters import merge, proof
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate, ProofOpening
 
@@ -96,6 +95,22 @@ def save_letter_settings(
         locked.save(update_fields=[*changed, "updated_at"])
         audit.record("letter_settings.changed", actor=actor, incident_id=incident.pk, details={"fields": changed})
     return changed
+
+
+@transaction.atomic
+def record_preview_lookup(actor: User, template: LetterTemplate, recipient: Recipient | None) -> None:
+    """A reference code typed for a preview reads that person's record, found or not, as a caller search does."""
+    details: dict[str, object] = {"template": template.pk, "found": recipient is not None}
+    if recipient is not None:
+        details["individual"] = recipient.individual_id
+    audit.record("letter.preview_looked_up", actor=actor, incident_id=template.incident_id, target=recipient,
+                 details=details)  # fmt: skip
+
+
+@transaction.atomic
+def record_refused_preview(actor: User, template: LetterTemplate) -> None:
+    audit.record("letter.preview_rate_limited", actor=actor, incident_id=template.incident_id,
+                 details={"template": template.pk})  # fmt: skip
 
 
 @transaction.atomic
@@ -261,8 +276,9 @@ def approve_batch(actor: User, batch: LetterBatch) -> None:
 
 
 @transaction.atomic
-def record_export(actor: User | None, batch: LetterBatch, via: str) -> None:
-    """Before the export is handed over: an approved batch becomes exported; every download is audited."""
+def record_export(actor: User | None, batch: LetterBatch, via: str, **more: object) -> None:
+    """Before the export is handed over: an approved batch becomes exported; every download is audited
+    (`more` adds to the event's details: the command line's operator and reason)."""
     locked = _locked(batch)
     if locked.status not in (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.MAILED):
         raise ActionRefused(
@@ -271,8 +287,39 @@ def record_export(actor: User | None, batch: LetterBatch, via: str) -> None:
     if locked.status == BatchStatus.APPROVED:
         locked.status, locked.exported_at = BatchStatus.EXPORTED, timezone.now()
         locked.save(update_fields=["status", "exported_at"])
-    details = {"via": via, "letters": locked.letters_total, "parts": len(locked.parts)}
+    details = {"via": via, "letters": locked.letters_total, "parts": len(locked.parts), **more}
     audit.record("letter_batch.exported", actor=actor, incident_id=locked.incident_id, target=locked, details=details)
+
+
+def approved_request(batch: LetterBatch, public_id: str = "") -> Export | None:
+    """The batch's export request whose link works now (approved by a second person when it had to be):
+    the one named, or the latest."""
+    ready = Export.objects.filter(
+        incident_id=batch.incident_id, kind="letters", subject__batch=batch.pk, status=Export.Status.READY,
+        expires_at__gt=timezone.now(),
+    ).select_related("requested_by")  # fmt: skip
+    if public_id:
+        ready = ready.filter(public_id=public_id)
+    return ready.order_by("-requested_at").first()
+
+
+@transaction.atomic
+def record_command_export(batch: LetterBatch, operator: str, reason: str, request: Export | None) -> None:
+    """The command line's export, audited with the operator's OS user and reason: it uses an approved request's
+    link (once, as the browser would), or goes without one when forced (`request` None), which the trail says."""
+    if not reason.strip():
+        raise ActionRefused("Say why this file is needed (--reason): it is kept in the audit trail.")
+    details: dict[str, object] = {"operator": operator, "reason": reason.strip()[:500], "forced": request is None}
+    if request is not None:
+        now = timezone.now()
+        used = Export.objects.filter(pk=request.pk, status=Export.Status.READY, expires_at__gt=now)
+        if not used.update(status=Export.Status.DOWNLOADED, downloaded_at=now):
+            raise ActionRefused(f"{request.public_id} was used or has expired: ask for the export again.")
+        audit.record("export.downloaded", actor=None, incident_id=batch.incident_id, target=request,
+                     details={"export": request.public_id, "kind": request.kind, "rows": request.rows,
+                              "via": "command", "operator": operator})  # fmt: skip
+        details["export"] = request.public_id
+    record_export(None, batch, via="command", **details)
 
 
 @transaction.atomic

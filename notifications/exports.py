@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -93,5 +94,6 @@ def register() -> None:
             },
             describe=_letter_described,
             respond=_letter_response,
+            free_per_day=lambda: settings.EXPORT_SINGLE_LETTERS_PER_DAY,
         )
     )

@@ -116,6 +116,10 @@ class LetterBatch(models.Model):
     letters_failed = models.PositiveIntegerField(default=0)
     pages_total = models.PositiveIntegerField(default=0)
     assembly_claim = models.CharField(max_length=64, blank=True)
+    assembly_beat_at = models.DateTimeField(null=True, blank=True, help_text="The last word from the assembly.")
+    worker_stopped_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweep handed a stopped worker's part of the batch to another."
+    )
     # Output: [{"name": storage name, "letters": n, "pages": n, "sha256": hex}], then the mail file.
     parts = models.JSONField(default=list)
     manifest = models.FileField(upload_to="letters/", max_length=300, blank=True)

@@ -29,9 +29,10 @@ def assemble_letter_batch(batch_id: int, render_round: int) -> None:
     jobs.assemble(batch_id, render_round)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=330)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=150)
 def sweep_letter_batches() -> None:
-    """Send again the chunks whose worker died or whose messages were lost (Celery beat runs this)."""
+    """Send again the chunks and assembly steps whose worker died or whose messages were lost (Celery beat runs
+    this every CLAIM_SWEEP_SECONDS)."""
     for args in jobs.sweep():
         render_letter_chunk.delay(*args)
 

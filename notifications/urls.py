@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import batches, returns, templates
+from notifications.views import batches, exports, returns, templates
 
 app_name = "notifications"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("<slug:slug>/batches/<int:batch_id>/approve/", batches.batch_approve, name="batch-approve"),
     path("<slug:slug>/batches/<int:batch_id>/mailed/", batches.batch_mailed, name="batch-mailed"),
     path("<slug:slug>/returned-mail/", returns.returned_mail, name="returned-mail"),
+    path("<slug:slug>/letter-exports/", exports.letter_exports, name="letter-exports"),
 ]

@@ -144,11 +144,11 @@ class WorkerProcess:
     filesystem queue under the same VAR_DIR).
     """
 
-    def __init__(self, database_name: str, log: Path, outbox: Path) -> None:
+    def __init__(self, database_name: str, log: Path, outbox: Path, *options: str, **env: str) -> None:
         self.database_name = database_name
         self.log = log
         self.outbox = outbox  # where its e-mails are written, as files
-        self.start()
+        self.start(*options, **env)
 
     def start(self, *options: str, **env: str) -> None:
         """Start (or start again, after `kill`) with extra command-line options and environment."""

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import api as audit
-from audit import checks
+from audit import checks, tasks
 from audit.models import AuditEvent, TrailCheck
+from portal.lib import claims
 from portal.testing import lifted_audit_triggers
 
 
@@ -59,7 +60,7 @@ def test_running_a_check_twice_does_the_work_once(db, auditor):
 
 
 def test_a_check_whose_worker_died_is_taken_over(db, auditor, django_capture_on_commit_callbacks):
-    long_ago = timezone.now() - checks.STALE_AFTER - timedelta(minutes=1)
+    long_ago = timezone.now() - claims.silence() - timedelta(minutes=1)
     stuck = TrailCheck.objects.create(
         status=TrailCheck.Status.RUNNING, claim="lost-task", started_at=long_ago, heartbeat_at=long_ago
     )
@@ -77,11 +78,38 @@ def test_a_live_check_is_not_taken_over(db):
     assert not AuditEvent.objects.filter(action="audit.checked").exists()
 
 
-def test_a_message_delivered_again_takes_its_check_back(db):
+def test_a_run_of_a_message_delivered_again_takes_nothing_while_the_first_run_is_alive(db):
+    """A broker delivers a message again (Redis' visibility timeout) while its first run is alive: the second
+    run has a token of its own and finds the check held; once the first run has gone silent, it takes over."""
     _events(2)
-    lost = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, claim="task-1", heartbeat_at=timezone.now())
-    checks.run_trail_check(lost.pk, claim="task-1")
-    assert TrailCheck.objects.get(pk=lost.pk).status == TrailCheck.Status.PASSED
+    alive = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, claim="first-run", heartbeat_at=timezone.now())
+    tasks.check_trail.apply((alive.pk,), task_id="same-message")
+    tasks.check_trail.apply((alive.pk,), task_id="same-message")
+    assert TrailCheck.objects.get(pk=alive.pk).claim == "first-run"
+
+    TrailCheck.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now() - claims.silence() - timedelta(seconds=1))
+    tasks.check_trail.apply((alive.pk,), task_id="same-message")
+    assert TrailCheck.objects.get(pk=alive.pk).status == TrailCheck.Status.PASSED
+    assert AuditEvent.objects.filter(action="audit.checked").count() == 1
+
+
+def test_the_sweep_hands_back_a_silent_check_and_sends_a_lost_one_again(db):
+    now = timezone.now()
+    silent = TrailCheck.objects.create(
+        status=TrailCheck.Status.RUNNING, claim="dead-run", heartbeat_at=now - claims.silence() - timedelta(seconds=1)
+    )
+    alive = TrailCheck.objects.create(status=TrailCheck.Status.RUNNING, claim="live-run", heartbeat_at=now)
+    lost = TrailCheck.objects.create()
+    TrailCheck.objects.filter(pk=lost.pk).update(requested_at=now - claims.untaken_after() - timedelta(seconds=1))
+    waiting = TrailCheck.objects.create()
+
+    assert sorted(checks.sweep()) == sorted([silent.pk, lost.pk])
+    assert TrailCheck.objects.get(pk=silent.pk).claim == claims.STOPPED
+    assert TrailCheck.objects.get(pk=alive.pk).claim == "live-run"
+    assert checks.sweep() == []  # sent once, not at every sweep
+    checks.run_trail_check(silent.pk, claim="next-run")
+    assert TrailCheck.objects.get(pk=silent.pk).status == TrailCheck.Status.PASSED
+    assert TrailCheck.objects.get(pk=waiting.pk).status == TrailCheck.Status.QUEUED
 
 
 def _check_in_pages_of_five(monkeypatch, before_each_page) -> tuple[TrailCheck, AuditEvent]:

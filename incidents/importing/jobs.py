@@ -2,8 +2,10 @@
 
 The dry run reads the whole file, checks every row, stages the valid ones and
 writes the report. The import writes the staged rows in one transaction. Each
-step claims the job with a conditional update (by task id), saves progress on
-the row and is safe to run twice.
+step claims the job through portal.lib.claims (a token per run), saves progress
+on the row and is safe to run twice. A check says it is alive from a thread
+while it runs; an import holds its job's row from the start of its transaction,
+which tells the sweep it is alive however long one statement takes.
 """
 
 import csv
@@ -13,7 +15,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,11 +30,12 @@ from incidents.importing import files, load
 from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
 from incidents.importing.fields import data_type_words
 from incidents.models import DataType, ImportJob, ImportRow, Incident
+from portal.lib import claims
 from portal.lib.csvcell import neutralised
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=10)
+JOB = claims.Claims()  # ImportJob.claim and heartbeat_at
 CHUNK_ROWS = 20_000
 BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
 FIRST_ISSUES = 20
@@ -50,16 +52,12 @@ class StagedRowsLost(Exception):
 
 
 def _take(job_id: int, status: str, claim: str) -> tuple[QuerySet[ImportJob], ImportJob] | None:
-    """Claim the job in `status` (waiting, already ours, or its worker gone silent): the rows this run
+    """Claim the job in `status` (waiting, handed back, or its worker gone silent): the rows this run
     holds while the claim lasts, and the job; None when it is not ours to run."""
-    now = timezone.now()
-    claimable = Q(claim="") | Q(claim=claim) | Q(heartbeat_at__lt=now - STALE_AFTER)
-    taken = ImportJob.objects.filter(claimable, pk=job_id, status=status).update(
-        claim=claim, heartbeat_at=now, progress_done=0, progress_total=0
-    )
-    if not taken:
+    rows = ImportJob.objects.filter(pk=job_id, status=status)
+    if not JOB.take(rows, claim, progress_done=0, progress_total=0):
         return None
-    return ImportJob.objects.filter(pk=job_id, status=status, claim=claim), ImportJob.objects.get(pk=job_id)
+    return JOB.held(rows, claim), ImportJob.objects.get(pk=job_id)
 
 
 def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
@@ -77,23 +75,23 @@ def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception
 
 
 def sweep() -> list[tuple[int, str]]:
-    """The steps to send to a worker again, as (job, status): those whose worker went silent (it died) or
-    whose message was never taken (lost with a broker's restart) for STALE_AFTER. Each is handed back
-    unclaimed, so the step's next task takes it and starts it over. An import holds its job's row from the
-    start of its transaction, waiting for another import of the incident included, so on PostgreSQL it is
-    passed over however long it takes; SQLite has one writer, so the sweep waits for it, and gives up this
-    round when the wait runs out."""
+    """The steps to send to a worker again, as (job, status): those whose worker went silent for
+    CLAIM_SILENCE_SECONDS (it died), and those whose message no worker took for CLAIM_UNTAKEN_SECONDS (lost
+    with a broker's restart). Each is handed back marked stopped, so the step's next task takes it and starts
+    it over. An import holds its job's row from the start of its transaction, waiting for another import of
+    the incident included, so on PostgreSQL it is passed over however long it takes; SQLite has one writer,
+    so the sweep waits for it, and gives up this round when the wait runs out."""
     now = timezone.now()
-    silent = Q(status__in=ImportJob.ACTIVE) & (Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True))
+    abandoned = Q(status__in=ImportJob.ACTIVE) & (JOB.silent(now) | JOB.untaken(now))
     try:
         # What is read stays as read until the update: the rows are locked (PostgreSQL), or the transaction
         # holds SQLite's one write lock from its start.
         with transaction.atomic():
             unlocked = ImportJob.objects.select_for_update(skip_locked=True)
-            stalled = list(unlocked.filter(silent).only("status", "claim", "incident"))
-            ImportJob.objects.filter(pk__in=[job.pk for job in stalled]).update(claim="", heartbeat_at=now)
+            stalled = list(unlocked.filter(abandoned).only("status", "claim", "incident"))
+            JOB.hand_back(ImportJob.objects.filter(pk__in=[job.pk for job in stalled]))
             for job in stalled:
-                if job.claim:  # a worker took the step and died (a message lost before any took it is plumbing)
+                if job.claim not in ("", claims.STOPPED):  # a worker took the step and died
                     audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
                                  details={"step": job.status})  # fmt: skip
     except OperationalError:
@@ -101,6 +99,11 @@ def sweep() -> list[tuple[int, str]]:
             raise
         return []  # SQLite's one writer is busy, an import perhaps: nothing is silent while it writes
     return [(job.pk, job.status) for job in stalled]
+
+
+def stopped(job: ImportJob) -> bool:
+    """Whether the job's step waits for another worker because its own stopped (its page says so)."""
+    return JOB.is_stopped(job)
 
 
 # The dry run ---------------------------------------------------------------
@@ -256,6 +259,7 @@ def run_dry_run(job_id: int, claim: str) -> None:
     staged = ImportRow.objects.filter(job_id=job_id)
     staged.delete()  # from an earlier, interrupted run
     fd, report_path = tempfile.mkstemp(suffix=".csv", dir=settings.FILE_UPLOAD_TEMP_DIR)
+    beating = JOB.beating(held)  # from a thread, however long one statement of the check takes
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as report:
             writer = csv.writer(report)
@@ -279,6 +283,7 @@ def run_dry_run(job_id: int, claim: str) -> None:
             "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
         )  # fmt: skip
     finally:
+        beating.stop()
         os.unlink(report_path)
 
 

@@ -9,16 +9,18 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from incidents import actions
-from incidents.importing import jobs
+from incidents import actions, tasks
+from incidents.importing import jobs, load
 from incidents.importing.check import RowChecker
 from incidents.models import ImportJob, ImportRow, Incident
 from incidents.tests.importing import csv_bytes, upload
+from portal.lib import claims
 
-SILENT = jobs.STALE_AFTER + timedelta(minutes=1)
+SILENT = max(claims.silence(), claims.untaken_after()) + timedelta(minutes=1)
 
 
 def _job(incident, status: str, claim: str = "dead-task", silent_for: timedelta = SILENT) -> ImportJob:
@@ -56,13 +58,13 @@ class _Elsewhere(threading.Thread):
 def test_a_step_whose_worker_went_silent_or_whose_message_was_lost_is_handed_back(incident):
     died = _job(incident, ImportJob.Status.VALIDATING)
     lost = _job(incident, ImportJob.Status.IMPORTING, claim="")  # queued, never taken
-    busy = _job(incident, ImportJob.Status.VALIDATING, claim="live-task", silent_for=timedelta(minutes=1))
+    busy = _job(incident, ImportJob.Status.VALIDATING, claim="live-task", silent_for=timedelta(seconds=10))
     done = _job(incident, ImportJob.Status.VALIDATED)
 
     assert sorted(jobs.sweep()) == sorted([(died.pk, "validating"), (lost.pk, "importing")])
 
     handed_back = ImportJob.objects.get(pk=died.pk)
-    assert handed_back.claim == ""  # the next task for the step takes it
+    assert handed_back.claim == claims.STOPPED  # the next task for the step takes it; its page says so
     assert handed_back.heartbeat_at is not None
     assert handed_back.heartbeat_at > timezone.now() - timedelta(minutes=1)
     assert ImportJob.objects.get(pk=busy.pk).claim == "live-task"
@@ -98,9 +100,9 @@ def _waits_for_a_lock() -> bool:
 
 
 def test_an_import_waiting_for_another_import_of_its_incident_is_not_handed_back(
-    transactional_db, incident, monkeypatch
+    transactional_db, incident, monkeypatch, settings
 ):
-    monkeypatch.setattr(jobs, "STALE_AFTER", timedelta(0))  # no word for any time at all counts as silent
+    settings.CLAIM_SILENCE_SECONDS = 0  # no word for any time at all counts as silent
     waiting = _job(incident, ImportJob.Status.IMPORTING, claim="live-task")
 
     if connection.vendor != "postgresql":
@@ -192,3 +194,53 @@ def test_a_report_written_again_replaces_the_earlier_one_only_once_it_is_in(inci
     assert second.name != first.name
     assert second.storage.exists(second.name)
     assert not first.storage.exists(first.name)
+
+
+@pytest.mark.django_db
+def test_the_import_page_says_a_worker_stopped_until_another_takes_the_step_over(client, incident, manager):
+    job = _job(incident, ImportJob.Status.VALIDATING)
+    client.force_login(manager)
+    url = reverse("incidents:import-progress", args=[incident.slug, job.pk])
+    assert "The worker stopped" not in client.get(url).content.decode()
+
+    jobs.sweep()
+    assert "The worker stopped; another will take this over." in client.get(url).content.decode()
+    jobs.run_dry_run(job.pk, claim="next-run")
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.VALIDATED
+
+
+@pytest.mark.django_db
+def test_a_check_message_delivered_twice_does_the_work_once(incident):
+    job = _checking(incident, *ROWS)
+    ImportJob.objects.filter(pk=job.pk).update(claim="first-run", heartbeat_at=timezone.now())
+    tasks.check_import_file.apply((job.pk,), task_id="one-message")  # while its first run is alive
+    assert ImportJob.objects.get(pk=job.pk).claim == "first-run"
+    assert not ImportRow.objects.filter(job=job).exists()
+
+    ImportJob.objects.filter(pk=job.pk).update(claim="")
+    for _ in range(2):  # then the same message twice, as Redis' visibility timeout sends it
+        tasks.check_import_file.apply((job.pk,), task_id="one-message")
+    assert ImportJob.objects.get(pk=job.pk).rows_valid == len(ROWS)
+    assert ImportRow.objects.filter(job=job).count() == len(ROWS)
+    assert AuditEvent.objects.filter(action="import.checked").count() == 1
+
+
+def test_a_check_in_one_long_statement_is_never_taken_for_dead(transactional_db, incident, settings, monkeypatch):
+    settings.CLAIM_SILENCE_SECONDS = 1
+    job = _checking(incident, *ROWS)
+    swept_meanwhile: list[list[tuple[int, str]]] = []
+    real_without_address = load.without_address
+
+    def long_statement(job_id: int) -> int:
+        started = timezone.now()  # a statement over millions of staged rows, with the sweep looking on
+        while timezone.now() - started < timedelta(seconds=3):
+            swept_meanwhile.append(jobs.sweep())
+        return real_without_address(job_id)
+
+    monkeypatch.setattr(load, "without_address", long_statement)
+    jobs.run_dry_run(job.pk, claim="slow-run")
+
+    assert swept_meanwhile
+    assert not any(swept_meanwhile)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.VALIDATED
+    assert not AuditEvent.objects.filter(action="import.resumed").exists()

@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from incidents import actions, tasks
-from incidents.importing import jobs
 from incidents.models import ImportJob, Individual, Recipient
 from incidents.tests.importing import csv_bytes, upload
+from portal.lib import claims
 
 
 def _settled(worker, job: ImportJob, status: str) -> ImportJob:
@@ -40,7 +40,7 @@ def test_a_worker_checks_then_imports_a_file(transactional_db, celery_worker_pro
 
 def _worker_died(job: ImportJob) -> None:
     """A worker took the job's step and died: its claim stays, and no word comes from it."""
-    silent_since = timezone.now() - jobs.STALE_AFTER - timedelta(minutes=1)
+    silent_since = timezone.now() - claims.silence() - timedelta(minutes=1)
     ImportJob.objects.filter(pk=job.pk).update(claim="task-of-a-dead-worker", heartbeat_at=silent_since)
 
 

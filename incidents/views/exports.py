@@ -57,8 +57,9 @@ def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponse
     try:
         subject = kind.subject(request)
         title, rows = kind.describe(found.incident, subject)
+        free_per_day = kind.free_per_day() if kind.free_per_day is not None else None
         export = actions.request_export(signed_in_user(request), found.incident, kind.key, subject, title, rows,
-                                        request.POST.get("reason", ""))  # fmt: skip
+                                        request.POST.get("reason", ""), free_per_day)  # fmt: skip
     except (exports.SubjectRefused, actions.ActionRefused) as refusal:
         messages.error(request, str(refusal))
         return redirect(safe_referer(request) or reverse("incidents:export-list", args=[found.incident.slug]))
@@ -78,6 +79,8 @@ def export_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
         "export": export,
         "mine": export.requested_by_id == user.pk,
         "may_decide": _may_decide(found, export, user.pk),
+        "approval_rows": settings.EXPORT_APPROVAL_ROWS,
+        "letters_per_day": settings.EXPORT_SINGLE_LETTERS_PER_DAY,
     }
     return render(request, "incidents/export_detail.html", context)
 

@@ -65,7 +65,7 @@ def _import_list(request: HttpRequest, slug: str) -> HttpResponse:
 def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     found, job = _job(request, slug, job_id)
     step = jobs.import_progress(job.pk) if job.status == ImportJob.Status.IMPORTING else None
-    context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step}
+    context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step, "stopped": jobs.stopped(job)}
     if _wants_mapping(job) or job.status == ImportJob.Status.VALIDATED:
         form = MappingForm(job=job)
         context |= _mapping_context(job, form)
@@ -144,7 +144,12 @@ def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # the finished page (report or outcome) replaces the progress bar
         return response
-    context = {"incident": found.incident, "job": job, "step": jobs.import_progress(job.pk)}
+    context = {
+        "incident": found.incident,
+        "job": job,
+        "step": jobs.import_progress(job.pk),
+        "stopped": jobs.stopped(job),
+    }
     return render(request, "incidents/_import_progress.html", context)
 
 

@@ -1,19 +1,20 @@
 """Rendering a batch on workers: chunks of letters, then one assembly step.
 
-Each chunk claims its pending letters with a conditional update (a claim that
-has been silent for LETTER_CLAIM_TIMEOUT seconds may be taken over), renders
-them into one chunk file and records each letter under its claim, so a chunk
-that runs twice, or whose worker was killed, renders every letter once. The
-chunk that leaves no letter pending claims the assembly, which joins the chunk
-files into print parts and writes the mail file.
+Each chunk claims its pending letters through portal.lib.claims (a claim whose
+run has been silent for CLAIM_SILENCE_SECONDS may be taken over; a running
+chunk says it is alive from a thread), renders them into one chunk file and
+records each letter under its claim, so a chunk that runs twice, or whose
+worker was killed, renders every letter once. The chunk that leaves no letter
+pending claims the assembly, which joins the chunk files into print parts and
+writes the mail file; its steps say they are alive on the batch's row.
 """
 
 import logging
-import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
 from types import ModuleType
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, QuerySet
 from django.template import Template
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -31,6 +32,7 @@ from incidents.models import DataType, Exposure, Incident
 from notifications.letters import manifest, merge, parts, sandbox
 from notifications.letters.render import LaidOut, LetterPage, Renderer
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+from portal.lib import claims
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,11 @@ NO_DATE = (
     "The incident has no notice date, the date its letters are dated, and the batch has no date of its own: "
     "set the notice date on the incident's form, then render again."
 )
+
+CHUNKS = claims.Claims(claim_field="claim", beat_field="claimed_at")  # on each Letter of a chunk
+# On the batch: one claim for the whole assembly (the step that sends the parts, each part, the finish), which
+# any of its running steps keeps alive; the sweep sends again what is missing once all of them went silent.
+ASSEMBLY = claims.Claims(claim_field="assembly_claim", beat_field="assembly_beat_at")
 
 
 def _tasks() -> ModuleType:
@@ -53,18 +60,13 @@ def chunk_ranges(total: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(first + size - 1, total)) for first in range(1, total + 1, size)]
 
 
-def _stale_before() -> timedelta:
-    return timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT)
-
-
 def claim_letters(batch_id: int, first: int, last: int, token: str) -> int:
-    now = timezone.now()
-    claimable = Q(claim="") | Q(claimed_at__lt=now - _stale_before())
-    return (
-        Letter.objects.filter(batch_id=batch_id, sequence__range=(first, last), status=LetterStatus.PENDING)
-        .filter(claimable)
-        .update(claim=token, claimed_at=now, attempts=F("attempts") + 1)
-    )
+    rows = Letter.objects.filter(batch_id=batch_id, sequence__range=(first, last), status=LetterStatus.PENDING)
+    return CHUNKS.take(rows, token, attempts=F("attempts") + 1)
+
+
+def _held_letters(batch_id: int, token: str) -> QuerySet[Letter]:
+    return CHUNKS.held(Letter.objects.filter(batch_id=batch_id, status=LetterStatus.PENDING), token)
 
 
 def renderer_for(incident: Incident) -> Renderer:
@@ -193,18 +195,19 @@ def render_chunk(
     batch = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
     if batch is None:
         return
-    token = uuid.uuid4().hex
+    token = claims.new_token()
     if not claim_letters(batch_id, first, last, token):
         return
-    letters = _claimed(batch_id, token)
-    worn_out = [letter for letter in letters if letter.attempts > Letter.MAX_ATTEMPTS]
-    letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
-    maker = maker or maker_for(batch.incident)
-    types = data_types_of(letters)
-    on = batch.letter_date()
-    outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
-    outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
-    _record_chunk(batch, token, first, maker, outcomes)
+    with CHUNKS.kept_alive(_held_letters(batch_id, token)):
+        letters = _claimed(batch_id, token)
+        worn_out = [letter for letter in letters if letter.attempts > Letter.MAX_ATTEMPTS]
+        letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
+        maker = maker or maker_for(batch.incident)
+        types = data_types_of(letters)
+        on = batch.letter_date()
+        outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
+        outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
+        _record_chunk(batch, token, first, maker, outcomes)
     finish_if_done(batch_id, render_round, assemble_with)
 
 
@@ -225,6 +228,7 @@ def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker
             letters_rendered=F("letters_rendered") + rendered,
             letters_failed=F("letters_failed") + failed,
             pages_total=F("pages_total") + pages,
+            worker_stopped_at=None,
         )
     if name and not rendered:  # every letter was taken over by another run
         default_storage.delete(name)
@@ -272,7 +276,7 @@ def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int
         return False
     claimed = LetterBatch.objects.filter(
         pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round, assembly_claim=""
-    ).update(assembly_claim=uuid.uuid4().hex)
+    ).update(assembly_claim=claims.new_token(), assembly_beat_at=timezone.now())
     if claimed and enqueue is not None:
         enqueue(batch_id, render_round)
     elif claimed:
@@ -284,12 +288,27 @@ def _rendering(batch_id: int, render_round: int) -> LetterBatch | None:
     return LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
 
 
+@contextmanager
+def _assembling(batch: LetterBatch) -> Iterator[None]:
+    """Say that the batch's assembly is alive, at once and then from a thread while the step runs."""
+    held = ASSEMBLY.held(LetterBatch.objects.filter(pk=batch.pk, render_round=batch.render_round), batch.assembly_claim)
+    ASSEMBLY.beat_now(held)
+    with ASSEMBLY.kept_alive(held):
+        yield
+
+
 def assemble(batch_id: int, render_round: int, inline: bool = False) -> None:
     """Block the batch on failed letters, or send one task per print part (which any worker may take);
     the part that completes the set finishes the batch. `inline` does it all in this process."""
     batch = _rendering(batch_id, render_round)
     if batch is None or not batch.assembly_claim:
         return
+    with _assembling(batch):
+        _send_parts(batch, inline)
+
+
+def _send_parts(batch: LetterBatch, inline: bool) -> None:
+    batch_id, render_round = batch.pk, batch.render_round
     if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.FAILED).exists():
         _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {"letters_failed": batch.letters_failed})
         return
@@ -311,14 +330,16 @@ def assemble_part(
     batch = _rendering(batch_id, render_round)
     if batch is None or len(batch.parts) < number or batch.parts[number - 1] is not None:
         return
-    written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
+    with _assembling(batch):
+        written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
     with transaction.atomic():
         locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
         if locked.render_round != render_round or locked.parts[number - 1] is not None:
             transaction.on_commit(lambda: default_storage.delete(written.name))
             return
         locked.parts[number - 1] = written.as_json()
-        locked.save(update_fields=["parts"])
+        locked.worker_stopped_at = None
+        locked.save(update_fields=["parts", "worker_stopped_at"])
         complete = all(locked.parts)
     if complete and finish_with is not None:
         finish_with(batch_id, render_round)
@@ -332,14 +353,19 @@ def finish(batch_id: int, render_round: int) -> None:
     if batch is None or not batch.parts or not all(batch.parts) or batch.manifest:
         return
     written = [parts.StoredFile.from_json(p) for p in batch.parts]
-    mail_file = manifest.write_manifest(batch)
-    checksums = _checksums(batch, [*written, mail_file])
+    with _assembling(batch):
+        mail_file = manifest.write_manifest(batch)
+        checksums = _checksums(batch, [*written, mail_file])
     chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
     with transaction.atomic():
-        LetterBatch.objects.filter(pk=batch_id).update(manifest=mail_file.name, checksums=checksums)
         Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
-        batch.refresh_from_db()
-        _move(batch, BatchStatus.RENDERED, "letter_batch.rendered", {"pages": batch.pages_total, "parts": len(written)})
+        # The batch's row is written once here: a second write in one transaction has PostgreSQL check its
+        # foreign key to the incident at commit, after the audit trail's lock is taken, which deadlocks with
+        # an import of the incident (it holds the incident and waits for that lock).
+        details: dict[str, object] = {"pages": batch.pages_total, "parts": len(written)}
+        _move(
+            batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
+        )
         transaction.on_commit(lambda: _tasks().enqueue_proof(batch_id, render_round))
     for name in chunk_names - {""}:
         default_storage.delete(name)
@@ -351,34 +377,49 @@ def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
     return default_storage.save(name, ContentFile(lines.encode()))
 
 
-def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object]) -> None:
+def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object], **fields: object) -> None:
     with transaction.atomic():
         moved = LetterBatch.objects.filter(pk=batch.pk, status=batch.status, render_round=batch.render_round).update(
-            status=status, rendered_at=timezone.now(), assembly_claim=""
+            status=status, rendered_at=timezone.now(), assembly_claim="", worker_stopped_at=None, **fields
         )
         if moved:
             audit.record(action, actor=None, incident_id=batch.incident_id, target=batch, details=details)
 
 
 def sweep() -> list[tuple[int, int, int, int]]:
-    """Chunks to send again, as (batch, round, first, last): those whose claim went silent (their
-    worker died), and every waiting chunk of a batch that made no progress for a claim timeout (its
-    messages were lost)."""
-    stale = timezone.now() - _stale_before()
+    """Chunks to send again, as (batch, round, first, last): those whose run went silent (their worker died;
+    handed back and marked stopped), and every waiting chunk of a batch that had no word from any worker for
+    CLAIM_UNTAKEN_SECONDS (its messages were lost). An assembly gone silent is sent again here too."""
     found: list[tuple[int, int, int, int]] = []
     for batch in LetterBatch.objects.filter(status=BatchStatus.RENDERING):
-        pending = Letter.objects.filter(batch=batch, status=LetterStatus.PENDING)
-        last_claim = Letter.objects.filter(batch=batch).aggregate(latest=Max("claimed_at"))["latest"]
-        stalled = max(filter(None, (last_claim, batch.render_started_at)), default=stale) <= stale
-        waiting = pending if stalled else pending.filter(claimed_at__lt=stale)
-        size = settings.LETTER_CHUNK_SIZE
-        firsts = sorted({(seq - 1) // size * size + 1 for seq in waiting.values_list("sequence", flat=True)})
-        found += [(batch.pk, batch.render_round, first, min(first + size - 1, batch.letters_total)) for first in firsts]
-        if not firsts and not batch.assembly_claim:
-            finish_if_done(batch.pk, batch.render_round)
-        elif not firsts and stalled:
-            _resend_assembly(batch)
+        found += _sweep_batch(batch, timezone.now())
     return found
+
+
+def _sweep_batch(batch: LetterBatch, now: datetime) -> list[tuple[int, int, int, int]]:
+    pending = Letter.objects.filter(batch=batch, status=LetterStatus.PENDING)
+    dead = list(pending.filter(CHUNKS.silent(now)).values_list("sequence", flat=True))
+    if dead and CHUNKS.hand_back(pending.filter(CHUNKS.silent(now), sequence__in=dead)):
+        _stopped(batch, now)
+    else:
+        dead = []  # none, or its run spoke up since: nothing to send
+    last_word = Letter.objects.filter(batch=batch).aggregate(latest=Max("claimed_at"))["latest"]
+    lost = max(filter(None, (last_word, batch.render_started_at)), default=now) <= now - claims.untaken_after()
+    waiting = dead + (list(pending.filter(CHUNKS.free()).values_list("sequence", flat=True)) if lost else [])
+    size = settings.LETTER_CHUNK_SIZE
+    firsts = sorted({(seq - 1) // size * size + 1 for seq in waiting})
+    if not firsts and not pending.exists():
+        if not batch.assembly_claim:
+            finish_if_done(batch.pk, batch.render_round)
+        elif ASSEMBLY.beat_now(LetterBatch.objects.filter(ASSEMBLY.silent(now), pk=batch.pk)):
+            _stopped(batch, now)
+            _resend_assembly(batch)
+    return [(batch.pk, batch.render_round, first, min(first + size - 1, batch.letters_total)) for first in firsts]
+
+
+def _stopped(batch: LetterBatch, now: datetime) -> None:
+    """What the batch's page says until the next progress: a worker stopped, and another takes its work over."""
+    LetterBatch.objects.filter(pk=batch.pk).update(worker_stopped_at=now)
 
 
 def _resend_assembly(batch: LetterBatch) -> None:

@@ -334,7 +334,7 @@ def _claim(batch_id: int) -> bool:
     """Take the making of the proof, unless another process holds it (a claim silent for the letters' claim
     timeout is taken over: its process died)."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT)
+    stale = now - timedelta(seconds=settings.CLAIM_SILENCE_SECONDS)
     free = Q(proof_claimed_at__isnull=True) | Q(proof_claimed_at__lt=stale)
     return bool(LetterBatch.objects.filter(free, pk=batch_id).update(proof_claimed_at=now))
 

@@ -79,9 +79,13 @@ def test_a_letter_another_run_holds_is_left_alone_until_its_claim_goes_stale(inc
     assert Letter.objects.filter(batch=batch, status=LetterStatus.PENDING).count() == 3
     assert jobs.sweep() == []  # the claim is fresh
     Letter.objects.filter(batch=batch).update(claimed_at=timezone.now() - timedelta(hours=1))
-    assert jobs.sweep() == [(batch.pk, batch.render_round, 1, 3)]
-    jobs.render_chunk(*jobs.sweep()[0], assemble_with=lambda b, r: jobs.assemble(b, r, inline=True))
+    swept = jobs.sweep()
+    assert swept == [(batch.pk, batch.render_round, 1, 3)]
+    assert LetterBatch.objects.get(pk=batch.pk).worker_stopped_at is not None  # the page says so
+    assert jobs.sweep() == []  # sent once, not at every sweep
+    jobs.render_chunk(*swept[0], assemble_with=lambda b, r: jobs.assemble(b, r, inline=True))
     batch.refresh_from_db()
+    assert batch.worker_stopped_at is None
     assert batch.status == BatchStatus.RENDERED
     assert batch.letters_rendered == 3
 
@@ -227,9 +231,12 @@ def test_the_sweep_sends_again_an_assembly_whose_worker_died(incident, manager, 
     assert jobs.sweep() == []
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Letter.objects.filter(batch=batch).update(claimed_at=an_hour_ago)
-    LetterBatch.objects.filter(pk=batch.pk).update(render_started_at=an_hour_ago)
+    LetterBatch.objects.filter(pk=batch.pk).update(render_started_at=an_hour_ago, assembly_beat_at=an_hour_ago)
     with django_capture_on_commit_callbacks() as sent:
         assert jobs.sweep() == []
     assert len(sent) == 1  # part 1, again
+    with django_capture_on_commit_callbacks() as sent:
+        jobs.sweep()
+    assert not sent  # its next step has a whole silence to start
     jobs.assemble_part(batch.pk, batch.render_round, 1, finish_with=lambda *a: None)
     assert LetterBatch.objects.get(pk=batch.pk).parts[0]["letters"] == 4

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from notifications import actions
 from notifications.letters import export, manifest
 from notifications.letters.jobs import NO_TEMPLATE
+from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import approve, recipients, rendered_batch
@@ -153,7 +154,7 @@ def test_batch_status_of_a_rendered_batch(incident, manager, settings):
 def test_batch_status_shows_the_dates_once_approved_exported_and_mailed(incident, mail_admin, tmp_path):
     recipients(incident, 2)
     batch = _approved(incident, mail_admin)
-    _run("export_batch", batch.pk, tmp_path)
+    _run("export_batch", batch.pk, tmp_path, *FORCED)
     mailed_on = timezone.localdate() - timedelta(days=1)
     actions.mark_mailed(mail_admin, batch, mailed_on)
     batch.refresh_from_db()
@@ -189,7 +190,9 @@ def test_batch_status_of_an_unknown_batch(db):
         call_command("batch_status", "999")
 
 
-# export_batch
+# export_batch (the approval rule and the reason: test_export_controls.py)
+
+FORCED = ("--reason", "Synthetic print run", "--force")
 
 
 def _sha256(data: bytes) -> str:
@@ -201,14 +204,15 @@ def test_export_batch_writes_the_zip_for_the_print_house(incident, mail_admin, t
     recipients(incident, 5, "name", "medical_information")
     batch = _approved(incident, mail_admin)
     target = tmp_path / "exports" / "october"
-    lines = _run("export_batch", batch.pk, target)
+    lines = _run("export_batch", batch.pk, target, *FORCED)
     path = target / export.export_name(batch)
     assert lines == [str(path)]
     with zipfile.ZipFile(path) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     parts = [f"batch-{batch.pk}-part-001.pdf", f"batch-{batch.pk}-part-002.pdf"]
     mail_file = f"batch-{batch.pk}-manifest.csv"
-    assert sorted(files) == sorted([*parts, mail_file, "SHA256SUMS"])
+    assert sorted(files) == sorted([*parts, mail_file, "SHA256SUMS", "EXPORT-ID.txt"])
+    assert files["EXPORT-ID.txt"].decode().startswith(f"Forced export for {operator()} on the command line")
     assert [pdfcheck.page_count(files[name]) for name in parts] == [p["pages"] for p in batch.parts]
     rows = list(csv.reader(io.StringIO(files[mail_file].decode("utf-8"))))
     assert tuple(rows[0]) == manifest.HEADER
@@ -221,7 +225,10 @@ def test_export_batch_writes_the_zip_for_the_print_house(incident, mail_admin, t
     assert batch.exported_at is not None
     event = _events("letter_batch.exported").get()
     assert (event.actor_id, event.actor_label, event.target_id) == (None, "", str(batch.pk))
-    assert event.details == {"via": "command", "letters": 5, "parts": 2}
+    assert event.details == {
+        "via": "command", "letters": 5, "parts": 2, "operator": operator(), "reason": "Synthetic print run",
+        "forced": True,
+    }  # fmt: skip
 
 
 def test_export_batch_never_overwrites_a_file(incident, mail_admin, tmp_path):
@@ -230,7 +237,7 @@ def test_export_batch_never_overwrites_a_file(incident, mail_admin, tmp_path):
     path = tmp_path / export.export_name(batch)
     path.write_bytes(b"someone else's file")
     with pytest.raises(CommandError, match="already exists; move it away"):
-        call_command("export_batch", batch.pk, tmp_path)
+        call_command("export_batch", batch.pk, tmp_path, *FORCED)
     assert path.read_bytes() == b"someone else's file"
     assert not _events("letter_batch.exported").exists()
     batch.refresh_from_db()
@@ -240,9 +247,9 @@ def test_export_batch_never_overwrites_a_file(incident, mail_admin, tmp_path):
 def test_an_exported_batch_may_be_exported_again_and_each_export_is_audited(incident, mail_admin, tmp_path):
     recipients(incident, 2)
     batch = _approved(incident, mail_admin)
-    first = _run("export_batch", batch.pk, tmp_path / "a")
+    first = _run("export_batch", batch.pk, tmp_path / "a", *FORCED)
     exported_at = LetterBatch.objects.get().exported_at
-    second = _run("export_batch", batch.pk, tmp_path / "b")
+    second = _run("export_batch", batch.pk, tmp_path / "b", *FORCED)
     assert first != second
     with open(first[0], "rb") as a, open(second[0], "rb") as b:
         assert zipfile.ZipFile(a).namelist() == zipfile.ZipFile(b).namelist()
@@ -257,7 +264,7 @@ def test_export_batch_refuses_a_batch_not_approved(incident, manager, tmp_path, 
     LetterBatch.objects.filter(pk=batch.pk).update(status=status)
     target = tmp_path / "exports"
     with pytest.raises(CommandError, match=f"Batch {batch.pk} is {status.label.lower()}; only an approved batch"):
-        call_command("export_batch", batch.pk, target)
+        call_command("export_batch", batch.pk, target, *FORCED)
     assert not target.exists()
     assert not _events("letter_batch.exported").exists()
     assert LetterBatch.objects.get().status == status
@@ -268,11 +275,11 @@ def test_export_batch_refuses_a_directory_that_is_a_file(incident, mail_admin, t
     batch = _approved(incident, mail_admin)
     (tmp_path / "taken").write_text("")
     with pytest.raises(CommandError, match="is not a directory"):
-        call_command("export_batch", batch.pk, tmp_path / "taken")
+        call_command("export_batch", batch.pk, tmp_path / "taken", *FORCED)
     assert not _events("letter_batch.exported").exists()
 
 
 def test_export_batch_of_an_unknown_batch(db, tmp_path):
     with pytest.raises(CommandError, match="No letter batch has the id 999"):
-        call_command("export_batch", "999", tmp_path)
+        call_command("export_batch", "999", tmp_path, *FORCED)
     assert list(tmp_path.iterdir()) == []

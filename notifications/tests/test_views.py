@@ -363,7 +363,7 @@ def test_preview_for_an_unknown_reference_code_is_not_found(client, manager, inc
     client.force_login(manager)
     url = _url("template-preview", incident, template.pk)
     assert client.post(url, {"reference_code": foreign.reference_code}).status_code == 404
-    assert _audited() == []
+    assert _audited() == ["letter.preview_looked_up"]  # a code that finds nobody is a lookup too
 
 
 def test_preview_for_a_mistyped_reference_code_goes_back_with_a_message(client, manager, incident, template):
@@ -1011,7 +1011,7 @@ def test_while_a_worker_makes_the_proof_the_page_waits_then_reloads(client, mail
     assert "A worker is making the proof" in _shown(polled)
 
     # The worker died: its claim goes stale, and the next poll makes the proof and reloads the page.
-    stale = timezone.now() - timedelta(seconds=settings.LETTER_CLAIM_TIMEOUT + 1)
+    stale = timezone.now() - timedelta(seconds=settings.CLAIM_SILENCE_SECONDS + 1)
     LetterBatch.objects.filter(pk=rendered.pk).update(proof_claimed_at=stale)
     polled = client.get(_url("batch-proof", incident, rendered.pk), headers={"HX-Request": "true"})
     assert (polled.status_code, polled["HX-Refresh"]) == (204, "true")

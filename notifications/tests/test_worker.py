@@ -43,8 +43,8 @@ def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_wor
             "--schedule",
             str(worker.log.with_suffix(".beat")),
             LETTER_CHUNK_SIZE="4",
-            LETTER_CLAIM_TIMEOUT_SECONDS="2",
-            LETTER_SWEEP_SECONDS="1",
+            CLAIM_SILENCE_SECONDS="2",
+            CLAIM_SWEEP_SECONDS="1",
         )
         worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, seconds=120)
     finally:

@@ -2,6 +2,7 @@
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,8 +17,21 @@ from notifications import access, actions
 from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
+from portal.lib.ratelimit import SlidingWindow
 
 MANAGER = {Role.MANAGER}
+_LIMITED = (
+    "You have looked up {limit} people in the past hour (caller searches and previews by reference code "
+    "together), the most allowed. Previews by reference code open again in about {wait} minutes."
+)
+
+
+def _lookup_limit_reached(request: HttpRequest) -> int | None:
+    """A preview by reference code counts as a caller search does, in the same hourly budget of the person:
+    the minutes until it opens again when that budget is spent."""
+    window = SlidingWindow("callcenter.lookup", settings.CALLCENTER_SEARCHES_PER_HOUR, 3600)
+    verdict = window.hit(str(signed_in_user(request).pk))
+    return None if verdict.allowed else max(1, (verdict.retry_after + 59) // 60)
 
 
 @login_required
@@ -110,11 +124,16 @@ def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpR
         if not form.is_valid():
             messages.error(request, " ".join(str(e) for e in form.errors["reference_code"]))
             return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+        if (wait := _lookup_limit_reached(request)) is not None:
+            actions.record_refused_preview(signed_in_user(request), template)
+            messages.error(request, _LIMITED.format(limit=settings.CALLCENTER_SEARCHES_PER_HOUR, wait=wait))
+            return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
         recipient = (
             Recipient.objects.filter(incident=found.incident, reference_code=form.cleaned_data["reference_code"])
             .select_related("individual")
             .first()
         )
+        actions.record_preview_lookup(signed_in_user(request), template, recipient)
         if recipient is None:
             raise Http404("No recipient of this incident has that reference code.")
     else:

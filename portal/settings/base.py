@@ -202,6 +202,8 @@ RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 # works once, for this many minutes after it is ready.
 EXPORT_APPROVAL_ROWS = env_int("EXPORT_APPROVAL_ROWS", 1000)
 EXPORT_LINK_SECONDS = env_int("EXPORT_LINK_MINUTES", 30) * 60
+# Single letters one person may export in a day before each further one waits for a second person's approval.
+EXPORT_SINGLE_LETTERS_PER_DAY = env_int("EXPORT_SINGLE_LETTERS_PER_DAY", 20)
 # Identifiers encrypted at rest (dates of birth, external IDs, phone numbers, email addresses; see
 # portal.lib.fieldcrypt). FIELD_ENCRYPTION_KEYS: comma-separated "<id>:<base64 32-byte key>", the newest first;
 # older keys stay listed until `rotate_field_keys` has finished. FIELD_LOOKUP_KEY: the base64 32-byte key of the
@@ -238,9 +240,15 @@ LETTER_LAYOUT: dict[str, object] = {
 }
 LETTER_PART_SIZE = env_int("LETTER_PART_SIZE", 2000)  # letters per print file
 LETTER_CHUNK_SIZE = env_int("LETTER_CHUNK_SIZE", 100)  # letters one worker task renders
-LETTER_CLAIM_TIMEOUT = env_int("LETTER_CLAIM_TIMEOUT_SECONDS", 300)  # a chunk silent this long is taken over
-LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
-IMPORT_SWEEP_SECONDS = env_int("IMPORT_SWEEP_SECONDS", 300)
+# Claimed background work (portal/lib/claims.py): a step whose worker said nothing for the silence is handed to
+# another; beat sweeps for such steps this often; a step no worker took (a lost message) is sent again.
+CLAIM_SILENCE_SECONDS = env_int("CLAIM_SILENCE_SECONDS", 60)
+CLAIM_SWEEP_SECONDS = env_int("CLAIM_SWEEP_SECONDS", 30)
+CLAIM_UNTAKEN_SECONDS = env_int("CLAIM_UNTAKEN_SECONDS", 300)
+for _name, _value in [("CLAIM_SILENCE_SECONDS", CLAIM_SILENCE_SECONDS), ("CLAIM_SWEEP_SECONDS", CLAIM_SWEEP_SECONDS),
+                      ("CLAIM_UNTAKEN_SECONDS", CLAIM_UNTAKEN_SECONDS)]:  # fmt: skip
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 second, got {_value}")
 # Rendering is CPU-heavy: it has its own queue, so workers for it can be added apart.
 # Both queues are declared, so that a purge (as the test suite does first) empties both.
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("letters"))
@@ -262,8 +270,9 @@ AUDIT_HEAD_LOG = env_str("AUDIT_HEAD_LOG", str(VAR_DIR / "audit-heads.log"))
 if AUDIT_HEAD_SECONDS <= 0:
     raise ImproperlyConfigured("AUDIT_HEAD_MINUTES must be at least 1")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": LETTER_SWEEP_SECONDS},
-    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": IMPORT_SWEEP_SECONDS},
+    "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": CLAIM_SWEEP_SECONDS},
+    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": CLAIM_SWEEP_SECONDS},
+    "sweep-trail-checks": {"task": "audit.tasks.sweep_trail_checks", "schedule": CLAIM_SWEEP_SECONDS},
     "publish-audit-head": {"task": "audit.tasks.publish_audit_head", "schedule": AUDIT_HEAD_SECONDS},
     "obligation-digests": {
         "task": "incidents.tasks.send_obligation_digests",

@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "notifications:batch-proof-page": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN}), expect=404),
     "notifications:batch-mailed": Rule("incident", frozenset({Role.MAIL_ADMIN}), "post"),
     "notifications:returned-mail": Rule("incident", frozenset({Role.MAIL_ADMIN})),
+    "notifications:letter-exports": Rule("incident", frozenset({Role.MANAGER, Role.AUDITOR})),
 }
 ACTORS = ["anonymous", "outsider", *Role.values]
 
