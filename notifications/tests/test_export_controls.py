@@ -23,7 +23,7 @@ from incidents.models import Export
 from notifications import actions
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, LetterBatch, LetterTemplate
-from notifications.tests.helpers import recipients, rendered_batch
+from notifications.tests.helpers import approve, recipients, rendered_batch
 from portal.testing import IncidentFactory, UserFactory, export, member
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def _second_mail_admin(incident):
 
 def _approved(incident, mail_admin) -> LetterBatch:
     batch = rendered_batch(incident, mail_admin)
-    actions.approve_batch(_second_mail_admin(incident), batch)
+    approve(_second_mail_admin(incident), batch)
     batch.refresh_from_db()
     return batch
 
@@ -108,7 +108,7 @@ def test_supervisors_and_auditors_see_every_single_letter_export_in_one_list(
     settings.EXPORT_SINGLE_LETTERS_PER_DAY = 1
     recipients(incident, 2)
     batch = rendered_batch(incident, manager, name="October letters")
-    actions.approve_batch(mail_admin, batch)
+    approve(mail_admin, batch)
     client.force_login(mail_admin)
     export(client, incident, "letter", reason="Reprint for a returned piece", batch=batch.pk, sequence=1)
     export(client, incident, "letter", reason="Caller asked again", batch=batch.pk, sequence=2)
