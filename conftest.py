@@ -3,6 +3,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection
+from django.db.models.signals import post_migrate
 
 from accounts.models import Role
 from audit.db import remove_triggers
@@ -12,21 +13,23 @@ from portal.testing import IncidentFactory, PortalClient, WorkerProcess, actors
 seed_data_types = import_module("incidents.migrations.0002_seed_data_types").seed
 
 
-@pytest.fixture
-def _restored_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        seed_data_types(django_apps, None)
+def _seed_data_types_after_flush(**kwargs: object) -> None:
+    seed_data_types(django_apps, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The data type catalog is seeded by a migration, so a transactional test's closing flush empties it.
+    # The flush sends post_migrate once it is done, whatever order pytest tears fixtures down in.
+    post_migrate.connect(_seed_data_types_after_flush, sender=django_apps.get_app_config("incidents"))
 
 
 @pytest.fixture
-def transactional_db(_restored_after_flush, transactional_db):
+def transactional_db(transactional_db):
     """Transactional tests end with a flush, which the append-only audit table refuses.
 
     The triggers are dropped just before the flush; the flush's post_migrate
-    signal puts them back (audit.db.reinstall_after_migrate), and the data
-    type catalog (seeded by a migration, so emptied by the flush) is seeded
-    again. Tests that need committed data (live server,
+    signal puts them back (audit.db.reinstall_after_migrate), and seeds the data
+    type catalog again (above). Tests that need committed data (live server,
     real worker) request this fixture rather than the django_db marker.
     """
     yield transactional_db
