@@ -174,7 +174,8 @@ def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: st
     job = ImportJob(
         incident=incident, created_by=actor, original_name=name[:255], kind=info.kind, encoding=info.encoding,
         encoding_sure=info.encoding_sure, delimiter=info.delimiter, header=info.header,
-        mapping=automatic_mapping(info.header),
+        mapping=automatic_mapping(info.header), header_row=info.header_row, header_found=info.header_found,
+        sheet=info.sheet[:100], sheets=info.sheets,
     )  # fmt: skip
     f.seek(0, 2)
     job.size = f.tell()
@@ -188,6 +189,20 @@ def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: st
     details = {"file_name": job.original_name, "size": job.size, "kind": job.kind, "columns": len(info.header)}
     audit.record("import.uploaded", actor=actor, incident_id=incident.pk, target=job, details=details)
     return job
+
+
+@transaction.atomic
+def reread_import(actor: User, job: ImportJob, info: files.FileInfo) -> None:
+    """Read the kept file from another header row or sheet (`files.inspect` read it so): new columns, matched
+    afresh, and any earlier check forgotten."""
+    locked = _locked(job, _CHECKABLE, "; its header cannot be changed now.")
+    ImportRow.objects.filter(job=locked).delete()
+    ImportJob.objects.filter(pk=job.pk).update(
+        header=info.header, header_row=info.header_row, header_found=False, sheet=info.sheet[:100],
+        mapping=automatic_mapping(info.header), status=ImportJob.Status.UPLOADED, validated_at=None, reason="",
+    )  # fmt: skip
+    details = {"header_row": info.header_row, "columns": len(info.header), "sheet_changed": info.sheet != locked.sheet}
+    audit.record("import.reread", actor=actor, incident_id=job.incident_id, target=job, details=details)
 
 
 @transaction.atomic

@@ -18,7 +18,8 @@ IGNORE = ""
 class UploadForm(StyledForm):
     file = forms.FileField(
         label="File of people (CSV or Excel .xlsx)",
-        help_text="The first row must name the columns. You match them to the portal's fields on the next page.",
+        help_text="A row must name the columns; the portal finds it below any title lines. You match the columns "
+        "to the portal's fields on the next page.",
     )
 
     def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
@@ -52,6 +53,35 @@ class UploadForm(StyledForm):
         return upload
 
 
+class HeaderForm(StyledForm):
+    """Where the file's header is: its row (found again when left blank) and, for a workbook, its sheet."""
+
+    header_row = forms.IntegerField(
+        label="The column names are on row", min_value=1, max_value=files.HEADER_SCAN * 1000, required=False,
+        help_text="Leave it blank for the portal to find the header again.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"header_row": job.header_row, "sheet": job.sheet}, **kwargs)
+        self.job = job
+        if len(job.sheets) > 1:
+            self.fields["sheet"] = forms.ChoiceField(
+                choices=[(name, name) for name in job.sheets], label="Sheet of the workbook", required=False
+            )
+            style(self)
+
+    def read(self) -> files.FileInfo:
+        """The file as read from the chosen row and sheet; raises files.Unreadable (a blank row, say)."""
+        sheet = self.cleaned_data.get("sheet") or self.job.sheet
+        header_row = self.cleaned_data.get("header_row")
+        if sheet != self.job.sheet and header_row == self.job.header_row:
+            header_row = None  # another sheet: its own header is found
+        with self.job.file.open("rb") as f:
+            info = files.inspect(f, self.job.original_name, header_row=header_row, sheet=sheet)
+        info.encoding, info.delimiter = self.job.encoding or info.encoding, self.job.delimiter or info.delimiter
+        return info
+
+
 def _targets(catalog: list[DataType]) -> list[tuple[str, Any]]:
     return [
         (IGNORE, "Not imported"),
@@ -82,10 +112,12 @@ class MappingForm(StyledForm):
         super().__init__(*args, initial=initial, **kwargs)
         self.job = job
         self.catalog = catalog
+        twice = {column for columns in files.duplicate_headers(job.header).values() for column in columns}
         for index, header in enumerate(job.header):
-            self.fields[f"column_{index}"] = forms.ChoiceField(
-                choices=_targets(catalog), required=False, label=header or f"Column {index + 1} (no header)"
-            )
+            label = header or f"Column {index + 1} (no header)"
+            if index + 1 in twice:
+                label = f"{header} (column {index + 1})"
+            self.fields[f"column_{index}"] = forms.ChoiceField(choices=_targets(catalog), required=False, label=label)
         if job.kind == "csv":
             self.fields["encoding"] = forms.ChoiceField(
                 choices=list(files.ENCODINGS.items()),

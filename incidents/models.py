@@ -425,6 +425,11 @@ class ImportJob(models.Model):
     encoding_sure = models.BooleanField(default=True)
     delimiter = models.CharField(max_length=1, blank=True)
     header = models.JSONField(default=list)
+    # Where the header is (a report's title lines above it are left out), and for a workbook, which sheet.
+    header_row = models.PositiveIntegerField(default=1)
+    header_found = models.BooleanField(default=False, help_text="The header was found below title lines.")
+    sheet = models.CharField(max_length=100, blank=True)
+    sheets = models.JSONField(default=list)
 
     # What the manager confirmed: field key -> column index, and data types for every row.
     mapping = models.JSONField(default=dict)
@@ -447,6 +452,7 @@ class ImportJob(models.Model):
     duplicates_merged = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     without_address = models.PositiveIntegerField(default=0)
+    footer_rows = models.PositiveIntegerField(default=0, help_text="Report lines under the data, left out.")
     first_issues = models.JSONField(default=list)
     error_report = models.FileField(upload_to="imports/", max_length=300, blank=True)
 

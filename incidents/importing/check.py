@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from incidents.importing import rules
+from incidents.importing import files, rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import ImportRow, Relationship
 from portal.lib import refcode, text
 from portal.lib.fieldcrypt import lookup, plain_text, seal
 from portal.lib.sealed_fields import SealedField
 
-REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
+REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 
 # The order of ImportRow's columns as the dry run stages them.
@@ -42,7 +42,7 @@ class Issue(NamedTuple):
     column: str
     value: str
     reason: str
-    outcome: str  # rejected, warning or merged
+    outcome: str  # rejected, warning, merged or skipped (a report's footer line)
 
 
 class Rejected(Exception):
@@ -121,6 +121,11 @@ class RowChecker:
 
     def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
         if not any(cells) or not any(cell.strip() for cell in cells):
+            return None
+        if len(cells) - cells.count("") <= 2 and files.is_footer(cells):
+            value = " ".join(cell.strip() for cell in cells if cell.strip())
+            issues.append(Issue(number, "", value, "a line of the report under the data, not a person: left out",
+                                SKIPPED))  # fmt: skip
             return None
         if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
             extra = ", ".join(cells[self.width :])

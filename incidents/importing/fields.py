@@ -60,6 +60,7 @@ FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 FIELD_BY_KEY = {field.key: field for field in FIELDS}
 REQUIRED = ("last_name",)
+NAME_FIELDS = ("last_name",)  # any one of these gives a row its person's surname
 DATA_TYPE_FIELD_PREFIX = "dt:"  # "dt:ssn" maps a yes/no column for one data type
 
 # Words exports put in front of a field's usual header.
@@ -106,6 +107,15 @@ def field_for_header(header: str, data_types: dict[str, tuple[int, str]]) -> str
             if stem != key and stem in data_types:
                 return DATA_TYPE_FIELD_PREFIX + data_types[stem][1]
     return None
+
+
+def names_a_person(mapping: dict[str, int]) -> bool:
+    return any(key in mapping for key in NAME_FIELDS)
+
+
+def recognised(header: Sequence[str]) -> int:
+    """How many of the cells name a field the portal knows: how header-like a row is."""
+    return sum(1 for name in header if name.strip() and field_for_header(name, {}) is not None)
 
 
 def data_type_words(catalog: Iterable[tuple[int, str, str]]) -> dict[str, tuple[int, str]]:

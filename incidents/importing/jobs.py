@@ -26,8 +26,8 @@ from django.utils import timezone
 from audit import api as audit
 from incidents import actions, figures
 from incidents.importing import files, load
-from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
-from incidents.importing.fields import data_type_words
+from incidents.importing.check import MERGED, SKIPPED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
+from incidents.importing.fields import data_type_words, names_a_person
 from incidents.models import DataType, ImportJob, ImportRow, Incident
 from portal.lib.csvcell import neutralised
 
@@ -37,6 +37,7 @@ STALE_AFTER = timedelta(minutes=10)
 CHUNK_ROWS = 20_000
 BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
 FIRST_ISSUES = 20
+EXAMPLE_ROWS = 200  # rows read for each column's first values: a sparse column shows some too
 REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
 REPORT_VALUE_LIMIT = 1000
 
@@ -126,7 +127,7 @@ def checker_settings(
 def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
     return files.FileInfo(
         kind=job.kind, encoding=encoding or job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
-        header=job.header,
+        header=job.header, header_row=job.header_row, sheet=job.sheet,
     )  # fmt: skip
 
 
@@ -140,20 +141,23 @@ class PreviewRow:
 def preview(
     job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str, rows: int
 ) -> tuple[list[PreviewRow], list[list[str]]]:
-    """The first rows checked as the given mapping would check them, and the first values of each column.
+    """The first rows checked as the given mapping would check them (none while no column names the person),
+    and the first non-empty values of each column, looked for further down than the rows checked.
 
     Raises files.Unreadable when the file cannot be read that way (a wrong encoding, say).
     """
-    checker = RowChecker(checker_settings(job, mapping, file_data_type_ids))
     with job.file.open("rb") as f:
-        _, sample = files.preview(f, file_info(job, encoding), rows=rows)
+        _, sample = files.preview(f, file_info(job, encoding), rows=EXAMPLE_ROWS)
     checked = []
-    for number, cells in sample:
-        staged, issues = checker.check(number, cells)
-        row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
-        checked.append(PreviewRow(number, row, issues))
+    if names_a_person(mapping):
+        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids))
+        for number, cells in sample[:rows]:
+            staged, issues = checker.check(number, cells)
+            row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
+            checked.append(PreviewRow(number, row, issues))
     examples = [
-        [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))
+        [cells[i].strip() for _, cells in sample if i < len(cells) and cells[i].strip()][:3]
+        for i in range(len(job.header))
     ]
     return checked, examples
 
@@ -186,7 +190,7 @@ def _shown(issue: Issue) -> dict[str, Any]:
 
 class _Tally:
     def __init__(self) -> None:
-        self.read = self.valid = self.rejected = self.warnings = self.merged = 0
+        self.read = self.valid = self.rejected = self.warnings = self.merged = self.footers = 0
         self.first: list[dict[str, Any]] = []
 
     def add(self, issue: Issue, writer: Any) -> None:
@@ -195,6 +199,8 @@ class _Tally:
             self.warnings += 1
         elif issue.outcome == MERGED:
             self.merged += 1
+        elif issue.outcome == SKIPPED:
+            self.footers += 1
         if len(self.first) < FIRST_ISSUES:
             self.first.append(_shown(issue))
 
@@ -208,8 +214,10 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tall
         reader = files.Reader(f, file_info(job))
         for number, cells in reader.rows():
             staged, issues = checker.check(number, cells)
-            if staged is None and not issues:
-                continue  # a blank line
+            if staged is None and (not issues or issues[0].outcome == SKIPPED):
+                for issue in issues:
+                    tally.add(issue, writer)
+                continue  # a blank line, or a report's footer
             tally.read += 1
             for issue in issues:
                 tally.add(issue, writer)
@@ -298,7 +306,7 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
         done = held.update(
             status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
             rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
-            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without,
+            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
             first_issues=tally.first, reason="", claim="",
         )  # fmt: skip
         if done:

@@ -18,7 +18,7 @@ def _inspect(content: bytes, name: str = "people.csv") -> files.FileInfo:
     [
         (b"", "people.csv", "The file is empty."),
         (b"  \n\n", "people.csv", "The file is empty."),
-        (HEADER.encode(), "people.csv", "header row but no rows of people"),
+        (HEADER.encode(), "people.csv", "no rows of people under it"),
         (bytes(range(256)) * 20, "people.csv", "is not a CSV text file or an Excel workbook"),
         (b"%PDF-1.7 not a spreadsheet", "people.csv", "is not a CSV text file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "people.xls", r"old Excel workbook \(\.xls\)"),

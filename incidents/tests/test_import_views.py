@@ -38,7 +38,7 @@ def test_a_manager_uploads_a_file_and_sees_its_columns_matched(client, incident,
     ("content", "name", "message"),
     [
         (b"", "people.csv", "The submitted file is empty."),
-        (b"Last Name\n", "people.csv", "header row but no rows of people"),
+        (b"Last Name\n", "people.csv", "no rows of people under it"),
         (b"Last Name\nSmith\n", "people.pdf", "is not a CSV or .xlsx file"),
         (b"\x00\x01\x02junk", "people.csv", "is not a CSV text file"),
     ],
