@@ -163,9 +163,11 @@ def _locked(job: ImportJob, allowed: Iterable[str], refusal: str) -> ImportJob:
     return locked
 
 
-def automatic_mapping(header: list[str]) -> dict[str, int]:
-    """The columns recognised in a file's header, by field key (data types by the catalog's labels)."""
-    return automap(header, data_type_words(DataType.objects.values_list("pk", "key", "label")))
+def automatic_mapping(header: list[str], sample: list[tuple[int, list[str]]] | None = None) -> dict[str, int]:
+    """The columns recognised in a file's header, by field key (data types by the catalog's labels); the
+    first rows tell which way round a column of whole names is written."""
+    words = data_type_words(DataType.objects.values_list("pk", "key", "label"))
+    return automap(header, words, [cells for _, cells in sample or []])
 
 
 @transaction.atomic
@@ -174,8 +176,8 @@ def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: st
     job = ImportJob(
         incident=incident, created_by=actor, original_name=name[:255], kind=info.kind, encoding=info.encoding,
         encoding_sure=info.encoding_sure, delimiter=info.delimiter, header=info.header,
-        mapping=automatic_mapping(info.header), header_row=info.header_row, header_found=info.header_found,
-        sheet=info.sheet[:100], sheets=info.sheets,
+        mapping=automatic_mapping(info.header, info.sample), header_row=info.header_row,
+        header_found=info.header_found, sheet=info.sheet[:100], sheets=info.sheets,
     )  # fmt: skip
     f.seek(0, 2)
     job.size = f.tell()
@@ -199,7 +201,8 @@ def reread_import(actor: User, job: ImportJob, info: files.FileInfo) -> None:
     ImportRow.objects.filter(job=locked).delete()
     ImportJob.objects.filter(pk=job.pk).update(
         header=info.header, header_row=info.header_row, header_found=False, sheet=info.sheet[:100],
-        mapping=automatic_mapping(info.header), status=ImportJob.Status.UPLOADED, validated_at=None, reason="",
+        mapping=automatic_mapping(info.header, info.sample), status=ImportJob.Status.UPLOADED, validated_at=None,
+        reason="",
     )  # fmt: skip
     details = {"header_row": info.header_row, "columns": len(info.header), "sheet_changed": info.sheet != locked.sheet}
     audit.record("import.reread", actor=actor, incident_id=job.incident_id, target=job, details=details)

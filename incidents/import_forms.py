@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from incidents.importing import files
-from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, FIELDS
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, FIELDS, names_a_person
 from incidents.models import DataType, ImportJob
 from portal.forms import StyledForm, style
 
@@ -163,9 +163,9 @@ class MappingForm(StyledForm):
                     f"“{header}” and “{self.job.header[seen[key]]}” are both set to {label}; choose one.",
                 )
             seen[key] = index
-        if "last_name" not in seen:
+        if not names_a_person(seen):
             raise forms.ValidationError(
-                "Choose the column that holds the last name: a row without one cannot be imported."
+                "Choose the column that holds the last name (or the full name): a row without one cannot be imported."
             )
         has_types = "data_types" in seen or any(k.startswith(DATA_TYPE_FIELD_PREFIX) for k in seen)
         if not has_types and not data.get("file_data_types"):

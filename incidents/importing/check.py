@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from incidents.importing import files, rules
+from incidents.importing import files, names, rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import ImportRow, Relationship
 from portal.lib import refcode, text
@@ -75,6 +75,7 @@ class RowChecker:
             if key.startswith(DATA_TYPE_FIELD_PREFIX)
         ]
         self.file_types = frozenset(s.file_data_type_ids)
+        self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
         self._type_lists: dict[str, frozenset[int]] = {}
         self._type_json: dict[frozenset[int], str] = {}
@@ -134,12 +135,7 @@ class RowChecker:
                 f"the row has {len(cells)} cells but the header names {self.width} columns "
                 "(a delimiter or quote inside a value?)",
             )  # fmt: skip
-        last = self._text(cells, "last_name", issues, number)
-        if not last:
-            raise Rejected(self.column_name("last_name"), "", "no last name")
-        first = self._text(cells, "first_name", issues, number)
-        middle = self._text(cells, "middle_name", issues, number)
-        suffix = self._text(cells, "suffix", issues, number)
+        first, middle, last, suffix = self._names(cells, issues, number)
         born = self._birth_date(cells)
         deceased = self._yes_no(cells, "is_deceased")
         types = self._data_types(cells)
@@ -162,6 +158,28 @@ class RowChecker:
             seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"),
             self._code(), self._json(types),
         )  # fmt: skip
+
+    def _names(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str]:
+        """First, middle, last and suffix: each from its own column, else from a full name's."""
+        last = self._text(cells, "last_name", issues, number)
+        first = self._text(cells, "first_name", issues, number)
+        middle = self._text(cells, "middle_name", issues, number)
+        suffix = self._text(cells, "suffix", issues, number)
+        for key in self.full_names:
+            whole = self._text(cells, key, issues, number)
+            if whole and not last:
+                parts = names.split(whole, key)
+                last, first = parts.last[:100], first or parts.first[:100]
+                middle, suffix = middle or parts.middle[:100], suffix or parts.suffix[:20]
+                if parts.doubt:
+                    reason = (f"{parts.doubt}; read as last “{last}”, first “{first or '—'}”"
+                              f"{f', middle “{middle}”' if middle else ''}{f', suffix “{suffix}”' if suffix else ''}"
+                              ": check it")  # fmt: skip
+                    issues.append(Issue(number, self.column_name(key), whole, reason, WARNING))
+        if not last:
+            key = next((k for k in ("last_name", *self.full_names) if k in self.columns), "last_name")
+            raise Rejected(self.column_name(key), "", "no last name")
+        return first, middle, last, suffix
 
     def _code(self) -> str:
         if not self._codes:

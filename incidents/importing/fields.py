@@ -26,6 +26,12 @@ FIELDS: tuple[Field, ...] = (
     Field("external_id", "Person ID", ("ID", "Student ID", "MOSIS ID", "State ID", "State Student ID", "Student Number",
           "Person ID", "External ID", "SIS ID", "Local ID", "Patient ID", "MRN", "Member ID", "Employee ID",
           "Record ID"), 64, "A student, patient or member number that stays the same between files."),
+    Field("full_name_last_first", "Full name, last first (Last, First Middle)", ("LastFirst", "Last First",
+          "Last, First", "Name (Last, First)", "Student Name (Last, First)", "Full Name (Last, First)"), 200,
+          "Split into last, first and middle names; suffixes such as Jr. and III are kept."),
+    Field("full_name_first_last", "Full name, first last (First Middle Last Suffix)", ("FirstLast", "First Last",
+          "Name (First Last)"), 200, "Split into first, middle and last names; particles such as “de la” stay "
+          "with the last name."),
     Field("last_name", "Last name", ("Last Name", "LastName", "Surname", "Family Name", "Last", "LName"), 100),
     Field("first_name", "First name", ("First Name", "FirstName", "Given Name", "First", "FName"), 100),
     Field("middle_name", "Middle name", ("Middle Name", "Middle", "Middle Initial", "MI"), 100),
@@ -60,7 +66,14 @@ FIELDS: tuple[Field, ...] = (
 )  # fmt: skip
 FIELD_BY_KEY = {field.key: field for field in FIELDS}
 REQUIRED = ("last_name",)
-NAME_FIELDS = ("last_name",)  # any one of these gives a row its person's surname
+NAME_FIELDS = ("last_name", "full_name_last_first", "full_name_first_last")  # any gives a row its surname
+# Headers of a whole name in either order: the values decide which ("Abernathy, Caleb" or "Caleb Abernathy").
+FULL_NAME = "full_name"
+_FULL_NAME_HEADERS = frozenset(
+    header_key(h) for h in ("Name", "Full Name", "Student Name", "Patient Name", "Member Name", "Employee Name",
+                            "Person Name", "Individual Name", "Client Name", "Legal Name", "Student Full Name",
+                            "Patient Full Name", "Stu Name")
+)  # fmt: skip
 DATA_TYPE_FIELD_PREFIX = "dt:"  # "dt:ssn" maps a yes/no column for one data type
 
 # Words exports put in front of a field's usual header.
@@ -99,6 +112,8 @@ def field_for_header(header: str, data_types: dict[str, tuple[int, str]]) -> str
     key = header_key(header)
     if key in _HEADERS:
         return _HEADERS[key]
+    if key in _FULL_NAME_HEADERS:
+        return FULL_NAME
     for prefix in _PREFIXES:
         if key.startswith(prefix) and key[len(prefix) :] in _HEADERS:
             return _HEADERS[key[len(prefix) :]]
@@ -127,11 +142,26 @@ def data_type_words(catalog: Iterable[tuple[int, str, str]]) -> dict[str, tuple[
     return words
 
 
-def automap(header: Sequence[str], data_types: dict[str, tuple[int, str]]) -> dict[str, int]:
-    """field key -> column index for the headers recognised; the first column wins a field."""
+def full_name_order(values: Sequence[str]) -> str:
+    """Which way round a column of whole names is written: last first when most of them hold a comma."""
+    filled = [value for value in values if value.strip()]
+    with_comma = sum(1 for value in filled if "," in value)
+    return "full_name_last_first" if filled and with_comma * 2 >= len(filled) else "full_name_first_last"
+
+
+def automap(
+    header: Sequence[str], data_types: dict[str, tuple[int, str]], sample: Sequence[Sequence[str]] = ()
+) -> dict[str, int]:
+    """field key -> column index for the headers recognised; the first column wins a field. A column of whole
+    names is read in the order its first values show, and only when no column holds the last name alone."""
     mapping: dict[str, int] = {}
     for index, name in enumerate(header):
         field = field_for_header(name, data_types)
+        if field == FULL_NAME:
+            field = full_name_order([row[index] for row in sample if index < len(row)])
         if field is not None and field not in mapping:
             mapping[field] = index
+    if "last_name" in mapping:
+        for key in ("full_name_last_first", "full_name_first_last"):
+            mapping.pop(key, None)
     return mapping

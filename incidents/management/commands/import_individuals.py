@@ -8,7 +8,7 @@ from django.template.defaultfilters import pluralize
 
 from incidents import actions
 from incidents.importing import files, jobs
-from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, names_a_person
 from incidents.models import DataType, ImportJob, Incident
 
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             self._where(info)
             # The options are checked before the file is kept, so a mistake in them leaves no trace.
-            mapping = self._mapping(info.header, options["map"])
+            mapping = self._mapping(info, options["map"])
             data_types = self._data_types(options["data_type"])
             job = actions.upload_import(None, incident, f, path.name, info)
         job = self._settled(jobs.check_now(job, mapping, data_types, options["encoding"] or ""))
@@ -84,8 +84,9 @@ class Command(BaseCommand):
                                "follow it on the incident's import page.")  # fmt: skip
         return job
 
-    def _mapping(self, header: list[str], overrides: list[str]) -> dict[str, int]:
-        mapping = actions.automatic_mapping(header)
+    def _mapping(self, info: files.FileInfo, overrides: list[str]) -> dict[str, int]:
+        header = info.header
+        mapping = actions.automatic_mapping(header, info.sample)
         for item in overrides:
             field, sep, column = item.partition("=")
             valid_type = (
@@ -99,8 +100,11 @@ class Command(BaseCommand):
             index = self._column(header, column, item)
             mapping = {key: found for key, found in mapping.items() if found != index}
             mapping[field] = index
-        if "last_name" not in mapping:
-            raise CommandError("No column holds the last name; name it with --map last_name=HEADER.")
+        if not names_a_person(mapping):
+            raise CommandError(
+                "No column holds the last name; name it with --map last_name=HEADER "
+                "(or --map full_name_last_first=HEADER for a column of whole names)."
+            )
         return mapping
 
     def _column(self, header: list[str], column: str, item: str) -> int:
