@@ -14,6 +14,7 @@ from portal.lib import refcode, text
 from portal.lib.fieldcrypt import lookup, plain_text, seal
 from portal.lib.sealed_fields import SealedField
 
+KIN_ADDRESS = ("next_of_kin_address", "next_of_kin_city", "next_of_kin_state", "next_of_kin_postal_code")
 REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 
@@ -75,6 +76,7 @@ class RowChecker:
             if key.startswith(DATA_TYPE_FIELD_PREFIX)
         ]
         self.file_types = frozenset(s.file_data_type_ids)
+        self.kin_address = any(key in self.columns for key in KIN_ADDRESS)
         self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
         self._type_lists: dict[str, frozenset[int]] = {}
@@ -137,10 +139,10 @@ class RowChecker:
             )  # fmt: skip
         first, middle, last, suffix = self._names(cells, issues, number)
         born = self._birth_date(cells)
-        deceased = self._yes_no(cells, "is_deceased")
+        deceased = self._deceased(cells)
         types = self._data_types(cells)
         language = self._language(cells, issues, number)
-        address = self._address(cells, issues, number)
+        address = self._address(cells, issues, number, deceased)
         phone = self._optional(cells, "phone", rules.phone, issues, number)
         email = self._optional(cells, "email", rules.email, issues, number)
         external_id = text.clean(self._value(cells, "external_id"))
@@ -201,12 +203,12 @@ class RowChecker:
         except rules.Invalid as exc:
             raise Rejected(self.column_name("date_of_birth"), value, f"date of birth {exc}") from None
 
-    def _yes_no(self, cells: list[str], key: str) -> bool:
-        value = self._value(cells, key)
+    def _deceased(self, cells: list[str]) -> bool:
+        value = self._value(cells, "is_deceased")
         try:
-            return rules.yes_no(value)
+            return rules.deceased(value)
         except rules.Invalid as exc:
-            raise Rejected(self.column_name(key), value, str(exc)) from None
+            raise Rejected(self.column_name("is_deceased"), value, str(exc)) from None
 
     def _language(self, cells: list[str], issues: list[Issue], number: int) -> str:
         value = self._value(cells, "language")
@@ -264,27 +266,58 @@ class RowChecker:
             issues.append(Issue(number, self.column_name(key), value, f"{exc}; left blank", WARNING))
             return ""
 
-    def _address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str]:
+    def _address(
+        self, cells: list[str], issues: list[Issue], number: int, deceased: bool
+    ) -> tuple[str, str, str, str, str]:
+        """The mailing address: the next of kin's for a deceased person when the file has one, else the row's."""
+        if deceased and self.kin_address:
+            found = self._kin_address(cells, issues, number)
+            if found is not None:
+                return found
         line1 = self._text(cells, "address_line1", issues, number)
         line2 = self._text(cells, "address_line2", issues, number)
         city = self._text(cells, "city", issues, number)
-        state_value = self._value(cells, "state")
-        zip_value = self._value(cells, "postal_code")
+        state_value, zip_value = self._value(cells, "state"), self._value(cells, "postal_code")
+        columns = (self.column_name("state"), self.column_name("postal_code"))
+        return self._mailing(line1, line2, city, state_value, zip_value, columns, issues, number)
+
+    def _kin_address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str] | None:
+        line1 = self._text(cells, "next_of_kin_address", issues, number)
+        city = self._text(cells, "next_of_kin_city", issues, number)
+        state_value, zip_value = self._value(cells, "next_of_kin_state"), self._value(cells, "next_of_kin_postal_code")
+        if not (line1 or city or state_value or zip_value):
+            return None  # no address for the next of kin: the person's own is used
+        line2 = ""
+        columns = (self.column_name("next_of_kin_state"), self.column_name("next_of_kin_postal_code"))
+        if line1 and not (city or state_value or zip_value):
+            try:
+                line1, line2, city, state_value, zip_value = rules.one_line_address(line1)
+            except rules.Invalid as exc:
+                column = self.column_name("next_of_kin_address")
+                issues.append(Issue(number, column, line1, f"{exc}; the person's own address is used", WARNING))
+                return None
+            columns = (self.column_name("next_of_kin_address"),) * 2
+        return self._mailing(line1[:200], line2[:200], city[:100], state_value, zip_value, columns, issues, number)
+
+    def _mailing(
+        self, line1: str, line2: str, city: str, state_value: str, zip_value: str, columns: tuple[str, str],
+        issues: list[Issue], number: int,
+    ) -> tuple[str, str, str, str, str]:  # fmt: skip
         state = postal = ""
         problems = []
         if state_value:
             try:
                 state = rules.state_code(state_value)
             except rules.Invalid as exc:
-                problems.append((self.column_name("state"), state_value, str(exc)))
+                problems.append((columns[0], state_value, str(exc)))
         if zip_value:
             try:
                 postal, repaired = rules.zip_code(zip_value, state)
                 if repaired:
                     reason = f"ZIP code {rules.quoted(zip_value)} lost its leading zeros; read as {postal} ({state})"
-                    issues.append(Issue(number, self.column_name("postal_code"), zip_value, reason, WARNING))
+                    issues.append(Issue(number, columns[1], zip_value, reason, WARNING))
             except rules.Invalid as exc:
-                problems.append((self.column_name("postal_code"), zip_value, str(exc)))
+                problems.append((columns[1], zip_value, str(exc)))
         missing = [name for name, value in (("street", line1), ("city", city)) if not value]
         missing += [name for name, value, seen in (("state", state, state_value), ("ZIP code", postal, zip_value))
                     if not value and not seen]  # fmt: skip
