@@ -216,6 +216,7 @@ def check_import(
     file_data_type_ids: list[int],
     encoding: str = "",
     queue: bool = True,
+    both_parents: bool = False,
 ) -> None:
     """Save the confirmed mapping and queue the dry run (which replaces any earlier report).
 
@@ -226,6 +227,7 @@ def check_import(
     locked = _locked(job, _CHECKABLE, "; it cannot be checked again now.")
     ImportJob.objects.filter(pk=job.pk).update(
         mapping=mapping, file_data_type_ids=sorted(file_data_type_ids), encoding=encoding or locked.encoding,
+        letter_to_both_parents=both_parents,
         status=ImportJob.Status.VALIDATING, claim="", reason="", validated_at=None,
         minor_cutoff=Incident.objects.get(pk=locked.incident_id).minor_cutoff(), progress_done=0, progress_total=0,
         heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it

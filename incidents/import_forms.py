@@ -104,9 +104,17 @@ class MappingForm(StyledForm):
         help_text="Added to every row, besides any column that lists data types.",
     )
 
+    letter_to_both_parents = forms.TypedChoiceField(
+        choices=[("", "The first parent named in the row"), ("both", "Both parents, by name")],
+        coerce=lambda value: value == "both", empty_value=False, required=False,  # type: ignore[arg-type]
+        widget=forms.RadioSelect,
+        label="When a row names two parents, a minor's letter goes to",
+    )  # fmt: skip
+
     def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
         catalog = list(DataType.objects.all())
-        initial = {f"column_{index}": key for key, index in job.mapping.items()}
+        initial: dict[str, Any] = {f"column_{index}": key for key, index in job.mapping.items()}
+        initial["letter_to_both_parents"] = "both" if job.letter_to_both_parents else ""
         initial["file_data_types"] = job.file_data_type_ids
         initial["encoding"] = job.encoding
         super().__init__(*args, initial=initial, **kwargs)
@@ -129,13 +137,16 @@ class MappingForm(StyledForm):
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"column_{index}"] for index in range(len(self.job.header))]
 
-    def draft(self) -> tuple[dict[str, int], list[int], str]:
-        """The mapping, whole-file data types and encoding chosen so far, valid or not (for the preview)."""
+    def draft(self) -> tuple[dict[str, int], list[int], str, bool]:
+        """The mapping, whole-file data types, encoding and letter to both parents chosen so far, valid or not
+        (for the preview)."""
         if not self.is_bound:
-            return dict(self.job.mapping), list(self.job.file_data_type_ids), self.job.encoding
+            job = self.job
+            return dict(job.mapping), list(job.file_data_type_ids), job.encoding, job.letter_to_both_parents
         types = [int(pk) for pk in self["file_data_types"].value() or [] if str(pk).isdigit()]
         encoding = self.data.get("encoding", "")
-        return self.mapping(), types, encoding if encoding in files.ENCODINGS else ""
+        both = self.data.get("letter_to_both_parents") == "both"
+        return self.mapping(), types, encoding if encoding in files.ENCODINGS else "", both
 
     def mapping(self) -> dict[str, int]:
         """field key -> column index, from the (cleaned or raw) choices, or the job's before any choice."""

@@ -305,6 +305,17 @@ class Recipient(models.Model):
     phone_key = LookupKeyField(source="phone")
     email = SealedCharField(kind="email", max_length=254, blank=True)
     email_key = LookupKeyField(source="email")
+    # The parent's or guardian's own contacts, and the next of kin's, as the file had them: sealed like the
+    # others. The call center finds a person by any of the three phones (a parent calling from the number the
+    # district has on file finds the child); the e-mails' keys tell a re-import what changed.
+    guardian_phone = SealedCharField(kind="phone", max_length=20, blank=True)
+    guardian_phone_key = LookupKeyField(source="guardian_phone")
+    guardian_email = SealedCharField(kind="email", max_length=254, blank=True)
+    guardian_email_key = LookupKeyField(source="guardian_email")
+    next_of_kin_phone = SealedCharField(kind="phone", max_length=20, blank=True)
+    next_of_kin_phone_key = LookupKeyField(source="next_of_kin_phone")
+    next_of_kin_email = SealedCharField(kind="email", max_length=254, blank=True)
+    next_of_kin_email_key = LookupKeyField(source="next_of_kin_email")
     # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second index for LIKE
     # that no query uses and every import maintains.
     reference_code = models.CharField(max_length=refcode.LENGTH, default=new_reference_code)
@@ -325,6 +336,8 @@ class Recipient(models.Model):
             # The surname rides along, so "last name and ZIP code" is answered from this index alone.
             models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
             models.Index(fields=["incident", "phone_key"], name="recipient_phone"),
+            models.Index(fields=["incident", "guardian_phone_key"], name="recipient_guardian_phone"),
+            models.Index(fields=["incident", "next_of_kin_phone_key"], name="recipient_kin_phone"),
         ]
 
     def __str__(self) -> str:
@@ -335,6 +348,8 @@ class Recipient(models.Model):
         return refcode.display(self.reference_code)
 
     ADDRESS_FIELDS: ClassVar[tuple[str, ...]] = ("address_line1", "address_line2", "city", "state", "postal_code")
+    # The phones a caller may be calling from, each sealed with its lookup key.
+    PHONE_FIELDS: ClassVar[tuple[str, ...]] = ("phone", "guardian_phone", "next_of_kin_phone")
     _MAILING_FIELDS = ("address_line1", "city", "state", "postal_code")
 
     @classmethod
@@ -434,6 +449,8 @@ class ImportJob(models.Model):
     # What the manager confirmed: field key -> column index, and data types for every row.
     mapping = models.JSONField(default=dict)
     file_data_type_ids = models.JSONField(default=list)
+    # A minor's letter when the file names two parents: to the first named (False) or to both names.
+    letter_to_both_parents = models.BooleanField(default=False)
     minor_cutoff = models.DateField(null=True, blank=True)
 
     # Progress of the running step (bytes or rows of the file; steps while writing).
@@ -526,6 +543,14 @@ class ImportRow(models.Model):
     phone_key = models.CharField(max_length=22, default="")
     email = SealedCharField(kind="email")
     email_key = models.CharField(max_length=22, default="")
+    guardian_phone = SealedCharField(kind="phone", default="")
+    guardian_phone_key = models.CharField(max_length=22, default="")
+    guardian_email = SealedCharField(kind="email", default="")
+    guardian_email_key = models.CharField(max_length=22, default="")
+    next_of_kin_phone = SealedCharField(kind="phone", default="")
+    next_of_kin_phone_key = models.CharField(max_length=22, default="")
+    next_of_kin_email = SealedCharField(kind="email", default="")
+    next_of_kin_email_key = models.CharField(max_length=22, default="")
     reference_code = models.CharField(max_length=refcode.LENGTH)
     data_type_ids = models.TextField()  # JSON list of DataType ids
 

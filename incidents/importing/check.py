@@ -23,8 +23,9 @@ STAGED_COLUMNS = (
     "row_number", "match_key", "external_id", "external_id_key", "first_name", "middle_name", "last_name",
     "suffix", "last_name_key", "first_name_key", "date_of_birth", "date_of_birth_key", "is_deceased", "language",
     "relationship", "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1",
-    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key", "reference_code",
-    "data_type_ids",
+    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key",
+    "guardian_phone", "guardian_phone_key", "guardian_email", "guardian_email_key", "next_of_kin_phone",
+    "next_of_kin_phone_key", "next_of_kin_email", "next_of_kin_email_key", "reference_code", "data_type_ids",
 )  # fmt: skip
 
 
@@ -63,6 +64,7 @@ class Settings:
     file_data_type_ids: Sequence[int]
     minor_cutoff: date
     today: date
+    letter_to_both_parents: bool = False
 
 
 class RowChecker:
@@ -76,6 +78,10 @@ class RowChecker:
             if key.startswith(DATA_TYPE_FIELD_PREFIX)
         ]
         self.file_types = frozenset(s.file_data_type_ids)
+        self.contact_rules = [
+            ("guardian_phone", rules.phone, "phone"), ("guardian_email", rules.email, "email"),
+            ("next_of_kin_phone", rules.phone, "phone"), ("next_of_kin_email", rules.email, "email"),
+        ]  # fmt: skip
         self.kin_address = any(key in self.columns for key in KIN_ADDRESS)
         self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
@@ -145,6 +151,7 @@ class RowChecker:
         address = self._address(cells, issues, number, deceased)
         phone = self._optional(cells, "phone", rules.phone, issues, number)
         email = self._optional(cells, "email", rules.email, issues, number)
+        contacts = self._contacts(cells, issues, number)
         external_id = text.clean(self._value(cells, "external_id"))
         relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
         last_key, first_key = text.search_key(last), text.search_key(first)
@@ -157,7 +164,7 @@ class RowChecker:
             number, match_key, seal(external_id, "external_id"), external_key, first, middle, last, suffix,
             last_key, first_key, seal(born_text, "date_of_birth") or None, born_key, deceased, language,
             relationship, recipient, recipient_key, text.last_word(recipient_key), *address,
-            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"),
+            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"), *contacts,
             self._code(), self._json(types),
         )  # fmt: skip
 
@@ -266,6 +273,14 @@ class RowChecker:
             issues.append(Issue(number, self.column_name(key), value, f"{exc}; left blank", WARNING))
             return ""
 
+    def _contacts(self, cells: list[str], issues: list[Issue], number: int) -> list[str]:
+        """The guardian's and the next of kin's phone and e-mail, each sealed with its lookup key."""
+        found: list[str] = []
+        for key, rule, kind in self.contact_rules:
+            value = self._optional(cells, key, rule, issues, number) if key in self.columns else ""
+            found += (seal(value, kind), lookup(value, kind))
+        return found
+
     def _address(
         self, cells: list[str], issues: list[Issue], number: int, deceased: bool
     ) -> tuple[str, str, str, str, str]:
@@ -341,7 +356,16 @@ class RowChecker:
                                     "deceased without a next of kin: the letter goes to “Family of” the person",
                                     WARNING))  # fmt: skip
             return Relationship.NEXT_OF_KIN, kin or f"Family of {name}"[:200]
-        guardian = self._text(cells, "guardian_name", issues, number)
+        guardian = self._guardian(cells, issues, number)
         if (born is not None and born > self.s.minor_cutoff) or (born is None and guardian):
             return Relationship.PARENT_GUARDIAN, guardian or f"Parent or Guardian of {name}"[:200]
         return Relationship.SELF, name[:200]
+
+    def _guardian(self, cells: list[str], issues: list[Issue], number: int) -> str:
+        """The first named parent, or both names when the manager chose so: never neither when one is named."""
+        first = self._text(cells, "guardian_name", issues, number)
+        second = self._text(cells, "second_guardian_name", issues, number)
+        if first and second and self.s.letter_to_both_parents and first != second:
+            both = f"{first} and {second}"
+            return both if len(both) <= 200 else first
+        return first or second

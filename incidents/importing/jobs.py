@@ -108,7 +108,10 @@ def sweep() -> list[tuple[int, str]]:
 
 
 def checker_settings(
-    job: ImportJob, mapping: dict[str, int] | None = None, file_data_type_ids: list[int] | None = None
+    job: ImportJob,
+    mapping: dict[str, int] | None = None,
+    file_data_type_ids: list[int] | None = None,
+    both_parents: bool | None = None,
 ) -> Settings:
     """How the job's rows are checked: with its confirmed mapping, or with one being edited (the preview)."""
     catalog = list(DataType.objects.values_list("pk", "key", "label"))
@@ -121,6 +124,7 @@ def checker_settings(
         file_data_type_ids=job.file_data_type_ids if file_data_type_ids is None else file_data_type_ids,
         minor_cutoff=job.minor_cutoff or Incident.objects.get(pk=job.incident_id).minor_cutoff(),
         today=timezone.localdate(),
+        letter_to_both_parents=job.letter_to_both_parents if both_parents is None else both_parents,
     )
 
 
@@ -139,7 +143,12 @@ class PreviewRow:
 
 
 def preview(
-    job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str, rows: int
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str,
+    rows: int,
+    both_parents: bool = False,
 ) -> tuple[list[PreviewRow], list[list[str]]]:
     """The first rows checked as the given mapping would check them (none while no column names the person),
     and the first non-empty values of each column, looked for further down than the rows checked.
@@ -150,7 +159,7 @@ def preview(
         _, sample = files.preview(f, file_info(job, encoding), rows=EXAMPLE_ROWS)
     checked = []
     if names_a_person(mapping):
-        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids))
+        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids, both_parents))
         for number, cells in sample[:rows]:
             staged, issues = checker.check(number, cells)
             row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
@@ -396,9 +405,15 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
 # Both steps in this process: the command line, the benchmark and tests -------
 
 
-def check_now(job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str = "") -> ImportJob:
+def check_now(
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str = "",
+    both_parents: bool = False,
+) -> ImportJob:
     """Record the mapping and run the dry run here rather than on a worker."""
-    actions.check_import(None, job, mapping, file_data_type_ids, encoding, queue=False)
+    actions.check_import(None, job, mapping, file_data_type_ids, encoding, queue=False, both_parents=both_parents)
     run_dry_run(job.pk, claim=f"in-process-{job.pk}")
     return ImportJob.objects.get(pk=job.pk)
 

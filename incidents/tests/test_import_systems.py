@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 
-from incidents.importing import rules
+from callcenter.search import Criteria, find
+from incidents.importing import jobs, rules
 from incidents.importing.fields import field_for_header
 from incidents.models import DataType, ImportJob, Individual, Recipient
 from incidents.tests.importing import check, confirm, upload
@@ -13,19 +15,19 @@ pytestmark = pytest.mark.django_db
 
 POWERSCHOOL = (
     "Student_Number,LastFirst,DOB,Mailing_Street,Mailing_City,Mailing_State,Mailing_Zip,Mother,Father,"
-    "Home_Phone,Guardian_Email\n"
+    "Home_Phone,Mother_Home_Phone,Guardian_Email\n"
     '40211,"Abernathy, Caleb James",3/9/2014,12 Oak St,Springfield,MO,65801,Dana Abernathy,Lee Abernathy,'
-    "(417) 555-0142,dana.abernathy@example.org\n"
+    "(417) 555-0142,(417) 555-0150,dana.abernathy@example.org\n"
     '40212,"de la Cruz, María José",11/23/2012,4 Elm St,Springfield,MO,658021234,,Luis de la Cruz,'
-    "417-555-0177,\n"
-    '40213,"Fitzgerald Jr., Owen",1/2/2005,9 Pine Rd,Springfield,MO,65803,Ann Fitzgerald,,417.555.0190,\n'
+    "417-555-0177,,\n"
+    '40213,"Fitzgerald Jr., Owen",1/2/2005,9 Pine Rd,Springfield,MO,65803,Ann Fitzgerald,,417.555.0190,,\n'
 )
 CLINIC = (
-    "MRN,Patient Name,DOB,Address 1,Address 2,City,State,Postal Code,Deceased,NOK Name,NOK Address\n"
+    "MRN,Patient Name,DOB,Address 1,Address 2,City,State,Postal Code,Deceased,NOK Name,NOK Address,NOK Phone\n"
     "M-1001,Harold Quist,19380412,77 Birch Ln,,Columbia,MO,652011234,Y,Ruth Quist,"
-    '"44 Elm St, Apt 3, Columbia, MO 652031234"\n'
-    "M-1002,Ella van der Berg,19520730,5 Maple Ave,Unit 2,Columbia,MO,65202,20260214,Pieter van der Berg,\n"
-    "M-1003,Sam O'Neil-Smith,19900101,8 Cedar Ct,,Jefferson City,MO,651011234,N,,\n"
+    '"44 Elm St, Apt 3, Columbia, MO 652031234",573-555-0111\n'
+    "M-1002,Ella van der Berg,19520730,5 Maple Ave,Unit 2,Columbia,MO,65202,20260214,Pieter van der Berg,,\n"
+    "M-1003,Sam O'Neil-Smith,19900101,8 Cedar Ct,,Jefferson City,MO,651011234,N,,,\n"
 )
 
 
@@ -49,6 +51,12 @@ CLINIC = (
         ("Address 2", "address_line2"),
         ("Postal Code", "postal_code"),
         ("Mother", "guardian_name"),
+        ("Father", "second_guardian_name"),
+        ("Guardian 2 Name", "second_guardian_name"),
+        ("Guardian 1 Phone", "guardian_phone"),
+        ("Mother_Home_Phone", "guardian_phone"),
+        ("Guardian_Email", "guardian_email"),
+        ("NOK Phone", "next_of_kin_phone"),
         ("Home_Phone", "phone"),
         ("Family Phone", "phone"),
         ("Date of Death", "is_deceased"),
@@ -111,3 +119,46 @@ def test_a_clinic_export_sends_a_deceased_patients_letter_to_the_next_of_kin_at_
     sam = Recipient.objects.get(individual__external_id="M-1003")
     assert (sam.relationship, sam.name, sam.city, sam.postal_code) == ("self", "Sam O'Neil-Smith", "Jefferson City",
                                                                          "65101-1234")  # fmt: skip
+
+
+def test_a_parent_calling_from_the_number_on_file_finds_the_child(incident):
+    confirm(check(upload(incident, POWERSCHOOL.encode()), types=[DataType.objects.get(key="name").pk]))
+    caleb = Recipient.objects.get(individual__external_id="40211")
+    assert (caleb.phone, caleb.guardian_phone, caleb.guardian_email) == (
+        "+14175550142", "+14175550150", "dana.abernathy@example.org",
+    )  # fmt: skip
+    found = find(incident, Criteria(phone="+14175550150"))
+    assert [m.recipient_id for m in found.matches] == [caleb.pk]
+    assert found.matches[0].name == "Caleb James Abernathy"
+    # With the surname the parent gives, too.
+    found = find(incident, Criteria(last_name_key="abernathy", phone="+14175550150"))
+    assert [m.recipient_id for m in found.matches] == [caleb.pk]
+    # Sealed at rest like the other identifiers.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT guardian_phone, guardian_email FROM incidents_recipient WHERE id = %s", [caleb.pk])
+        stored = cursor.fetchone()
+    assert "5550150" not in stored[0]
+    assert "example.org" not in stored[1]
+
+
+def test_next_of_kin_calling_from_their_number_finds_the_deceased_patient(incident):
+    confirm(check(upload(incident, CLINIC.encode()), types=[DataType.objects.get(key="medical_information").pk]))
+    found = find(incident, Criteria(phone="+15735550111"))
+    assert [m.name for m in found.matches] == ["Harold Quist"]
+    assert Recipient.objects.get(individual__external_id="M-1001").next_of_kin_phone == "+15735550111"
+
+
+@pytest.mark.parametrize(
+    ("both", "names"),
+    [
+        (False, {"40211": "Dana Abernathy", "40212": "Luis de la Cruz"}),
+        (True, {"40211": "Dana Abernathy and Lee Abernathy", "40212": "Luis de la Cruz"}),
+    ],
+)
+def test_with_two_parents_the_letter_goes_to_the_first_named_or_to_both(incident, both, names):
+    job = upload(incident, POWERSCHOOL.encode())
+    assert job.mapping["second_guardian_name"] == 8
+    jobs.import_now(jobs.check_now(job, job.mapping, [DataType.objects.get(key="name").pk], both_parents=both))
+    letters = dict(Recipient.objects.filter(relationship="parent_guardian").values_list("individual__external_id",
+                                                                                         "name"))  # fmt: skip
+    assert {key: letters[key] for key in names} == names

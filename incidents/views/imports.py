@@ -87,8 +87,9 @@ def import_mapping(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
         types = [dt.pk for dt in form.cleaned_data["file_data_types"]]
         try:
             actions.check_import(
-                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", "")
-            )
+                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", ""),
+                both_parents=form.cleaned_data["letter_to_both_parents"],
+            )  # fmt: skip
         except actions.ActionRefused as refusal:
             messages.error(request, str(refusal))
         return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
@@ -133,9 +134,9 @@ def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 
 def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
     """Each column's first values, the rows as they will be read, or why the file cannot be read."""
-    mapping, type_ids, encoding = form.draft()
+    mapping, type_ids, encoding, both = form.draft()
     try:
-        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS)
+        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS, both_parents=both)
     except files.Unreadable as exc:
         return {"rows": [], "problem": str(exc)}
     if not names_a_person(mapping):

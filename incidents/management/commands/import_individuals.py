@@ -32,6 +32,11 @@ class Command(BaseCommand):
             help="The row that names the columns (found below any title lines when not given).",
         )  # fmt: skip
         parser.add_argument("--sheet", default="", metavar="NAME", help="The workbook's sheet (the first with data).")
+        parser.add_argument(
+            "--both-parents", action="store_true",
+            help="When a row names two parents (Mother and Father), a minor's letter goes to both names "
+            "(else to the first named).",
+        )  # fmt: skip
         parser.add_argument("--dry-run", action="store_true", help="Check the file and write the report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,7 +58,9 @@ class Command(BaseCommand):
             mapping = self._mapping(info, options["map"])
             data_types = self._data_types(options["data_type"])
             job = actions.upload_import(None, incident, f, path.name, info)
-        job = self._settled(jobs.check_now(job, mapping, data_types, options["encoding"] or ""))
+        job = self._settled(
+            jobs.check_now(job, mapping, data_types, options["encoding"] or "", options["both_parents"])
+        )
         self._report(job)
         if job.status == ImportJob.Status.FAILED:
             raise CommandError(job.reason)
