@@ -71,7 +71,7 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
 
     # Confirmed: the progress bar runs to the outcome, and the incident's figures change.
     page.goto(f"/incidents/{incident.slug}/imports/{ImportJob.objects.get().pk}/")
-    page.get_by_role("button", name="Import 3 valid rows").click()
+    page.get_by_role("button", name="Import 3 people (3 valid rows)").click()
     expect(page.get_by_role("heading", name="Imported", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("3 people added")).to_be_visible()
     check_accessibility(page)

@@ -497,6 +497,11 @@ class ImportJob(models.Model):
         return self.status == ImportStatus.FAILED and self.validated_at is not None
 
     @property
+    def people(self) -> int:
+        """The people the valid rows hold: rows of the same person are merged into one."""
+        return max(self.rows_valid - self.duplicates_merged, 0)
+
+    @property
     def individuals_unchanged(self) -> int:
         return max(self.rows_valid - self.duplicates_merged - self.individuals_added - self.individuals_updated, 0)
 

@@ -271,3 +271,14 @@ def test_identifiers_are_sealed_from_the_dry_run_on(incident):
     recipients = _raw_rows("incidents_recipient", "phone, phone_key, email, email_key")
     assert not [value for value in plain if value in people + recipients]
     assert Recipient.objects.get(individual__external_id="1002").phone == "+16175550101"
+
+
+def test_the_confirm_button_and_the_outcome_count_people_and_say_why_rows_differ(client, incident, manager):
+    from django.urls import reverse
+
+    job = check(upload(incident, csv_bytes(*ROWS)))
+    client.force_login(manager)
+    url = reverse("incidents:import-detail", args=[incident.slug, job.pk])
+    assert "Import 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()
+    confirm(job)
+    assert "Imported 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()

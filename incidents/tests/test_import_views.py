@@ -88,7 +88,7 @@ def test_the_report_page_and_its_download(client, incident, manager):
     client.force_login(manager)
     job = check(upload(incident, csv_bytes(ROW, "2,,Bo,2000-01-01,,,,,,,Name")))
     page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
-    assert "Import 1 valid rows" in page
+    assert "Import 1 person (1 valid row)" in page
     assert "No last name" in page
     _, response = export(client, incident, "import_report", reason="Fix the rejected rows", job=job.pk)
     made = Export.objects.get()

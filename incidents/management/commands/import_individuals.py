@@ -70,7 +70,9 @@ class Command(BaseCommand):
         if job.status != ImportJob.Status.IMPORTED:
             raise CommandError(job.reason)
         self.stdout.write(
-            f"Imported: {job.individuals_added:,} {pluralize(job.individuals_added, 'person,people')} added, "
+            f"Imported {job.people:,} {pluralize(job.people, 'person,people')} ({job.rows_valid:,} valid "
+            f"row{pluralize(job.rows_valid)}; {job.duplicates_merged:,} duplicate{pluralize(job.duplicates_merged)} "
+            f"merged): {job.individuals_added:,} {pluralize(job.individuals_added, 'person,people')} added, "
             f"{job.individuals_updated:,} updated, {job.individuals_unchanged:,} unchanged; "
             f"{job.recipients_added:,} recipient{pluralize(job.recipients_added)} added, "
             f"{job.recipients_updated:,} updated; "
@@ -141,7 +143,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Checked {job.original_name}: {job.rows_read:,} row{pluralize(job.rows_read)} read, "
-            f"{job.rows_valid:,} valid, {job.rows_rejected:,} rejected, "
+            f"{job.rows_valid:,} valid ({job.people:,} {pluralize(job.people, 'person,people')}), "
+            f"{job.rows_rejected:,} rejected, "
             f"{job.duplicates_merged:,} duplicate{pluralize(job.duplicates_merged)} merged, "
             f"{job.warnings:,} warning{pluralize(job.warnings)}, {job.without_address:,} without a mailing address."
         )
