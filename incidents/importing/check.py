@@ -136,6 +136,11 @@ class RowChecker:
             issues.append(Issue(number, "", value, "a line of the report under the data, not a person: left out",
                                 SKIPPED))  # fmt: skip
             return None
+        if "\x00" in "".join(cells):
+            raise Rejected(
+                "", "", "the row holds a NUL character (a zero byte), which no text holds: the file is damaged "
+                "here, so the row was not imported; export it again",
+            )  # fmt: skip
         if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
             extra = ", ".join(cells[self.width :])
             raise Rejected(
