@@ -471,6 +471,8 @@ class ImportJob(models.Model):
     without_address = models.PositiveIntegerField(default=0)
     footer_rows = models.PositiveIntegerField(default=0, help_text="Report lines under the data, left out.")
     first_issues = models.JSONField(default=list)
+    # What the import would change for people already in the incident: counts per field, first examples.
+    changes = models.JSONField(default=dict)
     error_report = models.FileField(upload_to="imports/", max_length=300, blank=True)
 
     # The import's outcome.

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from audit import api as audit
 from incidents import actions, figures
-from incidents.importing import files, load
+from incidents.importing import changes, files, load
 from incidents.importing.check import MERGED, SKIPPED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
 from incidents.importing.fields import data_type_words, names_a_person
 from incidents.models import DataType, ImportJob, ImportRow, Incident
@@ -201,6 +201,7 @@ class _Tally:
     def __init__(self) -> None:
         self.read = self.valid = self.rejected = self.warnings = self.merged = self.footers = 0
         self.first: list[dict[str, Any]] = []
+        self.changes: dict[str, Any] = {}
 
     def add(self, issue: Issue, writer: Any) -> None:
         _write_issue(writer, issue)
@@ -280,6 +281,11 @@ def run_dry_run(job_id: int, claim: str) -> None:
             tally = _check_rows(job, held, writer)  # its last staging said it was alive
             for dup in load.duplicates(job_id):
                 tally.add(_merged_issue(dup), writer)
+            _beat(held)
+            kept: list[Issue] = []
+            tally.changes = changes.find(job_id, job.incident_id, kept).as_json()
+            for issue in kept:
+                tally.add(issue, writer)
         _beat(held)
         without = load.without_address(job_id)
         _beat(held)
@@ -316,7 +322,7 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
             status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
             rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
             duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
-            first_issues=tally.first, reason="", claim="",
+            first_issues=tally.first, changes=tally.changes, reason="", claim="",
         )  # fmt: skip
         if done:
             details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,

@@ -96,11 +96,14 @@ def test_the_same_file_again_changes_nothing(incident):
 
 def test_people_without_an_id_are_matched_by_name_and_birth_date_on_reimport(incident):
     header = "Last Name,First Name,DOB,Data Types\n"
-    import_file(incident, csv_bytes("Lee,Kim,2011-05-05,Name", "Lee,Kim,2011-05-05,SSN", header=header))
-    again = import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", header=header))
+    import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", "LEE,Kim,2011-05-05,SSN", header=header))
+    again = import_file(incident, csv_bytes("Lee,Kim,2011-05-05,Name", header=header))
     assert Individual.objects.count() == 1
     assert again.individuals_updated == 1  # the name's case was corrected
-    assert Individual.objects.get().last_name == "LEE"
+    assert Individual.objects.get().last_name == "Lee"
+    # Capitals back again would degrade it: the stored spelling stays.
+    assert import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", header=header)).individuals_updated == 0
+    assert Individual.objects.get().last_name == "Lee"
 
 
 def test_a_corrected_file_updates_people_by_id_and_keeps_their_reference_codes(incident):
