@@ -17,6 +17,8 @@ from portal.lib.sealed_fields import SealedField
 KIN_ADDRESS = ("next_of_kin_address", "next_of_kin_city", "next_of_kin_state", "next_of_kin_postal_code")
 REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
+# A tag ("<b>", "</script", "<!--") or a character reference ("&amp;", "&#60;").
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!?]|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 # The order of ImportRow's columns as the dry run stages them.
 STAGED_COLUMNS = (
@@ -121,11 +123,23 @@ class RowChecker:
         return value
 
     def _text(self, cells: list[str], key: str, issues: list[Issue], number: int) -> str:
+        """A name or address line, cleaned; one that looks like a formula, markup or holds control characters
+        is kept as text and warned about, so it is caught before letters are printed."""
         value = text.clean(self._value(cells, key))
+        if not value:
+            return value
         if value.startswith(rules.FORMULA_PREFIXES):
             issues.append(
                 Issue(number, self.column_name(key), value, "starts like a spreadsheet formula; kept as text", WARNING)
             )
+        if ("<" in value or "&" in value) and _MARKUP.search(value):
+            reason = "looks like HTML markup; kept as text, as it will print: check it before letters go out"
+            issues.append(Issue(number, self.column_name(key), value, reason, WARNING))
+        if not value.isprintable():
+            reason = ("holds control or invisible characters (shown as \\x..); kept as text: check it before "
+                      "letters go out")  # fmt: skip
+            shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value)
+            issues.append(Issue(number, self.column_name(key), shown, reason, WARNING))
         return value
 
     def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
