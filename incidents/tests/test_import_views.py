@@ -97,7 +97,8 @@ def test_the_report_page_and_its_download(client, incident, manager):
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-report-{made.public_id}.csv"'
     lines = body.splitlines()
     assert lines[0].startswith(f"# Export {made.public_id} for {manager.username}")
-    assert lines[2] == "3,Last Name,,rejected,no last name"
+    assert lines[2].startswith("2,Last Name,<b>Lee</b>,warning,")  # markup in a name is warned about
+    assert lines[3] == "3,Last Name,,rejected,no last name"
     assert AuditEvent.objects.filter(action="export.downloaded", actor_id=manager.pk).exists()
 
 
