@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from incidents.models import Export, ImportJob, ImportRow, Individual
+from incidents.models import DataType, Export, ImportJob, ImportRow, Individual
 from incidents.tests.importing import check, csv_bytes, upload
 from portal.testing import export
 
@@ -127,3 +127,28 @@ def test_an_import_of_another_incident_is_not_found(client, incident, manager):
     job = upload(other, csv_bytes(ROW))
     client.force_login(manager)
     assert client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).status_code == 404
+
+
+def test_first_values_show_for_every_column_before_any_is_matched_and_the_preview_follows_the_mapping(
+    client, incident, manager
+):
+    content = "Apellido,Nombre,Nacido\nMuñoz,Ana,2014-03-09\n,Bo,2013-01-01\nSmith,,2012-02-02\n".encode("cp1252")
+    job = upload(incident, content, actor=manager)
+    assert job.mapping == {}
+    client.force_login(manager)
+    page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+    assert "Muñoz · Smith" in page  # the first non-empty values, none matched yet
+    assert "Ana · Bo" in page
+    assert "Choose the column that holds the last name (or the full name)" in page
+    url = reverse("incidents:import-preview", args=[incident.slug, job.pk])
+    data = {"column_0": "last_name", "column_1": "first_name", "column_2": "date_of_birth", "encoding": "cp1252",
+            "file_data_types": [str(DataType.objects.get(key="name").pk)]}  # fmt: skip
+    preview = client.post(url, data).content.decode()
+    assert "Ana Muñoz" in preview
+    assert "Mar 9, 2014" in preview
+    assert 'id="examples-0" hx-swap-oob="true">Muñoz · Smith<' in preview
+    preview = client.post(url, {**data, "column_0": "", "column_1": "last_name"}).content.decode()
+    assert "Ana" in preview
+    assert "Muñoz" not in preview.split("hx-swap-oob")[0]
+    utf8 = client.post(url, {**data, "encoding": "utf-8-sig"}).content.decode()
+    assert "is not UTF-8 text" in utf8  # the wrong encoding is named, not garbled
