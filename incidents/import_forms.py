@@ -133,6 +133,7 @@ class MappingForm(StyledForm):
                 help_text="Detected from the file. If accented names look wrong in the preview, choose another.",
             )
         style(self)  # the columns came after the base form styled its fields
+        self.fields["letter_to_both_parents"].widget.attrs["class"] = "usa-radio__input"
 
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"column_{index}"] for index in range(len(self.job.header))]

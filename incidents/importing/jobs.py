@@ -322,7 +322,8 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
             status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
             rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
             duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
-            first_issues=tally.first, changes=tally.changes, reason="", claim="",
+            first_issues=sorted(tally.first, key=lambda issue: issue["row"]), changes=tally.changes, reason="",
+            claim="",
         )  # fmt: skip
         if done:
             details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
