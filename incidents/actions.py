@@ -200,7 +200,7 @@ def reread_import(actor: User, job: ImportJob, info: files.FileInfo) -> None:
     locked = _locked(job, _CHECKABLE, "; its header cannot be changed now.")
     ImportRow.objects.filter(job=locked).delete()
     ImportJob.objects.filter(pk=job.pk).update(
-        header=info.header, header_row=info.header_row, header_found=False, sheet=info.sheet[:100],
+        header=info.header, header_row=info.header_row, header_found=info.header_found, sheet=info.sheet[:100],
         mapping=automatic_mapping(info.header, info.sample), status=ImportJob.Status.UPLOADED, validated_at=None,
         reason="",
     )  # fmt: skip

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from incidents.importing.check import WARNING, Issue
 from incidents.models import Individual
@@ -71,7 +71,8 @@ _MATCHED = """
              AND by_id.external_id_key = leader.external_id_key
     ) s
     JOIN incidents_individual i ON i.id = s.existing_id
-    LEFT JOIN incidents_recipient r ON r.individual_id = i.id AND r.relationship = s.relationship
+    LEFT JOIN incidents_recipient r
+      ON r.incident_id = %(incident)s AND r.individual_id = i.id AND r.relationship = s.relationship
     WHERE r.id IS NULL OR ({staged}) {distinct} ({stored})
     ORDER BY s.row_number
 """
@@ -102,7 +103,13 @@ def _sql() -> str:
 
 
 def _rows(job_id: int, incident_id: int) -> Iterator[dict[str, Any]]:
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # As for the import itself (load._prepare): the staged rows were just copied in and have no
+            # statistics, and compiling this plan costs more than running it.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("ANALYZE incidents_importrow")
         cursor.execute(_sql(), {"job": job_id, "incident": incident_id})
         names = [column[0] for column in cursor.description]
         while batch := cursor.fetchmany(2000):
