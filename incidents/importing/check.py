@@ -172,7 +172,8 @@ class RowChecker:
         email = self._optional(cells, "email", rules.email, issues, number)
         contacts = self._contacts(cells, issues, number)
         external_id = text.clean(self._value(cells, "external_id"))
-        relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
+        relationship, recipient = self._recipient(cells, first, f"{last} {suffix}" if suffix else last, born, deceased,
+                                                  issues, number)  # fmt: skip
         last_key, first_key = text.search_key(last), text.search_key(first)
         # Identifiers are staged sealed, with their lookup keys; the match key holds no identifier in clear.
         born_text = plain_text(born)

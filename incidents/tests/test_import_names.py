@@ -96,4 +96,4 @@ def test_a_file_of_full_names_imports_each_part_and_warns_about_the_doubtful(inc
         "3": ("Martin", "", "King", "Jr."),
         "4": ("", "", "Cher", ""),
     }
-    assert Recipient.objects.get(individual__external_id="3").name == "Martin King"
+    assert Recipient.objects.get(individual__external_id="3").name == "Martin King Jr."  # father and son apart
