@@ -82,6 +82,12 @@ class Found:
     more: bool  # more than LIMIT matched: ask for another detail
 
 
+def _phone_is(name: str, phone: str) -> Q:
+    """The phone column equal to `phone`, with its partial index's own condition (NOT key = ''), which SQLite
+    needs to see before it uses that index."""
+    return Q(**{name: phone}) & ~Q(**{f"{name}_key": ""})
+
+
 def _on_recipient(rows: QuerySet[Recipient], incident: Incident, criteria: Criteria) -> QuerySet[Recipient]:
     """The details held on the recipient: ZIP code and phone, each with the incident its index leads with."""
     if criteria.postal_code:
@@ -94,7 +100,7 @@ def _on_recipient(rows: QuerySet[Recipient], incident: Incident, criteria: Crite
         # its index leads with, so that SQLite too answers the OR from the three indexes.
         any_phone = Q()
         for name in Recipient.PHONE_FIELDS:
-            any_phone |= Q(**{name: criteria.phone, "incident": incident})
+            any_phone |= _phone_is(name, criteria.phone) & Q(incident=incident)
         rows = rows.filter(any_phone)
     return rows
 
@@ -141,7 +147,9 @@ def _exact_ids(incident: Incident, criteria: Criteria) -> list[int]:
     if not criteria.last_name_key:  # the phone alone, as a phone system's screen-pop gives it
         # One query per phone column, each on its own index: an OR of three lets SQLite's planner scan instead.
         by_phone = Recipient.objects.filter(incident=incident)
-        return _merged(*(_first_ids(by_phone.filter(**{name: criteria.phone})) for name in Recipient.PHONE_FIELDS))
+        return _merged(
+            *(_first_ids(by_phone.filter(_phone_is(name, criteria.phone))) for name in Recipient.PHONE_FIELDS)
+        )
     # Two queries rather than one OR across two tables, so each side uses its own index.
     own = _first_ids(_by_own_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
     theirs = _first_ids(_by_letter_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))

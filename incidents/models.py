@@ -335,9 +335,16 @@ class Recipient(models.Model):
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
             # The surname rides along, so "last name and ZIP code" is answered from this index alone.
             models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
-            models.Index(fields=["incident", "phone_key"], name="recipient_phone"),
-            models.Index(fields=["incident", "guardian_phone_key"], name="recipient_guardian_phone"),
-            models.Index(fields=["incident", "next_of_kin_phone_key"], name="recipient_kin_phone"),
+            # The phones' indexes hold only the phones there are (most recipients have one of the three): a
+            # lookup names the same condition (callcenter.search), which lets SQLite use them too.
+            *(
+                models.Index(fields=["incident", f"{phone}_key"], name=name, condition=~Q(**{f"{phone}_key": ""}))
+                for phone, name in (
+                    ("phone", "recipient_phone"),
+                    ("guardian_phone", "recipient_guardian_phone"),
+                    ("next_of_kin_phone", "recipient_kin_phone"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:

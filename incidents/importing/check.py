@@ -80,10 +80,13 @@ class RowChecker:
             if key.startswith(DATA_TYPE_FIELD_PREFIX)
         ]
         self.file_types = frozenset(s.file_data_type_ids)
-        self.contact_rules = [
+        contacts = [
             ("guardian_phone", rules.phone, "phone"), ("guardian_email", rules.email, "email"),
             ("next_of_kin_phone", rules.phone, "phone"), ("next_of_kin_email", rules.email, "email"),
         ]  # fmt: skip
+        # None of them in the file: every row stages the same empty values.
+        self.contact_rules = contacts if any(key in self.columns for key, _, _ in contacts) else []
+        self.no_contacts = [""] * (2 * len(contacts))
         self.kin_address = any(key in self.columns for key in KIN_ADDRESS)
         self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
@@ -295,10 +298,12 @@ class RowChecker:
 
     def _contacts(self, cells: list[str], issues: list[Issue], number: int) -> list[str]:
         """The guardian's and the next of kin's phone and e-mail, each sealed with its lookup key."""
+        if not self.contact_rules:
+            return self.no_contacts
         found: list[str] = []
         for key, rule, kind in self.contact_rules:
             value = self._optional(cells, key, rule, issues, number) if key in self.columns else ""
-            found += (seal(value, kind), lookup(value, kind))
+            found += (seal(value, kind), lookup(value, kind)) if value else ("", "")
         return found
 
     def _address(

@@ -225,7 +225,9 @@ _UPDATE_RECIPIENTS = _update_changed(
         ("last_name_key", "recipient_last_name_key"),
         *((c, c) for c in _ADDRESS.split(", ")),
     ],
-    "incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship",
+    # The incident too, so that PostgreSQL reads this incident's recipients rather than every incident's.
+    "incidents_recipient.incident_id = %(incident)s AND incidents_recipient.individual_id = p.existing_id "
+    "AND incidents_recipient.relationship = p.relationship",
     also=_RETURNED_MAIL,
 )
 # Every staged row's data types go to its person, so merged duplicates add theirs.
