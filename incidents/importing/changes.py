@@ -60,12 +60,7 @@ _MATCHED = """
               AND i.first_name_key = leader.first_name_key AND i.external_id_key = ''
               AND i.date_of_birth_key = leader.date_of_birth_key
         ) END AS existing_id
-        FROM (
-            SELECT * FROM (
-                SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
-                FROM incidents_importrow s WHERE s.job_id = %(job)s
-            ) ranked WHERE rank_in_key = 1
-        ) leader
+        FROM ({leaders}) leader
         LEFT JOIN incidents_individual by_id
           ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
              AND by_id.external_id_key = leader.external_id_key
@@ -92,17 +87,28 @@ class Changes:
         return {"people": self.people, "fields": fields, "examples": self.examples, "kept": len(self.kept)}
 
 
-def _sql() -> str:
+# Each person's first row; without duplicates in the file, every row (sparing a sort of them all).
+_LEADERS = """
+    SELECT * FROM (
+        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
+        FROM incidents_importrow s WHERE s.job_id = %(job)s
+    ) ranked WHERE rank_in_key = 1
+"""
+_ALL_ROWS = "SELECT * FROM incidents_importrow s WHERE s.job_id = %(job)s"
+
+
+def _sql(merged: bool) -> str:
     columns = ", ".join(
         f"s.{mine} AS s_{mine}, {alias}.{theirs} AS t_{mine}" for _, mine, theirs, alias, _ in _COMPARED
     )
     staged = ", ".join(f"s.{mine}" for _, mine, _, _, _ in _COMPARED)
     stored = ", ".join(f"{alias}.{theirs}" for _, _, theirs, alias, _ in _COMPARED)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    return _MATCHED.format(columns=columns, staged=staged, stored=stored, distinct=distinct)
+    leaders = _LEADERS if merged else _ALL_ROWS
+    return _MATCHED.format(columns=columns, staged=staged, stored=stored, distinct=distinct, leaders=leaders)
 
 
-def _rows(job_id: int, incident_id: int) -> Iterator[dict[str, Any]]:
+def _rows(job_id: int, incident_id: int, merged: bool) -> Iterator[dict[str, Any]]:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # As for the import itself (load._prepare): the staged rows were just copied in and have no
@@ -110,7 +116,7 @@ def _rows(job_id: int, incident_id: int) -> Iterator[dict[str, Any]]:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("ANALYZE incidents_importrow")
-        cursor.execute(_sql(), {"job": job_id, "incident": incident_id})
+        cursor.execute(_sql(merged), {"job": job_id, "incident": incident_id})
         names = [column[0] for column in cursor.description]
         while batch := cursor.fetchmany(2000):
             yield from (dict(zip(names, row, strict=True)) for row in batch)
@@ -146,12 +152,13 @@ def _shown(how: str, row: dict[str, Any], column: str) -> tuple[str, str]:
     return "on file" if row[f"t_{column}"] else "none", "different" if row[f"s_{column}"] else "none"
 
 
-def find(job_id: int, incident_id: int, issues: list[Issue]) -> Changes:
-    """Compare the job's checked rows with the people they match; kept spellings are added to `issues`."""
+def find(job_id: int, incident_id: int, issues: list[Issue], merged: bool = True) -> Changes:
+    """Compare the job's checked rows with the people they match; kept spellings are added to `issues`.
+    `merged`: whether some rows repeat a person (only each person's first row counts then)."""
     found = Changes()
     if not Individual.objects.filter(incident_id=incident_id).exists():
         return found  # a first import changes nobody
-    for row in _rows(job_id, incident_id):
+    for row in _rows(job_id, incident_id, merged):
         changed = False
         name = " ".join(str(row[f"t_{part}"]) for part in ("first_name", "last_name") if row[f"t_{part}"])
         for label, column, _, alias, how in _COMPARED:

@@ -283,7 +283,7 @@ def run_dry_run(job_id: int, claim: str) -> None:
                 tally.add(_merged_issue(dup), writer)
             _beat(held)
             kept: list[Issue] = []
-            tally.changes = changes.find(job_id, job.incident_id, kept).as_json()
+            tally.changes = changes.find(job_id, job.incident_id, kept, merged=tally.merged > 0).as_json()
             for issue in kept:
                 tally.add(issue, writer)
         _beat(held)

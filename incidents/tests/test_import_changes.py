@@ -78,3 +78,13 @@ def test_a_windows_1252_reimport_keeps_the_stored_spelling_and_reports_what_woul
 def test_a_first_import_has_no_changes_section(incident):
     job = check(upload(incident, (HEADER + FIRST).encode()))
     assert job.changes["fields"] == []
+
+
+def test_with_a_person_twice_in_the_file_only_their_first_row_is_compared(incident):
+    import_file(incident, (HEADER + FIRST).encode("utf-8"))
+    twice = AGAIN + "1002,Muñoz,Ana,2013-01-01,99 Other St,Springfield,MO,65802,María Muñoz,,SSN\r\n"
+    job = check(upload(incident, (HEADER + twice).encode("cp1252")))
+    assert job.duplicates_merged == 1
+    assert [(e["row"], e["to"]) for e in job.changes["examples"] if e["field"] == "Street address"] == [
+        (3, "14 Elm St")
+    ]
