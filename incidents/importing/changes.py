@@ -65,7 +65,7 @@ _MATCHED = """
           ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
              AND by_id.external_id_key = leader.external_id_key
     ) s
-    JOIN incidents_individual i ON i.id = s.existing_id
+    JOIN incidents_individual i ON i.incident_id = %(incident)s AND i.id = s.existing_id
     LEFT JOIN incidents_recipient r
       ON r.incident_id = %(incident)s AND r.individual_id = i.id AND r.relationship = s.relationship
     WHERE r.id IS NULL OR ({staged}) {distinct} ({stored})
