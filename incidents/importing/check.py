@@ -18,6 +18,7 @@ KIN_ADDRESS = ("next_of_kin_address", "next_of_kin_city", "next_of_kin_state", "
 REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 # A tag ("<b>", "</script", "<!--") or a character reference ("&amp;", "&#60;").
+_FORMULA_FIRST = frozenset(prefix[0] for prefix in rules.FORMULA_PREFIXES)
 _MARKUP = re.compile(r"<\s*/?\s*[a-z!?]|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 # The order of ImportRow's columns as the dry run stages them.
@@ -129,13 +130,16 @@ class RowChecker:
         """A name or address line, cleaned; one that looks like a formula, markup or holds control characters
         is kept as text and warned about, so it is caught before letters are printed."""
         value = text.clean(self._value(cells, key))
-        if not value:
-            return value
+        if value and (value[0] in _FORMULA_FIRST or "<" in value or "&" in value or not value.isprintable()):
+            self._suspect(value, key, issues, number)  # rare: the common name costs three quick tests
+        return value
+
+    def _suspect(self, value: str, key: str, issues: list[Issue], number: int) -> None:
         if value.startswith(rules.FORMULA_PREFIXES):
             issues.append(
                 Issue(number, self.column_name(key), value, "starts like a spreadsheet formula; kept as text", WARNING)
             )
-        if ("<" in value or "&" in value) and _MARKUP.search(value):
+        if _MARKUP.search(value):
             reason = "looks like HTML markup; kept as text, as it will print: check it before letters go out"
             issues.append(Issue(number, self.column_name(key), value, reason, WARNING))
         if not value.isprintable():
@@ -143,17 +147,17 @@ class RowChecker:
                       "letters go out")  # fmt: skip
             shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value)
             issues.append(Issue(number, self.column_name(key), shown, reason, WARNING))
-        return value
 
     def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
-        if not any(cells) or not any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if not joined or joined.isspace():
             return None
         if len(cells) - cells.count("") <= 2 and files.is_footer(cells):
             value = " ".join(cell.strip() for cell in cells if cell.strip())
             issues.append(Issue(number, "", value, "a line of the report under the data, not a person: left out",
                                 SKIPPED))  # fmt: skip
             return None
-        if "\x00" in "".join(cells):
+        if "\x00" in joined:
             raise Rejected(
                 "", "", "the row holds a NUL character (a zero byte), which no text holds: the file is damaged "
                 "here, so the row was not imported; export it again",
