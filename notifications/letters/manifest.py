@@ -52,7 +52,14 @@ def write_manifest(batch: LetterBatch) -> StoredFile:
     letters = (
         Letter.objects.filter(batch=batch)
         .select_related("recipient", "template")
-        .defer("recipient__phone", "recipient__email")  # sealed, and not in the manifest: left unopened
+        .defer(  # sealed, and not in the manifest: left unopened
+            "recipient__phone",
+            "recipient__email",
+            "recipient__guardian_phone",
+            "recipient__guardian_email",
+            "recipient__next_of_kin_phone",
+            "recipient__next_of_kin_email",
+        )
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )
