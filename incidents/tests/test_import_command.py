@@ -130,3 +130,14 @@ def test_a_check_handed_to_a_worker_meanwhile_is_said_so(incident, tmp_path, mon
     monkeypatch.setattr(jobs, "check_now", taken_over)
     message = _refusal(incident.slug, str(_file(tmp_path, csv_bytes(*ROWS))))
     assert "was handed to a background worker" in message
+
+
+def test_duplicate_headers_are_named_and_the_second_is_read_with_a_number(incident, tmp_path):
+    content = b"Last Name,First Name,Last Name,DOB,Data Types\nSmith,Bo,Smyth,2010-01-01,Name\n"
+    path = _file(tmp_path, content)
+    out = _run(incident.slug, str(path), "--map", "last_name=Last Name#2")
+    assert "“Last Name” heads columns 1, 3: the first is read" in out
+    assert Individual.objects.get().last_name == "Smyth"
+    assert "the file has 2 columns headed 'Last Name'" in _refusal(
+        incident.slug, str(path), "--map", "last_name=Last Name#3"
+    )
