@@ -34,6 +34,7 @@ ACTIONS: dict[str, str] = {
     "membership.removed": "Role removed",
     "demo.seeded": "Demo data loaded",
     "import.uploaded": "Import file uploaded",
+    "import.reread": "Import file read from another header row or sheet",
     "import.check_requested": "Import check requested",
     "import.checked": "Import file checked",
     "import.confirmed": "Import confirmed",

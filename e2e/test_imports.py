@@ -71,7 +71,7 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
 
     # Confirmed: the progress bar runs to the outcome, and the incident's figures change.
     page.goto(f"/incidents/{incident.slug}/imports/{ImportJob.objects.get().pk}/")
-    page.get_by_role("button", name="Import 3 valid rows").click()
+    page.get_by_role("button", name="Import 3 people (3 valid rows)").click()
     expect(page.get_by_role("heading", name="Imported", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("3 people added")).to_be_visible()
     check_accessibility(page)
@@ -79,3 +79,85 @@ def test_manager_imports_a_messy_file(page: Page, transactional_db, celery_worke
     figures = page.locator("section", has=page.get_by_role("heading", name="People")).locator(".portal-figures")
     expect(figures).to_contain_text("3individuals")
     expect(figures).to_contain_text("2minors on the notice date")
+
+
+def _roster(street: str, surname: str) -> bytes:
+    """A district's XLSX report: two title lines, the header on row 3, a footer, and a second sheet."""
+    from datetime import datetime
+
+    from incidents.tests.importing import workbook_bytes
+
+    rows: list[list[object]] = [
+        ["Riverbend R-VI School District"],
+        ["Students whose records were copied, exported 12/1/2026"],
+        ["Student #", "LastFirst", "DOB", "Mailing_Street", "Mailing_City", "Mailing_State", "Mailing_Zip",
+         "Mother", "Guardian 1 Phone", "Data Types"],
+        ["40211", f"{surname}, Bảo", datetime(2014, 3, 9), street, "Springfield", "MO", 65801, "Thảo Nguyễn",
+         "(417) 555-0150", "Name; Education Records"],
+        ["40212", "de la Cruz, María José", datetime(2012, 11, 23), "4 Elm St", "Springfield", "MO", 658021234,
+         "Luis de la Cruz", "", "Name"],
+        ["40212", "de la Cruz, María José", datetime(2012, 11, 23), "4 Elm St", "Springfield", "MO", 658021234,
+         "Luis de la Cruz", "", "Medical Information"],
+        [],
+        ["Total students: 3"],
+    ]  # fmt: skip
+    return workbook_bytes({"Roster": rows, "Summary": [["Schools", 1]]})
+
+
+def test_manager_imports_a_district_report_with_its_header_on_row_3(
+    page: Page, transactional_db, celery_worker_process, tmp_path
+):
+    manager = UserFactory.create(username="imr-manager")
+    incident = IncidentFactory.create(slug="district-report", title="District report")
+    member(manager, incident, Role.MANAGER)
+    upload = tmp_path / "riverbend roster.xlsx"
+    upload.write_bytes(_roster("12 Oak St", "Nguyễn"))
+
+    sign_in(page, "imr-manager", PASSWORD)
+    page.goto(f"/incidents/{incident.slug}/imports/")
+    page.get_by_label("File of people (CSV or Excel .xlsx)").set_input_files(str(upload))
+    page.get_by_role("button", name="Upload and map columns").click()
+
+    # The header is found under the title lines; every column shows its first values; nothing is mapped by hand.
+    expect(page.get_by_text("the column names are on row 3, found below 2 lines of title")).to_be_visible()
+    columns = page.get_by_role("region", name="Columns of the file")
+    for first_values in ("40211 · 40212", "Nguyễn, Bảo · de la Cruz, María José", "2014-03-09", "12 Oak St",
+                         "65801 · 658021234", "Thảo Nguyễn", "(417) 555-0150"):  # fmt: skip
+        expect(columns).to_contain_text(first_values)
+    expect(page.get_by_label("LastFirst")).to_have_value("full_name_last_first")
+    preview = page.locator("#import-preview")
+    expect(preview).to_contain_text("Bảo Nguyễn")
+    expect(preview).to_contain_text("María de la Cruz")
+    check_accessibility(page)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "import-report-mapping.png"), full_page=True)
+    page.get_by_role("button", name="Check the whole file").click()
+
+    expect(page.get_by_role("heading", name="The check's report")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("1 line under the data read as the report's footer")).to_be_visible()
+    expect(page.get_by_role("cell", name="Total students: 3")).to_be_visible()
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "import-report-footer.png"), full_page=True)
+    page.get_by_role("button", name="Import 2 people (3 valid rows; 1 duplicate merged)").click()
+    expect(page.get_by_role("heading", name="Imported 2 people (3 valid rows; 1 duplicate merged)")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text("2 people added")).to_be_visible()
+
+    # The same report again, from a system that lost the accents, with one real change: the changes section.
+    again = tmp_path / "riverbend roster again.xlsx"
+    again.write_bytes(_roster("14 Oak St", "Nguyen"))
+    page.goto(f"/incidents/{incident.slug}/imports/")
+    page.get_by_label("File of people (CSV or Excel .xlsx)").set_input_files(str(again))
+    page.get_by_role("button", name="Upload and map columns").click()
+    page.get_by_role("button", name="Check the whole file").click()
+    changes = page.get_by_role("region", name="First changes")
+    expect(changes).to_contain_text("12 Oak St", timeout=30_000)
+    expect(changes).to_contain_text("14 Oak St")
+    expect(page.get_by_role("heading", name="Changes to people already in the incident")).to_be_visible()
+    expect(page.get_by_text("the stored spelling is kept", exact=False).first).to_be_visible()
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "import-report-changes.png"), full_page=True)
+    page.get_by_role("button", name="Import 2 people (3 valid rows; 1 duplicate merged)").click()
+    expect(page.get_by_text("1 updated", exact=False).first).to_be_visible(timeout=30_000)
+    assert ImportJob.objects.filter(status="imported").count() == 2

@@ -163,9 +163,11 @@ def _locked(job: ImportJob, allowed: Iterable[str], refusal: str) -> ImportJob:
     return locked
 
 
-def automatic_mapping(header: list[str]) -> dict[str, int]:
-    """The columns recognised in a file's header, by field key (data types by the catalog's labels)."""
-    return automap(header, data_type_words(DataType.objects.values_list("pk", "key", "label")))
+def automatic_mapping(header: list[str], sample: list[tuple[int, list[str]]] | None = None) -> dict[str, int]:
+    """The columns recognised in a file's header, by field key (data types by the catalog's labels); the
+    first rows tell which way round a column of whole names is written."""
+    words = data_type_words(DataType.objects.values_list("pk", "key", "label"))
+    return automap(header, words, [cells for _, cells in sample or []])
 
 
 @transaction.atomic
@@ -174,7 +176,8 @@ def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: st
     job = ImportJob(
         incident=incident, created_by=actor, original_name=name[:255], kind=info.kind, encoding=info.encoding,
         encoding_sure=info.encoding_sure, delimiter=info.delimiter, header=info.header,
-        mapping=automatic_mapping(info.header),
+        mapping=automatic_mapping(info.header, info.sample), header_row=info.header_row,
+        header_found=info.header_found, sheet=info.sheet[:100], sheets=info.sheets,
     )  # fmt: skip
     f.seek(0, 2)
     job.size = f.tell()
@@ -191,6 +194,21 @@ def upload_import(actor: User | None, incident: Incident, f: IO[bytes], name: st
 
 
 @transaction.atomic
+def reread_import(actor: User, job: ImportJob, info: files.FileInfo) -> None:
+    """Read the kept file from another header row or sheet (`files.inspect` read it so): new columns, matched
+    afresh, and any earlier check forgotten."""
+    locked = _locked(job, _CHECKABLE, "; its header cannot be changed now.")
+    ImportRow.objects.filter(job=locked).delete()
+    ImportJob.objects.filter(pk=job.pk).update(
+        header=info.header, header_row=info.header_row, header_found=info.header_found, sheet=info.sheet[:100],
+        mapping=automatic_mapping(info.header, info.sample), status=ImportJob.Status.UPLOADED, validated_at=None,
+        reason="",
+    )  # fmt: skip
+    details = {"header_row": info.header_row, "columns": len(info.header), "sheet_changed": info.sheet != locked.sheet}
+    audit.record("import.reread", actor=actor, incident_id=job.incident_id, target=job, details=details)
+
+
+@transaction.atomic
 def check_import(
     actor: User | None,
     job: ImportJob,
@@ -198,6 +216,7 @@ def check_import(
     file_data_type_ids: list[int],
     encoding: str = "",
     queue: bool = True,
+    both_parents: bool = False,
 ) -> None:
     """Save the confirmed mapping and queue the dry run (which replaces any earlier report).
 
@@ -208,6 +227,7 @@ def check_import(
     locked = _locked(job, _CHECKABLE, "; it cannot be checked again now.")
     ImportJob.objects.filter(pk=job.pk).update(
         mapping=mapping, file_data_type_ids=sorted(file_data_type_ids), encoding=encoding or locked.encoding,
+        letter_to_both_parents=both_parents,
         status=ImportJob.Status.VALIDATING, claim="", reason="", validated_at=None,
         minor_cutoff=Incident.objects.get(pk=locked.incident_id).minor_cutoff(), progress_done=0, progress_total=0,
         heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from incidents.importing import files
-from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, FIELDS
+from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, FIELDS, names_a_person
 from incidents.models import DataType, ImportJob
 from portal.forms import StyledForm, style
 
@@ -18,7 +18,8 @@ IGNORE = ""
 class UploadForm(StyledForm):
     file = forms.FileField(
         label="File of people (CSV or Excel .xlsx)",
-        help_text="The first row must name the columns. You match them to the portal's fields on the next page.",
+        help_text="A row must name the columns; the portal finds it below any title lines. You match the columns "
+        "to the portal's fields on the next page.",
     )
 
     def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
@@ -52,6 +53,35 @@ class UploadForm(StyledForm):
         return upload
 
 
+class HeaderForm(StyledForm):
+    """Where the file's header is: its row (found again when left blank) and, for a workbook, its sheet."""
+
+    header_row = forms.IntegerField(
+        label="The column names are on row", min_value=1, max_value=files.HEADER_SCAN * 1000, required=False,
+        help_text="Leave it blank for the portal to find the header again.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+        super().__init__(*args, initial={"header_row": job.header_row, "sheet": job.sheet}, **kwargs)
+        self.job = job
+        if len(job.sheets) > 1:
+            self.fields["sheet"] = forms.ChoiceField(
+                choices=[(name, name) for name in job.sheets], label="Sheet of the workbook", required=False
+            )
+            style(self)
+
+    def read(self) -> files.FileInfo:
+        """The file as read from the chosen row and sheet; raises files.Unreadable (a blank row, say)."""
+        sheet = self.cleaned_data.get("sheet") or self.job.sheet
+        header_row = self.cleaned_data.get("header_row")
+        if sheet != self.job.sheet and header_row == self.job.header_row:
+            header_row = None  # another sheet: its own header is found
+        with self.job.file.open("rb") as f:
+            info = files.inspect(f, self.job.original_name, header_row=header_row, sheet=sheet)
+        info.encoding, info.delimiter = self.job.encoding or info.encoding, self.job.delimiter or info.delimiter
+        return info
+
+
 def _targets(catalog: list[DataType]) -> list[tuple[str, Any]]:
     return [
         (IGNORE, "Not imported"),
@@ -74,18 +104,28 @@ class MappingForm(StyledForm):
         help_text="Added to every row, besides any column that lists data types.",
     )
 
+    letter_to_both_parents = forms.TypedChoiceField(
+        choices=[("", "The first parent named in the row"), ("both", "Both parents, by name")],
+        coerce=lambda value: value == "both", empty_value=False, required=False,  # type: ignore[arg-type]
+        widget=forms.RadioSelect,
+        label="When a row names two parents, a minor's letter goes to",
+    )  # fmt: skip
+
     def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
         catalog = list(DataType.objects.all())
-        initial = {f"column_{index}": key for key, index in job.mapping.items()}
+        initial: dict[str, Any] = {f"column_{index}": key for key, index in job.mapping.items()}
+        initial["letter_to_both_parents"] = "both" if job.letter_to_both_parents else ""
         initial["file_data_types"] = job.file_data_type_ids
         initial["encoding"] = job.encoding
         super().__init__(*args, initial=initial, **kwargs)
         self.job = job
         self.catalog = catalog
+        twice = {column for columns in files.duplicate_headers(job.header).values() for column in columns}
         for index, header in enumerate(job.header):
-            self.fields[f"column_{index}"] = forms.ChoiceField(
-                choices=_targets(catalog), required=False, label=header or f"Column {index + 1} (no header)"
-            )
+            label = header or f"Column {index + 1} (no header)"
+            if index + 1 in twice:
+                label = f"{header} (column {index + 1})"
+            self.fields[f"column_{index}"] = forms.ChoiceField(choices=_targets(catalog), required=False, label=label)
         if job.kind == "csv":
             self.fields["encoding"] = forms.ChoiceField(
                 choices=list(files.ENCODINGS.items()),
@@ -93,17 +133,21 @@ class MappingForm(StyledForm):
                 help_text="Detected from the file. If accented names look wrong in the preview, choose another.",
             )
         style(self)  # the columns came after the base form styled its fields
+        self.fields["letter_to_both_parents"].widget.attrs["class"] = "usa-radio__input"
 
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"column_{index}"] for index in range(len(self.job.header))]
 
-    def draft(self) -> tuple[dict[str, int], list[int], str]:
-        """The mapping, whole-file data types and encoding chosen so far, valid or not (for the preview)."""
+    def draft(self) -> tuple[dict[str, int], list[int], str, bool]:
+        """The mapping, whole-file data types, encoding and letter to both parents chosen so far, valid or not
+        (for the preview)."""
         if not self.is_bound:
-            return dict(self.job.mapping), list(self.job.file_data_type_ids), self.job.encoding
+            job = self.job
+            return dict(job.mapping), list(job.file_data_type_ids), job.encoding, job.letter_to_both_parents
         types = [int(pk) for pk in self["file_data_types"].value() or [] if str(pk).isdigit()]
         encoding = self.data.get("encoding", "")
-        return self.mapping(), types, encoding if encoding in files.ENCODINGS else ""
+        both = self.data.get("letter_to_both_parents") == "both"
+        return self.mapping(), types, encoding if encoding in files.ENCODINGS else "", both
 
     def mapping(self) -> dict[str, int]:
         """field key -> column index, from the (cleaned or raw) choices, or the job's before any choice."""
@@ -131,9 +175,9 @@ class MappingForm(StyledForm):
                     f"“{header}” and “{self.job.header[seen[key]]}” are both set to {label}; choose one.",
                 )
             seen[key] = index
-        if "last_name" not in seen:
+        if not names_a_person(seen):
             raise forms.ValidationError(
-                "Choose the column that holds the last name: a row without one cannot be imported."
+                "Choose the column that holds the last name (or the full name): a row without one cannot be imported."
             )
         has_types = "data_types" in seen or any(k.startswith(DATA_TYPE_FIELD_PREFIX) for k in seen)
         if not has_types and not data.get("file_data_types"):

@@ -341,6 +341,17 @@ class Recipient(models.Model):
     phone_key = LookupKeyField(source="phone")
     email = SealedCharField(kind="email", max_length=254, blank=True)
     email_key = LookupKeyField(source="email")
+    # The parent's or guardian's own contacts, and the next of kin's, as the file had them: sealed like the
+    # others. The call center finds a person by any of the three phones (a parent calling from the number the
+    # district has on file finds the child); the e-mails' keys tell a re-import what changed.
+    guardian_phone = SealedCharField(kind="phone", max_length=20, blank=True)
+    guardian_phone_key = LookupKeyField(source="guardian_phone")
+    guardian_email = SealedCharField(kind="email", max_length=254, blank=True)
+    guardian_email_key = LookupKeyField(source="guardian_email")
+    next_of_kin_phone = SealedCharField(kind="phone", max_length=20, blank=True)
+    next_of_kin_phone_key = LookupKeyField(source="next_of_kin_phone")
+    next_of_kin_email = SealedCharField(kind="email", max_length=254, blank=True)
+    next_of_kin_email_key = LookupKeyField(source="next_of_kin_email")
     # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second index for LIKE
     # that no query uses and every import maintains.
     reference_code = models.CharField(max_length=refcode.LENGTH, default=new_reference_code)
@@ -360,7 +371,16 @@ class Recipient(models.Model):
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
             # The surname rides along, so "last name and ZIP code" is answered from this index alone.
             models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
-            models.Index(fields=["incident", "phone_key"], name="recipient_phone"),
+            # The phones' indexes hold only the phones there are (most recipients have one of the three): a
+            # lookup names the same condition (callcenter.search), which lets SQLite use them too.
+            *(
+                models.Index(fields=["incident", f"{phone}_key"], name=name, condition=~Q(**{f"{phone}_key": ""}))
+                for phone, name in (
+                    ("phone", "recipient_phone"),
+                    ("guardian_phone", "recipient_guardian_phone"),
+                    ("next_of_kin_phone", "recipient_kin_phone"),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -371,6 +391,8 @@ class Recipient(models.Model):
         return refcode.display(self.reference_code)
 
     ADDRESS_FIELDS: ClassVar[tuple[str, ...]] = ("address_line1", "address_line2", "city", "state", "postal_code")
+    # The phones a caller may be calling from, each sealed with its lookup key.
+    PHONE_FIELDS: ClassVar[tuple[str, ...]] = ("phone", "guardian_phone", "next_of_kin_phone")
     _MAILING_FIELDS = ("address_line1", "city", "state", "postal_code")
 
     @classmethod
@@ -461,10 +483,17 @@ class ImportJob(models.Model):
     encoding_sure = models.BooleanField(default=True)
     delimiter = models.CharField(max_length=1, blank=True)
     header = models.JSONField(default=list)
+    # Where the header is (a report's title lines above it are left out), and for a workbook, which sheet.
+    header_row = models.PositiveIntegerField(default=1)
+    header_found = models.BooleanField(default=False, help_text="The header was found below title lines.")
+    sheet = models.CharField(max_length=100, blank=True)
+    sheets = models.JSONField(default=list)
 
     # What the manager confirmed: field key -> column index, and data types for every row.
     mapping = models.JSONField(default=dict)
     file_data_type_ids = models.JSONField(default=list)
+    # A minor's letter when the file names two parents: to the first named (False) or to both names.
+    letter_to_both_parents = models.BooleanField(default=False)
     minor_cutoff = models.DateField(null=True, blank=True)
 
     # Progress of the running step (bytes or rows of the file; steps while writing).
@@ -483,7 +512,10 @@ class ImportJob(models.Model):
     duplicates_merged = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     without_address = models.PositiveIntegerField(default=0)
+    footer_rows = models.PositiveIntegerField(default=0, help_text="Report lines under the data, left out.")
     first_issues = models.JSONField(default=list)
+    # What the import would change for people already in the incident: counts per field, first examples.
+    changes = models.JSONField(default=dict)
     error_report = models.FileField(upload_to="imports/", max_length=300, blank=True)
 
     # The import's outcome.
@@ -508,6 +540,11 @@ class ImportJob(models.Model):
     def failed_to_import(self) -> bool:
         """Failed after its check, while writing: the staged rows wait for another try."""
         return self.status == ImportStatus.FAILED and self.validated_at is not None
+
+    @property
+    def people(self) -> int:
+        """The people the valid rows hold: rows of the same person are merged into one."""
+        return max(self.rows_valid - self.duplicates_merged, 0)
 
     @property
     def individuals_unchanged(self) -> int:
@@ -556,6 +593,14 @@ class ImportRow(models.Model):
     phone_key = models.CharField(max_length=22, default="")
     email = SealedCharField(kind="email")
     email_key = models.CharField(max_length=22, default="")
+    guardian_phone = SealedCharField(kind="phone", default="")
+    guardian_phone_key = models.CharField(max_length=22, default="")
+    guardian_email = SealedCharField(kind="email", default="")
+    guardian_email_key = models.CharField(max_length=22, default="")
+    next_of_kin_phone = SealedCharField(kind="phone", default="")
+    next_of_kin_phone_key = models.CharField(max_length=22, default="")
+    next_of_kin_email = SealedCharField(kind="email", default="")
+    next_of_kin_email_key = models.CharField(max_length=22, default="")
     reference_code = models.CharField(max_length=refcode.LENGTH)
     data_type_ids = models.TextField()  # JSON list of DataType ids
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("incidents/<slug:slug>/imports/<int:job_id>/", imports.import_detail, name="import-detail"),
     path("incidents/<slug:slug>/imports/<int:job_id>/mapping/", imports.import_mapping, name="import-mapping"),
     path("incidents/<slug:slug>/imports/<int:job_id>/preview/", imports.import_preview, name="import-preview"),
+    path("incidents/<slug:slug>/imports/<int:job_id>/header/", imports.import_header, name="import-header"),
     path("incidents/<slug:slug>/imports/<int:job_id>/progress/", imports.import_progress, name="import-progress"),
     path("incidents/<slug:slug>/imports/<int:job_id>/confirm/", imports.import_confirm, name="import-confirm"),
     path("incidents/<slug:slug>/imports/<int:job_id>/discard/", imports.import_discard, name="import-discard"),

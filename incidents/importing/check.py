@@ -7,23 +7,28 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from incidents.importing import rules
+from incidents.importing import files, names, rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
 from incidents.models import ImportRow, Relationship
 from portal.lib import refcode, text
 from portal.lib.fieldcrypt import lookup, plain_text, seal
 from portal.lib.sealed_fields import SealedField
 
-REJECTED, WARNING, MERGED = "rejected", "warning", "merged"
+KIN_ADDRESS = ("next_of_kin_address", "next_of_kin_city", "next_of_kin_state", "next_of_kin_postal_code")
+REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 _LIST_SEPARATORS = re.compile(r"[;|,\n]")
+# A tag ("<b>", "</script", "<!--") or a character reference ("&amp;", "&#60;").
+_FORMULA_FIRST = frozenset(prefix[0] for prefix in rules.FORMULA_PREFIXES)
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!?]|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
 # The order of ImportRow's columns as the dry run stages them.
 STAGED_COLUMNS = (
     "row_number", "match_key", "external_id", "external_id_key", "first_name", "middle_name", "last_name",
     "suffix", "last_name_key", "first_name_key", "date_of_birth", "date_of_birth_key", "is_deceased", "language",
     "relationship", "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1",
-    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key", "reference_code",
-    "data_type_ids",
+    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key",
+    "guardian_phone", "guardian_phone_key", "guardian_email", "guardian_email_key", "next_of_kin_phone",
+    "next_of_kin_phone_key", "next_of_kin_email", "next_of_kin_email_key", "reference_code", "data_type_ids",
 )  # fmt: skip
 
 
@@ -42,7 +47,7 @@ class Issue(NamedTuple):
     column: str
     value: str
     reason: str
-    outcome: str  # rejected, warning or merged
+    outcome: str  # rejected, warning, merged or skipped (a report's footer line)
 
 
 class Rejected(Exception):
@@ -62,6 +67,7 @@ class Settings:
     file_data_type_ids: Sequence[int]
     minor_cutoff: date
     today: date
+    letter_to_both_parents: bool = False
 
 
 class RowChecker:
@@ -75,6 +81,15 @@ class RowChecker:
             if key.startswith(DATA_TYPE_FIELD_PREFIX)
         ]
         self.file_types = frozenset(s.file_data_type_ids)
+        contacts = [
+            ("guardian_phone", rules.phone, "phone"), ("guardian_email", rules.email, "email"),
+            ("next_of_kin_phone", rules.phone, "phone"), ("next_of_kin_email", rules.email, "email"),
+        ]  # fmt: skip
+        # None of them in the file: every row stages the same empty values.
+        self.contact_rules = contacts if any(key in self.columns for key, _, _ in contacts) else []
+        self.no_contacts = [""] * (2 * len(contacts))
+        self.kin_address = any(key in self.columns for key in KIN_ADDRESS)
+        self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
         self._type_lists: dict[str, frozenset[int]] = {}
         self._type_json: dict[frozenset[int], str] = {}
@@ -112,16 +127,41 @@ class RowChecker:
         return value
 
     def _text(self, cells: list[str], key: str, issues: list[Issue], number: int) -> str:
+        """A name or address line, cleaned; one that looks like a formula, markup or holds control characters
+        is kept as text and warned about, so it is caught before letters are printed."""
         value = text.clean(self._value(cells, key))
+        if value and (value[0] in _FORMULA_FIRST or "<" in value or "&" in value or not value.isprintable()):
+            self._suspect(value, key, issues, number)  # rare: the common name costs three quick tests
+        return value
+
+    def _suspect(self, value: str, key: str, issues: list[Issue], number: int) -> None:
         if value.startswith(rules.FORMULA_PREFIXES):
             issues.append(
                 Issue(number, self.column_name(key), value, "starts like a spreadsheet formula; kept as text", WARNING)
             )
-        return value
+        if _MARKUP.search(value):
+            reason = "looks like HTML markup; kept as text, as it will print: check it before letters go out"
+            issues.append(Issue(number, self.column_name(key), value, reason, WARNING))
+        if not value.isprintable():
+            reason = ("holds control or invisible characters (shown as \\x..); kept as text: check it before "
+                      "letters go out")  # fmt: skip
+            shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value)
+            issues.append(Issue(number, self.column_name(key), shown, reason, WARNING))
 
     def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
-        if not any(cells) or not any(cell.strip() for cell in cells):
+        joined = "".join(cells)
+        if not joined or joined.isspace():
             return None
+        if len(cells) - cells.count("") <= 2 and files.is_footer(cells):
+            value = " ".join(cell.strip() for cell in cells if cell.strip())
+            issues.append(Issue(number, "", value, "a line of the report under the data, not a person: left out",
+                                SKIPPED))  # fmt: skip
+            return None
+        if "\x00" in joined:
+            raise Rejected(
+                "", "", "the row holds a NUL character (a zero byte), which no text holds: the file is damaged "
+                "here, so the row was not imported; export it again",
+            )  # fmt: skip
         if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
             extra = ", ".join(cells[self.width :])
             raise Rejected(
@@ -129,21 +169,18 @@ class RowChecker:
                 f"the row has {len(cells)} cells but the header names {self.width} columns "
                 "(a delimiter or quote inside a value?)",
             )  # fmt: skip
-        last = self._text(cells, "last_name", issues, number)
-        if not last:
-            raise Rejected(self.column_name("last_name"), "", "no last name")
-        first = self._text(cells, "first_name", issues, number)
-        middle = self._text(cells, "middle_name", issues, number)
-        suffix = self._text(cells, "suffix", issues, number)
+        first, middle, last, suffix = self._names(cells, issues, number)
         born = self._birth_date(cells)
-        deceased = self._yes_no(cells, "is_deceased")
+        deceased = self._deceased(cells)
         types = self._data_types(cells)
         language = self._language(cells, issues, number)
-        address = self._address(cells, issues, number)
+        address = self._address(cells, issues, number, deceased)
         phone = self._optional(cells, "phone", rules.phone, issues, number)
         email = self._optional(cells, "email", rules.email, issues, number)
+        contacts = self._contacts(cells, issues, number)
         external_id = text.clean(self._value(cells, "external_id"))
-        relationship, recipient = self._recipient(cells, first, last, born, deceased, issues, number)
+        relationship, recipient = self._recipient(cells, first, f"{last} {suffix}" if suffix else last, born, deceased,
+                                                  issues, number)  # fmt: skip
         last_key, first_key = text.search_key(last), text.search_key(first)
         # Identifiers are staged sealed, with their lookup keys; the match key holds no identifier in clear.
         born_text = plain_text(born)
@@ -154,9 +191,31 @@ class RowChecker:
             number, match_key, seal(external_id, "external_id"), external_key, first, middle, last, suffix,
             last_key, first_key, seal(born_text, "date_of_birth") or None, born_key, deceased, language,
             relationship, recipient, recipient_key, text.last_word(recipient_key), *address,
-            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"),
+            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"), *contacts,
             self._code(), self._json(types),
         )  # fmt: skip
+
+    def _names(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str]:
+        """First, middle, last and suffix: each from its own column, else from a full name's."""
+        last = self._text(cells, "last_name", issues, number)
+        first = self._text(cells, "first_name", issues, number)
+        middle = self._text(cells, "middle_name", issues, number)
+        suffix = self._text(cells, "suffix", issues, number)
+        for key in self.full_names:
+            whole = self._text(cells, key, issues, number)
+            if whole and not last:
+                parts = names.split(whole, key)
+                last, first = parts.last[:100], first or parts.first[:100]
+                middle, suffix = middle or parts.middle[:100], suffix or parts.suffix[:20]
+                if parts.doubt:
+                    reason = (f"{parts.doubt}; read as last “{last}”, first “{first or '—'}”"
+                              f"{f', middle “{middle}”' if middle else ''}{f', suffix “{suffix}”' if suffix else ''}"
+                              ": check it")  # fmt: skip
+                    issues.append(Issue(number, self.column_name(key), whole, reason, WARNING))
+        if not last:
+            key = next((k for k in ("last_name", *self.full_names) if k in self.columns), "last_name")
+            raise Rejected(self.column_name(key), "", "no last name")
+        return first, middle, last, suffix
 
     def _code(self) -> str:
         if not self._codes:
@@ -178,12 +237,12 @@ class RowChecker:
         except rules.Invalid as exc:
             raise Rejected(self.column_name("date_of_birth"), value, f"date of birth {exc}") from None
 
-    def _yes_no(self, cells: list[str], key: str) -> bool:
-        value = self._value(cells, key)
+    def _deceased(self, cells: list[str]) -> bool:
+        value = self._value(cells, "is_deceased")
         try:
-            return rules.yes_no(value)
+            return rules.deceased(value)
         except rules.Invalid as exc:
-            raise Rejected(self.column_name(key), value, str(exc)) from None
+            raise Rejected(self.column_name("is_deceased"), value, str(exc)) from None
 
     def _language(self, cells: list[str], issues: list[Issue], number: int) -> str:
         value = self._value(cells, "language")
@@ -241,27 +300,68 @@ class RowChecker:
             issues.append(Issue(number, self.column_name(key), value, f"{exc}; left blank", WARNING))
             return ""
 
-    def _address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str]:
+    def _contacts(self, cells: list[str], issues: list[Issue], number: int) -> list[str]:
+        """The guardian's and the next of kin's phone and e-mail, each sealed with its lookup key."""
+        if not self.contact_rules:
+            return self.no_contacts
+        found: list[str] = []
+        for key, rule, kind in self.contact_rules:
+            value = self._optional(cells, key, rule, issues, number) if key in self.columns else ""
+            found += (seal(value, kind), lookup(value, kind)) if value else ("", "")
+        return found
+
+    def _address(
+        self, cells: list[str], issues: list[Issue], number: int, deceased: bool
+    ) -> tuple[str, str, str, str, str]:
+        """The mailing address: the next of kin's for a deceased person when the file has one, else the row's."""
+        if deceased and self.kin_address:
+            found = self._kin_address(cells, issues, number)
+            if found is not None:
+                return found
         line1 = self._text(cells, "address_line1", issues, number)
         line2 = self._text(cells, "address_line2", issues, number)
         city = self._text(cells, "city", issues, number)
-        state_value = self._value(cells, "state")
-        zip_value = self._value(cells, "postal_code")
+        state_value, zip_value = self._value(cells, "state"), self._value(cells, "postal_code")
+        columns = (self.column_name("state"), self.column_name("postal_code"))
+        return self._mailing(line1, line2, city, state_value, zip_value, columns, issues, number)
+
+    def _kin_address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str] | None:
+        line1 = self._text(cells, "next_of_kin_address", issues, number)
+        city = self._text(cells, "next_of_kin_city", issues, number)
+        state_value, zip_value = self._value(cells, "next_of_kin_state"), self._value(cells, "next_of_kin_postal_code")
+        if not (line1 or city or state_value or zip_value):
+            return None  # no address for the next of kin: the person's own is used
+        line2 = ""
+        columns = (self.column_name("next_of_kin_state"), self.column_name("next_of_kin_postal_code"))
+        if line1 and not (city or state_value or zip_value):
+            try:
+                line1, line2, city, state_value, zip_value = rules.one_line_address(line1)
+            except rules.Invalid as exc:
+                column = self.column_name("next_of_kin_address")
+                issues.append(Issue(number, column, line1, f"{exc}; the person's own address is used", WARNING))
+                return None
+            columns = (self.column_name("next_of_kin_address"),) * 2
+        return self._mailing(line1[:200], line2[:200], city[:100], state_value, zip_value, columns, issues, number)
+
+    def _mailing(
+        self, line1: str, line2: str, city: str, state_value: str, zip_value: str, columns: tuple[str, str],
+        issues: list[Issue], number: int,
+    ) -> tuple[str, str, str, str, str]:  # fmt: skip
         state = postal = ""
         problems = []
         if state_value:
             try:
                 state = rules.state_code(state_value)
             except rules.Invalid as exc:
-                problems.append((self.column_name("state"), state_value, str(exc)))
+                problems.append((columns[0], state_value, str(exc)))
         if zip_value:
             try:
                 postal, repaired = rules.zip_code(zip_value, state)
                 if repaired:
                     reason = f"ZIP code {rules.quoted(zip_value)} lost its leading zeros; read as {postal} ({state})"
-                    issues.append(Issue(number, self.column_name("postal_code"), zip_value, reason, WARNING))
+                    issues.append(Issue(number, columns[1], zip_value, reason, WARNING))
             except rules.Invalid as exc:
-                problems.append((self.column_name("postal_code"), zip_value, str(exc)))
+                problems.append((columns[1], zip_value, str(exc)))
         missing = [name for name, value in (("street", line1), ("city", city)) if not value]
         missing += [name for name, value, seen in (("state", state, state_value), ("ZIP code", postal, zip_value))
                     if not value and not seen]  # fmt: skip
@@ -285,7 +385,16 @@ class RowChecker:
                                     "deceased without a next of kin: the letter goes to “Family of” the person",
                                     WARNING))  # fmt: skip
             return Relationship.NEXT_OF_KIN, kin or f"Family of {name}"[:200]
-        guardian = self._text(cells, "guardian_name", issues, number)
+        guardian = self._guardian(cells, issues, number)
         if (born is not None and born > self.s.minor_cutoff) or (born is None and guardian):
             return Relationship.PARENT_GUARDIAN, guardian or f"Parent or Guardian of {name}"[:200]
         return Relationship.SELF, name[:200]
+
+    def _guardian(self, cells: list[str], issues: list[Issue], number: int) -> str:
+        """The first named parent, or both names when the manager chose so: never neither when one is named."""
+        first = self._text(cells, "guardian_name", issues, number)
+        second = self._text(cells, "second_guardian_name", issues, number)
+        if first and second and self.s.letter_to_both_parents and first != second:
+            both = f"{first} and {second}"
+            return both if len(both) <= 200 else first
+        return first or second

@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from audit import api as audit
 from incidents import actions, figures
-from incidents.importing import files, load
-from incidents.importing.check import MERGED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
-from incidents.importing.fields import data_type_words
+from incidents.importing import changes, files, load
+from incidents.importing.check import MERGED, SKIPPED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
+from incidents.importing.fields import data_type_words, names_a_person
 from incidents.models import DataType, ImportJob, ImportRow, Incident
 from portal.lib import claims
 from portal.lib.csvcell import neutralised
@@ -39,6 +39,7 @@ JOB = claims.Claims()  # ImportJob.claim and heartbeat_at
 CHUNK_ROWS = 20_000
 BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
 FIRST_ISSUES = 20
+EXAMPLE_ROWS = 200  # rows read for each column's first values: a sparse column shows some too
 REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
 REPORT_VALUE_LIMIT = 1000
 
@@ -110,7 +111,10 @@ def stopped(job: ImportJob) -> bool:
 
 
 def checker_settings(
-    job: ImportJob, mapping: dict[str, int] | None = None, file_data_type_ids: list[int] | None = None
+    job: ImportJob,
+    mapping: dict[str, int] | None = None,
+    file_data_type_ids: list[int] | None = None,
+    both_parents: bool | None = None,
 ) -> Settings:
     """How the job's rows are checked: with its confirmed mapping, or with one being edited (the preview)."""
     catalog = list(DataType.objects.values_list("pk", "key", "label"))
@@ -123,13 +127,14 @@ def checker_settings(
         file_data_type_ids=job.file_data_type_ids if file_data_type_ids is None else file_data_type_ids,
         minor_cutoff=job.minor_cutoff or Incident.objects.get(pk=job.incident_id).minor_cutoff(),
         today=timezone.localdate(),
+        letter_to_both_parents=job.letter_to_both_parents if both_parents is None else both_parents,
     )
 
 
 def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
     return files.FileInfo(
         kind=job.kind, encoding=encoding or job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
-        header=job.header,
+        header=job.header, header_row=job.header_row, sheet=job.sheet,
     )  # fmt: skip
 
 
@@ -141,22 +146,30 @@ class PreviewRow:
 
 
 def preview(
-    job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str, rows: int
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str,
+    rows: int,
+    both_parents: bool = False,
 ) -> tuple[list[PreviewRow], list[list[str]]]:
-    """The first rows checked as the given mapping would check them, and the first values of each column.
+    """The first rows checked as the given mapping would check them (none while no column names the person),
+    and the first non-empty values of each column, looked for further down than the rows checked.
 
     Raises files.Unreadable when the file cannot be read that way (a wrong encoding, say).
     """
-    checker = RowChecker(checker_settings(job, mapping, file_data_type_ids))
     with job.file.open("rb") as f:
-        _, sample = files.preview(f, file_info(job, encoding), rows=rows)
+        _, sample = files.preview(f, file_info(job, encoding), rows=EXAMPLE_ROWS)
     checked = []
-    for number, cells in sample:
-        staged, issues = checker.check(number, cells)
-        row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
-        checked.append(PreviewRow(number, row, issues))
+    if names_a_person(mapping):
+        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids, both_parents))
+        for number, cells in sample[:rows]:
+            staged, issues = checker.check(number, cells)
+            row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
+            checked.append(PreviewRow(number, row, issues))
     examples = [
-        [cells[i] for _, cells in sample if i < len(cells) and cells[i].strip()][:3] for i in range(len(job.header))
+        [cells[i].strip() for _, cells in sample if i < len(cells) and cells[i].strip()][:3]
+        for i in range(len(job.header))
     ]
     return checked, examples
 
@@ -189,8 +202,9 @@ def _shown(issue: Issue) -> dict[str, Any]:
 
 class _Tally:
     def __init__(self) -> None:
-        self.read = self.valid = self.rejected = self.warnings = self.merged = 0
+        self.read = self.valid = self.rejected = self.warnings = self.merged = self.footers = 0
         self.first: list[dict[str, Any]] = []
+        self.changes: dict[str, Any] = {}
 
     def add(self, issue: Issue, writer: Any) -> None:
         _write_issue(writer, issue)
@@ -198,6 +212,8 @@ class _Tally:
             self.warnings += 1
         elif issue.outcome == MERGED:
             self.merged += 1
+        elif issue.outcome == SKIPPED:
+            self.footers += 1
         if len(self.first) < FIRST_ISSUES:
             self.first.append(_shown(issue))
 
@@ -211,8 +227,10 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tall
         reader = files.Reader(f, file_info(job))
         for number, cells in reader.rows():
             staged, issues = checker.check(number, cells)
-            if staged is None and not issues:
-                continue  # a blank line
+            if staged is None and (not issues or issues[0].outcome == SKIPPED):
+                for issue in issues:
+                    tally.add(issue, writer)
+                continue  # a blank line, or a report's footer
             tally.read += 1
             for issue in issues:
                 tally.add(issue, writer)
@@ -267,6 +285,11 @@ def run_dry_run(job_id: int, claim: str) -> None:
             tally = _check_rows(job, held, writer)  # its last staging said it was alive
             for dup in load.duplicates(job_id):
                 tally.add(_merged_issue(dup), writer)
+            _beat(held)
+            kept: list[Issue] = []
+            tally.changes = changes.find(job_id, job.incident_id, kept, merged=tally.merged > 0).as_json()
+            for issue in kept:
+                tally.add(issue, writer)
         _beat(held)
         without = load.without_address(job_id)
         _beat(held)
@@ -303,8 +326,9 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
         done = held.update(
             status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
             rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
-            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without,
-            first_issues=tally.first, reason="", claim="",
+            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
+            first_issues=sorted(tally.first, key=lambda issue: issue["row"]), changes=tally.changes, reason="",
+            claim="",
         )  # fmt: skip
         if done:
             details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
@@ -393,9 +417,15 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
 # Both steps in this process: the command line, the benchmark and tests -------
 
 
-def check_now(job: ImportJob, mapping: dict[str, int], file_data_type_ids: list[int], encoding: str = "") -> ImportJob:
+def check_now(
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str = "",
+    both_parents: bool = False,
+) -> ImportJob:
     """Record the mapping and run the dry run here rather than on a worker."""
-    actions.check_import(None, job, mapping, file_data_type_ids, encoding, queue=False)
+    actions.check_import(None, job, mapping, file_data_type_ids, encoding, queue=False, both_parents=both_parents)
     run_dry_run(job.pk, claim=f"in-process-{job.pk}")
     return ImportJob.objects.get(pk=job.pk)
 

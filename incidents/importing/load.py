@@ -167,7 +167,8 @@ _PERSON = (
     "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
     "last_name_key, first_name_key"
 )
-_ADDRESS = ", ".join((*Recipient.ADDRESS_FIELDS, "phone", "phone_key", "email", "email_key"))
+_CONTACTS = ("phone", "email", "guardian_phone", "guardian_email", "next_of_kin_phone", "next_of_kin_email")
+_ADDRESS = ", ".join((*Recipient.ADDRESS_FIELDS, *(c for contact in _CONTACTS for c in (contact, f"{contact}_key"))))
 # Sealed columns differ at every sealing: whether they changed is told by their lookup keys.
 _SEALED = frozenset(column for found in sealed_columns([Individual, Recipient]).values() for column, _, _ in found)
 
@@ -224,7 +225,9 @@ _UPDATE_RECIPIENTS = _update_changed(
         ("last_name_key", "recipient_last_name_key"),
         *((c, c) for c in _ADDRESS.split(", ")),
     ],
-    "incidents_recipient.individual_id = p.existing_id AND incidents_recipient.relationship = p.relationship",
+    # The incident too, so that PostgreSQL reads this incident's recipients rather than every incident's.
+    "incidents_recipient.incident_id = %(incident)s AND incidents_recipient.individual_id = p.existing_id "
+    "AND incidents_recipient.relationship = p.relationship",
     also=_RETURNED_MAIL,
 )
 # Every staged row's data types go to its person, so merged duplicates add theirs.

@@ -28,7 +28,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Dates -------------------------------------------------------------------
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
-_US = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})")
+# A US date, perhaps with the midnight a database export adds ("3/14/2009 12:00:00 AM").
+_US = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:\s+0?0?12?:00(?::00)?(?:\s*AM)?)?", re.IGNORECASE)
+# YYYYMMDD, as clinical and state-reporting exports write dates (20090314).
+_COMPACT = re.compile(r"((?:19|20)\d{2})(\d{2})(\d{2})")
 _US_SHORT_YEAR = re.compile(r"\d{1,2}([/-])\d{1,2}\1\d{2}")
 _SERIAL = re.compile(r"(\d{1,5})(?:\.0+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -44,8 +47,10 @@ def _real_date(year: int, month: int, day: int, value: str) -> date:
 
 @lru_cache(maxsize=100_000)
 def parse_date(value: str) -> date:
-    """ISO (2009-03-14), US (3/14/2009, 03-14-2009) or an Excel serial number (39886)."""
+    """ISO (2009-03-14), US (3/14/2009, 03-14-2009), YYYYMMDD (20090314) or an Excel serial number (39886)."""
     if m := _ISO.fullmatch(value):
+        return _real_date(int(m[1]), int(m[2]), int(m[3]), value)
+    if m := _COMPACT.fullmatch(value):
         return _real_date(int(m[1]), int(m[2]), int(m[3]), value)
     if m := _US.fullmatch(value):
         return _real_date(int(m[4]), int(m[1]), int(m[3]), value)
@@ -56,7 +61,7 @@ def parse_date(value: str) -> date:
         return _EXCEL_EPOCH + timedelta(days=serial)
     if _US_SHORT_YEAR.fullmatch(value):
         raise Invalid(f"{quoted(value)} has a two-digit year; write the year in full (for example 3/14/2009)")
-    raise Invalid(f"{quoted(value)} is not a date in a known form (2009-03-14, 3/14/2009 or 03-14-2009)")
+    raise Invalid(f"{quoted(value)} is not a date in a known form (2009-03-14, 3/14/2009, 03-14-2009 or 20090314)")
 
 
 def birth_date(value: str, today: date) -> date:
@@ -81,6 +86,19 @@ def yes_no(value: str) -> bool:
     if folded in _NO:
         return False
     raise Invalid(f"{quoted(value)} is not yes or no")
+
+
+def deceased(value: str) -> bool:
+    """Yes or no, or a date of death (which says yes)."""
+    try:
+        return yes_no(value)
+    except Invalid:
+        pass
+    try:
+        parse_date(value.strip())
+    except Invalid:
+        raise Invalid(f"{quoted(value)} is not yes or no, or a date of death") from None
+    return True
 
 
 # Language --------------------------------------------------------------------
@@ -134,6 +152,22 @@ def state_code(value: str) -> str:
         return _STATES[_STATE_KEY.sub("", value.lower())]
     except KeyError:
         raise Invalid(f"{quoted(value)} is not a US state or territory") from None
+
+
+_STATE_WORDS = "|".join(sorted((re.escape(name) for name in STATE_NAMES.values()), key=len, reverse=True))
+_ONE_LINE_ADDRESS = re.compile(
+    r"(?P<street>.+?),\s*(?:(?P<line2>(?:apt|unit|suite|ste|#)\.?\s*[^,]+),\s*)?(?P<city>[^,]+?),?\s+"
+    rf"(?P<state>[A-Za-z]{{2}}|{_STATE_WORDS})\.?,?\s+(?P<zip>\d{{5}}(?:-?\d{{4}})?)",
+    re.IGNORECASE,
+)
+
+
+def one_line_address(value: str) -> tuple[str, str, str, str, str]:
+    """ "12 Oak St, Apt 2, Springfield, MO 65801-1234" as (line 1, line 2, city, state, ZIP as written)."""
+    m = _ONE_LINE_ADDRESS.fullmatch(" ".join(value.split()))
+    if m is None:
+        raise Invalid(f"{quoted(value)} is not an address of the form “12 Oak St, Springfield, MO 65801”")
+    return m["street"], m["line2"] or "", m["city"], m["state"], m["zip"]
 
 
 def zip_code(value: str, state: str) -> tuple[str, bool]:

@@ -48,6 +48,21 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook with these sheets, in order (a sheet of no rows is empty)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def zip_bomb() -> bytes:
     """A workbook-shaped zip whose sheet expands a thousandfold."""
     out = io.BytesIO()

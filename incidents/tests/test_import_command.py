@@ -44,7 +44,10 @@ def _refusal(*args: str) -> str:
 def test_a_dry_run_prints_the_counts_and_the_report_and_writes_no_people(incident, tmp_path):
     out = _run(incident.slug, str(_file(tmp_path, csv_bytes(*ROWS))), "--dry-run")
 
-    assert "Checked district export.csv: 3 rows read, 2 valid, 1 rejected, 0 duplicates merged, 1 warning," in out
+    assert (
+        "Checked district export.csv: 3 rows read, 2 valid (2 people), 1 rejected, 0 duplicates merged, 1 warning,"
+        in out
+    )
     report = Path(out.split("Report: ", 1)[1].strip())
     rows = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
     assert ["4", "Last Name", "", "rejected", "no last name"] in rows
@@ -57,14 +60,20 @@ def test_an_import_prints_what_it_wrote_and_the_same_file_again_changes_nothing(
     path = _file(tmp_path, csv_bytes(*ROWS))
 
     out = _run(incident.slug, str(path))  # a rejected row does not make the command fail
-    assert "Imported: 2 people added, 0 updated, 0 unchanged; 2 recipients added, 0 updated; 3 exposures added." in out
+    assert (
+        "Imported 2 people (2 valid rows; 0 duplicates merged): 2 people added, 0 updated, 0 unchanged; "
+        "2 recipients added, 0 updated; 3 exposures added."
+    ) in out
     assert Recipient.objects.get(individual__external_id="1001").name == "María Muñoz"
 
     again = _run(incident.slug, str(path))
-    assert "Imported: 0 people added, 0 updated, 2 unchanged; 0 recipients added, 0 updated; 0 exposures" in again
+    assert "0 people added, 0 updated, 2 unchanged; 0 recipients added, 0 updated; 0 exposures" in again
 
     one = _file(tmp_path, csv_bytes("1004,Lee,Kim,2011-05-05,,,,,,,Name"), name="one.csv")
-    assert "Imported: 1 person added, 0 updated, 0 unchanged; 1 recipient added" in _run(incident.slug, str(one))
+    assert (
+        "Imported 1 person (1 valid row; 0 duplicates merged): 1 person added, 0 updated, 0 unchanged; 1 recipient"
+        in _run(incident.slug, str(one))
+    )
     completed = AuditEvent.objects.filter(action="import.completed")
     assert completed.count() == 3
     assert "Kim" not in str(list(completed.values_list("details", flat=True)))
@@ -121,3 +130,14 @@ def test_a_check_handed_to_a_worker_meanwhile_is_said_so(incident, tmp_path, mon
     monkeypatch.setattr(jobs, "check_now", taken_over)
     message = _refusal(incident.slug, str(_file(tmp_path, csv_bytes(*ROWS))))
     assert "was handed to a background worker" in message
+
+
+def test_duplicate_headers_are_named_and_the_second_is_read_with_a_number(incident, tmp_path):
+    content = b"Last Name,First Name,Last Name,DOB,Data Types\nSmith,Bo,Smyth,2010-01-01,Name\n"
+    path = _file(tmp_path, content)
+    out = _run(incident.slug, str(path), "--map", "last_name=Last Name#2")
+    assert "“Last Name” heads columns 1, 3: the first is read" in out
+    assert Individual.objects.get().last_name == "Smyth"
+    assert "the file has 2 columns headed 'Last Name'" in _refusal(
+        incident.slug, str(path), "--map", "last_name=Last Name#3"
+    )

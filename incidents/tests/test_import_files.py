@@ -1,11 +1,13 @@
 """Bad files: each gives a clear message and leaves the incident as it was."""
 
 import io
+import re
+import zipfile
 
 import pytest
 
 from incidents.importing import files
-from incidents.models import ImportJob, Individual
+from incidents.models import DataType, ImportJob, Individual
 from incidents.tests.importing import HEADER, check, csv_bytes, upload, xlsx_bytes, zip_bomb
 
 
@@ -18,7 +20,7 @@ def _inspect(content: bytes, name: str = "people.csv") -> files.FileInfo:
     [
         (b"", "people.csv", "The file is empty."),
         (b"  \n\n", "people.csv", "The file is empty."),
-        (HEADER.encode(), "people.csv", "header row but no rows of people"),
+        (HEADER.encode(), "people.csv", "no rows of people under it"),
         (bytes(range(256)) * 20, "people.csv", "is not a CSV text file or an Excel workbook"),
         (b"%PDF-1.7 not a spreadsheet", "people.csv", "is not a CSV text file"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "people.xls", r"old Excel workbook \(\.xls\)"),
@@ -85,3 +87,89 @@ def test_a_file_that_turns_out_unreadable_midway_fails_its_check_and_writes_noth
     assert done.status == ImportJob.Status.FAILED
     assert "is not UTF-8 text" in done.reason
     assert not Individual.objects.exists()
+
+
+def test_utf16_with_a_byte_order_mark_is_read_as_excel_writes_it(incident):
+    """Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated."""
+    content = (
+        "Last Name\tFirst Name\tDOB\tData Types\r\nNguyễn\tBảo\t2014-03-09\tName\r\nMuñoz\tAna\t2013-01-01\tName\r\n"
+    )
+    info = _inspect(content.encode("utf-16"))
+    assert (info.encoding, info.delimiter, info.header) == (
+        "utf-16",
+        "\t",
+        ["Last Name", "First Name", "DOB", "Data Types"],
+    )
+    job = check(upload(incident, content.encode("utf-16")))
+    assert (job.status, job.rows_valid) == (ImportJob.Status.VALIDATED, 2)
+
+
+def test_a_nul_byte_rejects_its_row_by_number_and_the_rest_is_read(incident):
+    content = csv_bytes(
+        "1,Smith,Bo,2010-01-01,1 Oak,Town,MO,65801,,,Name",
+        "2,Sm\0ith,Al,2010-01-01,1 Oak,Town,MO,65801,,,Name",
+        "3,Jones,Cy,2010-01-01,1 Oak,Town,MO,65801,,,Name",
+    )
+    job = check(upload(incident, content))
+    assert (job.rows_valid, job.rows_rejected) == (2, 1)
+    [rejected] = [issue for issue in job.first_issues if issue["outcome"] == "rejected"]
+    assert rejected["row"] == 3
+    assert "NUL character" in rejected["reason"]
+
+
+def test_an_over_long_cell_names_its_row_and_the_limit_in_plain_words(incident):
+    content = csv_bytes("1,Smith,Bo,2010-01-01,1 Oak,Town,MO,65801,,,Name", '2,"' + "x" * 1_100_000)
+    job = upload(incident, csv_bytes("1,Smith,Bo,2010-01-01,1 Oak,Town,MO,65801,,,Name"))
+    with open(job.file.path, "wb") as f:  # the sample read at upload ends before the long cell
+        f.write(content)
+    done = check(job)
+    assert done.status == ImportJob.Status.FAILED
+    assert done.reason.startswith("Row 3 holds a value longer than 1,000,000 characters, the most one cell may hold")
+    assert "field limit" not in done.reason
+    with pytest.raises(files.Unreadable, match=r"Row 3 holds a value longer than 1,000,000 characters"):
+        _inspect(content)
+
+
+def test_a_workbook_with_a_doctype_is_refused_in_plain_words_without_an_exception_name():
+    good = xlsx_bytes([["Last Name"], ["Smith"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY e "boom">]><worksheet', 1)
+            target.writestr(item, data)
+    with pytest.raises(files.Unreadable) as refused:
+        _inspect(out.getvalue(), "people.xlsx")
+    message = str(refused.value)
+    assert "not laid out as Excel saves them" in message or "damaged" in message
+    assert not re.search(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b", message)  # no ParseError, no DTDForbidden
+
+
+def test_duplicate_headers_are_named_with_their_positions_and_the_manager_chooses(client, incident, manager):
+    from django.urls import reverse
+
+    content = b"Last Name,First Name,Last Name,DOB\nSmith,Bo,Smyth,2010-01-01\n"
+    assert files.duplicate_headers(["Last Name", "First Name", "Last Name", "DOB"]) == {"Last Name": [1, 3]}
+    job = upload(incident, content, actor=manager)
+    assert job.mapping["last_name"] == 0
+    client.force_login(manager)
+    page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+    assert "“Last Name” heads 2 columns (column 1 and column 3)" in page
+    assert "Last Name (column 3)" in page
+    types = {"file_data_types": [str(pk) for pk in DataType.objects.filter(key="name").values_list("pk", flat=True)]}
+    url = reverse("incidents:import-mapping", args=[incident.slug, job.pk])
+    response = client.post(
+        url,
+        {
+            "column_0": "",
+            "column_1": "first_name",
+            "column_2": "last_name",
+            "column_3": "",
+            "encoding": "utf-8-sig",
+            **types,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    job.refresh_from_db()
+    assert job.mapping == {"first_name": 1, "last_name": 2}

@@ -96,11 +96,14 @@ def test_the_same_file_again_changes_nothing(incident):
 
 def test_people_without_an_id_are_matched_by_name_and_birth_date_on_reimport(incident):
     header = "Last Name,First Name,DOB,Data Types\n"
-    import_file(incident, csv_bytes("Lee,Kim,2011-05-05,Name", "Lee,Kim,2011-05-05,SSN", header=header))
-    again = import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", header=header))
+    import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", "LEE,Kim,2011-05-05,SSN", header=header))
+    again = import_file(incident, csv_bytes("Lee,Kim,2011-05-05,Name", header=header))
     assert Individual.objects.count() == 1
     assert again.individuals_updated == 1  # the name's case was corrected
-    assert Individual.objects.get().last_name == "LEE"
+    assert Individual.objects.get().last_name == "Lee"
+    # Capitals back again would degrade it: the stored spelling stays.
+    assert import_file(incident, csv_bytes("LEE,Kim,2011-05-05,Name", header=header)).individuals_updated == 0
+    assert Individual.objects.get().last_name == "Lee"
 
 
 def test_a_corrected_file_updates_people_by_id_and_keeps_their_reference_codes(incident):
@@ -187,7 +190,7 @@ def test_windows_1252_accents_and_html_and_formulas_are_kept_as_text(incident):
     assert job.encoding == "cp1252"
     assert set(Individual.objects.values_list("last_name", flat=True)) == {"Muñoz", "<b>Evil</b>"}
     assert Individual.objects.get(external_id="2").first_name == '=HYPERLINK("x")'
-    formula = [r for r in _report(job) if r["Row"] == "3"]
+    formula = [r for r in _report(job) if r["Row"] == "3" and r["Column"] == "First Name"]
     assert formula[0]["Value as in the file"] == '\'=HYPERLINK("x")'  # a spreadsheet will not run it
     assert "starts like a spreadsheet formula" in formula[0]["Reason"]
 
@@ -271,3 +274,14 @@ def test_identifiers_are_sealed_from_the_dry_run_on(incident):
     recipients = _raw_rows("incidents_recipient", "phone, phone_key, email, email_key")
     assert not [value for value in plain if value in people + recipients]
     assert Recipient.objects.get(individual__external_id="1002").phone == "+16175550101"
+
+
+def test_the_confirm_button_and_the_outcome_count_people_and_say_why_rows_differ(client, incident, manager):
+    from django.urls import reverse
+
+    job = check(upload(incident, csv_bytes(*ROWS)))
+    client.force_login(manager)
+    url = reverse("incidents:import-detail", args=[incident.slug, job.pk])
+    assert "Import 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()
+    confirm(job)
+    assert "Imported 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from incidents.models import Export, ImportJob, ImportRow, Individual
+from incidents.models import DataType, Export, ImportJob, ImportRow, Individual
 from incidents.tests.importing import check, csv_bytes, upload
 from portal.testing import export
 
@@ -38,7 +38,7 @@ def test_a_manager_uploads_a_file_and_sees_its_columns_matched(client, incident,
     ("content", "name", "message"),
     [
         (b"", "people.csv", "The submitted file is empty."),
-        (b"Last Name\n", "people.csv", "header row but no rows of people"),
+        (b"Last Name\n", "people.csv", "no rows of people under it"),
         (b"Last Name\nSmith\n", "people.pdf", "is not a CSV or .xlsx file"),
         (b"\x00\x01\x02junk", "people.csv", "is not a CSV text file"),
     ],
@@ -88,7 +88,7 @@ def test_the_report_page_and_its_download(client, incident, manager):
     client.force_login(manager)
     job = check(upload(incident, csv_bytes(ROW, "2,,Bo,2000-01-01,,,,,,,Name")))
     page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
-    assert "Import 1 valid rows" in page
+    assert "Import 1 person (1 valid row)" in page
     assert "No last name" in page
     _, response = export(client, incident, "import_report", reason="Fix the rejected rows", job=job.pk)
     made = Export.objects.get()
@@ -97,7 +97,8 @@ def test_the_report_page_and_its_download(client, incident, manager):
     assert response["Content-Disposition"] == f'attachment; filename="import-{job.pk}-report-{made.public_id}.csv"'
     lines = body.splitlines()
     assert lines[0].startswith(f"# Export {made.public_id} for {manager.username}")
-    assert lines[2] == "3,Last Name,,rejected,no last name"
+    assert lines[2].startswith("2,Last Name,<b>Lee</b>,warning,")  # markup in a name is warned about
+    assert lines[3] == "3,Last Name,,rejected,no last name"
     assert AuditEvent.objects.filter(action="export.downloaded", actor_id=manager.pk).exists()
 
 
@@ -126,3 +127,28 @@ def test_an_import_of_another_incident_is_not_found(client, incident, manager):
     job = upload(other, csv_bytes(ROW))
     client.force_login(manager)
     assert client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).status_code == 404
+
+
+def test_first_values_show_for_every_column_before_any_is_matched_and_the_preview_follows_the_mapping(
+    client, incident, manager
+):
+    content = "Apellido,Nombre,Nacido\nMuñoz,Ana,2014-03-09\n,Bo,2013-01-01\nSmith,,2012-02-02\n".encode("cp1252")
+    job = upload(incident, content, actor=manager)
+    assert job.mapping == {}
+    client.force_login(manager)
+    page = client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+    assert "Muñoz · Smith" in page  # the first non-empty values, none matched yet
+    assert "Ana · Bo" in page
+    assert "Choose the column that holds the last name (or the full name)" in page
+    url = reverse("incidents:import-preview", args=[incident.slug, job.pk])
+    data = {"column_0": "last_name", "column_1": "first_name", "column_2": "date_of_birth", "encoding": "cp1252",
+            "file_data_types": [str(DataType.objects.get(key="name").pk)]}  # fmt: skip
+    preview = client.post(url, data).content.decode()
+    assert "Ana Muñoz" in preview
+    assert "Mar 9, 2014" in preview
+    assert 'id="examples-0" hx-swap-oob="true">Muñoz · Smith<' in preview
+    preview = client.post(url, {**data, "column_0": "", "column_1": "last_name"}).content.decode()
+    assert "Ana" in preview
+    assert "Muñoz" not in preview.split("hx-swap-oob")[0]
+    utf8 = client.post(url, {**data, "encoding": "utf-8-sig"}).content.decode()
+    assert "is not UTF-8 text" in utf8  # the wrong encoding is named, not garbled

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import signed_in_user
 from accounts.models import Role
 from incidents import access, actions
-from incidents.import_forms import MappingForm, UploadForm
+from incidents.import_forms import HeaderForm, MappingForm, UploadForm
 from incidents.importing import files, jobs
+from incidents.importing.fields import names_a_person
 from incidents.models import DataType, ImportJob
 
 MANAGER = {Role.MANAGER}
@@ -86,8 +87,9 @@ def import_mapping(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
         types = [dt.pk for dt in form.cleaned_data["file_data_types"]]
         try:
             actions.check_import(
-                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", "")
-            )
+                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", ""),
+                both_parents=form.cleaned_data["letter_to_both_parents"],
+            )  # fmt: skip
         except actions.ActionRefused as refusal:
             messages.error(request, str(refusal))
         return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
@@ -95,10 +97,29 @@ def import_mapping(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     return render(request, "incidents/import_detail.html", context, status=400)
 
 
+@require_POST
+@login_required
+def import_header(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Read the file again from another header row or sheet."""
+    _, job = _job(request, slug, job_id)
+    form = HeaderForm(request.POST, job=job)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+    try:
+        actions.reread_import(signed_in_user(request), job, form.read())
+    except (files.Unreadable, actions.ActionRefused) as refusal:
+        messages.error(request, str(refusal))
+    return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
+
+
 def _mapping_context(job: ImportJob, form: MappingForm) -> dict[str, Any]:
     preview = _preview(job, form)
     examples = preview.get("examples") or [[] for _ in job.header]
-    return {"form": form, "preview": preview, "columns": list(zip(form.column_fields(), examples, strict=True))}
+    return {
+        "form": form, "preview": preview, "columns": list(zip(form.column_fields(), examples, strict=True)),
+        "header_form": HeaderForm(job=job), "duplicates": files.duplicate_headers(job.header),
+    }  # fmt: skip
 
 
 @require_POST
@@ -108,21 +129,21 @@ def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     _, job = _job(request, slug, job_id)
     form = MappingForm(request.POST, job=job)
     form.is_valid()
-    return render(request, "incidents/_import_preview.html", {"job": job, "preview": _preview(job, form)})
+    # The columns' first values come too, out of band: a change of encoding changes them.
+    context = {"job": job, "preview": _preview(job, form), "oob": True}
+    return render(request, "incidents/_import_preview.html", context)
 
 
 def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
-    """Rows as they will be read, or why the file cannot be read."""
-    mapping, type_ids, encoding = form.draft()
-    if "last_name" not in mapping:
-        return {
-            "rows": [],
-            "problem": "Choose the column that holds the last name to see the rows as they will be read.",
-        }
+    """Each column's first values, the rows as they will be read, or why the file cannot be read."""
+    mapping, type_ids, encoding, both = form.draft()
     try:
-        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS)
+        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS, both_parents=both)
     except files.Unreadable as exc:
         return {"rows": [], "problem": str(exc)}
+    if not names_a_person(mapping):
+        problem = "Choose the column that holds the last name (or the full name) to see the rows as they will be read."
+        return {"rows": [], "problem": problem, "examples": examples}
     labels = dict(DataType.objects.values_list("pk", "label"))
     rows = [{"number": r.number, "row": _readable(r.staged, labels), "issues": r.issues} for r in checked]
     return {"rows": rows, "problem": "", "examples": examples}

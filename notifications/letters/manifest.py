@@ -55,9 +55,16 @@ def write_manifest(batch: LetterBatch) -> StoredFile:
     letters = (
         Letter.objects.filter(batch=batch)
         .select_related("recipient__individual", "template")
-        # sealed, and not in the manifest: left unopened
-        .defer("recipient__phone", "recipient__email", "recipient__individual__date_of_birth")
-        .defer("recipient__individual__external_id")
+        .defer(  # sealed, and not in the manifest: left unopened
+            "recipient__phone",
+            "recipient__email",
+            "recipient__guardian_phone",
+            "recipient__guardian_email",
+            "recipient__next_of_kin_phone",
+            "recipient__next_of_kin_email",
+            "recipient__individual__date_of_birth",
+            "recipient__individual__external_id",
+        )
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )

@@ -19,7 +19,16 @@ def first_fitting(template: LetterTemplate) -> Recipient | None:
     recipients = list(
         Recipient.objects.filter(incident_id=template.incident_id)
         .select_related("individual")
-        .defer("phone", "email", "individual__date_of_birth", "individual__external_id")  # sealed, unused here
+        .defer(  # sealed, unused here
+            "phone",
+            "email",
+            "guardian_phone",
+            "guardian_email",
+            "next_of_kin_phone",
+            "next_of_kin_email",
+            "individual__date_of_birth",
+            "individual__external_id",
+        )
         .order_by("pk")[:SCAN_LIMIT]
     )
     types = jobs.data_types_of(Letter(recipient=r) for r in recipients)

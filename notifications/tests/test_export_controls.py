@@ -20,7 +20,6 @@ from accounts.models import Role
 from audit.models import AuditEvent
 from incidents import actions as incident_actions
 from incidents.models import Export
-from notifications import actions
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, LetterBatch, LetterTemplate
 from notifications.tests.helpers import approve, recipients, rendered_batch

@@ -56,6 +56,7 @@ RULES: dict[str, Rule] = {
     # An empty mapping form is bad input; a job that is not running makes the progress poll reload the page.
     "incidents:import-mapping": Rule("incident", frozenset({Role.MANAGER}), "post", expect=400),
     "incidents:import-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
+    "incidents:import-header": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:import-progress": Rule("incident", frozenset({Role.MANAGER}), expect=204),
     "incidents:import-confirm": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:import-discard": Rule("incident", frozenset({Role.MANAGER}), "post"),
