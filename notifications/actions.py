@@ -18,18 +18,19 @@ from incidents import actions as incident_actions
 from incidents.actions import ActionRefused
 from incidents.models import Export, Incident, Language, Recipient
 from notifications import tasks
-from notifications.letters import merge, proof
+from notifications.letters import lettertext, merge, proof
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate, ProofOpening
 
 DEFAULT_TEMPLATES = (
-    ("Standard letter (English)", Language.ENGLISH, "default_en.txt"),
-    ("Standard letter (Spanish)", Language.SPANISH, "default_es.txt"),
+    ("Standard letter (English)", Language.ENGLISH, "default_en.md"),
+    ("Standard letter (Spanish)", Language.SPANISH, "default_es.md"),
 )
 _INSERT_ROWS = 5000
 
 
-def default_body(file_name: str) -> str:
+def default_text(file_name: str) -> str:
+    """A standard letter, written as letter text (so a manager edits it in the same editor as any variant)."""
     return (Path(settings.BASE_DIR) / "templates" / "letters" / file_name).read_text(encoding="utf-8")
 
 
@@ -38,12 +39,19 @@ def install_default_templates(actor: User | None, incident: Incident) -> list[Le
     """The standard English and Spanish letters, for an incident that has no template yet."""
     if LetterTemplate.objects.select_for_update().filter(incident=incident).exists():
         return []
-    made = [
-        LetterTemplate.objects.create(
-            incident=incident, name=name, language=language, body=default_body(file_name), sort_order=100 + i * 10
+    made = []
+    for i, (name, language, file_name) in enumerate(DEFAULT_TEMPLATES):
+        text = default_text(file_name)
+        made.append(
+            LetterTemplate.objects.create(
+                incident=incident,
+                name=name,
+                language=language,
+                text=text,
+                body=lettertext.compile_text(text),
+                sort_order=100 + i * 10,
+            )
         )
-        for i, (name, language, file_name) in enumerate(DEFAULT_TEMPLATES)
-    ]
     audit.record(
         "letter_template.defaults_installed", actor=actor, incident_id=incident.pk, details={"count": len(made)}
     )

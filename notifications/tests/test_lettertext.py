@@ -65,7 +65,7 @@ def test_names_from_the_data_are_printed_as_text(incident):
         ("One\n{{ individual_name|upper }}", "Line 2: “{{ individual_name|upper }}” is not a merge field."),
         ("One\n\n{% include 'x' %}", "Line 3: “{%” is not part of letter text"),
         ("{# a comment #}", "Line 1: “{#” is not part of letter text"),
-        ("Fine\n{\\% load x %\\}", "Line 1: Template syntax is not part of letter text"),
+        ("Fine\n{\\% load x %\\}", "Line 2: Template syntax is not part of letter text"),
         ("A\n::: only when fish were exposed\nB\n:::", "Line 2: “fish were exposed” is not a condition letters know."),
         ("::: sometimes\nB\n:::", "Line 1: A section starts with “::: only when …” or “::: except when …”"),
         ("A\n:::", "Line 2: “:::” closes a section, but no section is open here."),
