@@ -46,7 +46,7 @@ def _checked(body: str, incident: Incident, language: str) -> str:
 
 class LetterTemplateForm(StyledModelForm):
     """A variant, written either as letter text (Markdown, merge fields and named sections: new variants)
-    or in the template language (variants written before letter text, and the standard letters)."""
+    or in the template language (variants written before letter text and never converted)."""
 
     state = forms.CharField(
         label="State", max_length=30, required=False, help_text="A state's name or two-letter code; empty: any state."
@@ -72,10 +72,9 @@ class LetterTemplateForm(StyledModelForm):
         data_type.empty_label = "Any data types"
         self.fields["body"].widget.attrs["class"] += " portal-code"
         self.fields["body"].required = False
-        self.fields[
-            "text"
-        ].help_text = (
-            "Markdown: a blank line between paragraphs, ## for a heading, **bold**. Merge fields and sections below."
+        self.fields["text"].help_text = (
+            "Markdown: a blank line between paragraphs, ## for a heading, **bold**. "
+            "Merge fields, sections and blocks below."
         )
         self.fields["writes_text"].initial = self.instance.pk is None or bool(self.instance.text)
 

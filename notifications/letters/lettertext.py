@@ -264,7 +264,9 @@ def _place(owner: dict[int, _Section], kinds: list[str]) -> None:
 
     for section in sorted(set(owner.values()), key=lambda s: s.opened):
         inside = section.parent is not None and not section.parent.own_paragraphs
-        section.own_paragraphs = not inside and apart(section.opened - 1, section) and apart(section.closed + 1, section)
+        section.own_paragraphs = (
+            not inside and apart(section.opened - 1, section) and apart(section.closed + 1, section)
+        )
 
 
 def _syntax_line(lines: list[str]) -> int:

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Relationship
+from notifications import actions
 from notifications.letters import lettertext, sandbox, textpreview
 from notifications.models import LetterTemplate
 
@@ -119,3 +120,118 @@ def test_a_variant_written_in_the_template_language_keeps_its_editor(client, man
     page = client.get(reverse("notifications:template-edit", args=[incident.slug, legacy.pk])).content.decode()
     assert 'name="body"' in page
     assert 'id="id_text"' not in page
+
+
+BRANCHES = """Opening.
+
+::: only when the letter goes to the person themselves
+SELF-PARAGRAPH.
+::: otherwise when the letter goes to a parent or guardian
+PARENT-PARAGRAPH.
+::: otherwise
+KIN-PARAGRAPH.
+:::
+
+The information involved
+::: only when the letter goes to the person themselves
+your
+::: otherwise
+your child's
+:::
+{{ data_types_text }}.
+::: only when the incident gives what you can do
+{{ what_you_can_do }}
+::: otherwise
+OWN-ADVICE.
+:::
+
+[[credit bureaus]]
+
+[[ State Notice ]]
+"""
+
+
+def test_otherwise_branches_print_one_of_their_paragraphs_for_each_reader(incident):
+    incident.what_you_can_do = ""
+    incident.save()
+    for relationship, shown in (
+        (Relationship.SELF, "SELF-PARAGRAPH."),
+        (Relationship.PARENT_GUARDIAN, "PARENT-PARAGRAPH."),
+        (Relationship.NEXT_OF_KIN, "KIN-PARAGRAPH."),
+    ):
+        body = _rendered(incident, BRANCHES, relationship=relationship)
+        assert [p for p in ("SELF-PARAGRAPH.", "PARENT-PARAGRAPH.", "KIN-PARAGRAPH.") if p in body] == [shown]
+        assert f"<p>{shown}</p>" in body  # a blank line before and after: paragraphs of its own
+    assert "OWN-ADVICE." in _rendered(incident, BRANCHES)
+    incident.what_you_can_do = "Watch your accounts."
+    incident.save()
+    body = " ".join(_rendered(incident, BRANCHES, relationship=Relationship.SELF).split())
+    # No blank line around: the words stay in the sentence's one paragraph.
+    assert "<p>The information involved your " in body
+    assert " Watch your accounts. </p>" in body
+    assert "OWN-ADVICE" not in body
+
+
+def test_a_section_inside_a_paragraph_keeps_the_paragraph_whole():
+    compiled = lettertext.compile_text(
+        "Call us\n::: only when the incident gives the assistance line's number\nat {{ hotline_phone }}\n:::\ntoday."
+    )
+    assert compiled.startswith("<p>Call us\n{% if hotline_phone %}\nat {{ hotline_phone }}\n{% endif %}\ntoday.</p>")
+
+
+def test_blocks_compile_to_the_portal_fragments_and_print_for_the_readers_state(incident):
+    compiled = lettertext.compile_text(BRANCHES)
+    assert '<table class="bureaus">' in compiled
+    assert "{% for line in state_insert.lines %}" in compiled
+    body = _rendered(incident, BRANCHES)
+    assert "TransUnion" in body
+    assert "<p>[[" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A\n\n::: otherwise\nB", "Line 3: “::: otherwise” continues a section, but no section is open here."),
+        (
+            "::: only when medical information was exposed\nA\n::: otherwise\nB\n::: otherwise\nC\n:::",
+            "Line 5: The section that starts on line 1 already has its last branch",
+        ),
+        (
+            "::: only when the incident gives the weather\nA\n:::",
+            "Line 1: “the incident gives the weather” is not a condition letters know.",
+        ),
+        ("A\n\n[[lottery numbers]]", "Line 3: “[[lottery numbers]]” is not a block the portal provides."),
+        (
+            "Text\n::: only when medical information was exposed\nA\n\n- item\n:::",
+            "Line 2: The section that starts on line 2 starts inside a paragraph and ends outside it",
+        ),
+    ],
+)
+def test_what_the_new_lines_may_not_hold_is_refused_with_its_line(text, message):
+    with pytest.raises(sandbox.TemplateProblem) as refused:
+        lettertext.compile_text(text)
+    assert str(refused.value).startswith(message)
+
+
+def test_a_block_is_a_line_of_its_own_and_markup_beside_it_is_printed_as_text():
+    compiled = lettertext.compile_text(
+        "[[credit bureaus]] <script>x</script>\n[[state notice]]\n::: only when a government ID was exposed\nA\n:::"
+    )
+    assert "<p>[[credit bureaus]] &lt;script&gt;x&lt;/script&gt;</p>" in compiled
+    assert "{% if state_insert %}" in compiled
+    assert "{% if has_government_id %}\n<p>A</p>\n{% endif %}" in compiled  # after a block: paragraphs of its own
+
+
+def test_the_standard_letters_open_in_the_letter_text_editor(client, manager, incident):
+    english, spanish = actions.install_default_templates(manager, incident)
+    assert english.text.startswith("::: only when the letter goes to the person themselves")
+    assert "[[credit bureaus]]" in spanish.text
+    assert (english.body, spanish.body) == (
+        lettertext.compile_text(english.text),
+        lettertext.compile_text(spanish.text),
+    )
+    client.force_login(manager)
+    page = client.get(reverse("notifications:template-edit", args=[incident.slug, english.pk])).content.decode()
+    assert 'name="writes_text" value="True"' in page
+    assert 'name="body"' not in page
+    assert "[[credit bureaus]]" in page  # in the text, and in the list of blocks beside it

@@ -87,6 +87,8 @@ def template_edit(request: HttpRequest, slug: str, template_id: int | None = Non
         "merge_fields": merge.MERGE_FIELDS,
         "text_fields": lettertext.FIELDS,
         "conditions": lettertext.CONDITIONS,
+        "incident_gives": lettertext.INCIDENT_GIVES,
+        "blocks": [(name, meaning) for name, (meaning, _) in lettertext.BLOCKS.items()],
         "preview_form": PreviewForm(),
         "text_preview_form": TextPreviewForm(),
     }
