@@ -1,18 +1,22 @@
 """Letters in the browser: a manager writes a variant, previews it and renders a batch on a real
-worker; the creator cannot approve it; another mail administrator approves and downloads the export."""
+worker; the creator cannot approve it; another mail administrator approves and downloads the export.
+A manager edits the standard letter in the letter-text editor and sees a new section in its preview."""
 
 import hashlib
 import io
+import re
 import subprocess
 import zipfile
 
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from audit.models import AuditEvent
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from incidents.models import Relationship
-from notifications.models import LetterBatch
+from notifications.letters import lettertext
+from notifications.models import LetterBatch, LetterTemplate
 from notifications.tests.helpers import recipients
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
@@ -155,3 +159,56 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     page.goto(f"/letters/{incident.slug}/batches/{batch.pk}/")
     expect(page.locator(".portal-status")).to_have_text("Exported")
     page.screenshot(path=str(SCREENSHOTS / "letters-batch-exported.png"), full_page=True)
+
+
+MEDICAL_NOTE = """::: only when medical information was exposed
+MEDICAL-NOTE: your health plan can tell you which claims were paid in your family's name.
+:::
+
+"""
+
+
+def test_a_manager_adds_a_medical_paragraph_to_the_standard_letter_in_the_editor(page: Page, transactional_db):
+    incident = IncidentFactory.create(slug="standard-edit", title="Standard letter incident")
+    manager = UserFactory.create(username="cy-manager")
+    member(manager, incident, Role.MANAGER)
+    medical = recipients(incident, 1, "name", "medical_information")[0]
+    plain = recipients(incident, 1, "name", "postal_address", name="Rowan Plain")[0]
+
+    sign_in(page, "cy-manager", PASSWORD)
+    page.goto(f"/letters/{incident.slug}/templates/")
+    page.get_by_role("button", name="Add the standard letters").click()
+    page.get_by_role("link", name="Standard letter (English)").click()
+    # The standard letter opens as letter text, with its preview beside it.
+    text, shown = page.get_by_label("Letter text"), page.locator("#text-preview")
+    expect(text).to_have_value(re.compile(r"^::: only when the letter goes to the person themselves"))
+    expect(shown).to_contain_text("We take the protection of this information seriously")
+    standard = text.input_value()
+    assert "\n## What we are doing" in standard
+    text.fill(standard.replace("## What we are doing", MEDICAL_NOTE + "## What we are doing", 1))
+
+    page.get_by_label("Preview for").select_option(label="A parent; medical information exposed")
+    expect(shown).to_contain_text("MEDICAL-NOTE: your health plan")
+    expect(shown).to_contain_text("What we are doing")
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "letters-standard-in-editor.png"), full_page=True)
+    page.get_by_label("Preview for").select_option(label="A parent; no medical information")
+    expect(shown).to_contain_text("What we are doing")
+    expect(shown).not_to_contain_text("MEDICAL-NOTE")
+
+    page.get_by_role("button", name="Save variant").click()
+    expect(page.get_by_text("“Standard letter (English)” saved.")).to_be_visible()
+    saved = LetterTemplate.objects.get(incident=incident, name="Standard letter (English)")
+    assert "MEDICAL-NOTE" in saved.text
+    assert saved.body == lettertext.compile_text(saved.text)
+    # The saved variant, as PDF for each of the two people: the paragraph only for the one with medical data.
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    url = reverse("notifications:template-preview", args=[incident.slug, saved.pk])
+    for person, expected in ((medical, True), (plain, False)):
+        response = page.context.request.post(
+            url, form={"csrfmiddlewaretoken": token, "reference_code": person.reference_code_display}
+        )
+        assert response.headers["content-type"] == "application/pdf"
+        letter = _pdf_text(response.body())
+        assert "What we are doing" in letter
+        assert ("MEDICAL-NOTE" in letter) is expected
