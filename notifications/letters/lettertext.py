@@ -173,7 +173,7 @@ def _condition(words: str, number: int) -> str:
 
 def _section_tag(line: str, number: int, section: "_Section | None") -> str:
     """The template tag a section line stands for; `section` is the one open at the line (None: none is)."""
-    words = line.strip()[3:].strip()
+    words = " ".join(line.strip()[3:].split())
     if not words:
         if section is None:
             raise TemplateProblem("“:::” closes a section, but no section is open here.", number)
