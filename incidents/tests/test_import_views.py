@@ -152,3 +152,35 @@ def test_first_values_show_for_every_column_before_any_is_matched_and_the_previe
     assert "Muñoz" not in preview.split("hx-swap-oob")[0]
     utf8 = client.post(url, {**data, "encoding": "utf-8-sig"}).content.decode()
     assert "is not UTF-8 text" in utf8  # the wrong encoding is named, not garbled
+
+
+def _report(client, incident, manager, *rows: str) -> str:
+    client.force_login(manager)
+    job = check(upload(incident, csv_bytes(*rows)))
+    return client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+
+
+def test_the_report_speaks_of_no_rejected_row_when_none_was(client, incident, manager):
+    page = _report(client, incident, manager, "1,Lee,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name")
+    assert "No row was rejected and nothing needs a second look." in page
+    assert "rejected row" not in page.lower()
+
+
+def test_the_report_counts_one_problem_and_one_rejected_row_in_the_singular(client, incident, manager):
+    page = _report(
+        client, incident, manager, "1,Lee,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name", "2,,Bo,2000-01-01,,,,,,,Name"
+    )
+    assert "The one problem found; the report lists it too" in page
+    assert "The rejected row is not imported. Correct it in your file" in page
+    assert "1 problems" not in page
+
+
+def test_the_report_counts_many_problems_and_says_when_some_are_left_out(client, incident, manager):
+    rows = [f"{n},,Bo,2000-01-01,,,,,,,Name" for n in range(1, 4)]
+    page = _report(client, incident, manager, *rows)
+    assert "The 3 problems found; the report lists them too" in page
+    assert "The 3 rejected rows are not imported. Correct them in your file" in page
+    many = [f"{n},,Bo,2000-01-01,,,,,,,Name" for n in range(1, 31)]
+    page = _report(client, incident, manager, *many)
+    assert "The first 20 problems; the report lists them all" in page
+    assert "The 30 rejected rows are not imported." in page

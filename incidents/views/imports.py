@@ -67,6 +67,8 @@ def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     found, job = _job(request, slug, job_id)
     step = jobs.import_progress(job.pk) if job.status == ImportJob.Status.IMPORTING else None
     context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step, "stopped": jobs.stopped(job)}
+    # The report keeps only the first problems: the page says so only when some were left out of it.
+    context["issues_cut"] = len(job.first_issues) >= jobs.FIRST_ISSUES
     if _wants_mapping(job) or job.status == ImportJob.Status.VALIDATED:
         form = MappingForm(job=job)
         context |= _mapping_context(job, form)
