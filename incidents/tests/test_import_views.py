@@ -6,9 +6,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from incidents import figures
 from incidents.models import DataType, Export, ImportJob, ImportRow, Individual
 from incidents.tests.importing import check, confirm, csv_bytes, upload
-from portal.testing import export
+from portal.testing import IndividualFactory, export
 
 ROW = "1,<b>Lee</b>,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name"
 
@@ -193,3 +194,17 @@ def test_the_outcome_counts_the_people_once(client, incident, manager):
     assert "Imported 1 person: 1 added, 0 updated, 0 unchanged" in page
     assert "valid row" not in page
     assert "Letter recipients: 1 added, 0 updated." in page
+
+
+def test_the_import_list_says_how_many_people_the_incident_holds_when_no_file_was_imported(client, incident, manager):
+    client.force_login(manager)
+    url = reverse("incidents:import-list", args=[incident.slug])
+    assert "No file has been imported here yet." in client.get(url).content.decode()  # never counted
+    figures.count_now(incident)
+    assert "No file has been imported here yet, and the incident holds nobody yet." in client.get(url).content.decode()
+    IndividualFactory.create_batch(2, incident=incident)  # loaded otherwise, as the demo loader does
+    figures.count_now(incident)
+    Individual.objects.filter(incident=incident).first().delete()  # not counted yet: the stored figures speak
+    page = client.get(url).content.decode()
+    assert "No file has been imported here yet; the incident holds 2 people." in page
+    assert "No file has been imported into this incident yet" not in page

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
-from incidents import access, actions
+from incidents import access, actions, figures
 from incidents.import_forms import HeaderForm, MappingForm, UploadForm
 from incidents.importing import files, jobs
 from incidents.importing.fields import names_a_person
@@ -58,8 +58,13 @@ def _import_list(request: HttpRequest, slug: str) -> HttpResponse:
             upload = form.cleaned_data["file"]
             job = actions.upload_import(signed_in_user(request), found.incident, upload, upload.name, form.info)
             return redirect("incidents:import-detail", slug=slug, job_id=job.pk)
-    recent = ImportJob.objects.filter(incident=found.incident).select_related("created_by")[:20]
-    return render(request, "incidents/import_list.html", {"incident": found.incident, "form": form, "jobs": recent})
+    recent = list(ImportJob.objects.filter(incident=found.incident).select_related("created_by")[:20])
+    context = {"incident": found.incident, "form": form, "jobs": recent}
+    if not recent:
+        # People can arrive otherwise (the demo loader, an earlier import since purged): the stored
+        # figures say how many without counting a table of millions on every visit.
+        context["held"] = figures.of(found.incident)
+    return render(request, "incidents/import_list.html", context)
 
 
 @login_required
