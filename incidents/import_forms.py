@@ -93,6 +93,19 @@ def _targets(catalog: list[DataType]) -> list[tuple[str, Any]]:
     ]
 
 
+def _default_types(job: ImportJob) -> list[int]:
+    """The data types ticked for everyone before the manager chooses: those chosen before, else, when no
+    column of the file says what was exposed, the incident's own (the common case of one breach that
+    exposed the same fields of everyone; the manager unticks any that reached only some)."""
+    if job.file_data_type_ids or _says_what_was_exposed(job.mapping):
+        return list(job.file_data_type_ids)
+    return sorted(job.incident.data_types.values_list("pk", flat=True))
+
+
+def _says_what_was_exposed(mapping: dict[str, int]) -> bool:
+    return "data_types" in mapping or any(key.startswith(DATA_TYPE_FIELD_PREFIX) for key in mapping)
+
+
 class MappingForm(StyledForm):
     """One choice per column of the file (what it holds), data types for the whole file, and the encoding."""
 
@@ -115,7 +128,8 @@ class MappingForm(StyledForm):
         catalog = list(DataType.objects.all())
         initial: dict[str, Any] = {f"column_{index}": key for key, index in job.mapping.items()}
         initial["letter_to_both_parents"] = "both" if job.letter_to_both_parents else ""
-        initial["file_data_types"] = job.file_data_type_ids
+        self.default_types = _default_types(job)
+        initial["file_data_types"] = self.default_types
         initial["encoding"] = job.encoding
         super().__init__(*args, initial=initial, **kwargs)
         self.job = job
@@ -132,6 +146,11 @@ class MappingForm(StyledForm):
                 label="Characters in the file are",
                 help_text="Detected from the file. If accented names look wrong in the preview, choose another.",
             )
+        if self.default_types and not job.file_data_type_ids:
+            self.fields["file_data_types"].help_text = (
+                "Ticked from the incident's data types, as the file has no column saying what was exposed: "
+                "untick any that did not reach everyone in this file."
+            )
         style(self)  # the columns came after the base form styled its fields
         self.fields["letter_to_both_parents"].widget.attrs["class"] = "usa-radio__input"
 
@@ -143,7 +162,7 @@ class MappingForm(StyledForm):
         (for the preview)."""
         if not self.is_bound:
             job = self.job
-            return dict(job.mapping), list(job.file_data_type_ids), job.encoding, job.letter_to_both_parents
+            return dict(job.mapping), list(self.default_types), job.encoding, job.letter_to_both_parents
         types = [int(pk) for pk in self["file_data_types"].value() or [] if str(pk).isdigit()]
         encoding = self.data.get("encoding", "")
         both = self.data.get("letter_to_both_parents") == "both"
@@ -179,8 +198,7 @@ class MappingForm(StyledForm):
             raise forms.ValidationError(
                 "Choose the column that holds the last name (or the full name): a row without one cannot be imported."
             )
-        has_types = "data_types" in seen or any(k.startswith(DATA_TYPE_FIELD_PREFIX) for k in seen)
-        if not has_types and not data.get("file_data_types"):
+        if not _says_what_was_exposed(seen) and not data.get("file_data_types"):
             raise forms.ValidationError(
                 "Say what was exposed: choose a column listing data types, a yes/no column per data type, "
                 "or data types for everyone in the file."

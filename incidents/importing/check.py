@@ -2,10 +2,10 @@
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from incidents.importing import files, names, rules
 from incidents.importing.fields import DATA_TYPE_FIELD_PREFIX, FIELD_BY_KEY, header_key
@@ -54,6 +54,17 @@ class Rejected(Exception):
     def __init__(self, column: str, value: str, reason: str) -> None:
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
+
+
+_T = TypeVar("_T")
+
+
+def _part(read: Callable[[], _T], default: _T) -> _T:
+    """One part of a rejected row, or the default when that part is what rejects it."""
+    try:
+        return read()
+    except Rejected:
+        return default
 
 
 @dataclass
@@ -107,6 +118,32 @@ class RowChecker:
         except Rejected as r:
             issues.append(Issue(number, r.column, r.value, r.reason, REJECTED))
             return None, issues
+
+    def reading(self, number: int, cells: list[str]) -> dict[str, object]:
+        """How a rejected row reads, part by part, for the mapping screen's preview: the manager checks how
+        names were split and whom the letter goes to even while the row cannot be imported. A part that
+        cannot be read is left empty; its reason is among the row's issues."""
+        scratch: list[Issue] = []  # the row's issues come from check(); these would repeat them
+
+        first, middle, last, suffix = _part(lambda: self._names(cells, scratch, number), ("", "", "", ""))
+        if not last:
+            first = _part(lambda: self._text(cells, "first_name", scratch, number), "")
+        born = _part(lambda: self._birth_date(cells), None)
+        deceased = _part(lambda: self._deceased(cells), False)
+        family = f"{last} {suffix}" if suffix else last
+        relationship, recipient = ("", "")
+        if last:
+            relationship, recipient = _part(
+                lambda: self._recipient(cells, first, family, born, deceased, scratch, number), ("", "")
+            )
+        address = _part(lambda: self._address(cells, scratch, number, deceased), ("", "", "", "", ""))
+        line1, line2, city, state, postal_code = address
+        return {
+            "row_number": number, "external_id": _part(lambda: text.clean(self._value(cells, "external_id")), ""),
+            "first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix, "date_of_birth": born,
+            "is_deceased": deceased, "relationship": relationship, "recipient_name": recipient,
+            "address_line1": line1, "address_line2": line2, "city": city, "state": state, "postal_code": postal_code,
+        }  # fmt: skip
 
     # The row, field by field ------------------------------------------------
 

@@ -143,6 +143,7 @@ class PreviewRow:
     number: int
     staged: dict[str, Any] | None  # STAGED_COLUMNS -> value, or None when rejected
     issues: list[Issue]
+    reading: dict[str, Any] | None = None  # a rejected row's names, birth date and addressee, as far as they read
 
 
 def preview(
@@ -165,8 +166,12 @@ def preview(
         checker = RowChecker(checker_settings(job, mapping, file_data_type_ids, both_parents))
         for number, cells in sample[:rows]:
             staged, issues = checker.check(number, cells)
-            row = opened(dict(zip(STAGED_COLUMNS, staged, strict=True))) if staged is not None else None
-            checked.append(PreviewRow(number, row, issues))
+            if staged is not None:
+                checked.append(PreviewRow(number, opened(dict(zip(STAGED_COLUMNS, staged, strict=True))), issues))
+            elif issues and issues[0].outcome != SKIPPED:
+                checked.append(PreviewRow(number, None, issues, checker.reading(number, cells)))
+            else:
+                checked.append(PreviewRow(number, None, issues))
     examples = [
         [cells[i].strip() for _, cells in sample if i < len(cells) and cells[i].strip()][:3]
         for i in range(len(job.header))

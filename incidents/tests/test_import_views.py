@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,46 @@ def test_the_import_list_says_how_many_people_the_incident_holds_when_no_file_wa
     page = client.get(url).content.decode()
     assert "No file has been imported here yet; the incident holds 2 people." in page
     assert "No file has been imported into this incident yet" not in page
+
+
+NO_TYPES = "Student #,Name,DOB,Guardian 1 Name\n"
+
+
+def _detail(client, incident, manager, content: bytes) -> str:
+    client.force_login(manager)
+    job = upload(incident, content)
+    return client.get(reverse("incidents:import-detail", args=[incident.slug, job.pk])).content.decode()
+
+
+def test_the_preview_shows_how_a_rejected_row_reads_and_why_it_would_be_rejected(client, incident, manager):
+    content = csv_bytes('7,"Abernathy, Caleb James",2014-03-09,Pat Abernathy', "8,,2000-01-01,", header=NO_TYPES)
+    page = _detail(client, incident, manager, content)
+    preview = page.split('aria-label="Preview of the first rows"')[1]
+    first, second = preview.split('<th scope="row">')[1:3]
+    # Nothing says what was exposed yet, and the incident names no data type: the row would be rejected,
+    # yet its names as split, its date of birth and its addressee show beside the reason.
+    assert "Caleb James <strong>Abernathy</strong>" in first  # the last name as split stands out
+    assert "Mar 9, 2014" in first
+    assert 'Pat Abernathy<br><span class="text-base">parent or guardian' in first
+    assert "Would be rejected:" in first
+    assert "no data types" in first
+    assert "<em>(no last name)</em>" in second
+    assert "Jan 1, 2000" in second
+
+
+def test_the_incidents_data_types_are_ticked_when_the_file_does_not_say_what_was_exposed(client, incident, manager):
+    scope = list(DataType.objects.order_by("sort_order")[:2])
+    incident.data_types.set(scope)
+    page = _detail(
+        client, incident, manager, csv_bytes('7,"Abernathy, Caleb",2014-03-09,Pat Abernathy', header=NO_TYPES)
+    )
+    for data_type in scope:
+        assert re.search(rf'name="file_data_types" value="{data_type.pk}"[^>]*checked', page)
+    assert "Ticked from the incident&#x27;s data types" in page
+    preview = page.split('aria-label="Preview of the first rows"')[1]
+    assert "Would be rejected" not in preview
+    assert scope[0].label in preview  # the row's exposure, as it would be imported
+    # A file that lists data types per row gets nothing added for everyone unasked.
+    page = _detail(client, incident, manager, csv_bytes(ROW))
+    assert not re.search(r'name="file_data_types"[^>]*checked', page)
+    assert "Ticked from the incident&#x27;s data types" not in page

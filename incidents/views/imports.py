@@ -152,16 +152,28 @@ def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
         problem = "Choose the column that holds the last name (or the full name) to see the rows as they will be read."
         return {"rows": [], "problem": problem, "examples": examples}
     labels = dict(DataType.objects.values_list("pk", "label"))
-    rows = [{"number": r.number, "row": _readable(r.staged, labels), "issues": r.issues} for r in checked]
+    rows = [
+        {
+            "number": r.number,
+            "row": _readable(r.staged, labels),
+            "reading": r.reading and _address_of(r.reading),
+            "issues": r.issues,
+        }
+        for r in checked
+    ]
     return {"rows": rows, "problem": "", "examples": examples}
 
 
 def _readable(row: dict[str, Any] | None, labels: dict[int, str]) -> dict[str, Any] | None:
     if row is None:
         return None
-    street = ", ".join(str(row[k]) for k in ("address_line1", "address_line2", "city") if row[k])
     data_types = [labels.get(pk, str(pk)) for pk in json.loads(str(row["data_type_ids"]))]
-    return {**row, "data_types": data_types, "address": f"{street} {row['state']} {row['postal_code']}".strip()}
+    return {**_address_of(row), "data_types": data_types}
+
+
+def _address_of(row: dict[str, Any]) -> dict[str, Any]:
+    street = ", ".join(str(row[k]) for k in ("address_line1", "address_line2", "city") if row[k])
+    return {**row, "address": f"{street} {row['state']} {row['postal_code']}".strip()}
 
 
 @login_required
