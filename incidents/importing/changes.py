@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from incidents.importing import load
 from incidents.importing.check import WARNING, Issue
 from incidents.models import Individual
 from portal.lib import text
@@ -53,18 +54,7 @@ _LOST = re.compile(r"[?\ufffd]")  # what an encoding that lacks a letter writes 
 _MATCHED = """
     SELECT s.id AS staged_id, s.row_number, s.phone AS s_phone, s.guardian_phone AS s_guardian_phone,
            s.next_of_kin_phone AS s_next_of_kin_phone, r.id AS recipient_id, {columns}
-    FROM (
-        SELECT leader.*, CASE WHEN leader.external_id_key <> '' THEN by_id.id ELSE (
-            SELECT MIN(i.id) FROM incidents_individual i
-            WHERE i.incident_id = %(incident)s AND i.last_name_key = leader.last_name_key
-              AND i.first_name_key = leader.first_name_key AND i.external_id_key = ''
-              AND i.date_of_birth_key = leader.date_of_birth_key
-        ) END AS existing_id
-        FROM ({leaders}) leader
-        LEFT JOIN incidents_individual by_id
-          ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
-             AND by_id.external_id_key = leader.external_id_key
-    ) s
+    FROM ({matched}) s
     JOIN incidents_individual i ON i.incident_id = %(incident)s AND i.id = s.existing_id
     LEFT JOIN incidents_recipient r
       ON r.incident_id = %(incident)s AND r.individual_id = i.id AND r.relationship = s.relationship
@@ -87,13 +77,7 @@ class Changes:
         return {"people": self.people, "fields": fields, "examples": self.examples, "kept": len(self.kept)}
 
 
-# Each person's first row; without duplicates in the file, every row (sparing a sort of them all).
-_LEADERS = """
-    SELECT * FROM (
-        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
-        FROM incidents_importrow s WHERE s.job_id = %(job)s
-    ) ranked WHERE rank_in_key = 1
-"""
+# Without duplicates in the file every row leads (sparing a sort of them all).
 _ALL_ROWS = "SELECT * FROM incidents_importrow s WHERE s.job_id = %(job)s"
 
 
@@ -104,8 +88,8 @@ def _sql(merged: bool) -> str:
     staged = ", ".join(f"s.{mine}" for _, mine, _, _, _ in _COMPARED)
     stored = ", ".join(f"{alias}.{theirs}" for _, _, theirs, alias, _ in _COMPARED)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    leaders = _LEADERS if merged else _ALL_ROWS
-    return _MATCHED.format(columns=columns, staged=staged, stored=stored, distinct=distinct, leaders=leaders)
+    matched = load.MATCHED.format(leaders=load.LEADERS if merged else _ALL_ROWS)
+    return _MATCHED.format(columns=columns, staged=staged, stored=stored, distinct=distinct, matched=matched)
 
 
 def _rows(job_id: int, incident_id: int, merged: bool) -> Iterator[dict[str, Any]]:

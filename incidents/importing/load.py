@@ -141,28 +141,33 @@ def without_address(job_id: int) -> int:
 
 # The import --------------------------------------------------------------
 
-_PEOPLE = """
-    CREATE TEMPORARY TABLE import_people AS
-    SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id
-    FROM (
-        SELECT leader.*, CASE WHEN leader.external_id_key <> '' THEN by_id.id ELSE (
-            SELECT MIN(i.id) FROM incidents_individual i
-            WHERE i.incident_id = %(incident)s AND i.last_name_key = leader.last_name_key
-              AND i.first_name_key = leader.first_name_key AND i.external_id_key = ''
-              AND i.date_of_birth_key = leader.date_of_birth_key
-        ) END AS existing_id
-        FROM (
-            SELECT * FROM (
-                SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
-                FROM incidents_importrow s WHERE s.job_id = %(job)s
-            ) ranked WHERE rank_in_key = 1
-        ) leader
-        -- NOT (... = '') is the unique index's own condition, which lets SQLite use it.
-        LEFT JOIN incidents_individual by_id
-          ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
-             AND by_id.external_id_key = leader.external_id_key
-    ) matched
+# Each person of the file (their first row) with the stored person they are, if any: by external ID, else by
+# name and date of birth among the people without one. The preview of a re-import's changes matches through
+# this same statement (changes.py), so it shows what the import will do.
+LEADERS = """
+    SELECT * FROM (
+        SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.match_key ORDER BY s.row_number) AS rank_in_key
+        FROM incidents_importrow s WHERE s.job_id = %(job)s
+    ) ranked WHERE rank_in_key = 1
 """
+MATCHED = """
+    SELECT leader.*, CASE WHEN leader.external_id_key <> '' THEN by_id.id ELSE (
+        SELECT MIN(i.id) FROM incidents_individual i
+        WHERE i.incident_id = %(incident)s AND i.last_name_key = leader.last_name_key
+          AND i.first_name_key = leader.first_name_key AND i.external_id_key = ''
+          AND i.date_of_birth_key = leader.date_of_birth_key
+    ) END AS existing_id
+    FROM ({leaders}) leader
+    -- NOT (... = '') is the unique index's own condition, which lets SQLite use it.
+    LEFT JOIN incidents_individual by_id
+      ON by_id.incident_id = %(incident)s AND NOT (by_id.external_id_key = '')
+         AND by_id.external_id_key = leader.external_id_key
+"""
+_PEOPLE = (
+    "CREATE TEMPORARY TABLE import_people AS "
+    "SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id "
+    f"FROM ({MATCHED.format(leaders=LEADERS)}) matched"
+)
 _PERSON = (
     "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
     "last_name_key, first_name_key"
