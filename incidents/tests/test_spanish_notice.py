@@ -1,6 +1,7 @@
 """Texts in Spanish beside the English on the incident form, the public notice in Spanish when every text has
 its Spanish, and wording that reads right to every reader: hours said once, numbers as people dial them."""
 
+import re
 import uuid
 from datetime import date
 from html import unescape
@@ -74,8 +75,13 @@ def test_the_spanish_notice_is_wholly_spanish_with_a_switch_back(client, publish
     for text in ENGLISH.values():
         assert text not in html
     assert "De lunes a viernes, de 8 a. m. a 5:30 p. m. (hora del Centro)." in html
-    assert "Qué sucedió" in html
-    assert "Más información" in html
+    assert re.findall(r'<h2 id="section-\d">([^<]+)</h2>', html) == [
+        "Qué sucedió",
+        "Qué información se vio afectada",
+        "Qué estamos haciendo",
+        "Qué puede hacer usted",
+        "Más información",
+    ]
     assert "Código de referencia de la carta" in html  # the check's labels
     assert f'href="/notice/{published.slug}/" lang="en" hreflang="en"' in html
     english = unescape(_notice(client, published).content.decode())
