@@ -175,3 +175,18 @@ def test_hours_are_said_once_with_their_zone():
     assert wording.hours_with_zone("de 8 a. m. a 5 p. m.", "America/New_York", "es") == (
         "de 8 a. m. a 5 p. m. (hora del Este)"
     )
+
+
+def test_the_demos_spanish_notice_says_where_updates_are_as_its_note_does(client, db):
+    """The demo's Spanish "Más información" must not promise updates on a page that then says they are only
+    in English: both say the updates and questions are in English."""
+    from django.core.management import call_command
+
+    from incidents import demo
+
+    call_command("seed_demo", "--force", "--size", "20")
+    html = unescape(_notice(client, Incident.objects.get(slug=demo.SLUG), "?lang=es").content.decode())
+    assert "solo están en la versión en inglés" in html
+    more = re.search(r'<h2 id="section-\d">Más información</h2>\s*<p class="portal-prose">([^<]+)</p>', html)
+    assert more is not None
+    assert "en inglés" in more.group(1)
