@@ -2,6 +2,7 @@ import csv
 import hashlib
 import html
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -586,7 +587,12 @@ def test_another_mail_admin_approves_once_they_have_opened_the_proof(client, mai
 
     page = _shown(client.get(_url("batch-proof", incident, rendered.pk)))
     assert page.count('<img src="/letters/') == len(LetterBatch.objects.get(pk=rendered.pk).proof["pages"])
-    assert "Proof page 1: Cover, page 1 of 1" in page
+    assert "Proof page 1: the cover" in page
+    assert re.search(r"Page 1 of \d+: the cover</figcaption>", page)
+    assert re.search(
+        r"Page 2 of \d+: Letter 000001: first letter of the variant “Standard letter \(English\)”[;,<]",
+        page,
+    )
     opened = AuditEvent.objects.get(action="letter_batch.proof_opened")
     assert (opened.actor_id, opened.details["round"]) == (mail_admin.pk, rendered.render_round)
     image = client.get(_url("batch-proof-page", incident, rendered.pk, 1))
@@ -1019,7 +1025,7 @@ def test_while_a_worker_makes_the_proof_the_page_waits_then_reloads(client, mail
     assert batch.has_proof
     assert batch.proof_claimed_at is None
     assert not AuditEvent.objects.filter(action="letter_batch.proof_opened").exists()  # not seen yet
-    assert "Proof page 1: Cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
+    assert "Proof page 1: the cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
     assert AuditEvent.objects.filter(action="letter_batch.proof_opened").count() == 1
 
 
