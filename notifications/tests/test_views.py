@@ -346,6 +346,21 @@ def test_preview_without_recipients_shows_a_made_up_one(client, manager, inciden
     assert event.details == {"template": template.pk, "sample": True}
 
 
+def test_the_preview_code_is_optional_and_without_one_previews_the_first_fitting_recipient(
+    client, manager, incident, template
+):
+    recipient = recipients(incident, 1)[0]
+    client.force_login(manager)
+    form = _shown(client.get(_url("template-edit", incident, template.pk)))
+    label = re.search(r'<label[^>]*for="id_reference_code"[^>]*>(.*?)</label>', form, re.S)
+    assert label is not None
+    assert label.group(1).strip() == "Reference code"  # not marked required
+    response = client.post(_url("template-preview", incident, template.pk), {"reference_code": ""})
+    assert response.status_code == 200
+    assert recipient.reference_code_display in pdfcheck.first_page_text(response.content)
+    assert _audited() == ["letter.previewed"]  # no code typed: no lookup to count or audit
+
+
 def test_preview_for_a_recipient_named_by_reference_code(client, manager, incident, template):
     recipient = recipients(incident, 1)[0]
     client.force_login(manager)
