@@ -13,8 +13,11 @@ from django.template import Context, Template
 _DOT_AFTER_DOTTED_DATE = re.compile(r"\|(?:date|time):[\"'][^\"']*[aPN][\"']\s*(?:\|[^}]*)?}}\.")
 
 
+TEMPLATE_DIRS: list[str] = [str(settings.BASE_DIR / "templates")]  # the project's own templates
+
+
 def _templates() -> list[Path]:
-    return [path for folder in settings.TEMPLATES[0]["DIRS"] for path in Path(folder).rglob("*.html")]
+    return [path for folder in TEMPLATE_DIRS for path in Path(folder).rglob("*.html")]
 
 
 def test_no_template_puts_a_full_stop_after_a_time_that_ends_in_one():
@@ -34,7 +37,7 @@ def test_the_check_finds_the_pattern_it_is_for():
 def test_the_export_page_says_when_it_was_downloaded_with_one_full_stop():
     from datetime import datetime
 
-    html = (Path(settings.TEMPLATES[0]["DIRS"][0]) / "incidents" / "export_detail.html").read_text(encoding="utf-8")
+    html = (Path(TEMPLATE_DIRS[0]) / "incidents" / "export_detail.html").read_text(encoding="utf-8")
     line = next(line for line in html.splitlines() if "Downloaded" in line)
     at = datetime(2026, 12, 6, 23, 58, tzinfo=UTC)
     text = Template("{% load tz %}{% timezone 'America/Chicago' %}" + line + "{% endtimezone %}").render(
