@@ -127,7 +127,7 @@ def test_letters_from_template_to_print_export(page: Page, transactional_db, cel
     pages = len(batch.proof["pages"])
     assert pages == 1 + batch.pages_total  # the cover, then all six letters (fewer than the sample)
     expect(images).to_have_count(pages)
-    expect(images.first).to_have_attribute("alt", "Proof page 1: Cover, page 1 of 1")
+    expect(images.first).to_have_attribute("alt", "Proof page 1: the cover")
     for n in range(pages):
         images.nth(n).scroll_into_view_if_needed()
         expect(images.nth(n)).to_have_js_property("complete", True)

@@ -1,6 +1,7 @@
 """The incident form with its Spanish beside the English, and the public notice in Spanish: a visible switch
 between the languages, the page's language declared, and axe content in both."""
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import Role
@@ -47,3 +48,22 @@ def test_a_manager_writes_the_spanish_and_the_public_reads_the_notice_in_spanish
     public.get_by_role("link", name="Read this notice in English").click()
     expect(public.locator("html")).to_have_attribute("lang", "en")
     public.context.close()
+
+
+@pytest.mark.browser
+def test_each_english_box_and_its_spanish_box_line_up(page: Page, live_server, transactional_db):
+    """Only one of a pair has help text (the Spanish title, the English "For more information"): the boxes
+    still sit side by side at the same height, and the Spanish title's label says Spanish once."""
+    incident = matrix.incident(slug="notice-pairs")
+    manager = UserFactory.create(username="pair-manager")
+    member(manager, incident, Role.MANAGER)
+    sign_in(page, "pair-manager", PASSWORD)
+    page.goto("/incidents/notice-pairs/edit/")
+    expect(page.locator('label[for="id_title_es"]')).to_have_text("Título (Spanish)")
+    for english in ("title", "for_more_information"):
+        left = page.locator(f"#id_{english}").bounding_box()
+        right = page.locator(f"#id_{english}_es").bounding_box()
+        assert left is not None
+        assert right is not None
+        assert right["x"] > left["x"] + left["width"]  # beside it, not under it
+        assert abs(left["y"] - right["y"]) < 1, (english, left, right)

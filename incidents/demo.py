@@ -67,7 +67,8 @@ INCIDENT = {
         "informe al Distrito si nota algo así."
     ),
     "for_more_information_es": (
-        "Publicamos novedades y respuestas a preguntas frecuentes en la página del aviso público del Distrito."
+        "El Distrito publica novedades y respuestas a preguntas frecuentes, en inglés, en la página de su aviso "
+        "público."
     ),
     "hotline_phone": "+18005550199",
     "ferpa_party": "A personal e-mail account of a district employee, outside the district",

@@ -123,7 +123,7 @@ class IncidentForm(StyledModelForm):
             "what_you_can_do": "What you can do",
             "for_more_information": "For more information",
             "hotline_hours": "Hotline hours, as letters print them",
-            "title_es": "Título en español (Spanish)",
+            "title_es": "Título (Spanish)",
             "what_happened_es": "Qué sucedió (Spanish)",
             "what_information_es": "Qué información se vio afectada (Spanish)",
             "what_we_are_doing_es": "Qué estamos haciendo (Spanish)",

@@ -50,9 +50,6 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-_PUBLIC_ORDER = ("what_happened", "what_information", "what_we_are_doing", "for_more_information", "what_you_can_do")
-
-
 class Incident(models.Model):
     Status = IncidentStatus
     TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -177,13 +174,6 @@ class Incident(models.Model):
         if language == Language.SPANISH:
             return [(self.SPANISH_SECTION_LABELS[f], getattr(self, f"{f}_es")) for f, _label in self.NOTICE_SECTIONS]
         return [(label, getattr(self, field)) for field, label in self.NOTICE_SECTIONS]
-
-    def public_notice_sections(self, language: str = "en") -> list[tuple[str, str]]:
-        """The sections in the order the founding notice printed them: how to reach the district comes
-        before the advice on what to do."""
-        fields = [field for field, _label in self.NOTICE_SECTIONS]
-        by_field = dict(zip(fields, self.notice_sections(language), strict=True))
-        return [by_field[field] for field in _PUBLIC_ORDER]
 
     def text(self, field: str, language: str) -> str:
         """One of the TRANSLATED texts (or the title) in `language` (English unless Spanish)."""

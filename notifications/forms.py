@@ -178,7 +178,7 @@ class LetterSettingsForm(StyledForm):
 
 
 class PreviewForm(StyledForm):
-    reference_code = ReferenceCodeField(label="Reference code", max_length=40)
+    reference_code = ReferenceCodeField(label="Reference code", max_length=40, required=False)
 
 
 class BatchForm(StyledForm):

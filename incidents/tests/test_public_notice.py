@@ -1,6 +1,6 @@
 """The public notice page and its self-service check: published or not found, the sections in the
-founding notice's order, an answer that cannot tell an unknown code from a wrong date of birth, limits
-per IP address and per code, and every check audited."""
+order the incident form and the letters give them, an answer that cannot tell an unknown code from a wrong
+date of birth, limits per IP address and per code, and every check audited."""
 
 import re
 import uuid
@@ -85,7 +85,7 @@ def test_publishing_is_refused_until_every_section_and_the_hotline_are_written(i
     assert incident.notice_published_at is None
 
 
-def test_the_published_notice_reads_without_signing_in_in_the_founding_notices_order(client, published):
+def test_the_published_notice_reads_without_signing_in_in_the_order_of_the_form_and_letters(client, published):
     NoticeUpdate.objects.create(incident=published, posted_on=date(2026, 10, 1), text="Letters were mailed.")
     NoticeUpdate.objects.create(incident=published, posted_on=date(2026, 10, 9), text="The hotline hours grew.")
     response = client.get(_url(published))
@@ -96,8 +96,8 @@ def test_the_published_notice_reads_without_signing_in_in_the_founding_notices_o
         "What happened",
         "What information was involved",
         "What we are doing",
-        "For more information",
         "What you can do",
+        "For more information",
     ]
     for text in SECTIONS.values():
         assert text in html

@@ -1,6 +1,7 @@
 """Texts in Spanish beside the English on the incident form, the public notice in Spanish when every text has
 its Spanish, and wording that reads right to every reader: hours said once, numbers as people dial them."""
 
+import re
 import uuid
 from datetime import date
 from html import unescape
@@ -74,8 +75,13 @@ def test_the_spanish_notice_is_wholly_spanish_with_a_switch_back(client, publish
     for text in ENGLISH.values():
         assert text not in html
     assert "De lunes a viernes, de 8 a. m. a 5:30 p. m. (hora del Centro)." in html
-    assert "Qué sucedió" in html
-    assert "Más información" in html
+    assert re.findall(r'<h2 id="section-\d">([^<]+)</h2>', html) == [
+        "Qué sucedió",
+        "Qué información se vio afectada",
+        "Qué estamos haciendo",
+        "Qué puede hacer usted",
+        "Más información",
+    ]
     assert "Código de referencia de la carta" in html  # the check's labels
     assert f'href="/notice/{published.slug}/" lang="en" hreflang="en"' in html
     english = unescape(_notice(client, published).content.decode())
@@ -169,3 +175,18 @@ def test_hours_are_said_once_with_their_zone():
     assert wording.hours_with_zone("de 8 a. m. a 5 p. m.", "America/New_York", "es") == (
         "de 8 a. m. a 5 p. m. (hora del Este)"
     )
+
+
+def test_the_demos_spanish_notice_says_where_updates_are_as_its_note_does(client, db):
+    """The demo's Spanish "Más información" must not promise updates on a page that then says they are only
+    in English: both say the updates and questions are in English."""
+    from django.core.management import call_command
+
+    from incidents import demo
+
+    call_command("seed_demo", "--force", "--size", "20")
+    html = unescape(_notice(client, Incident.objects.get(slug=demo.SLUG), "?lang=es").content.decode())
+    assert "solo están en la versión en inglés" in html
+    more = re.search(r'<h2 id="section-\d">Más información</h2>\s*<p class="portal-prose">([^<]+)</p>', html)
+    assert more is not None
+    assert "en inglés" in more.group(1)

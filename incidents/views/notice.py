@@ -94,7 +94,8 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "hours": wording.hours_with_zone(
             incident.text("hotline_hours", language), incident.hotline_time_zone, language
         ),
-        "sections": incident.public_notice_sections(language),
+        # In the order the incident form and the letters give them, "For more information" last.
+        "sections": incident.notice_sections(language),
         "other_language": Language.ENGLISH if spanish else Language.SPANISH,
         "has_spanish": incident.has_spanish_notice,
         # Updates and answers are written in English only: the Spanish notice says where they are.

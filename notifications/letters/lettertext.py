@@ -40,7 +40,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("what_you_can_do", "The notice section “What you can do”."),
     ("for_more_information", "The notice section “For more information”."),
     ("occurred_on", "When it happened, written out."),
-    ("discovered_on", "When it was discovered, written out."),
+    ("discovered_on", "When it was discovered, written out (empty when “What happened” already says it)."),
     ("notice_on", "The notice date, written out."),
     ("hotline_phone", "The assistance line's number."),
     ("hotline_hours", "The assistance line's hours."),
@@ -60,7 +60,8 @@ CONDITIONS: dict[str, str] = {
     "the information exposed is known": "data_types_text",
 }
 # "the incident gives <words>": true when the incident's form fills in that text or date, so a letter can
-# print it, or its own wording where the incident leaves it empty.
+# print it, or its own wording where the incident leaves it empty. The discovery date counts as not given
+# when the incident's "What happened" already says it, so the letter does not say it a second time.
 INCIDENT_GIVES: dict[str, str] = {
     "what happened": "what_happened",
     "what information was involved": "what_information",

@@ -45,7 +45,11 @@ MERGE_FIELDS: tuple[tuple[str, str], ...] = (
         "what_happened, what_information, what_we_are_doing, what_you_can_do, for_more_information",
         "The incident's notice sections, as written on the incident (in Spanish for a Spanish letter).",
     ),
-    ("occurred_on, discovered_on, contained_on, notice_on", "The incident's dates, written out (empty when unknown)."),
+    (
+        "occurred_on, discovered_on, contained_on, notice_on",
+        "The incident's dates, written out (empty when unknown; discovered_on is also empty when the "
+        "incident's “What happened” already gives that date, so a letter says it once).",
+    ),
     (
         "hotline_phone, hotline_hours, contact_email",
         "Where to get help: the number as people dial it, (800) 555-0199; the hours with their time zone.",
@@ -130,7 +134,15 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
         fields[name] = incident.text(name, language)
     for name in ("occurred_on", "discovered_on", "contained_on", "notice_on"):
         fields[name] = written_date(getattr(incident, name), language)
+    if says_date(fields["what_happened"], fields["discovered_on"]):
+        fields["discovered_on"] = ""
     return fields
+
+
+def says_date(text: str, written: str) -> bool:
+    """Whether `text` already gives the date `written` (as written_date writes it in that language), so
+    a letter that prints the text does not add a sentence saying the same date again."""
+    return bool(written) and " ".join(written.split()).lower() in " ".join(text.split()).lower()
 
 
 @dataclass(frozen=True)

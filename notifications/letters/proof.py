@@ -37,7 +37,7 @@ from weasyprint import CSS, HTML
 from audit import api as audit
 from notifications.letters import render
 from notifications.letters.parts import StoredFile
-from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
+from notifications.models import BatchStatus, Letter, LetterBatch
 from portal.lib import pdf_lock, refcode
 from portal.lib.csvcell import FORMULA_START
 
@@ -119,12 +119,14 @@ def scan(batch: LetterBatch) -> _Scan:
     return found
 
 
+FIRST_OF_VARIANT = "first letter of its variant"
+
+
 def choose(batch: LetterBatch, found: _Scan, sample: int = SAMPLE_SIZE) -> dict[int, list[str]]:
     """The proof's letters, by sequence, each with why it was chosen."""
-    names = dict(LetterTemplate.objects.filter(pk__in=found.first_of_variant).values_list("pk", "name"))
     chosen: dict[int, list[str]] = {}
-    for template_id, sequence in sorted(found.first_of_variant.items(), key=lambda item: item[1]):
-        chosen.setdefault(sequence, []).append(f"first letter of “{names.get(template_id, 'a deleted variant')}”")
+    for _template_id, sequence in sorted(found.first_of_variant.items(), key=lambda item: item[1]):
+        chosen.setdefault(sequence, []).append(FIRST_OF_VARIANT)  # the variant is named beside the reason
     if batch.letters_total:
         chosen.setdefault(-found.longest_name[1], []).append(f"longest name ({found.longest_name[0]} characters)")
         chosen.setdefault(-found.longest_address[1], []).append(
@@ -298,13 +300,24 @@ def page_images(pdf: bytes, dpi: int = IMAGE_DPI) -> Iterator[bytes]:
             yield image.read_bytes()
 
 
+def _of(count: int, n: int) -> str:
+    """ ", page 2 of 3", or nothing for a single page."""
+    return f", page {n} of {count}" if count > 1 else ""
+
+
+def letter_caption(item: ProofLetter) -> str:
+    """ "Letter 000001: first letter of the variant “Standard letter (English)”", "Letter 000412: random
+    sample, of the variant “Standard letter (Spanish)”": the variant named once."""
+    variant = f"the variant “{item.variant}”" if item.variant else "a variant since deleted"
+    if FIRST_OF_VARIANT in item.reasons:
+        return f"Letter {item.sequence}: {item.reasons.replace(FIRST_OF_VARIANT, f'first letter of {variant}')}"
+    return f"Letter {item.sequence}: {item.reasons}, of {variant}"
+
+
 def _page_labels(built: Built) -> list[str]:
-    labels = [f"Cover, page {n} of {built.cover_pages}" for n in range(1, built.cover_pages + 1)]
+    labels = [f"the cover{_of(built.cover_pages, n)}" for n in range(1, built.cover_pages + 1)]
     for item in built.items:
-        labels += [
-            f"Letter {item.sequence} ({item.variant}; {item.reasons}), page {n} of {item.page_count}"
-            for n in range(1, item.page_count + 1)
-        ]
+        labels += [f"{letter_caption(item)}{_of(item.page_count, n)}" for n in range(1, item.page_count + 1)]
     return labels
 
 

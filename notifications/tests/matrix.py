@@ -270,6 +270,17 @@ def repeated_sentences(text: str) -> list[str]:
     return list(dict.fromkeys(s for s in sentences(text) if text.count(s[-60:]) > 1))
 
 
+# The incident's dates other than the letter's own: each is a fact the letter states once, however it is
+# phrased around it ("the District learned ... on September 14, 2026", "We discovered it on September 14, 2026").
+FACT_DATES = ("occurred_on", "discovered_on", "contained_on")
+
+
+def facts_said_twice(text: str, language: str) -> list[str]:
+    """The incident's dates that the text gives more than once."""
+    written = (wording.written_date(INCIDENT.get(name), language) for name in FACT_DATES)  # type: ignore[arg-type]
+    return [date for date in written if date and text.count(date) > 1]
+
+
 def labels(kind: Kind, language: str) -> list[str]:
     """Each exposed type in plain language, as the letter must name it."""
     types = DataType.objects.filter(key__in=kind.types)
@@ -341,6 +352,7 @@ def problems(text: str, kind: Kind, language: str, letter_date: date, english: s
     if text.count(hours) != 1:
         found.append(f"the hours “{hours}” are given {text.count(hours)} times")
     found += [f"said twice: {s}" for s in repeated_sentences(text)]
+    found += [f"a fact said twice: {fact}" for fact in facts_said_twice(text, language)]
     salutation = kind.salutation_es if spanish else kind.salutation
     if salutation not in text:
         found.append(f"no salutation “{salutation}”")

@@ -100,6 +100,10 @@ def test_the_matrix_fails_when_a_defect_of_the_first_run_returns():
         ),
         "a sentence said twice": en + " We take the protection of this information seriously and regret any concern "
         "this may cause.",
+        "the discovery date said twice": en.replace(
+            "What information was involved",
+            "We discovered the incident on September 14, 2026. What information was involved",
+        ),
         "the name as the file wrote it": en.replace("Dear Owen Fitzgerald:", "Dear Fitzgerald, Owen:"),
         "an adult told about their child": en + " Place a fraud alert on the credit file of your child.",
         "a type not named": en.replace("education records", "records"),
@@ -116,6 +120,9 @@ def test_the_matrix_fails_when_a_defect_of_the_first_run_returns():
         "a sentence of the English letter": es + " We take the protection of this information seriously and regret "
         "any concern this may cause.",
         "the footer in English": es.replace("Envío", "Piece"),
+        "the discovery date said twice": es.replace(
+            "Qué información", "Descubrimos el incidente el 14 de septiembre de 2026. Qué información"
+        ),
         "an English salutation": es.replace("Apreciable Owen Fitzgerald:", "Dear Owen Fitzgerald:"),
     }
     found = [n for n, text in spanish_defects.items() if not matrix.problems(text, adult, "es", matrix.NOTICE_ON, en)]

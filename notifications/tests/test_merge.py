@@ -150,3 +150,21 @@ def test_a_language_without_a_variant_falls_back_to_english_and_nothing_fits_not
         _name(merge.choose_template(templates, _facts(language=Language.SPANISH, state="KS"))) == "English for Kansas"
     )
     assert merge.choose_template(templates, _facts(state="MO")) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "what_happened", "said_by_letter"),
+    [
+        (Language.ENGLISH, "On September 14, 2026, the District learned of it.", ""),
+        (Language.SPANISH, "El 14 de septiembre de 2026, el Distrito se enteró.", ""),
+        (Language.ENGLISH, "The District learned of it in the autumn.", "September 14, 2026"),
+        (Language.SPANISH, "El Distrito se enteró en otoño.", "14 de septiembre de 2026"),
+    ],
+)
+def test_the_discovery_date_is_left_to_what_happened_when_it_already_says_it(language, what_happened, said_by_letter):
+    """The standard letter adds "We discovered the incident on …" only when the incident's own section does
+    not already give the date, so a reader never reads the same date twice."""
+    incident = IncidentFactory.create(
+        discovered_on=date(2026, 9, 14), what_happened=what_happened, what_happened_es=what_happened
+    )
+    assert merge.incident_fields(incident, language, strict=False)["discovered_on"] == said_by_letter

@@ -73,8 +73,14 @@ def test_the_proof_holds_each_variant_the_longest_name_and_address_and_a_seeded_
     built = proof.build(batch)
 
     chosen = {int(item.sequence): item for item in built.items}
-    assert "first letter of “Standard letter (English)”" in chosen[1].reasons
-    assert chosen[sequence[kansan.pk]].reasons.startswith("first letter of “Kansas residents”")
+    assert (chosen[1].variant, chosen[1].reasons) == ("Standard letter (English)", "first letter of its variant")
+    kansas = chosen[sequence[kansan.pk]]
+    assert (kansas.variant, kansas.reasons) == ("Kansas residents", "first letter of its variant")
+    assert proof.letter_caption(kansas) == f"Letter {kansas.sequence}: first letter of the variant “Kansas residents”"
+    sampled = next(item for item in built.items if item.reasons == "random sample")
+    assert (
+        proof.letter_caption(sampled) == f"Letter {sampled.sequence}: random sample, of the variant “{sampled.variant}”"
+    )
     assert "longest name (52 characters)" in chosen[sequence[long_name.pk]].reasons
     assert "longest address" in chosen[sequence[long_address.pk]].reasons
     assert sum(item.reasons == "random sample" for item in built.items) == proof.SAMPLE_SIZE

@@ -2,6 +2,7 @@ import csv
 import hashlib
 import html
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -345,6 +346,21 @@ def test_preview_without_recipients_shows_a_made_up_one(client, manager, inciden
     assert event.details == {"template": template.pk, "sample": True}
 
 
+def test_the_preview_code_is_optional_and_without_one_previews_the_first_fitting_recipient(
+    client, manager, incident, template
+):
+    recipient = recipients(incident, 1)[0]
+    client.force_login(manager)
+    form = _shown(client.get(_url("template-edit", incident, template.pk)))
+    label = re.search(r'<label[^>]*for="id_reference_code"[^>]*>(.*?)</label>', form, re.S)
+    assert label is not None
+    assert label.group(1).strip() == "Reference code"  # not marked required
+    response = client.post(_url("template-preview", incident, template.pk), {"reference_code": ""})
+    assert response.status_code == 200
+    assert recipient.reference_code_display in pdfcheck.first_page_text(response.content)
+    assert _audited() == ["letter.previewed"]  # no code typed: no lookup to count or audit
+
+
 def test_preview_for_a_recipient_named_by_reference_code(client, manager, incident, template):
     recipient = recipients(incident, 1)[0]
     client.force_login(manager)
@@ -586,7 +602,12 @@ def test_another_mail_admin_approves_once_they_have_opened_the_proof(client, mai
 
     page = _shown(client.get(_url("batch-proof", incident, rendered.pk)))
     assert page.count('<img src="/letters/') == len(LetterBatch.objects.get(pk=rendered.pk).proof["pages"])
-    assert "Proof page 1: Cover, page 1 of 1" in page
+    assert "Proof page 1: the cover" in page
+    assert re.search(r"Page 1 of \d+: the cover</figcaption>", page)
+    assert re.search(
+        r"Page 2 of \d+: Letter 000001: first letter of the variant “Standard letter \(English\)”[;,<]",
+        page,
+    )
     opened = AuditEvent.objects.get(action="letter_batch.proof_opened")
     assert (opened.actor_id, opened.details["round"]) == (mail_admin.pk, rendered.render_round)
     image = client.get(_url("batch-proof-page", incident, rendered.pk, 1))
@@ -1019,7 +1040,7 @@ def test_while_a_worker_makes_the_proof_the_page_waits_then_reloads(client, mail
     assert batch.has_proof
     assert batch.proof_claimed_at is None
     assert not AuditEvent.objects.filter(action="letter_batch.proof_opened").exists()  # not seen yet
-    assert "Proof page 1: Cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
+    assert "Proof page 1: the cover" in _shown(client.get(_url("batch-proof", incident, rendered.pk)))
     assert AuditEvent.objects.filter(action="letter_batch.proof_opened").count() == 1
 
 

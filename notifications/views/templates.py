@@ -117,28 +117,27 @@ def template_text_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpResponse:
     """The variant as PDF: for a recipient named by reference code (POST), else for the first
-    recipient it fits (GET), else for a made-up one."""
+    recipient it fits (GET, or POST without a code), else for a made-up one."""
     found = incident_access.incident_for(request.user, slug, need=MANAGER)
     template = access.template_on(found, template_id)
     recipient: Recipient | None = None
-    if request.method == "POST":
-        form = PreviewForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(str(e) for e in form.errors["reference_code"]))
-            return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+    form = PreviewForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["reference_code"]))
+        return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
+    code = form.cleaned_data["reference_code"] if form.is_bound else ""
+    if code:
         if (wait := _lookup_limit_reached(request)) is not None:
             actions.record_refused_preview(signed_in_user(request), template)
             messages.error(request, _LIMITED.format(limit=settings.CALLCENTER_SEARCHES_PER_HOUR, wait=wait))
             return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
         recipient = (
-            Recipient.objects.filter(incident=found.incident, reference_code=form.cleaned_data["reference_code"])
-            .select_related("individual")
-            .first()
+            Recipient.objects.filter(incident=found.incident, reference_code=code).select_related("individual").first()
         )
         actions.record_preview_lookup(signed_in_user(request), template, recipient)
         if recipient is None:
             raise Http404("No recipient of this incident has that reference code.")
-    else:
+    else:  # no code: the first recipient the variant fits, as the hint under the code's field says
         recipient = preview.first_fitting(template)
     maker = jobs.LetterMaker(found.incident)
     try:
