@@ -542,11 +542,13 @@ _OURS = {
     "notifications.tasks.assemble_letter_batch",
     "notifications.tasks.assemble_letter_part",
     "notifications.tasks.finish_letter_batch",
+    "notifications.tasks.make_batch_proof",  # sent by the finish once the batch is rendered (after the timing)
 }
 
 
 def _foreign_tasks(log: IO[bytes]) -> list[str]:
-    """Tasks the workers received that this run did not send (one plan, the chunks, the assembly and its parts)."""
+    """Tasks the workers received that this run did not send (one plan, the chunks, the assembly and its parts,
+    the proof)."""
     log.seek(0)
     received = _RECEIVED.findall(log.read().decode(errors="replace"))
     plans = received.count("notifications.tasks.plan_letter_batch")
