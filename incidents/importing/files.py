@@ -309,7 +309,6 @@ class Reader:
         row = 0
         try:
             reader = csv.reader(text, delimiter=self.info.delimiter or ",")
-            row = 0
             for row, cells in enumerate(reader, start=1):
                 yield row, cells
         except UnicodeDecodeError as exc:
