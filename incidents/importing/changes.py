@@ -144,7 +144,6 @@ def find(job_id: int, incident_id: int, issues: list[Issue], merged: bool = True
         return found  # a first import changes nobody
     for row in _rows(job_id, incident_id, merged):
         changed = False
-        name = " ".join(str(row[f"t_{part}"]) for part in ("first_name", "last_name") if row[f"t_{part}"])
         for label, column, _, alias, how in _COMPARED:
             new, old = row[f"s_{column}"], row[f"t_{column}"]
             if alias == "r" and row["recipient_id"] is None:
@@ -161,6 +160,7 @@ def find(job_id: int, incident_id: int, issues: list[Issue], merged: bool = True
             counts["changed"] += 1
             changed = True
             if len(found.examples) < EXAMPLES:
+                name = " ".join(str(row[f"t_{part}"]) for part in ("first_name", "last_name") if row[f"t_{part}"])
                 before, after = _shown(how, row, column)
                 found.examples.append(
                     {"row": row["row_number"], "person": name, "field": label, "from": before, "to": after}
