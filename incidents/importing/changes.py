@@ -177,7 +177,10 @@ def find(job_id: int, incident_id: int, issues: list[Issue], merged: bool = True
 
 def _keep(kept: list[tuple[int, str, str]]) -> None:
     """The stored spellings back into the staged rows, so the import leaves them as they are."""
+    by_column: dict[str, list[tuple[str, int]]] = {}
+    for staged_id, column, value in kept:
+        by_column.setdefault(column, []).append((value, staged_id))
     with connection.cursor() as cursor:
-        for staged_id, column, value in kept:
+        for column, values in by_column.items():
             # The column comes from _KEPT, never from input.
-            cursor.execute(f"UPDATE incidents_importrow SET {column} = %s WHERE id = %s", [value, staged_id])
+            cursor.executemany(f"UPDATE incidents_importrow SET {column} = %s WHERE id = %s", values)
