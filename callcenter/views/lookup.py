@@ -19,7 +19,6 @@ from callcenter import actions, search
 from callcenter.forms import LookupForm
 from incidents import access
 from incidents.models import Incident
-from portal.lib.ratelimit import SlidingWindow
 
 AGENTS = frozenset({Role.AGENT})
 # A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.
@@ -61,17 +60,9 @@ def _screen_pop(request: HttpRequest, incident: Incident) -> HttpResponse | None
     return redirect(request.path)
 
 
-def _rate_limit_reached(request: HttpRequest) -> int | None:
-    """Counts this search; when the agent has run the limit in the past hour (any hour, not the clock's),
-    the minutes until searches open again."""
-    window = SlidingWindow("callcenter.lookup", settings.CALLCENTER_SEARCHES_PER_HOUR, 3600)
-    verdict = window.hit(str(signed_in_user(request).pk))
-    return None if verdict.allowed else max(1, (verdict.retry_after + 59) // 60)
-
-
 def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> search.Found | None:
     user = signed_in_user(request)
-    wait = _rate_limit_reached(request)
+    wait = search.lookup_budget_spent(user.pk)
     if wait is not None:
         actions.record_refused_search(user, incident)
         limit = settings.CALLCENTER_SEARCHES_PER_HOUR

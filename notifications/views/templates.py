@@ -11,27 +11,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.models import Role
+from callcenter import search
 from incidents import access as incident_access
 from incidents.models import Recipient
 from notifications import access, actions
 from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
-from portal.lib.ratelimit import SlidingWindow
 
 MANAGER = {Role.MANAGER}
 _LIMITED = (
     "You have looked up {limit} people in the past hour (caller searches and previews by reference code "
     "together), the most allowed. Previews by reference code open again in about {wait} minutes."
 )
-
-
-def _lookup_limit_reached(request: HttpRequest) -> int | None:
-    """A preview by reference code counts as a caller search does, in the same hourly budget of the person:
-    the minutes until it opens again when that budget is spent."""
-    window = SlidingWindow("callcenter.lookup", settings.CALLCENTER_SEARCHES_PER_HOUR, 3600)
-    verdict = window.hit(str(signed_in_user(request).pk))
-    return None if verdict.allowed else max(1, (verdict.retry_after + 59) // 60)
 
 
 @login_required
@@ -127,7 +119,8 @@ def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpR
         return redirect("notifications:template-edit", slug=slug, template_id=template.pk)
     code = form.cleaned_data["reference_code"] if form.is_bound else ""
     if code:
-        if (wait := _lookup_limit_reached(request)) is not None:
+        # A preview by reference code counts as a caller search does, in the same hourly budget.
+        if (wait := search.lookup_budget_spent(signed_in_user(request).pk)) is not None:
             actions.record_refused_preview(signed_in_user(request), template)
             messages.error(request, _LIMITED.format(limit=settings.CALLCENTER_SEARCHES_PER_HOUR, wait=wait))
             return redirect("notifications:template-edit", slug=slug, template_id=template.pk)

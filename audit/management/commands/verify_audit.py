@@ -49,9 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Recorded heads matched: {len(recorded)}.")
         # Recording the head elsewhere lets a later run (--anchor) notice events
         # removed from the end, or a trail rewritten and re-hashed wholesale.
-        head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+        head = heads.current_head()
         if head:
-            self.stdout.write(f"Head: {head[0]}:{head[1]}")
+            self.stdout.write(f"Head: {head.anchor}")
 
     def _check_anchor(self, recorded: str) -> None:
         event_id, _, expected = recorded.partition(":")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from notifications import actions
 from notifications.letters import proof
+from notifications.management.commands._batchfile import batch_or_refuse, open_new
 from notifications.models import LetterBatch
 
 
@@ -36,19 +37,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, metavar="FILE")
 
     def handle(self, *args: Any, batch_id: int, file: Path, **options: Any) -> None:
-        batch = LetterBatch.objects.filter(pk=batch_id).first()
-        if batch is None:
-            raise CommandError(f"No letter batch has the id {batch_id}.")
-        if batch.status not in proof.PROOFABLE:
-            raise CommandError(
-                f"Batch {batch.pk} is {batch.get_status_display().lower()}; only a rendered batch has a proof."
-            )
-        try:
-            out = file.open("xb")
-        except FileExistsError:
-            raise CommandError(f"{file} already exists; move it away or choose another name.") from None
-        except OSError as exc:
-            raise CommandError(f"Cannot write {file}: {exc.strerror}.") from None
+        batch = batch_or_refuse(batch_id, proof.PROOFABLE, "only a rendered batch has a proof")
+        out = open_new(file, "name")
         try:
             with out:
                 batch = _proof_of(batch)

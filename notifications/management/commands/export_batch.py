@@ -13,6 +13,7 @@ from incidents.actions import ActionRefused
 from incidents.models import Export
 from notifications import actions
 from notifications.letters import export
+from notifications.management.commands._batchfile import batch_or_refuse, open_new
 from notifications.models import BatchStatus, LetterBatch
 
 EXPORTABLE = (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.MAILED)
@@ -51,13 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="export without an approved request (audited)")
 
     def handle(self, *args: Any, batch_id: int, directory: Path, reason: str, **options: Any) -> None:
-        batch = LetterBatch.objects.filter(pk=batch_id).first()
-        if batch is None:
-            raise CommandError(f"No letter batch has the id {batch_id}.")
-        if batch.status not in EXPORTABLE:
-            raise CommandError(
-                f"Batch {batch.pk} is {batch.get_status_display().lower()}; only an approved batch can be exported."
-            )
+        batch = batch_or_refuse(batch_id, EXPORTABLE, "only an approved batch can be exported")
         if not reason.strip():
             raise CommandError("Say why this file is needed with --reason: it is kept in the audit trail.")
         request = self._request(batch, options["export"], options["force"])
@@ -91,10 +86,8 @@ class Command(BaseCommand):
         path = directory / name
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            return path.open("xb")
         except FileExistsError:
-            if not directory.is_dir():
-                raise CommandError(f"{directory} is not a directory.") from None
-            raise CommandError(f"{path} already exists; move it away or choose another directory.") from None
+            raise CommandError(f"{directory} is not a directory.") from None
         except OSError as exc:
             raise CommandError(f"Cannot write {path}: {exc.strerror}.") from None
+        return open_new(path, "directory")
