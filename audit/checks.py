@@ -64,12 +64,10 @@ def sweep() -> list[int]:
     running = TrailCheck.objects.filter(status=TrailCheck.Status.RUNNING)
     dead = list(running.filter(TRAIL.silent(now)).values_list("pk", flat=True))
     TRAIL.hand_back(running.filter(TRAIL.silent(now), pk__in=dead))
-    cutoff = now - claims.untaken_after()
-    queued = Q(status=TrailCheck.Status.QUEUED, requested_at__lt=cutoff) & (
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
-    )
-    lost = list(TrailCheck.objects.filter(queued | (Q(status=TrailCheck.Status.RUNNING) & TRAIL.untaken(now)))
-                .exclude(pk__in=dead).values_list("pk", flat=True))  # fmt: skip
+    # A queued check is free (no run took it yet); one handed back above has its beat now, so is not untaken.
+    waiting = Q(status=TrailCheck.Status.QUEUED, requested_at__lt=now - claims.untaken_after())
+    untaken = TrailCheck.objects.filter(TRAIL.untaken(now), waiting | Q(status=TrailCheck.Status.RUNNING))
+    lost = list(untaken.values_list("pk", flat=True))
     TrailCheck.objects.filter(pk__in=lost).update(heartbeat_at=now)  # sent again once per wait, not every sweep
     return dead + lost
 

@@ -270,7 +270,7 @@ def _still_held(held: QuerySet[ImportJob]) -> None:
 
 def _beat(held: QuerySet[ImportJob]) -> None:
     """Word from a run between its long steps, so that the sweep does not take it for dead."""
-    if not held.update(heartbeat_at=timezone.now()):
+    if not JOB.beat_now(held):
         raise Superseded
 
 

@@ -20,12 +20,10 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 import pikepdf
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -38,7 +36,7 @@ from audit import api as audit
 from notifications.letters import render
 from notifications.letters.parts import StoredFile
 from notifications.models import BatchStatus, Letter, LetterBatch
-from portal.lib import pdf_lock, refcode
+from portal.lib import claims, pdf_lock, refcode
 from portal.lib.csvcell import FORMULA_START
 
 SAMPLE_SIZE = 10
@@ -344,11 +342,10 @@ def files_of(proof: dict[str, Any]) -> list[str]:
 
 
 def _claim(batch_id: int) -> bool:
-    """Take the making of the proof, unless another process holds it (a claim silent for the letters' claim
-    timeout is taken over: its process died)."""
+    """Take the making of the proof, unless another process holds it (a claim silent for the claims' silence
+    is taken over: its process died)."""
     now = timezone.now()
-    stale = now - timedelta(seconds=settings.CLAIM_SILENCE_SECONDS)
-    free = Q(proof_claimed_at__isnull=True) | Q(proof_claimed_at__lt=stale)
+    free = Q(proof_claimed_at__isnull=True) | Q(proof_claimed_at__lt=now - claims.silence())
     return bool(LetterBatch.objects.filter(free, pk=batch_id).update(proof_claimed_at=now))
 
 

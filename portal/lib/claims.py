@@ -68,15 +68,16 @@ class Claims:
         """Held by no run: waiting for its first, or handed back by the sweep."""
         return Q(**{f"{self.claim_field}__in": ["", STOPPED]})
 
+    def _quiet_since(self, cutoff: datetime) -> Q:
+        return Q(**{f"{self.beat_field}__lt": cutoff}) | Q(**{f"{self.beat_field}__isnull": True})
+
     def silent(self, now: datetime | None = None) -> Q:
         """Held by a run that has said nothing for the silence: its worker died."""
-        cutoff = (now or timezone.now()) - silence()
-        return ~self.free() & (Q(**{f"{self.beat_field}__lt": cutoff}) | Q(**{f"{self.beat_field}__isnull": True}))
+        return ~self.free() & self._quiet_since((now or timezone.now()) - silence())
 
     def untaken(self, now: datetime | None = None) -> Q:
         """Free for so long that its message must have been lost."""
-        cutoff = (now or timezone.now()) - untaken_after()
-        return self.free() & (Q(**{f"{self.beat_field}__lt": cutoff}) | Q(**{f"{self.beat_field}__isnull": True}))
+        return self.free() & self._quiet_since((now or timezone.now()) - untaken_after())
 
     def claimable(self, now: datetime | None = None) -> Q:
         return self.free() | self.silent(now)
