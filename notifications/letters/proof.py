@@ -341,6 +341,9 @@ def files_of(proof: dict[str, Any]) -> list[str]:
     return [name for name in [proof.get("pdf", ""), *(p["name"] for p in proof.get("pages", []))] if name]
 
 
+_MAKING = claims.Claims(beat_field="proof_claimed_at")  # one process at a time makes a batch's proof
+
+
 def _claim(batch_id: int) -> bool:
     """Take the making of the proof, unless another process holds it (a claim silent for the claims' silence
     is taken over: its process died)."""
@@ -356,7 +359,10 @@ def ensure(batch_id: int) -> LetterBatch:
     if batch.has_proof or not _claim(batch_id):
         return batch
     try:
-        stored = _store(batch, build(batch))
+        # Said alive while it is made, however long a large batch's scan and page images take, so that the
+        # claim's silence means only that its process died.
+        with _MAKING.kept_alive(LetterBatch.objects.filter(pk=batch_id, proof_claimed_at__isnull=False)):
+            stored = _store(batch, build(batch))
     except BaseException:
         LetterBatch.objects.filter(pk=batch_id).update(proof_claimed_at=None)
         raise
