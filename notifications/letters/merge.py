@@ -159,10 +159,11 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
     types = sorted(facts.data_types, key=lambda t: (t.sort_order, t.label))
     labels = [wording.data_type_label(t, language) for t in types]
     worded = wording.worded(types, recipient.relationship, language)
+    name = addressee(recipient, individual, language)
     context = {
         **shared,
-        "recipient_name": addressee(recipient, individual, language),
-        "address_lines": mailing_address(recipient, addressee(recipient, individual, language)).window_lines,
+        "recipient_name": name,
+        "address_lines": mailing_address(recipient, name).window_lines,
         "salutation": salutation(recipient, individual, language),
         "relationship": recipient.relationship,
         "is_self": recipient.relationship == Relationship.SELF,
