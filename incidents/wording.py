@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from incidents.models import DataType, Language, Relationship
+from incidents.models import DataType, Incident, Language, Relationship
 
 PUBLIC = "public"  # a reader the portal does not know: the public notice's self-check
 
@@ -191,6 +191,11 @@ def hours_with_zone(hours: str, zone: str, language: str = Language.ENGLISH) -> 
     if words & set(_ZONE_WORDS):
         return hours
     return f"{hours} ({zone_name(zone, language)})"
+
+
+def hotline_hours(incident: Incident, language: str = Language.ENGLISH) -> str:
+    """The incident's hotline hours in `language`, with their time zone said once."""
+    return hours_with_zone(incident.text("hotline_hours", language), incident.hotline_time_zone, language)
 
 
 _MONTHS: dict[str, str] = {

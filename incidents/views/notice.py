@@ -91,9 +91,7 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "language": language,
         "words": wording.NOTICE_TEXT[language],
         "notice_date": wording.written_date(incident.notice_on, language),
-        "hours": wording.hours_with_zone(
-            incident.text("hotline_hours", language), incident.hotline_time_zone, language
-        ),
+        "hours": wording.hotline_hours(incident, language),
         # In the order the incident form and the letters give them, "For more information" last.
         "sections": incident.notice_sections(language),
         "other_language": Language.ENGLISH if spanish else Language.SPANISH,

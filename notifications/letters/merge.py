@@ -125,9 +125,7 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
         "organisation_name": incident.organisation_name,
         "incident_title": incident.text("title", language),
         "hotline_phone": phones.for_display(incident.hotline_phone),
-        "hotline_hours": wording.hours_with_zone(
-            incident.text("hotline_hours", language), incident.hotline_time_zone, language
-        ),
+        "hotline_hours": wording.hotline_hours(incident, language),
         "contact_email": incident.contact_email,
     }
     for name, _label in incident.NOTICE_SECTIONS:
