@@ -198,9 +198,12 @@ def hotline_hours(incident: Incident, language: str = Language.ENGLISH) -> str:
     return hours_with_zone(incident.text("hotline_hours", language), incident.hotline_time_zone, language)
 
 
-_MONTHS: dict[str, str] = {
-    Language.ENGLISH: "January February March April May June July August September October November December",
-    Language.SPANISH: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+_MONTHS: dict[str, list[str]] = {
+    language: names.split()
+    for language, names in {
+        Language.ENGLISH: "January February March April May June July August September October November December",
+        Language.SPANISH: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    }.items()
 }
 
 
@@ -208,7 +211,7 @@ def written_date(value: date | None, language: str = Language.ENGLISH) -> str:
     """October 20, 2026; 20 de octubre de 2026."""
     if value is None:
         return ""
-    month = _MONTHS.get(language, _MONTHS[Language.ENGLISH]).split()[value.month - 1]
+    month = _MONTHS.get(language, _MONTHS[Language.ENGLISH])[value.month - 1]
     if language == Language.SPANISH:
         return f"{value.day} de {month} de {value.year}"
     return f"{month} {value.day}, {value.year}"
