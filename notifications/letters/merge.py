@@ -119,8 +119,9 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
     """The fields every letter of the incident shares; computed once per chunk. A Spanish letter of an
     incident with English texts that have no Spanish raises MissingTranslation (unless not `strict`: a
     template is checked before the incident's Spanish is written)."""
-    if strict and language == Language.SPANISH and incident.missing_spanish():
-        raise MissingTranslation(incident.missing_spanish())
+    missing = incident.missing_spanish() if strict and language == Language.SPANISH else []
+    if missing:
+        raise MissingTranslation(missing)
     fields: dict[str, Any] = {
         "organisation_name": incident.organisation_name,
         "incident_title": incident.text("title", language),
