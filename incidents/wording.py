@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from incidents.models import DataType, Language, Relationship
+from incidents.models import DataType, Incident, Language, Relationship
 
 PUBLIC = "public"  # a reader the portal does not know: the public notice's self-check
 
@@ -193,9 +193,17 @@ def hours_with_zone(hours: str, zone: str, language: str = Language.ENGLISH) -> 
     return f"{hours} ({zone_name(zone, language)})"
 
 
-_MONTHS: dict[str, str] = {
-    Language.ENGLISH: "January February March April May June July August September October November December",
-    Language.SPANISH: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+def hotline_hours(incident: Incident, language: str = Language.ENGLISH) -> str:
+    """The incident's hotline hours in `language`, with their time zone said once."""
+    return hours_with_zone(incident.text("hotline_hours", language), incident.hotline_time_zone, language)
+
+
+_MONTHS: dict[str, list[str]] = {
+    language: names.split()
+    for language, names in {
+        Language.ENGLISH: "January February March April May June July August September October November December",
+        Language.SPANISH: "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    }.items()
 }
 
 
@@ -203,7 +211,7 @@ def written_date(value: date | None, language: str = Language.ENGLISH) -> str:
     """October 20, 2026; 20 de octubre de 2026."""
     if value is None:
         return ""
-    month = _MONTHS.get(language, _MONTHS[Language.ENGLISH]).split()[value.month - 1]
+    month = _MONTHS.get(language, _MONTHS[Language.ENGLISH])[value.month - 1]
     if language == Language.SPANISH:
         return f"{value.day} de {month} de {value.year}"
     return f"{month} {value.day}, {value.year}"

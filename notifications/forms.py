@@ -11,6 +11,7 @@ from PIL import Image
 
 from incidents.importing import rules
 from incidents.models import DataType, Incident, Language, Relationship
+from incidents.wording import written_date
 from notifications.actions import ReturnedPiece
 from notifications.letters import lettertext, merge, sandbox
 from notifications.letters.selection import Selection
@@ -207,8 +208,8 @@ class BatchForm(StyledForm):
         super().__init__(*args, **kwargs)
         if incident is not None and incident.notice_on:
             self.fields["letters_dated_on"].help_text = (
-                f"Empty: the incident's notice date, {incident.notice_on:%B} {incident.notice_on.day}, "
-                f"{incident.notice_on.year}. Choose the day they will be mailed if that is later."
+                f"Empty: the incident's notice date, {written_date(incident.notice_on)}. "
+                "Choose the day they will be mailed if that is later."
             )
 
     def clean_state(self) -> str:

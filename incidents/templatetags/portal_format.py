@@ -37,7 +37,7 @@ def phone(e164: str) -> str:
 @register.filter
 def hotline_hours(incident: Incident) -> str:
     """The hotline's hours with their time zone said once: "Monday to Friday, 8 a.m. to 5 p.m. (Central time)"."""
-    return wording.hours_with_zone(incident.hotline_hours, incident.hotline_time_zone)
+    return wording.hotline_hours(incident)
 
 
 @register.filter

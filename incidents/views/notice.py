@@ -77,7 +77,8 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
     if incident is None:
         raise Http404("No published notice at this address.")
     # In Spanish when asked for and when every text of the incident has its Spanish; else in English.
-    spanish = request.GET.get("lang") == Language.SPANISH and incident.has_spanish_notice
+    has_spanish = incident.has_spanish_notice
+    spanish = request.GET.get("lang") == Language.SPANISH and has_spanish
     language = Language.SPANISH if spanish else Language.ENGLISH
     form = SelfCheckForm(request.POST or None, language=language)
     answer = None
@@ -91,13 +92,11 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
         "language": language,
         "words": wording.NOTICE_TEXT[language],
         "notice_date": wording.written_date(incident.notice_on, language),
-        "hours": wording.hours_with_zone(
-            incident.text("hotline_hours", language), incident.hotline_time_zone, language
-        ),
+        "hours": wording.hotline_hours(incident, language),
         # In the order the incident form and the letters give them, "For more information" last.
         "sections": incident.notice_sections(language),
         "other_language": Language.ENGLISH if spanish else Language.SPANISH,
-        "has_spanish": incident.has_spanish_notice,
+        "has_spanish": has_spanish,
         # Updates and answers are written in English only: the Spanish notice says where they are.
         "updates": [] if spanish else NoticeUpdate.objects.filter(incident=incident),
         "faq": [] if spanish else FaqEntry.objects.filter(incident=incident),

@@ -119,15 +119,14 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
     """The fields every letter of the incident shares; computed once per chunk. A Spanish letter of an
     incident with English texts that have no Spanish raises MissingTranslation (unless not `strict`: a
     template is checked before the incident's Spanish is written)."""
-    if strict and language == Language.SPANISH and incident.missing_spanish():
-        raise MissingTranslation(incident.missing_spanish())
+    missing = incident.missing_spanish() if strict and language == Language.SPANISH else []
+    if missing:
+        raise MissingTranslation(missing)
     fields: dict[str, Any] = {
         "organisation_name": incident.organisation_name,
         "incident_title": incident.text("title", language),
         "hotline_phone": phones.for_display(incident.hotline_phone),
-        "hotline_hours": wording.hours_with_zone(
-            incident.text("hotline_hours", language), incident.hotline_time_zone, language
-        ),
+        "hotline_hours": wording.hotline_hours(incident, language),
         "contact_email": incident.contact_email,
     }
     for name, _label in incident.NOTICE_SECTIONS:
@@ -159,10 +158,11 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
     types = sorted(facts.data_types, key=lambda t: (t.sort_order, t.label))
     labels = [wording.data_type_label(t, language) for t in types]
     worded = wording.worded(types, recipient.relationship, language)
+    name = addressee(recipient, individual, language)
     context = {
         **shared,
-        "recipient_name": addressee(recipient, individual, language),
-        "address_lines": mailing_address(recipient, addressee(recipient, individual, language)).window_lines,
+        "recipient_name": name,
+        "address_lines": mailing_address(recipient, name).window_lines,
         "salutation": salutation(recipient, individual, language),
         "relationship": recipient.relationship,
         "is_self": recipient.relationship == Relationship.SELF,

@@ -19,7 +19,7 @@ from incidents.actions import ActionRefused
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
 from notifications.letters import parts, proof
-from notifications.models import Letter, LetterBatch, LetterStatus, ProofOpening
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, ProofOpening
 
 MANAGER = {Role.MANAGER}
 MAIL_ADMIN = {Role.MAIL_ADMIN}
@@ -134,7 +134,7 @@ def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
     context["pages"] = batch.proof["pages"]
     context["concerns_shown"] = batch.proof.get("concerns", [])[:CONCERNS_SHOWN]
     context["can_approve"] = (
-        Role.MAIL_ADMIN in found.roles and batch.status == "rendered" and batch.created_by_id != user.pk
+        Role.MAIL_ADMIN in found.roles and batch.status == BatchStatus.RENDERED and batch.created_by_id != user.pk
     )
     return render(request, "notifications/batch_proof.html", context)
 
