@@ -71,20 +71,12 @@ def update_incident(
 
 @transaction.atomic
 def change_status(actor: User, incident: Incident, status: str) -> None:
-    if incident.purged_at is not None:
+    """The incident's one move function: the transitions table decides, the audit row records it."""
+    if Incident.objects.filter(pk=incident.pk, purged_at__isnull=False).exists():
         raise ActionRefused("This incident's personal data was purged: it stays closed.")
-    if not incident.can_move_to(status):
-        raise ActionRefused(f"An incident that is {incident.get_status_display()} cannot move to {status}.")
-    old = incident.status
-    # Conditional update: if someone else moved it meanwhile, refuse rather than overwrite.
     now = timezone.now()
     closed_at = now if status == Incident.Status.CLOSED else None
-    moved = Incident.objects.filter(pk=incident.pk, status=old, purged_at__isnull=True).update(
-        status=status, updated_at=now, closed_at=closed_at
-    )
-    if not moved:
-        raise ActionRefused("The incident's status was changed by someone else; reload and try again.")
-    incident.status, incident.closed_at = status, closed_at
+    old = Incident.TRANSITIONS.move_one(incident, status, also={"updated_at": now, "closed_at": closed_at})
     audit.record(
         "incident.status_changed",
         actor=actor,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from incidents.readers import Language
+from portal.lib.states import Transitions
 
 
 class DataType(models.Model):
@@ -51,12 +52,16 @@ class IncidentStatus(models.TextChoices):
 
 class Incident(models.Model):
     Status = IncidentStatus
-    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
-        IncidentStatus.DRAFT: (IncidentStatus.INVESTIGATING,),
-        IncidentStatus.INVESTIGATING: (IncidentStatus.NOTIFYING, IncidentStatus.DRAFT),
-        IncidentStatus.NOTIFYING: (IncidentStatus.CLOSED,),
-        IncidentStatus.CLOSED: (IncidentStatus.NOTIFYING,),
-    }
+    TRANSITIONS = Transitions(
+        "incident",
+        IncidentStatus,
+        {
+            IncidentStatus.DRAFT: (IncidentStatus.INVESTIGATING,),
+            IncidentStatus.INVESTIGATING: (IncidentStatus.NOTIFYING, IncidentStatus.DRAFT),
+            IncidentStatus.NOTIFYING: (IncidentStatus.CLOSED,),
+            IncidentStatus.CLOSED: (IncidentStatus.NOTIFYING,),
+        },
+    )
 
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
@@ -151,10 +156,7 @@ class Incident(models.Model):
         return self.title
 
     def allowed_statuses(self) -> tuple[str, ...]:
-        return self.TRANSITIONS[self.status]
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.allowed_statuses()
+        return tuple(self.TRANSITIONS.table[self.status])
 
     SPANISH_SECTION_LABELS: ClassVar[dict[str, str]] = {
         "what_happened": "Qué sucedió",
