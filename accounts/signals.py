@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
-from accounts.middleware import stamp_sign_in
+from accounts.sessions import stamp_sign_in
 from audit import api as audit
 
 

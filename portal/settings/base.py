@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "portal.middleware.MethodNotAllowedPageMiddleware",
     "portal.middleware.HtmxSignInRedirectMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SessionLimitsMiddleware",
+    "accounts.sessions.SessionLimitsMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     # Last: it sees failed sign-ins after every other layer has had its say.
     "axes.middleware.AxesMiddleware",
@@ -329,7 +329,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=true.
 # Sessions end after SESSION_IDLE_MINUTES without a request the user made (background polling does not
-# count) and SESSION_MAX_HOURS after sign-in, whichever comes first (accounts.middleware.SessionLimitsMiddleware).
+# count) and SESSION_MAX_HOURS after sign-in, whichever comes first (accounts.sessions.SessionLimitsMiddleware).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 15) * 60
 SESSION_MAX_SECONDS = env_int("SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
