@@ -49,10 +49,12 @@ def create_user(
 
 @transaction.atomic
 def enrol_authenticator(user: User, device: TOTPDevice) -> list[str]:
-    """The authenticator whose first code was right becomes the user's only one; returns new recovery codes."""
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    """The authenticator whose first code was right (not saved yet) becomes the user's only one; returns new
+    recovery codes."""
+    User.objects.select_for_update().filter(pk=user.pk).exists()  # two confirmations at once save one device
+    TOTPDevice.objects.filter(user=user).delete()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    device.save()
     codes = mfa.make_recovery_codes(user)
     audit.record("mfa.enrolled", actor=user, target=user)
     return codes

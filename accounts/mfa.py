@@ -7,9 +7,11 @@ a device after failed codes.
 """
 
 import time
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,6 +26,7 @@ RECOVERY_CODES = 10
 REAUTHENTICATED_AT = "portal_reauthenticated_at"
 RECOVERY_DEVICE = "Recovery codes"
 AUTHENTICATOR = "Authenticator app"
+PENDING = "portal_pending_authenticator"
 
 
 def current_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
@@ -43,10 +46,64 @@ def has_second_factor(user: User) -> bool:
     return any(True for _ in devices_for_user(user, confirmed=True))
 
 
-def pending_authenticator(user: User) -> TOTPDevice:
-    """The authenticator being set up: one unconfirmed device, kept until its first code is typed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+def _pending_salt(user: User) -> str:
+    return f"{PENDING}:{user.pk}"  # a pending key signed for one user is never read as another's
+
+
+def pending_authenticator(request: HttpRequest, user: User) -> TOTPDevice:
+    """The authenticator being set up, not saved: its key and wrong codes so far are kept in the session
+    (signed) until its first code is right, so showing the QR code writes no device row."""
+    try:
+        kept = signing.loads(request.session.get(PENDING, ""), salt=_pending_salt(user))
+    except signing.BadSignature:
+        device = TOTPDevice(user=user, name=AUTHENTICATOR, confirmed=False)
+        keep_pending(request, device)
+        return device
+    failed_at = datetime.fromisoformat(kept["failed_at"]) if kept["failed_at"] else None
+    return TOTPDevice(
+        user=user,
+        name=AUTHENTICATOR,
+        confirmed=False,
+        key=kept["key"],
+        throttling_failure_count=kept["failures"],
+        throttling_failure_timestamp=failed_at,
+    )
+
+
+def keep_pending(request: HttpRequest, device: TOTPDevice) -> None:
+    failed_at = device.throttling_failure_timestamp
+    kept = {
+        "key": device.key,
+        "failures": device.throttling_failure_count,
+        "failed_at": failed_at.isoformat() if failed_at else "",
+    }
+    request.session[PENDING] = signing.dumps(kept, salt=_pending_salt(device.user))
+
+
+def forget_pending(request: HttpRequest) -> None:
+    request.session.pop(PENDING, None)
+
+
+def first_code_is_right(device: TOTPDevice, code: str) -> bool:
+    """Whether `code` is what the pending authenticator shows now. As django-otp's own check, but it saves
+    nothing: a wrong code slows the next try (each wait twice the last), counted on the unsaved device."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    try:
+        token = int(code)
+    except ValueError:
+        token = -1
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if token >= 0 and totp.verify(token, device.tolerance, device.last_t + 1):
+        device.last_t = totp.t()  # the code is spent: it cannot sign in again
+        device.drift = totp.drift
+        device.throttle_reset(commit=False)
+        device.set_last_used_timestamp(commit=False)
+        return True
+    device.throttle_increment(commit=False)
+    return False
 
 
 def make_recovery_codes(user: User) -> list[str]:
@@ -77,10 +134,11 @@ def matching_device(user: User, code: str) -> Any:
     return None
 
 
-def seconds_to_wait(user: User) -> int:
-    """After wrong codes django-otp makes each further try wait longer (1, 2, 4... seconds): how long now."""
+def seconds_to_wait(user: User, pending: TOTPDevice | None = None) -> int:
+    """After wrong codes django-otp makes each further try wait longer (1, 2, 4... seconds): how long now,
+    for the user's devices and the authenticator being set up."""
     waits = [0]
-    for device in devices_for_user(user, confirmed=None):
+    for device in [*devices_for_user(user, confirmed=None), *([pending] if pending else [])]:
         allowed, facts = device.verify_is_allowed()
         if not allowed and facts and facts.get("locked_until"):
             waits.append(int((facts["locked_until"] - timezone.now()).total_seconds()) + 1)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import actions, mfa
 from accounts.access import signed_in_user
@@ -29,8 +30,8 @@ def _next(request: HttpRequest, default: str = "incidents:incident-list") -> str
     return default
 
 
-def _wrong_code(user: User, first_words: str) -> str:
-    wait = mfa.seconds_to_wait(user)
+def _wrong_code(user: User, first_words: str, pending: TOTPDevice | None = None) -> str:
+    wait = mfa.seconds_to_wait(user, pending)
     if wait > 0:
         seconds = f"{wait} second{'s' if wait != 1 else ''}"
         return (
@@ -87,17 +88,14 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:mfa-verify")  # whoever has a factor gives it before setting up another
     if mfa.is_enrolled(user) and not request.session.get(REPLACING):
         return redirect("accounts:security")  # a new phone only through the security page, with a fresh code
-    device = mfa.pending_authenticator(user)
+    device = mfa.pending_authenticator(request, user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token("".join(form.cleaned_data["code"].split())):
-            codes = actions.enrol_authenticator(user, device)  # the old authenticator goes only now
-            request.session.pop(REPLACING, None)
-            otp_login(request, device)
-            mfa.mark_reauthenticated(request)
-            request.session[RECOVERY_CODES_TO_SHOW] = codes
-            return redirect(f"{reverse('accounts:mfa-recovery-codes')}?{urlencode({'next': _next(request)})}")
-        form.add_error("code", _wrong_code(user, "That code does not match: check the app shows this portal's entry."))
+        if mfa.first_code_is_right(device, "".join(form.cleaned_data["code"].split())):
+            return _enrolled(request, user, device)
+        mfa.keep_pending(request, device)  # the wrong code slows the next try
+        wrong = "That code does not match: check the app shows this portal's entry."
+        form.add_error("code", _wrong_code(user, wrong, device))
     context = {
         "form": form,
         "qr": _qr_svg(device.config_url),
@@ -105,6 +103,17 @@ def mfa_enrol(request: HttpRequest) -> HttpResponse:
         "next": _next(request, ""),
     }
     return render(request, "accounts/mfa_enrol.html", context)
+
+
+def _enrolled(request: HttpRequest, user: User, device: TOTPDevice) -> HttpResponse:
+    """The first code was right: the device is saved only now, and the old authenticator goes."""
+    codes = actions.enrol_authenticator(user, device)
+    mfa.forget_pending(request)
+    request.session.pop(REPLACING, None)
+    otp_login(request, device)
+    mfa.mark_reauthenticated(request)
+    request.session[RECOVERY_CODES_TO_SHOW] = codes
+    return redirect(f"{reverse('accounts:mfa-recovery-codes')}?{urlencode({'next': _next(request)})}")
 
 
 def _grouped(key: bytes) -> str:

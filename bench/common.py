@@ -1,10 +1,19 @@
-"""What the benchmarks share: their own PostgreSQL database, and the import benchmark's generator."""
+"""What the benchmarks share: their own PostgreSQL database, the import benchmark's generator, and the portal
+served as in production."""
 
 import importlib.util
 import os
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import IO
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,3 +58,64 @@ def import_benchmark() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    log.seek(0)
+    sys.exit("gunicorn did not become healthy:\n" + log.read().decode(errors="replace")[-3000:])
+
+
+def _server_env(**settings: str) -> dict[str, str]:
+    """Production's settings, less HTTPS (the clients speak plain HTTP on the loopback), plus `settings`."""
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        **settings,
+    }
+
+
+@contextmanager
+def gunicorn(workers: int, **settings: str) -> Iterator[tuple[int, IO[bytes]]]:
+    """The portal served as in production (DEBUG off, static files collected, gunicorn with the repository's
+    gunicorn.conf.py and `workers` sync workers) on a free port, with `settings` as environment variables;
+    yields the port and the server's log."""
+    env = _server_env(**settings)
+    # DEBUG off serves static files through WhiteNoise's manifest: without it, pages raise errors.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],  # noqa: S603
+                   cwd=ROOT, env=env, check=True)  # fmt: skip
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers)]  # fmt: skip
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            _wait_until_healthy(port, server, log)
+            yield port, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

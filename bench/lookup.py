@@ -20,22 +20,18 @@ import math
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
-from urllib.request import urlopen
+from typing import TYPE_CHECKING
 
-from common import ensure_database, import_benchmark  # bench/, this script's folder
+from common import ensure_database, gunicorn, import_benchmark  # bench/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +40,8 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 
 if TYPE_CHECKING:
-    from incidents.models import Incident, Recipient
+    from incidents.models import Incident
+    from people.models import Recipient
 
 SLUG = "bench-lookup"
 AGENT = "bench-agent"
@@ -108,7 +105,8 @@ def _load(incident: "Incident", rows: int) -> None:
 
 
 def _incident(rows: int, reuse: bool, database: str) -> "Incident":
-    from incidents.models import Incident, Individual
+    from incidents.models import Incident
+    from people.models import Individual
 
     incident = Incident.objects.filter(slug=SLUG).first()
     if incident is None:
@@ -132,8 +130,9 @@ def _agent(incident: "Incident") -> Callable[[], str]:
 
     from accounts import actions as account_actions
     from accounts import mfa
-    from accounts.models import Membership, Role, User
+    from accounts.models import User
     from incidents import actions
+    from incidents.models import Membership, Role
 
     user = User.objects.filter(username=AGENT).first()
     if user is None:
@@ -150,7 +149,7 @@ def _targets(incident: "Incident") -> list["Recipient"]:
     """A fixed-seed sample of recipients, with their person."""
     from django.db.models import Max, Min
 
-    from incidents.models import Recipient
+    from people.models import Recipient
 
     people = Recipient.objects.filter(incident=incident)
     bounds = people.aggregate(low=Min("id"), high=Max("id"))
@@ -215,66 +214,6 @@ def _jobs(targets: list["Recipient"], per_kind: int, rng: random.Random) -> list
         jobs += [Job(kind, forms[i % len(forms)]) for i in range(per_kind)]
     rng.shuffle(jobs)
     return jobs
-
-
-# The server ----------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _server_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-secret",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "CALLCENTER_SEARCHES_PER_HOUR": "1000000000",  # the per-agent limit would stop the benchmark
-    }
-
-
-def _wait_until_healthy(port: int, server: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    log.seek(0)
-    sys.exit("gunicorn did not become healthy:\n" + log.read().decode(errors="replace")[-3000:])
-
-
-@contextmanager
-def _gunicorn(workers: int) -> Iterator[tuple[int, IO[bytes]]]:
-    env = _server_env()
-    # DEBUG off serves static files through WhiteNoise's manifest: without it, pages raise errors.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],  # noqa: S603
-                   cwd=ROOT, env=env, check=True)  # fmt: skip
-    port = _free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers)]  # fmt: skip
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-        try:
-            _wait_until_healthy(port, server, log)
-            yield port, log
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 # The clients ---------------------------------------------------------------
@@ -423,7 +362,8 @@ def main() -> None:
     warmup = _jobs(targets, WARMUP_ROUNDS * args.clients, rng)
     jobs = _jobs(targets, args.requests, rng)
 
-    with _gunicorn(args.workers) as (port, log):
+    # The per-agent search limit would stop the benchmark.
+    with gunicorn(args.workers, CALLCENTER_SEARCHES_PER_HOUR="1000000000") as (port, log):
         agents = [Agent(port, lookup_path) for _ in range(args.clients)]
         agents[0].sign_in(phone())
         for agent in agents[1:]:  # tabs of one signed-in browser: a code is accepted once

@@ -20,6 +20,8 @@ from people.importing import rules
 from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib import refcode
 
+# The largest files the views take: a larger one stops as it arrives (portal.lib.uploads), so the forms
+# never see it.
 MAX_LOGO_BYTES = 1_000_000
 MAX_RETURNS_BYTES = 5_000_000
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -142,8 +144,6 @@ class TextPreviewForm(StyledForm):
 
 
 def _image(upload: UploadedFile) -> UploadedFile:
-    if upload.size and upload.size > MAX_LOGO_BYTES:
-        raise forms.ValidationError(f"“{upload.name}” is larger than 1 MB; use a smaller PNG or JPEG.")
     head = upload.read(8)
     upload.seek(0)
     if not head.startswith(_IMAGE_MAGIC):
@@ -292,9 +292,6 @@ class ReturnsForm(StyledForm):
 
     def _uploaded(self, upload: UploadedFile | None) -> list[ReturnedPiece]:
         if upload is None:
-            return []
-        if upload.size and upload.size > MAX_RETURNS_BYTES:
-            self.add_error("upload", f"“{upload.name}” is larger than 5 MB.")
             return []
         try:
             text = upload.read().decode("utf-8-sig")

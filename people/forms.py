@@ -5,7 +5,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from incidents.models import DataType
@@ -25,30 +24,15 @@ class UploadForm(StyledForm):
         "to the portal's fields on the next page.",
     )
 
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.too_large = too_large
         self.info: files.FileInfo | None = None
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.tsv,.xlsx"
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        if self.too_large:
-            self.errors.pop("file", None)  # "required": the upload was stopped at the limit
-            self.add_error("file", self.size_message())
-
-    @staticmethod
-    def size_message() -> str:
-        return (
-            f"The file is larger than {settings.IMPORT_MAX_UPLOAD_BYTES // 1_000_000:,} MB, the limit for one upload."
-        )
-
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
+        upload = self.cleaned_data["file"]  # within its limit: the view stops a larger file (portal.lib.uploads)
         if PurePath(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError(f"“{upload.name}” is not a CSV or .xlsx file.")
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(self.size_message())
         try:
             self.info = files.inspect(upload, upload.name)
         except files.Unreadable as exc:

@@ -6,10 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
@@ -21,21 +19,10 @@ from people.forms import HeaderForm, MappingForm, UploadForm
 from people.importing import files, jobs
 from people.importing.fields import names_a_person
 from people.models import ImportJob
-from portal.lib import errors
+from portal.lib import errors, uploads
 
 MANAGER = {Role.MANAGER}
 PREVIEW_ROWS = 8
-
-
-class _LimitedUpload(TemporaryFileUploadHandler):
-    """Streams the upload to a temporary file and stops at the size limit, so a
-    huge file is neither kept in memory nor written to disk in full."""
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > settings.IMPORT_MAX_UPLOAD_BYTES:
-            self.request.import_too_large = True  # type: ignore[union-attr]
-            raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)
 
 
 def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[access.IncidentAccess, ImportJob]:
@@ -44,19 +31,14 @@ def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[access.IncidentA
     return found, job
 
 
-@csrf_exempt  # the upload handler must be set before anything reads the body; csrf_protect runs below
 @login_required
+@uploads.limited(lambda: settings.IMPORT_MAX_UPLOAD_BYTES)
 def import_list(request: HttpRequest, slug: str) -> HttpResponse:
-    request.upload_handlers = [_LimitedUpload(request)]
-    return _import_list(request, slug)
-
-
-@csrf_protect
-def _import_list(request: HttpRequest, slug: str) -> HttpResponse:
     found = access.incident_for(request.user, slug, need=MANAGER)
     form = UploadForm()
     if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES, too_large=getattr(request, "import_too_large", False))
+        form = UploadForm(request.POST, request.FILES)
+        uploads.refuse_too_large(request, form, "file", "a file of people")
         if form.is_valid() and form.info is not None:
             upload = form.cleaned_data["file"]
             job = people_actions.upload_import(signed_in_user(request), found.incident, upload, upload.name, form.info)

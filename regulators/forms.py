@@ -2,7 +2,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 
 from portal.forms import StyledForm
@@ -38,12 +37,7 @@ class ObligationDoneForm(StyledForm):
         name = upload.name or ""
         if not name.lower().endswith(EVIDENCE_TYPES):
             raise forms.ValidationError(f"“{name}” is not a PDF, image, e-mail, text or Word file.")
-        if upload.size > settings.OBLIGATION_EVIDENCE_MAX_BYTES:
-            size = upload.size / 1_000_000
-            raise forms.ValidationError(
-                f"“{name}” is {size:.1f} MB; the most is {settings.OBLIGATION_EVIDENCE_MAX_BYTES // 1_000_000} MB."
-            )
-        return upload
+        return upload  # within its limit: the view stops a larger file (portal.lib.uploads)
 
 
 class ObligationForm(StyledForm):

@@ -3,19 +3,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.views import fresh_code_needed
 from incidents import access
 from incidents.models import Role
-from portal.lib import errors
+from portal.lib import errors, uploads
 from regulators import actions as regulator_actions
 from regulators import obligations, packet
 from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
@@ -37,26 +35,9 @@ def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "regulators/obligation_list.html", context)
 
 
-class _LimitedEvidence(TemporaryFileUploadHandler):
-    """Streams the evidence to a temporary file and stops at the size limit, rather than after the whole of
-    a huge upload has arrived."""
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > settings.OBLIGATION_EVIDENCE_MAX_BYTES:
-            self.request.evidence_too_large = True  # type: ignore[union-attr]
-            raise StopUpload(connection_reset=False)
-        return super().receive_data_chunk(raw_data, start)
-
-
-@csrf_exempt  # the upload handler must be set before the body is read; csrf_protect below checks the token
 @login_required
+@uploads.limited(lambda: settings.OBLIGATION_EVIDENCE_MAX_BYTES)
 def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    request.upload_handlers = [_LimitedEvidence(request)]
-    return _obligation_detail(request, slug, key)
-
-
-@csrf_protect
-def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     found = access.incident_for(request.user, slug, need=MANAGER)
     entry = obligations.entry(found.incident, key)
     if entry is None:
@@ -70,9 +51,7 @@ def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpRespons
         request.POST if request.method == "POST" and not deciding else None, request.FILES or None, initial=initial
     )
     decision = NotNotifyingForm(request.POST if deciding else None)
-    if getattr(request, "evidence_too_large", False):
-        most = settings.OBLIGATION_EVIDENCE_MAX_BYTES // 1_000_000
-        form.add_error("evidence", f"The file is larger than {most} MB, the most an evidence file may be.")
+    uploads.refuse_too_large(request, form, "evidence", "an evidence file")
     if deciding and decision.is_valid():
         try:
             regulator_actions.decide_not_to_notify(

@@ -3,6 +3,7 @@ recovery codes, a fresh code before exports, role changes and changes to the fac
 
 import re
 import time
+from base64 import b32decode
 
 import pytest
 import time_machine
@@ -31,6 +32,14 @@ OPEN = {
     "accounts:mfa-recovery-codes",
     "public:public-notice",
 }
+
+
+def _phone(page):
+    """The authenticator as the phone holds it: the key typed by hand from the enrolment page."""
+    shown = re.search(r"data-secret>([A-Z2-7 ]+)<", page)
+    assert shown is not None
+    secret = shown.group(1).replace(" ", "")
+    return TOTPDevice(key=b32decode(secret + "=" * (-len(secret) % 8)).hex())
 
 
 def _password_only(user):
@@ -64,7 +73,7 @@ def test_first_sign_in_sets_up_the_authenticator_and_shows_recovery_codes_once(d
     assert response.url.startswith(reverse("accounts:mfa-enrol"))
     page = client.get(response.url).content.decode()
     assert 'src="data:image/svg+xml' in page  # the QR code, with no inline markup for the page's policy
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = _phone(page)
     wrong = client.post(reverse("accounts:mfa-enrol"), {"code": "000000"})
     assert "That code does not match" in wrong.content.decode()
     too_soon = client.post(reverse("accounts:mfa-enrol"), {"code": current_code(device)})
@@ -161,20 +170,37 @@ def test_the_demo_logins_have_codes_a_command_prints(monkeypatch, db, capsys, se
     assert device.verify_token(code)
 
 
+def test_showing_the_enrolment_page_writes_no_device_and_its_first_code_enrols(db):
+    user = UserFactory.create(username="new-agent")
+    client = _password_only(user)
+    before = TOTPDevice.objects.count()
+    first = client.get(reverse("accounts:mfa-enrol")).content.decode()
+    again = client.get(reverse("accounts:mfa-enrol")).content.decode()
+    assert TOTPDevice.objects.count() == before
+    phone = _phone(first)
+    assert _phone(again).key == phone.key  # the same key until its first code is typed
+    events = AuditEvent.objects.count()
+    done = client.post(reverse("accounts:mfa-enrol"), {"code": current_code(phone)})
+    assert done.url.startswith(reverse("accounts:mfa-recovery-codes"))
+    enrolled = TOTPDevice.objects.get(user=user)
+    assert (enrolled.key, enrolled.confirmed, TOTPDevice.objects.count()) == (phone.key, True, before + 1)
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.filter(action="mfa.enrolled", target_id=str(user.pk)).count() == 1
+
+
 def test_a_new_phone_replaces_the_authenticator_only_once_its_first_code_is_right(client, db):
     user = UserFactory.create(username="casey")
     old = authenticator(user)
     client.force_login(user)
     assert client.post(reverse("accounts:mfa-replace")).url == reverse("accounts:mfa-enrol")
-    client.get(reverse("accounts:mfa-enrol"))
-    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    new = _phone(client.get(reverse("accounts:mfa-enrol")).content.decode())
     # Meanwhile a sign-in with the password alone still asks for the old phone's code, never for a new phone.
     elsewhere = _password_only(user)
     assert elsewhere.get(reverse("accounts:mfa-enrol")).url == reverse("accounts:mfa-verify")
     assert elsewhere.post(reverse("accounts:mfa-verify"), {"code": current_code(old)}).status_code == 302
     done = client.post(reverse("accounts:mfa-enrol"), {"code": current_code(new)})
     assert done.url.startswith(reverse("accounts:mfa-recovery-codes"))
-    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
+    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [new.key]
 
 
 def test_without_a_fresh_code_the_enrolment_page_is_the_security_page(client, db):

@@ -11,17 +11,20 @@ from accounts.access import signed_in_user
 from incidents import access as incident_access
 from incidents.models import Role
 from notifications import actions
-from notifications.forms import ReturnsForm
+from notifications.forms import MAX_RETURNS_BYTES, ReturnsForm
 from notifications.models import Letter, LetterBatch
+from portal.lib import uploads
 from portal.lib.errors import ActionRefused
 
 MAIL_ADMIN = {Role.MAIL_ADMIN}
 
 
 @login_required
+@uploads.limited(lambda: MAX_RETURNS_BYTES)
 def returned_mail(request: HttpRequest, slug: str) -> HttpResponse:
     found = incident_access.incident_for(request.user, slug, need=MAIL_ADMIN)
     form = ReturnsForm(request.POST or None, request.FILES or None, initial={"returned_on": timezone.localdate()})
+    uploads.refuse_too_large(request, form, "upload", "a file of returned mail")
     if request.method == "POST" and form.is_valid():
         try:
             count = actions.record_returns(

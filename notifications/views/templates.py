@@ -14,10 +14,11 @@ from callcenter import search
 from incidents import access as incident_access
 from incidents.models import Role
 from notifications import access, actions
-from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
+from notifications.forms import MAX_LOGO_BYTES, LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
 from people.models import Recipient
+from portal.lib import uploads
 
 MANAGER = {Role.MANAGER}
 _LIMITED = (
@@ -27,12 +28,14 @@ _LIMITED = (
 
 
 @login_required
+@uploads.limited(lambda: MAX_LOGO_BYTES)
 def template_list(request: HttpRequest, slug: str) -> HttpResponse:
     found = incident_access.incident_for(request.user, slug, need=MANAGER)
     incident = found.incident
     settings_form = LetterSettingsForm(initial={"return_address": incident.return_address})
     if request.method == "POST":
         settings_form = LetterSettingsForm(request.POST, request.FILES)
+        uploads.refuse_too_large(request, settings_form, "logo", "a logo")
         if settings_form.is_valid():
             data = settings_form.cleaned_data
             changed = actions.save_letter_settings(

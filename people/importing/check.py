@@ -22,15 +22,73 @@ _LIST_SEPARATORS = re.compile(r"[;|,\n]")
 _FORMULA_FIRST = frozenset(prefix[0] for prefix in rules.FORMULA_PREFIXES)
 _MARKUP = re.compile(r"<\s*/?\s*[a-z!?]|&(?:#\d+|#x[0-9a-f]+|[a-z]+);", re.IGNORECASE)
 
-# The order of ImportRow's columns as the dry run stages them.
-STAGED_COLUMNS = (
-    "row_number", "match_key", "external_id", "external_id_key", "first_name", "middle_name", "last_name",
-    "suffix", "last_name_key", "first_name_key", "date_of_birth", "date_of_birth_key", "is_deceased", "language",
-    "relationship", "recipient_name", "recipient_name_key", "recipient_last_name_key", "address_line1",
-    "address_line2", "city", "state", "postal_code", "phone", "phone_key", "email", "email_key",
-    "guardian_phone", "guardian_phone_key", "guardian_email", "guardian_email_key", "next_of_kin_phone",
-    "next_of_kin_phone_key", "next_of_kin_email", "next_of_kin_email_key", "reference_code", "data_type_ids",
-)  # fmt: skip
+
+class CheckedRow(NamedTuple):
+    """A row as the dry run stages it: ImportRow's columns, in the order COPY writes them. A tuple, so
+    staging a million rows builds no dict per row."""
+
+    row_number: int
+    match_key: str
+    external_id: str
+    external_id_key: str
+    first_name: str
+    middle_name: str
+    last_name: str
+    suffix: str
+    last_name_key: str
+    first_name_key: str
+    date_of_birth: str | None
+    date_of_birth_key: str
+    is_deceased: bool
+    language: str
+    relationship: str
+    recipient_name: str
+    recipient_name_key: str
+    recipient_last_name_key: str
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    postal_code: str
+    phone: str
+    phone_key: str
+    email: str
+    email_key: str
+    guardian_phone: str
+    guardian_phone_key: str
+    guardian_email: str
+    guardian_email_key: str
+    next_of_kin_phone: str
+    next_of_kin_phone_key: str
+    next_of_kin_email: str
+    next_of_kin_email_key: str
+    reference_code: str
+    data_type_ids: str  # a JSON list
+
+
+STAGED_COLUMNS = CheckedRow._fields
+
+
+class _Contacts(NamedTuple):
+    guardian_phone: str = ""
+    guardian_phone_key: str = ""
+    guardian_email: str = ""
+    guardian_email_key: str = ""
+    next_of_kin_phone: str = ""
+    next_of_kin_phone_key: str = ""
+    next_of_kin_email: str = ""
+    next_of_kin_email_key: str = ""
+
+
+_NO_CONTACTS = _Contacts()
+
+
+class _Address(NamedTuple):
+    address_line1: str = ""
+    address_line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
 
 
 def opened(staged: dict[str, object]) -> dict[str, object]:
@@ -58,6 +116,16 @@ class Rejected(Exception):
 
 
 _T = TypeVar("_T")
+
+
+def _read_as(doubt: str, first: str, middle: str, last: str, suffix: str) -> str:
+    """The warning for a full name split with doubt: how it was read, for the manager to check."""
+    read = f"read as last “{last}”, first “{first or '—'}”"
+    if middle:
+        read += f", middle “{middle}”"
+    if suffix:
+        read += f", suffix “{suffix}”"
+    return f"{doubt}; {read}: check it"
 
 
 def _part(read: Callable[[], _T], default: _T) -> _T:
@@ -94,12 +162,13 @@ class RowChecker:
         ]
         self.file_types = frozenset(s.file_data_type_ids)
         contacts = [
-            ("guardian_phone", rules.phone, "phone"), ("guardian_email", rules.email, "email"),
-            ("next_of_kin_phone", rules.phone, "phone"), ("next_of_kin_email", rules.email, "email"),
-        ]  # fmt: skip
+            ("guardian_phone", rules.phone, "phone"),
+            ("guardian_email", rules.email, "email"),
+            ("next_of_kin_phone", rules.phone, "phone"),
+            ("next_of_kin_email", rules.email, "email"),
+        ]
         # None of them in the file: every row stages the same empty values.
         self.contact_rules = contacts if any(key in self.columns for key, _, _ in contacts) else []
-        self.no_contacts = [""] * (2 * len(contacts))
         self.kin_address = any(key in self.columns for key in KIN_ADDRESS)
         self.full_names = [key for key in (names.LAST_FIRST, names.FIRST_LAST) if key in self.columns]
         self.limits = {field.key: field.max_length or 10**9 for field in FIELD_BY_KEY.values()}
@@ -111,8 +180,8 @@ class RowChecker:
         index = self.s.mapping.get(key)
         return self.s.header[index] if index is not None and index < self.width else FIELD_BY_KEY[key].label
 
-    def check(self, number: int, cells: list[str]) -> tuple[tuple[object, ...] | None, list[Issue]]:
-        """The staged row (in STAGED_COLUMNS order) or None when rejected or blank, with the row's issues."""
+    def check(self, number: int, cells: list[str]) -> tuple[CheckedRow | None, list[Issue]]:
+        """The row as staged, or None when rejected or blank, with the row's issues."""
         issues: list[Issue] = []
         try:
             return self._check(number, cells, issues), issues
@@ -137,14 +206,11 @@ class RowChecker:
             relationship, recipient = _part(
                 lambda: self._recipient(cells, first, family, born, deceased, scratch, number), ("", "")
             )
-        address = _part(lambda: self._address(cells, scratch, number, deceased), ("", "", "", "", ""))
-        line1, line2, city, state, postal_code = address
-        return {
-            "row_number": number, "external_id": _part(lambda: text.clean(self._value(cells, "external_id")), ""),
-            "first_name": first, "middle_name": middle, "last_name": last, "suffix": suffix, "date_of_birth": born,
-            "is_deceased": deceased, "relationship": relationship, "recipient_name": recipient,
-            "address_line1": line1, "address_line2": line2, "city": city, "state": state, "postal_code": postal_code,
-        }  # fmt: skip
+        address = _part(lambda: self._address(cells, scratch, number, deceased), _Address())
+        external_id = _part(lambda: text.clean(self._value(cells, "external_id")), "")
+        person = {"row_number": number, "external_id": external_id, "first_name": first, "middle_name": middle}
+        person |= {"last_name": last, "suffix": suffix, "date_of_birth": born, "is_deceased": deceased}
+        return person | {"relationship": relationship, "recipient_name": recipient} | address._asdict()
 
     # The row, field by field ------------------------------------------------
 
@@ -158,10 +224,9 @@ class RowChecker:
             return ""
         limit = self.limits[key]
         if len(value) > limit:
-            raise Rejected(
-                self.column_name(key), value,
-                f"{len(value):,} characters is too long for {FIELD_BY_KEY[key].label.lower()} (at most {limit:,})",
-            )  # fmt: skip
+            label = FIELD_BY_KEY[key].label.lower()
+            reason = f"{len(value):,} characters is too long for {label} (at most {limit:,})"
+            raise Rejected(self.column_name(key), value, reason)
         return value
 
     def _text(self, cells: list[str], key: str, issues: list[Issue], number: int) -> str:
@@ -181,32 +246,34 @@ class RowChecker:
             reason = "looks like HTML markup; kept as text, as it will print: check it before letters go out"
             issues.append(Issue(number, self.column_name(key), value, reason, WARNING))
         if not value.isprintable():
-            reason = ("holds control or invisible characters (shown as \\x..); kept as text: check it before "
-                      "letters go out")  # fmt: skip
+            reason = (
+                "holds control or invisible characters (shown as \\x..); kept as text: check it before letters go out"
+            )
             shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value)
             issues.append(Issue(number, self.column_name(key), shown, reason, WARNING))
 
-    def _check(self, number: int, cells: list[str], issues: list[Issue]) -> tuple[object, ...] | None:
+    def _check(self, number: int, cells: list[str], issues: list[Issue]) -> CheckedRow | None:
         joined = "".join(cells)
         if not joined or joined.isspace():
             return None
         if len(cells) - cells.count("") <= 2 and files.is_footer(cells):
             value = " ".join(cell.strip() for cell in cells if cell.strip())
-            issues.append(Issue(number, "", value, "a line of the report under the data, not a person: left out",
-                                SKIPPED))  # fmt: skip
+            reason = "a line of the report under the data, not a person: left out"
+            issues.append(Issue(number, "", value, reason, SKIPPED))
             return None
         if "\x00" in joined:
-            raise Rejected(
-                "", "", "the row holds a NUL character (a zero byte), which no text holds: the file is damaged "
-                "here, so the row was not imported; export it again",
-            )  # fmt: skip
+            reason = (
+                "the row holds a NUL character (a zero byte), which no text holds: the file is damaged here, "
+                "so the row was not imported; export it again"
+            )
+            raise Rejected("", "", reason)
         if len(cells) > self.width and any(cell.strip() for cell in cells[self.width :]):
             extra = ", ".join(cells[self.width :])
-            raise Rejected(
-                "", extra,
+            reason = (
                 f"the row has {len(cells)} cells but the header names {self.width} columns "
-                "(a delimiter or quote inside a value?)",
-            )  # fmt: skip
+                "(a delimiter or quote inside a value?)"
+            )
+            raise Rejected("", extra, reason)
         first, middle, last, suffix = self._names(cells, issues, number)
         born = self._birth_date(cells)
         deceased = self._deceased(cells)
@@ -217,21 +284,53 @@ class RowChecker:
         email = self._optional(cells, "email", rules.email, issues, number)
         contacts = self._contacts(cells, issues, number)
         external_id = text.clean(self._value(cells, "external_id"))
-        relationship, recipient = self._recipient(cells, first, f"{last} {suffix}" if suffix else last, born, deceased,
-                                                  issues, number)  # fmt: skip
+        family = f"{last} {suffix}" if suffix else last
+        relationship, recipient = self._recipient(cells, first, family, born, deceased, issues, number)
         last_key, first_key = text.search_key(last), text.search_key(first)
         # Identifiers are staged sealed, with their lookup keys; the match key holds no identifier in clear.
         born_text = plain_text(born)
         external_key, born_key = lookup(external_id, "external_id"), lookup(born_text, "date_of_birth")
         match_key = f"id:{external_key}" if external_id else f"nd:{last_key}|{first_key}|{born_key}"
         recipient_key = text.search_key(recipient)
-        return (
-            number, match_key, seal(external_id, "external_id"), external_key, first, middle, last, suffix,
-            last_key, first_key, seal(born_text, "date_of_birth") or None, born_key, deceased, language,
-            relationship, recipient, recipient_key, text.last_word(recipient_key), *address,
-            seal(phone, "phone"), lookup(phone, "phone"), seal(email, "email"), lookup(email, "email"), *contacts,
-            self._code(), self._json(types),
-        )  # fmt: skip
+        return CheckedRow(
+            row_number=number,
+            match_key=match_key,
+            external_id=seal(external_id, "external_id"),
+            external_id_key=external_key,
+            first_name=first,
+            middle_name=middle,
+            last_name=last,
+            suffix=suffix,
+            last_name_key=last_key,
+            first_name_key=first_key,
+            date_of_birth=seal(born_text, "date_of_birth") or None,
+            date_of_birth_key=born_key,
+            is_deceased=deceased,
+            language=language,
+            relationship=relationship,
+            recipient_name=recipient,
+            recipient_name_key=recipient_key,
+            recipient_last_name_key=text.last_word(recipient_key),
+            address_line1=address.address_line1,
+            address_line2=address.address_line2,
+            city=address.city,
+            state=address.state,
+            postal_code=address.postal_code,
+            phone=seal(phone, "phone"),
+            phone_key=lookup(phone, "phone"),
+            email=seal(email, "email"),
+            email_key=lookup(email, "email"),
+            guardian_phone=contacts.guardian_phone,
+            guardian_phone_key=contacts.guardian_phone_key,
+            guardian_email=contacts.guardian_email,
+            guardian_email_key=contacts.guardian_email_key,
+            next_of_kin_phone=contacts.next_of_kin_phone,
+            next_of_kin_phone_key=contacts.next_of_kin_phone_key,
+            next_of_kin_email=contacts.next_of_kin_email,
+            next_of_kin_email_key=contacts.next_of_kin_email_key,
+            reference_code=self._code(),
+            data_type_ids=self._json(types),
+        )
 
     def _names(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str]:
         """First, middle, last and suffix: each from its own column, else from a full name's."""
@@ -246,10 +345,15 @@ class RowChecker:
                 last, first = parts.last[:100], first or parts.first[:100]
                 middle, suffix = middle or parts.middle[:100], suffix or parts.suffix[:20]
                 if parts.doubt:
-                    reason = (f"{parts.doubt}; read as last “{last}”, first “{first or '—'}”"
-                              f"{f', middle “{middle}”' if middle else ''}{f', suffix “{suffix}”' if suffix else ''}"
-                              ": check it")  # fmt: skip
-                    issues.append(Issue(number, self.column_name(key), whole, reason, WARNING))
+                    issues.append(
+                        Issue(
+                            number,
+                            self.column_name(key),
+                            whole,
+                            _read_as(parts.doubt, first, middle, last, suffix),
+                            WARNING,
+                        )
+                    )
         if not last:
             key = next((k for k in ("last_name", *self.full_names) if k in self.columns), "last_name")
             raise Rejected(self.column_name(key), "", "no last name")
@@ -304,10 +408,8 @@ class RowChecker:
             except rules.Invalid as exc:
                 raise Rejected(self.s.header[index], value, str(exc)) from None
         if not found:
-            raise Rejected(
-                self.column_name("data_types") if "data_types" in self.columns else "", "",
-                "no data types: the row does not say what of this person's was exposed",
-            )  # fmt: skip
+            column = self.column_name("data_types") if "data_types" in self.columns else ""
+            raise Rejected(column, "", "no data types: the row does not say what of this person's was exposed")
         return frozenset(found)
 
     def _type_list(self, value: str) -> frozenset[int]:
@@ -319,10 +421,8 @@ class RowChecker:
                 continue
             found_type = self.s.data_type_words.get(header_key(item))
             if found_type is None:
-                raise Rejected(
-                    self.column_name("data_types"), value,
-                    f"unknown data type {rules.quoted(item.strip())}; use the names in the portal's catalog",
-                )  # fmt: skip
+                reason = f"unknown data type {rules.quoted(item.strip())}; use the names in the portal's catalog"
+                raise Rejected(self.column_name("data_types"), value, reason)
             found.add(found_type[0])
         if len(self._type_lists) < 10_000:
             self._type_lists[value] = frozenset(found)
@@ -338,19 +438,17 @@ class RowChecker:
             issues.append(Issue(number, self.column_name(key), value, f"{exc}; left blank", WARNING))
             return ""
 
-    def _contacts(self, cells: list[str], issues: list[Issue], number: int) -> list[str]:
+    def _contacts(self, cells: list[str], issues: list[Issue], number: int) -> _Contacts:
         """The guardian's and the next of kin's phone and e-mail, each sealed with its lookup key."""
         if not self.contact_rules:
-            return self.no_contacts
+            return _NO_CONTACTS
         found: list[str] = []
         for key, rule, kind in self.contact_rules:
             value = self._optional(cells, key, rule, issues, number) if key in self.columns else ""
             found += (seal(value, kind), lookup(value, kind)) if value else ("", "")
-        return found
+        return _Contacts(*found)
 
-    def _address(
-        self, cells: list[str], issues: list[Issue], number: int, deceased: bool
-    ) -> tuple[str, str, str, str, str]:
+    def _address(self, cells: list[str], issues: list[Issue], number: int, deceased: bool) -> _Address:
         """The mailing address: the next of kin's for a deceased person when the file has one, else the row's."""
         if deceased and self.kin_address:
             found = self._kin_address(cells, issues, number)
@@ -363,7 +461,7 @@ class RowChecker:
         columns = (self.column_name("state"), self.column_name("postal_code"))
         return self._mailing(line1, line2, city, state_value, zip_value, columns, issues, number)
 
-    def _kin_address(self, cells: list[str], issues: list[Issue], number: int) -> tuple[str, str, str, str, str] | None:
+    def _kin_address(self, cells: list[str], issues: list[Issue], number: int) -> _Address | None:
         line1 = self._text(cells, "next_of_kin_address", issues, number)
         city = self._text(cells, "next_of_kin_city", issues, number)
         state_value, zip_value = self._value(cells, "next_of_kin_state"), self._value(cells, "next_of_kin_postal_code")
@@ -382,9 +480,16 @@ class RowChecker:
         return self._mailing(line1[:200], line2[:200], city[:100], state_value, zip_value, columns, issues, number)
 
     def _mailing(
-        self, line1: str, line2: str, city: str, state_value: str, zip_value: str, columns: tuple[str, str],
-        issues: list[Issue], number: int,
-    ) -> tuple[str, str, str, str, str]:  # fmt: skip
+        self,
+        line1: str,
+        line2: str,
+        city: str,
+        state_value: str,
+        zip_value: str,
+        columns: tuple[str, str],
+        issues: list[Issue],
+        number: int,
+    ) -> _Address:
         state = postal = ""
         problems = []
         if state_value:
@@ -401,27 +506,32 @@ class RowChecker:
             except rules.Invalid as exc:
                 problems.append((columns[1], zip_value, str(exc)))
         missing = [name for name, value in (("street", line1), ("city", city)) if not value]
-        missing += [name for name, value, seen in (("state", state, state_value), ("ZIP code", postal, zip_value))
-                    if not value and not seen]  # fmt: skip
+        coded = (("state", state, state_value), ("ZIP code", postal, zip_value))
+        missing += [name for name, value, seen in coded if not value and not seen]
         for column, value, reason in problems:
-            issues.append(Issue(number, column, value, f"{reason}: no mailing address, flagged for substitute notice",
-                                WARNING))  # fmt: skip
+            reason = f"{reason}: no mailing address, flagged for substitute notice"
+            issues.append(Issue(number, column, value, reason, WARNING))
         if missing and not problems:
             reason = f"no mailing address (missing {', '.join(missing)}): flagged for substitute notice"
             issues.append(Issue(number, "", "", reason, WARNING))
-        return line1, line2, city, state, postal
+        return _Address(line1, line2, city, state, postal)
 
     def _recipient(
-        self, cells: list[str], first: str, last: str, born: date | None, deceased: bool,
-        issues: list[Issue], number: int,
-    ) -> tuple[str, str]:  # fmt: skip
+        self,
+        cells: list[str],
+        first: str,
+        last: str,
+        born: date | None,
+        deceased: bool,
+        issues: list[Issue],
+        number: int,
+    ) -> tuple[str, str]:
         name = f"{first} {last}" if first else last
         if deceased:
             kin = self._text(cells, "next_of_kin_name", issues, number)
             if not kin:
-                issues.append(Issue(number, self.column_name("next_of_kin_name"), "",
-                                    "deceased without a next of kin: the letter goes to “Family of” the person",
-                                    WARNING))  # fmt: skip
+                reason = "deceased without a next of kin: the letter goes to “Family of” the person"
+                issues.append(Issue(number, self.column_name("next_of_kin_name"), "", reason, WARNING))
             return Relationship.NEXT_OF_KIN, kin or f"Family of {name}"[:200]
         guardian = self._guardian(cells, issues, number)
         if (born is not None and born > self.s.minor_cutoff) or (born is None and guardian):

@@ -29,7 +29,16 @@ from incidents.models import DataType, Incident
 from people import actions as people_actions
 from people import figures as people_figures
 from people.importing import changes, files, load
-from people.importing.check import MERGED, SKIPPED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
+from people.importing.check import (
+    MERGED,
+    SKIPPED,
+    WARNING,
+    CheckedRow,
+    Issue,
+    RowChecker,
+    Settings,
+    opened,
+)
 from people.importing.fields import data_type_words, names_a_person
 from people.models import ImportJob, ImportRow
 from portal.lib import claims
@@ -95,8 +104,8 @@ def sweep() -> list[tuple[int, str]]:
             JOB.hand_back(ImportJob.objects.filter(pk__in=[job.pk for job in stalled]))
             for job in stalled:
                 if job.claim not in ("", claims.STOPPED):  # a worker took the step and died
-                    audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
-                                 details={"step": job.status})  # fmt: skip
+                    step = {"step": job.status}
+                    audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job, details=step)
     except OperationalError:
         if connection.vendor != "sqlite":
             raise
@@ -135,15 +144,20 @@ def checker_settings(
 
 def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
     return files.FileInfo(
-        kind=job.kind, encoding=encoding or job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
-        header=job.header, header_row=job.header_row, sheet=job.sheet,
-    )  # fmt: skip
+        kind=job.kind,
+        encoding=encoding or job.encoding,
+        encoding_sure=job.encoding_sure,
+        delimiter=job.delimiter,
+        header=job.header,
+        header_row=job.header_row,
+        sheet=job.sheet,
+    )
 
 
 @dataclass(frozen=True)
 class PreviewRow:
     number: int
-    staged: dict[str, Any] | None  # STAGED_COLUMNS -> value, or None when rejected
+    staged: dict[str, Any] | None  # the checked row's fields, opened, or None when rejected
     issues: list[Issue]
     reading: dict[str, Any] | None = None  # a rejected row's names, birth date and addressee, as far as they read
 
@@ -169,7 +183,7 @@ def preview(
         for number, cells in sample[:rows]:
             staged, issues = checker.check(number, cells)
             if staged is not None:
-                checked.append(PreviewRow(number, opened(dict(zip(STAGED_COLUMNS, staged, strict=True))), issues))
+                checked.append(PreviewRow(number, opened(staged._asdict()), issues))
             elif issues and issues[0].outcome != SKIPPED:
                 checked.append(PreviewRow(number, None, issues, checker.reading(number, cells)))
             else:
@@ -228,7 +242,7 @@ class _Tally:
 def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tally:
     checker = RowChecker(checker_settings(job))
     tally = _Tally()
-    batch: list[tuple[object, ...]] = []
+    batch: list[CheckedRow] = []
     beat_at = time.monotonic()
     with job.file.open("rb") as f:
         reader = files.Reader(f, file_info(job))
@@ -254,7 +268,7 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tall
     return tally
 
 
-def _stage(job_id: int, batch: list[tuple[object, ...]], held: QuerySet[ImportJob], reader: files.Reader) -> None:
+def _stage(job_id: int, batch: list[CheckedRow], held: QuerySet[ImportJob], reader: files.Reader) -> None:
     """Stage the rows checked so far and say how far the check got, while this run still holds the job: a run
     that was handed on (the sweep took it for dead) stages nothing more, since its successor starts afresh."""
     with transaction.atomic():
@@ -308,10 +322,10 @@ def run_dry_run(job_id: int, claim: str) -> None:
         _fail(held, job, str(exc))
     except Exception as exc:
         _drop_staged(held, staged)
-        _fail_unexpectedly(
-            held, job, exc,
-            "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
-        )  # fmt: skip
+        unexpected = (
+            "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator."
+        )
+        _fail_unexpectedly(held, job, exc, unexpected)
     finally:
         beating.stop()
         os.unlink(report_path)
@@ -331,15 +345,29 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
     storage = job.error_report.storage
     with transaction.atomic():
         done = held.update(
-            status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
-            rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
-            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
-            first_issues=sorted(tally.first, key=lambda issue: issue["row"]), changes=tally.changes, reason="",
+            status=ImportJob.Status.VALIDATED,
+            validated_at=timezone.now(),
+            error_report=job.error_report.name,
+            rows_read=tally.read,
+            rows_valid=tally.valid,
+            rows_rejected=tally.rejected,
+            duplicates_merged=tally.merged,
+            warnings=tally.warnings,
+            without_address=without,
+            footer_rows=tally.footers,
+            first_issues=sorted(tally.first, key=lambda issue: issue["row"]),
+            changes=tally.changes,
+            reason="",
             claim="",
-        )  # fmt: skip
+        )
         if done:
-            details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
-                       "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
+            details = {
+                "rows_read": tally.read,
+                "rows_valid": tally.valid,
+                "rows_rejected": tally.rejected,
+                "duplicates_merged": tally.merged,
+                "warnings": tally.warnings,
+            }
             audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
     if done and earlier:
         storage.delete(earlier)
@@ -383,12 +411,18 @@ def run_import(job_id: int, claim: str) -> None:
     except Superseded:
         return
     except StagedRowsLost:
-        _fail(held, job, "The checked rows were lost (the database restarted), so nothing was written. "
-                         "Check the file again, then import it.", validated_at=None)  # fmt: skip
+        lost = (
+            "The checked rows were lost (the database restarted), so nothing was written. "
+            "Check the file again, then import it."
+        )
+        _fail(held, job, lost, validated_at=None)
         return
     except Exception as exc:
-        _fail_unexpectedly(held, job, exc, "The import stopped with an error and nothing was written. Try the import "
-                                           "again; if it fails again, tell your administrator.")  # fmt: skip
+        stopped = (
+            "The import stopped with an error and nothing was written. Try the import again; if it fails again, "
+            "tell your administrator."
+        )
+        _fail_unexpectedly(held, job, exc, stopped)
         return
     finally:
         cache.delete(progress_key(job_id))
@@ -410,15 +444,21 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
             job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
         )
         held.update(
-            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
-            individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
-            recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
+            status=ImportJob.Status.IMPORTED,
+            imported_at=now,
+            claim="",
+            reason="",
+            individuals_added=outcome.individuals_added,
+            individuals_updated=outcome.individuals_updated,
+            recipients_added=outcome.recipients_added,
+            recipients_updated=outcome.recipients_updated,
             exposures_added=outcome.exposures_added,
-        )  # fmt: skip
+        )
         people_figures.count_now(incident)
         details = {"file_name": job.original_name, **outcome.__dict__}
-        audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
-                     details=details)  # fmt: skip
+        audit.record(
+            "import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job, details=details
+        )
 
 
 # Both steps in this process: the command line, the benchmark and tests -------

@@ -17,7 +17,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from people.importing.check import STAGED_COLUMNS
+from people.importing.check import STAGED_COLUMNS, CheckedRow
 from people.models import ImportRow, Individual, Recipient
 from portal.lib import refcode
 from portal.lib.sealed_fields import sealed_columns
@@ -82,7 +82,7 @@ class _Lines:
         return out
 
 
-def stage_rows(job_id: int, rows: Sequence[tuple[object, ...]]) -> None:
+def stage_rows(job_id: int, rows: Sequence[CheckedRow]) -> None:
     """Append checked rows to the job's staging rows (committed at once, outside any transaction)."""
     if not rows:
         return
@@ -96,7 +96,7 @@ def stage_rows(job_id: int, rows: Sequence[tuple[object, ...]]) -> None:
         else:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO incidents_importrow ({', '.join(columns)}) VALUES ({marks})"
-            cursor.executemany(sql, [(job_id, *row) for row in rows])  # type: ignore[arg-type]
+            cursor.executemany(sql, [(job_id, *row) for row in rows])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,246 @@
+"""The letters benchmark end to end: Celery workers started as the Procfile starts them render a batch, timed
+from create_batch until it is rendered, with their memory sampled meanwhile."""
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from common import ROOT  # bench/, the scripts' folder
+from letter_rendering import describe, incident_with_letters, language_mix, letters_for, one_process
+from machine import PSS_EVERY, SAMPLE_MB_INTERVAL, MemorySampler, busy, cpu_seconds, trees
+
+# Workers ---------------------------------------------------------------------
+
+
+def _worker_env(redis_url: str) -> dict[str, str]:
+    return {**os.environ, "REDIS_URL": redis_url, "DEBUG": "false"}
+
+
+def check_broker(redis_url: str) -> None:
+    """Refuse a Redis database that holds messages or that another process uses: other workers on it would take
+    the benchmark's chunks, and the benchmark's workers would run their tasks."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    db = int(client.connection_pool.connection_kwargs.get("db", 0))
+    waiting = {name: client.llen(name) for name in ("celery", "letters")}
+    unacked = client.hlen("unacked")
+    others = [c for c in client.client_list() if int(c.get("db", -1)) == db and int(c["id"]) != client.client_id()]
+    client.close()
+    if others:
+        sys.exit(
+            f"{len(others)} other connection(s) use Redis database {db}: give the benchmark a database of its own "
+            "(REDIS_URL=redis://127.0.0.1:6379/N)."
+        )
+    if any(waiting.values()) or unacked:
+        sys.exit(
+            f"{redis_url} holds messages ({waiting}, {unacked} unacknowledged). Give the benchmark a Redis database "
+            f"of its own, or empty this one if it is the benchmark's: redis-cli -n {db} flushdb"
+        )
+
+
+_RECEIVED = re.compile(r"Task ([\w.]+)\[[^\]]+\] received")
+_OURS = {
+    "notifications.tasks.plan_letter_batch",
+    "notifications.tasks.render_letter_chunk",
+    "notifications.tasks.assemble_letter_batch",
+    "notifications.tasks.assemble_letter_part",
+    "notifications.tasks.finish_letter_batch",
+    "notifications.tasks.make_batch_proof",  # sent by the finish once the batch is rendered (after the timing)
+}
+
+
+def _foreign_tasks(log: IO[bytes]) -> list[str]:
+    """Tasks the workers received that this run did not send (one plan, the chunks, the assembly and its parts,
+    the proof)."""
+    log.seek(0)
+    received = _RECEIVED.findall(log.read().decode(errors="replace"))
+    plans = received.count("notifications.tasks.plan_letter_batch")
+    return [name for name in received if name not in _OURS] + ["another batch's plan"] * max(plans - 1, 0)
+
+
+def _check_no_batch_rendering() -> None:
+    from notifications.models import BatchStatus, LetterBatch
+
+    if LetterBatch.objects.filter(status=BatchStatus.RENDERING).exists():
+        sys.exit("A batch of an earlier run is still rendering in this database; drop the database to start afresh.")
+
+
+@contextlib.contextmanager
+def workers(
+    count: int, concurrency: int, redis_url: str, log_path: Path | None
+) -> Iterator[tuple[list[subprocess.Popen[bytes]], IO[bytes]]]:
+    """`count` Celery workers as the Procfile starts them, each with `concurrency` prefork children."""
+    from portal.celery import app
+
+    celery = str(Path(sys.executable).parent / "celery")
+    names = [f"bench-letters-{n}@{socket.gethostname()}" for n in range(1, count + 1)]
+    started: list[subprocess.Popen[bytes]] = []
+    with log_path.open("w+b") if log_path else tempfile.TemporaryFile() as log:
+        try:
+            for name in names:
+                command = [celery, "-A", "portal", "worker", "--queues", "celery,letters", "--loglevel", "INFO",
+                           "--without-gossip", "--without-mingle", "--pool", "prefork",
+                           "--concurrency", str(concurrency), "--hostname", name]  # fmt: skip
+                started.append(
+                    subprocess.Popen(  # noqa: S603
+                        command, cwd=ROOT, env=_worker_env(redis_url), stdout=log, stderr=subprocess.STDOUT
+                    )
+                )
+            _wait_until_ready(app, names, started, log)
+            yield started, log
+        finally:
+            _stop(started)
+
+
+def _wait_until_ready(app: Any, names: list[str], started: list[subprocess.Popen[bytes]], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in started):
+            break
+        replies = app.control.ping(destination=names, timeout=1.0)
+        if {name for reply in replies for name in reply} >= set(names):
+            return
+    log.seek(0)
+    sys.exit("The workers did not start:\n" + log.read().decode(errors="replace")[-3000:])
+
+
+def _stop(started: list[subprocess.Popen[bytes]]) -> None:
+    """Warm shutdown (SIGTERM), then SIGKILL for the workers and the children they left."""
+    families = trees([p.pid for p in started if p.poll() is None])
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for pids in families.values():
+        for pid in pids[1:]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+# End to end ------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    created: float = 0.0  # seconds from the start: create_batch returned (letters inserted, planning sent)
+    chunks_done: float = 0.0  # no letter pending
+    rendered: float = 0.0  # assembled: print parts and mail file written
+    status: str = ""
+
+
+def _wait_for_batch(
+    batch_id: int, started: float, progress: Progress, processes: list[subprocess.Popen[bytes]], log: IO[bytes]
+) -> None:
+    from django.conf import settings
+
+    from notifications.models import BatchStatus, LetterBatch
+
+    last_count, last_change = -1, time.perf_counter()
+    while True:
+        batch = LetterBatch.objects.get(pk=batch_id)
+        now = time.perf_counter()
+        settled = batch.letters_rendered + batch.letters_failed
+        if settled == batch.letters_total and not progress.chunks_done:
+            progress.chunks_done = now - started
+        if batch.status != BatchStatus.RENDERING:
+            progress.rendered, progress.status = now - started, batch.status
+            return
+        if settled != last_count:
+            last_count, last_change = settled, now
+        stalled = now - last_change > settings.CLAIM_SILENCE_SECONDS + settings.CLAIM_UNTAKEN_SECONDS
+        if stalled or any(process.poll() is not None for process in processes):
+            log.seek(0)
+            sys.exit(
+                f"The batch stopped at {settled:,} of {batch.letters_total:,} letters "
+                f"({'stalled' if stalled else 'a worker exited'}):\n{log.read().decode(errors='replace')[-3000:]}"
+            )
+        time.sleep(SAMPLE_MB_INTERVAL)
+
+
+def run_end_to_end(
+    letters_wanted: int, sample: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
+) -> None:
+    from django.conf import settings
+
+    from notifications import actions
+    from notifications.letters.selection import Selection
+    from notifications.models import BatchStatus, LetterBatch
+
+    _check_no_batch_rendering()
+    incident = incident_with_letters(letters_wanted)
+    sample_letters = letters_for(incident, min(sample, letters_wanted))
+    print(f"One process: {len(sample_letters):,} letters ({language_mix(sample_letters)}), before the workers start")
+    with busy(time.process_time) as alone_busy:
+        alone = one_process(incident, sample_letters)
+    processes = count * (1 + concurrency)
+    print(f"Workers: {count} x `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
+          f"({processes} processes), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
+          f"print parts of {settings.LETTER_PART_SIZE}")  # fmt: skip
+    progress = Progress()
+    batch = None
+    with workers(count, concurrency, redis_url, log_path) as (started_workers, log):
+        sampler = MemorySampler([p.pid for p in started_workers])
+        idle_kb = sampler.sample()
+        sampler.start()
+        roots = [p.pid for p in started_workers]
+        started, own_cpu = time.perf_counter(), time.process_time()
+        try:
+            with busy(lambda: sum(cpu_seconds(pid) for tree in trees(roots).values() for pid in tree)) as used:
+                batch = actions.create_batch(None, incident, "Benchmark mailing (synthetic)", Selection())
+                progress.created = time.perf_counter() - started
+                _wait_for_batch(batch.pk, started, progress, started_workers, log)
+            foreign = _foreign_tasks(log)
+        finally:
+            own_cpu = time.process_time() - own_cpu
+            sampler.stopping.set()
+            sampler.join()
+            end_kb = sampler.sample()
+            if batch is not None and progress.status != BatchStatus.RENDERED:
+                # Set aside, so that messages left in Redis find nothing to render in a later run.
+                LetterBatch.objects.filter(pk=batch.pk, status=BatchStatus.RENDERING).update(status=BatchStatus.BLOCKED)
+    assert batch is not None
+    batch.refresh_from_db()
+    if batch.status != BatchStatus.RENDERED or batch.letters_rendered != letters_wanted:
+        sys.exit(f"The batch ended {batch.status} with {batch.letters_rendered:,} letters rendered "
+                 f"and {batch.letters_failed:,} failed.")  # fmt: skip
+    wall = progress.rendered
+    rate = batch.letters_total / wall
+    print(describe("One process:", alone))
+    print(f"End to end:  {batch.letters_total:,} letters in {wall:6.1f} s  {rate:7.1f} letters/s  "
+          f"({batch.pages_total:,} pages in {len(batch.parts)} print parts; create_batch {progress.created:.1f} s, "
+          f"last chunk recorded at {progress.chunks_done:.1f} s, "
+          f"assembly {progress.rendered - progress.chunks_done:.1f} s)")  # fmt: skip
+    print(f"Ratio:       {rate / alone.rate:.2f} x the one-process rate (target: at least 1.6)")
+    print(f"While one process rendered, {alone_busy}")
+    print(f"While the workers rendered, {used}; this process (sampling memory, waiting for the batch) "
+          f"used {own_cpu:.1f} s of CPU")  # fmt: skip
+    mb = 1024
+    print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
+          f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s):")  # fmt: skip
+    print(f"  one worker with its {concurrency} child(ren): {sampler.peak_worker_kb / mb:,.0f} MB resident; "
+          f"the largest single process: {sampler.peak_process_kb / mb:,.0f} MB")  # fmt: skip
+    print(f"  all {sampler.processes} worker processes: {sampler.peak_total_kb / mb:,.0f} MB resident summed, "
+          f"{sampler.peak_pss_kb / mb:,.0f} MB proportional (PSS)")  # fmt: skip
+    marks = [f"{fraction:.0%} {sampler.at(started + fraction * wall) / mb:,.0f} MB" for fraction in (0.25, 0.5, 0.75)]
+    print(f"  all worker processes, resident summed over the run: idle before the batch {idle_kb / mb:,.0f} MB, "
+          f"{', '.join(marks)}, at the end {end_kb / mb:,.0f} MB")  # fmt: skip
+    if foreign:
+        names = ", ".join(sorted(set(foreign)))
+        sys.exit(f"The workers also ran {len(foreign)} task(s) this run did not send ({names}): another process "
+                 "uses this Redis database, so these figures are not clean.")  # fmt: skip
