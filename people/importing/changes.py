@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from people.importing import load
-from people.importing.check import WARNING, Issue
+from people.importing.rows import WARNING, Issue
 from people.models import Individual
 from portal.lib import text
 from portal.lib.fieldcrypt import SealError, open_sealed

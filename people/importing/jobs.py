@@ -29,17 +29,9 @@ from incidents.models import DataType, Incident
 from people import actions as people_actions
 from people import figures as people_figures
 from people.importing import changes, files, load
-from people.importing.check import (
-    MERGED,
-    SKIPPED,
-    WARNING,
-    CheckedRow,
-    Issue,
-    RowChecker,
-    Settings,
-    opened,
-)
+from people.importing.check import RowChecker
 from people.importing.fields import data_type_words, names_a_person
+from people.importing.rows import MERGED, SKIPPED, WARNING, CheckedRow, Issue, Settings, opened
 from people.models import ImportJob, ImportRow
 from portal.lib import claims
 from portal.lib.csvcell import neutralised

@@ -17,7 +17,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from people.importing.check import STAGED_COLUMNS, CheckedRow
+from people.importing.rows import STAGED_COLUMNS, CheckedRow
 from people.models import ImportRow, Individual, Recipient
 from portal.lib import refcode
 from portal.lib.sealed_fields import sealed_columns
