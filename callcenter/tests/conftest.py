@@ -1,6 +1,6 @@
 import pytest
 
-from callcenter.tests.helpers import family
+from portal.testing.callers import family
 
 
 @pytest.fixture(autouse=True)

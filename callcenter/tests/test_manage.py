@@ -13,8 +13,8 @@ from callcenter.models import AddressChange, Call, CallbackAttempt, Disposition,
 from callcenter.reports import call_figures
 from notifications import actions as letters
 from notifications.models import Letter, LetterBatch
-from notifications.tests.helpers import recipients
 from portal.testing import IncidentFactory, RecipientFactory, UserFactory, member
+from portal.testing.letters import recipients
 
 NEW_ADDRESS = {
     "address_line1": "42 Imaginary Lane",

@@ -5,9 +5,9 @@ from django import template
 from incidents import wording
 from incidents.forms import US_TIME_ZONE_NAMES
 from incidents.models import Incident, IncidentStatus, Role
-from people.importing.rules import STATE_NAMES
 from portal.lib import phone as phones
 from portal.lib import refcode
+from portal.lib.us_states import STATE_NAMES
 
 register = template.Library()
 

@@ -22,10 +22,9 @@ from notifications import actions
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import approve, recipients, rendered_batch
 from people.models import Recipient
-from portal.testing import IncidentFactory, UserFactory, export, member
+from portal.testing import IncidentFactory, UserFactory, export, member, pdfcheck
+from portal.testing.letters import approve, recipients, rendered_batch
 
 BODY = "<p>{{ salutation }}</p>\n<p>This letter is about {{ individual_name }}.</p>\n<p>{{ reference_code }}</p>"
 TEMPLATE = {
