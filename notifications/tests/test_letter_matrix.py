@@ -1,4 +1,4 @@
-"""The recipient matrix, proved: every kind of recipient in notifications/tests/matrix.py gets the standard
+"""The recipient matrix, proved: every kind of recipient in portal/testing/matrix.py gets the standard
 letter in English and in Spanish through a real batch, and each letter, read back as text from the print
 file, is checked for what a parent or an Attorney General's office would notice."""
 
