@@ -78,6 +78,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 ## audit: known vulnerabilities in the installed packages (pip-audit); AUDIT_STRICT=true also fails when it cannot reach its service
 audit: install

@@ -22,7 +22,6 @@ surnames by edit distance. `_fuzzy_ids` is the one place that chooses.
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -30,7 +29,6 @@ from django.db.models import F, Q, QuerySet
 from incidents.models import Incident
 from incidents.readers import Relationship
 from people.models import Individual, Recipient
-from portal.lib.ratelimit import SlidingWindow
 
 LIMIT = 20
 # pg_trgm's default threshold (0.3) misses transposed letters in short names ("Nugyen").
@@ -258,12 +256,3 @@ def find(incident: Incident, criteria: Criteria) -> Found:
     if not ids and criteria.last_name_key:
         (ids, cut_short), fuzzy = _fuzzy_ids(incident, criteria), True
     return Found(matches=_matches(ids[:LIMIT]), fuzzy=fuzzy, more=len(ids) > LIMIT or cut_short)
-
-
-def lookup_budget_spent(user_id: int) -> int | None:
-    """Counts one look-up of a person (a caller search, or a letter preview by reference code) against the
-    user's hourly budget; when the budget was spent in the past hour (any hour, not the clock's), the
-    minutes until look-ups open again."""
-    window = SlidingWindow("callcenter.lookup", settings.CALLCENTER_SEARCHES_PER_HOUR, 3600)
-    verdict = window.hit(str(user_id))
-    return None if verdict.allowed else max(1, (verdict.retry_after + 59) // 60)

@@ -6,11 +6,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from callcenter.models import Call, Escalation
-from callcenter.tests.helpers import family
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from incidents.models import Incident, Role
 from people.models import Recipient
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
+from portal.testing.callers import family
 from public.models import FaqEntry
 
 pytestmark = pytest.mark.browser

@@ -85,7 +85,7 @@ def _roster(street: str, surname: str) -> bytes:
     """A district's XLSX report: two title lines, the header on row 3, a footer, and a second sheet."""
     from datetime import datetime
 
-    from people.tests.importing import workbook_bytes
+    from portal.testing.imports import workbook_bytes
 
     rows: list[list[object]] = [
         ["Riverbend R-VI School District"],

@@ -17,8 +17,8 @@ from incidents.models import Role
 from incidents.readers import Relationship
 from notifications.letters import lettertext
 from notifications.models import LetterBatch, LetterTemplate
-from notifications.tests.helpers import recipients
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
+from portal.testing.letters import recipients
 
 VARIANT = """This letter is about {{ individual_name }}: their {{ data_types_text }} was involved.
 

@@ -6,8 +6,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from incidents.models import Role
-from notifications.tests import matrix
-from portal.testing import PASSWORD, UserFactory, member
+from portal.testing import PASSWORD, UserFactory, matrix, member
 from public import actions as public_actions
 
 

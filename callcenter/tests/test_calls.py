@@ -10,8 +10,8 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from callcenter.actions import ActionRefused, close_call
 from callcenter.models import AddressChange, Call, Disposition, Escalation, LetterResend, Verification
-from callcenter.tests.helpers import family, search
 from portal.testing import UserFactory, member
+from portal.testing.callers import family, search
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from callcenter import disclosure
 from notifications.models import Letter, LetterBatch, ReturnReason
-from notifications.tests.helpers import recipients
+from portal.testing.letters import recipients
 
 
 def _letter(incident, recipient, **fields):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from audit.models import AuditEvent
-from callcenter.tests.helpers import search
+from portal.testing.callers import search
 
 pytestmark = pytest.mark.django_db
 EDGE = datetime(2026, 12, 7, 15, 0, 0, tzinfo=UTC)

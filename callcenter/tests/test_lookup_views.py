@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from callcenter.models import Call
-from callcenter.tests.helpers import family, search
 from portal.lib import refcode
 from portal.testing import IncidentFactory, member
+from portal.testing.callers import family, search
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from callcenter.models import AddressChange, Call, Disposition, Escalation, Veri
 from incidents import actions, figures
 from incidents.models import Incident
 from notifications.models import Letter, LetterBatch
-from notifications.tests.helpers import recipients, rendered_batch
 from people import figures as people_figures
 from people.models import Exposure, Individual, Recipient
 from portal.lib import errors
+from portal.testing.letters import recipients, rendered_batch
 
 pytestmark = pytest.mark.django_db
 

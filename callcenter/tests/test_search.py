@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from callcenter.search import LIMIT, Criteria, edit_distance, find
-from callcenter.tests.helpers import family
 from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory
+from portal.testing.callers import family
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from callcenter.search import Criteria, find
-from callcenter.tests.helpers import family
 from incidents.readers import Relationship
 from people.models import Individual, Recipient
 from portal.lib import refcode
+from portal.testing.callers import family
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from callcenter import actions, search
 from callcenter.forms import LookupForm
 from incidents import access
 from incidents.models import Incident, Role
+from people.lookup_budget import lookup_budget_spent
 
 AGENTS = frozenset({Role.AGENT})
 # A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.
@@ -61,7 +62,7 @@ def _screen_pop(request: HttpRequest, incident: Incident) -> HttpResponse | None
 
 def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> search.Found | None:
     user = signed_in_user(request)
-    wait = search.lookup_budget_spent(user.pk)
+    wait = lookup_budget_spent(user.pk)
     if wait is not None:
         actions.record_refused_search(user, incident)
         limit = settings.CALLCENTER_SEARCHES_PER_HOUR

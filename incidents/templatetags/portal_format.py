@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
@@ -75,3 +76,21 @@ def detail_items(details: dict[str, Any]) -> list[tuple[str, str]]:
 @register.filter
 def reference_code(code: str) -> str:
     return refcode.display(code)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+    hidden: bool = False
+
+
+@register.filter
+def table_columns(spec: str) -> list[Column]:
+    """portal/_table.html's header cells: "Rows:numeric|Actions:hidden" -> a right-aligned column, and one
+    whose label only screen readers read."""
+    columns = []
+    for cell in spec.split("|"):
+        label, *marks = cell.split(":")
+        columns.append(Column(label, numeric="numeric" in marks, hidden="hidden" in marks))
+    return columns

@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit import api as audit
 from incidents import actions, timeline
 from incidents.models import Incident
-from people.tests.importing import csv_bytes, import_file
+from portal.testing.imports import csv_bytes, import_file
 from public import actions as public_actions
 from regulators import actions as regulator_actions
 

@@ -16,9 +16,9 @@ from notifications.letters import jobs, manifest
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
-from notifications.tests.helpers import approve, recipients, rendered_batch
 from portal.lib.errors import ActionRefused
 from portal.testing import UserFactory, member
+from portal.testing.letters import approve, recipients, rendered_batch
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ from notifications import actions, tasks
 from notifications.letters import jobs
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
-from notifications.tests.helpers import recipients
 from portal.lib import claims
+from portal.testing.letters import recipients
 
 STOPPED_MESSAGE = "The worker stopped; another will take this over."
 

@@ -17,9 +17,8 @@ from notifications.letters import export, manifest
 from notifications.letters.jobs import NO_TEMPLATE
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import approve, recipients, rendered_batch
-from portal.testing import UserFactory, member
+from portal.testing import UserFactory, member, pdfcheck
+from portal.testing.letters import approve, recipients, rendered_batch
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from incidents import actions as incident_actions
 from incidents.models import Export, Role
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, LetterBatch, LetterTemplate
-from notifications.tests.helpers import approve, recipients, rendered_batch
 from portal.testing import IncidentFactory, UserFactory, export, member
+from portal.testing.letters import approve, recipients, rendered_batch
 
 pytestmark = pytest.mark.django_db
 

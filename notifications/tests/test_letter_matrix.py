@@ -1,4 +1,4 @@
-"""The recipient matrix, proved: every kind of recipient in notifications/tests/matrix.py gets the standard
+"""The recipient matrix, proved: every kind of recipient in portal/testing/matrix.py gets the standard
 letter in English and in Spanish through a real batch, and each letter, read back as text from the print
 file, is checked for what a parent or an Attorney General's office would notice."""
 
@@ -23,10 +23,10 @@ from notifications.letters.render import Renderer
 from notifications.letters.selection import Selection
 from notifications.models import Letter, LetterTemplate
 from notifications.tasks import run_now
-from notifications.tests import matrix, pdfcheck
-from notifications.tests.helpers import rendered_batch
 from people.models import Recipient
 from portal.lib.errors import ActionRefused
+from portal.testing import matrix, pdfcheck
+from portal.testing.letters import rendered_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_the_batch_page_says_in_words_which_date_its_letters_print(client, manag
     from django.urls import reverse
 
     from notifications.models import LetterBatch
-    from notifications.tests.helpers import recipients
+    from portal.testing.letters import recipients
 
     recipients(incident, 2)
     actions.install_default_templates(None, incident)

@@ -13,8 +13,8 @@ from incidents.readers import Relationship
 from notifications.letters import render
 from notifications.letters.parts import StoredFile, letter_pdf
 from notifications.models import BatchStatus, Letter, LetterTemplate
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import recipients, rendered_batch
+from portal.testing import pdfcheck
+from portal.testing.letters import recipients, rendered_batch
 
 HOSTILE = '<img src="file:///etc/passwd">'
 

@@ -14,9 +14,9 @@ from notifications.letters import proof
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
 from notifications.tasks import run_now
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import recipients, rendered_batch
 from portal.lib.errors import ActionRefused
+from portal.testing import pdfcheck
+from portal.testing.letters import recipients, rendered_batch
 
 
 @pytest.fixture(autouse=True)

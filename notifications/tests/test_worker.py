@@ -11,8 +11,8 @@ from notifications import actions
 from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import recipients
+from portal.testing import pdfcheck
+from portal.testing.letters import recipients
 
 LETTERS = 40
 

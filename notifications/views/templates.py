@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from callcenter import search
 from incidents import access as incident_access
 from incidents.models import Role
 from notifications import access, actions
 from notifications.forms import MAX_LOGO_BYTES, LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
+from people.lookup_budget import lookup_budget_spent
 from people.models import Recipient
 from portal.lib import uploads
 
@@ -123,7 +123,7 @@ def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpR
     code = form.cleaned_data["reference_code"] if form.is_bound else ""
     if code:
         # A preview by reference code counts as a caller search does, in the same hourly budget.
-        if (wait := search.lookup_budget_spent(signed_in_user(request).pk)) is not None:
+        if (wait := lookup_budget_spent(signed_in_user(request).pk)) is not None:
             actions.record_refused_preview(signed_in_user(request), template)
             messages.error(request, _LIMITED.format(limit=settings.CALLCENTER_SEARCHES_PER_HOUR, wait=wait))
             return redirect("notifications:template-edit", slug=slug, template_id=template.pk)

@@ -10,8 +10,8 @@ from incidents import actions, figures
 from incidents.models import Incident, IncidentFigures
 from people import figures as people_figures
 from people.models import ImportJob
-from people.tests.importing import csv_bytes, import_file
 from portal.testing import IndividualFactory, RecipientFactory
+from portal.testing.imports import csv_bytes, import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from people.importing import changes
 from people.models import Individual, Recipient
-from people.tests.importing import check, confirm, import_file, upload
+from portal.testing.imports import check, confirm, import_file, upload
 
 pytestmark = pytest.mark.django_db
 

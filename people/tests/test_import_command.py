@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from audit.models import AuditEvent
 from people.importing import jobs
 from people.models import Exposure, ImportJob, Individual, Recipient
-from people.tests.importing import csv_bytes
+from portal.testing.imports import csv_bytes
 
 pytestmark = pytest.mark.django_db
 

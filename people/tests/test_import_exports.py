@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from people.importing import files
 from people.models import ImportJob, Individual
-from people.tests.importing import check, confirm, upload, workbook_bytes
+from portal.testing.imports import check, confirm, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 

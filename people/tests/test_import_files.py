@@ -9,7 +9,7 @@ import pytest
 from incidents.models import DataType
 from people.importing import files
 from people.models import ImportJob, Individual
-from people.tests.importing import HEADER, check, csv_bytes, upload, xlsx_bytes, zip_bomb
+from portal.testing.imports import HEADER, check, csv_bytes, upload, xlsx_bytes, zip_bomb
 
 
 def _inspect(content: bytes, name: str = "people.csv") -> files.FileInfo:

@@ -3,7 +3,7 @@
 import pytest
 
 from people.models import Individual, Recipient
-from people.tests.importing import HEADER, check, confirm, upload
+from portal.testing.imports import HEADER, check, confirm, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from people.importing import names
 from people.importing.fields import automap
 from people.models import Individual, Recipient
-from people.tests.importing import check, confirm, upload
+from portal.testing.imports import check, confirm, upload
 
 LAST_FIRST, FIRST_LAST = names.LAST_FIRST, names.FIRST_LAST
 

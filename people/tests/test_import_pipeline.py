@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from incidents.models import DataType
 from people.importing import jobs, load
 from people.models import Exposure, ImportJob, ImportRow, Individual, Recipient
-from people.tests.importing import HEADER, check, confirm, csv_bytes, import_file, upload, xlsx_bytes
+from portal.testing.imports import HEADER, check, confirm, csv_bytes, import_file, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

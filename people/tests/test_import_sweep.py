@@ -19,8 +19,8 @@ from people import tasks
 from people.importing import jobs, load
 from people.importing.check import RowChecker
 from people.models import ImportJob, ImportRow
-from people.tests.importing import csv_bytes, upload
 from portal.lib import claims
+from portal.testing.imports import csv_bytes, upload
 
 SILENT = max(claims.silence(), claims.untaken_after()) + timedelta(minutes=1)
 

@@ -10,7 +10,7 @@ from incidents.models import DataType
 from people.importing import jobs, rules
 from people.importing.fields import field_for_header
 from people.models import ImportJob, Individual, Recipient
-from people.tests.importing import check, confirm, upload
+from portal.testing.imports import check, confirm, upload
 
 pytestmark = pytest.mark.django_db
 

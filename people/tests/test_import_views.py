@@ -10,8 +10,8 @@ from audit.models import AuditEvent
 from incidents.models import DataType, Export
 from people import figures as people_figures
 from people.models import ImportJob, ImportRow, Individual
-from people.tests.importing import check, confirm, csv_bytes, upload
 from portal.testing import IndividualFactory, export
+from portal.testing.imports import check, confirm, csv_bytes, upload
 
 ROW = "1,<b>Lee</b>,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name"
 

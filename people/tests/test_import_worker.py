@@ -8,8 +8,8 @@ from django.utils import timezone
 from people import actions as people_actions
 from people import tasks
 from people.models import ImportJob, Individual, Recipient
-from people.tests.importing import csv_bytes, upload
 from portal.lib import claims
+from portal.testing.imports import csv_bytes, upload
 
 
 def _settled(worker, job: ImportJob, status: str) -> ImportJob:

@@ -267,7 +267,7 @@ _MANAGED_OBJECTS = {
 
 
 def _import_job(incident):
-    from people.tests.importing import check, csv_bytes, upload
+    from portal.testing.imports import check, csv_bytes, upload
 
     return check(upload(incident, csv_bytes("1,Lee,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name")))
 

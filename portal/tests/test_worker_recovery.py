@@ -23,14 +23,13 @@ from notifications import tasks as letter_tasks
 from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
-from notifications.tests import pdfcheck
-from notifications.tests.helpers import recipients
 from people import actions as people_actions
 from people import tasks as import_tasks
 from people.importing import jobs as import_jobs
 from people.models import ImportJob, ImportRow, Individual
-from people.tests.importing import csv_bytes, upload
-from portal.testing import WorkerProcess
+from portal.testing import WorkerProcess, pdfcheck
+from portal.testing.imports import csv_bytes, upload
+from portal.testing.letters import recipients
 
 LETTERS = 40
 ONE_CHUNK = 300

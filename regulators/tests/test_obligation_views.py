@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents.models import DataType, Export
-from notifications.tests import pdfcheck
 from people import figures as people_figures
-from portal.testing import IndividualFactory, RecipientFactory, export, expose
+from portal.testing import IndividualFactory, RecipientFactory, export, expose, pdfcheck
 from regulators.models import Obligation
 
 
