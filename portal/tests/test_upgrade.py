@@ -43,6 +43,16 @@ def _previous_release() -> list[tuple[str, str | None]]:
     return [(app, leaves.get(app)) for app, _ in _latest()]
 
 
+def _applied_match(targets: list[tuple[str, str | None]]) -> bool:
+    """Whether each app's applied migrations are exactly its target and what that needs in the app."""
+    loader = MigrationLoader(connection)
+    for app, name in targets:
+        wanted = {n for n in loader.graph.forwards_plan((app, name)) if n[0] == app} if name else set()
+        if {n for n in loader.applied_migrations if n[0] == app} != wanted:
+            return False
+    return True
+
+
 def _rows() -> dict[str, int]:
     tables = [t for t in connection.introspection.table_names() if t != "django_migrations"]
     with connection.cursor() as cursor:
@@ -79,11 +89,13 @@ def test_migration_from_the_previous_release_keeps_everything_open(transactional
     # transactional_db (conftest.py) rather than the marker: its closing flush needs the audit triggers lifted.
     try:
         _migrate(_previous_release())
+        assert _applied_match(_previous_release())
         _load_demo()
         before, rows_before = _run("verify_audit"), _rows()
 
         _migrate(_latest())
 
+        assert _applied_match(_latest())
         assert _run("verify_audit").splitlines()[0] == before.splitlines()[0]  # the same events, intact
         assert _rows() == rows_before
         opened = _run("upgrade_smoke")
