@@ -69,7 +69,7 @@ test: system-packages install
 	$(BIN)/pytest
 
 test-unit: install
-	$(BIN)/pytest accounts audit incidents notifications callcenter portal
+	$(BIN)/pytest accounts audit incidents people regulators public notifications callcenter demo portal
 
 test-browser: system-packages install
 	$(BIN)/pytest e2e

@@ -5,8 +5,8 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.db.models.signals import post_migrate
 
-from accounts.models import Role
 from audit.db import remove_triggers
+from incidents.models import Role
 from portal.celery import app as celery_app
 from portal.testing import IncidentFactory, PortalClient, WorkerProcess, actors
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -15,32 +14,6 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
-
-
-class Role(models.TextChoices):
-    MANAGER = "manager", "Incident manager"
-    AGENT = "agent", "Call agent"
-    MAIL_ADMIN = "mail_admin", "Mail administrator"
-    AUDITOR = "auditor", "Auditor"
-
-
-class Membership(models.Model):
-    """A role a user holds on one incident. One row per (user, incident, role)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "incident", "role"], name="membership_unique_role"),
-        ]
-        indexes = [models.Index(fields=["incident", "role"], name="membership_incident_role")]
-        ordering = ["user__username", "role"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.role} on {self.incident_id}"
 
 
 class FieldKeyCheck(models.Model):

@@ -156,6 +156,12 @@ def _in_transaction() -> bool:
     return connection.in_atomic_block and any(not getattr(block, "_from_testcase", False) for block in blocks)
 
 
+def target_type_of(model: type[Model] | Model) -> str:
+    """How the trail names a kind of target: by its table ("incidents.importjob" for incidents_importjob),
+    which never moves, so a kind keeps one name across releases even when its model moves to another app."""
+    return model._meta.db_table.replace("_", ".", 1)
+
+
 def record(
     action: str,
     *,
@@ -183,7 +189,7 @@ def record(
         actor_label=actor.get_username() if actor is not None else "",
         action=action,
         incident_id=incident_id,
-        target_type=target._meta.label_lower if target is not None else "",
+        target_type=target_type_of(target) if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         details=details,
         request_id=current_request_id.get(),

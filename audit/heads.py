@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 
-from accounts.models import Membership, Role
 from audit.models import AuditEvent
+from incidents.models import Membership, Role
 
 logger = logging.getLogger(__name__)
 _LAST_SENT = "audit:head-sent"

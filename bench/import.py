@@ -176,8 +176,8 @@ def _drop_secondary_indexes(cursor: Any) -> None:
 
 def pipeline(path: Path, incident: Any) -> dict[str, float]:
     from incidents import actions
-    from incidents.importing import files, jobs
     from incidents.models import ImportJob
+    from people.importing import files, jobs
 
     times = {}
     started = time.perf_counter()

@@ -6,10 +6,11 @@ An object of another incident, or another agent's call, is a 404.
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership, User
+from accounts.models import User
 from callcenter.models import AddressChange, Call, Disposition, Escalation
 from incidents.access import IncidentAccess
-from incidents.models import Recipient
+from incidents.models import Membership
+from people.models import Recipient
 
 
 def recipient_on(access: IncidentAccess, recipient_id: int) -> Recipient:

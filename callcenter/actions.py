@@ -10,7 +10,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import Membership, User
+from accounts.models import User
 from audit import api as audit
 from callcenter import verification
 from callcenter.models import (
@@ -25,13 +25,14 @@ from callcenter.models import (
     Verification,
 )
 from callcenter.search import Criteria, Found
-from incidents import actions as incident_actions
 from incidents import figures
-from incidents.actions import ActionRefused
-from incidents.models import Incident, Recipient
+from incidents.models import Incident, Membership
 from notifications import actions as letters
 from notifications.letters.selection import Selection
 from notifications.models import LetterBatch
+from people.models import Recipient
+from portal.lib import bulk
+from portal.lib.errors import ActionRefused
 
 __all__ = ["ActionRefused"]
 
@@ -438,8 +439,8 @@ def purge_calls(incident: Incident) -> int:
     names, notes, verification points, links to recipients, address changes and re-send requests,
     escalation reasons and callback notes. The caller holds the transaction (purge_incident)."""
     calls = Call.objects.filter(incident=incident).update(caller_name="", notes="", verified_points=[], recipient=None)
-    incident_actions.delete_where(AddressChange, "incident_id", incident.pk)
-    incident_actions.delete_where(LetterResend, "incident_id", incident.pk)
+    bulk.delete_where(AddressChange, "incident_id", incident.pk)
+    bulk.delete_where(LetterResend, "incident_id", incident.pk)
     Escalation.objects.filter(incident=incident).update(reason="", resolution="", callback_phone="")
     CallbackAttempt.objects.filter(escalation__incident=incident).update(notes="")
     return calls

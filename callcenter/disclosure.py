@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from callcenter.models import LetterResend
 from incidents import wording
-from incidents.models import DataType, Recipient
+from incidents.models import DataType
 from notifications.letters.merge import reading_order
 from notifications.models import Letter
+from people.models import Recipient
 
 
 @dataclass(frozen=True)

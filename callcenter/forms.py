@@ -9,8 +9,8 @@ from accounts.models import User
 from callcenter.models import CallerRelationship, Disposition
 from callcenter.search import Criteria
 from callcenter.verification import Said
-from incidents.forms import DATE_HINT, BirthDateField
-from incidents.importing import rules
+from people.forms import DATE_HINT, BirthDateField
+from people.importing import rules
 from portal.forms import PhoneField, ReferenceCodeField, StyledForm
 from portal.lib.text import clean, search_key
 

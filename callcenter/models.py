@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import Role
-from incidents.models import Incident, Recipient
+from incidents.models import Incident, Role
+from people.models import Recipient
 from portal.lib.sealed_fields import SealedCharField
 
 

@@ -27,7 +27,9 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
-from incidents.models import Incident, Individual, Recipient, Relationship
+from incidents.models import Incident
+from incidents.readers import Relationship
+from people.models import Individual, Recipient
 from portal.lib.ratelimit import SlidingWindow
 
 LIMIT = 20

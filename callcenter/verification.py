@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from incidents.models import Recipient
+from people.models import Recipient
 from portal.lib.text import search_key
 
 REFERENCE_CODE = "reference_code"

@@ -5,12 +5,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from callcenter.models import Call, Escalation
 from callcenter.tests.helpers import family
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
-from incidents.models import FaqEntry, Incident, Recipient
+from incidents.models import Incident, Role
+from people.models import Recipient
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
+from public.models import FaqEntry
 
 pytestmark = pytest.mark.browser
 

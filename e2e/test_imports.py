@@ -5,9 +5,9 @@ import io
 
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
-from incidents.models import ImportJob
+from incidents.models import Role
+from people.models import ImportJob
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 MESSY = (
@@ -85,7 +85,7 @@ def _roster(street: str, surname: str) -> bytes:
     """A district's XLSX report: two title lines, the header on row 3, a footer, and a second sheet."""
     from datetime import datetime
 
-    from incidents.tests.importing import workbook_bytes
+    from people.tests.importing import workbook_bytes
 
     rows: list[list[object]] = [
         ["Riverbend R-VI School District"],

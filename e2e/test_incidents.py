@@ -4,10 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from audit.chain import verify_all
 from e2e.conftest import check_accessibility, sign_in
-from incidents.models import Incident
+from incidents.models import Incident, Role
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 pytestmark = pytest.mark.browser

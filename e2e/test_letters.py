@@ -11,10 +11,10 @@ import zipfile
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from audit.models import AuditEvent
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
-from incidents.models import Relationship
+from incidents.models import Role
+from incidents.readers import Relationship
 from notifications.letters import lettertext
 from notifications.models import LetterBatch, LetterTemplate
 from notifications.tests.helpers import recipients

@@ -5,8 +5,8 @@ from datetime import date
 
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import Role
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
+from incidents.models import Role
 from portal.lib import refcode
 from portal.testing import PASSWORD, IncidentFactory, IndividualFactory, RecipientFactory, UserFactory, expose, member
 

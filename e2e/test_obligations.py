@@ -6,14 +6,14 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from callcenter import actions as calls
 from callcenter.models import Disposition
 from e2e.conftest import check_accessibility, sign_in
-from incidents import figures
-from incidents.models import DataType, Obligation
+from incidents.models import DataType, Role
 from notifications.models import BatchStatus, LetterBatch
+from people import figures as people_figures
 from portal.testing import PASSWORD, IncidentFactory, IndividualFactory, RecipientFactory, UserFactory, member
+from regulators.models import Obligation
 
 
 def _letters_and_calls(incident, agent) -> None:
@@ -34,7 +34,7 @@ def test_a_manager_sees_the_dashboard_and_marks_an_obligation_done(page: Page, t
     incident = IncidentFactory.create(slug="obligations-e2e", title="Obligations incident")
     incident.data_types.set(DataType.objects.filter(key__in=["name", "state_student_id", "education_records"]))
     RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="MO")
-    figures.count_now(incident)
+    people_figures.count_now(incident)
     yesterday = timezone.localdate() - timedelta(days=1)
     Obligation.objects.create(incident=incident, party="Cyber insurer", notice="Notice of claim", due_on=yesterday)
     manager = UserFactory.create(username="olga-manager")

@@ -8,8 +8,8 @@ from base64 import b32decode
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from e2e.conftest import check_accessibility
+from incidents.models import Role
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 

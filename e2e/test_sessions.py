@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from accounts.models import Role
 from audit.models import AuditEvent, TrailCheck
 from e2e.conftest import check_accessibility, sign_in
+from incidents.models import Role
 from portal.testing import PASSWORD, IncidentFactory, UserFactory, member
 
 pytestmark = pytest.mark.browser

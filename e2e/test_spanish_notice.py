@@ -4,11 +4,11 @@ between the languages, the page's language declared, and axe content in both."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.models import Role
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
-from incidents import actions
+from incidents.models import Role
 from notifications.tests import matrix
 from portal.testing import PASSWORD, UserFactory, member
+from public import actions as public_actions
 
 
 def test_a_manager_writes_the_spanish_and_the_public_reads_the_notice_in_spanish(
@@ -17,7 +17,7 @@ def test_a_manager_writes_the_spanish_and_the_public_reads_the_notice_in_spanish
     incident = matrix.incident(slug="notice-es", what_happened_es="")
     manager = UserFactory.create(username="rosa-manager")
     member(manager, incident, Role.MANAGER)
-    actions.publish_notice(manager, incident)
+    public_actions.publish_notice(manager, incident)
 
     public = browser.new_context(viewport={"width": 1000, "height": 900}, base_url=live_server.url).new_page()
     public.goto("/notice/notice-es/?lang=es")  # a section has no Spanish yet: the notice stays English

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from audit.models import AuditEvent
-from incidents.models import FaqEntry, ImportJob, Incident, NoticeUpdate
+from incidents.models import Incident, Membership, Role
 
 ANY_ROLE: frozenset[str] = frozenset(Role.values)
 _NOT_AN_AUDITOR = "Only auditors may read the audit trail."
@@ -87,18 +87,6 @@ def can_read_audit_trail(user: User | AnonymousUser) -> bool:
 def require_auditor(user: User | AnonymousUser) -> None:
     if not can_read_audit_trail(user):
         raise PermissionDenied(_NOT_AN_AUDITOR)
-
-
-def import_job_on(access: IncidentAccess, job_id: int) -> ImportJob:
-    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id, incident=access.incident)
-
-
-def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
-    return get_object_or_404(FaqEntry, pk=entry_id, incident=access.incident)
-
-
-def notice_update_on(access: IncidentAccess, update_id: int) -> NoticeUpdate:
-    return get_object_or_404(NoticeUpdate, pk=update_id, incident=access.incident)
 
 
 def refuse(reason: str = "Your role on this incident does not allow this.") -> NoReturn:

@@ -1,8 +1,8 @@
 """The kinds of file with personal data a person may export, each with who may ask for it, how many rows
 it holds, and how it is written with its export ID inside.
 
-Apps register their own kinds (notifications adds the print export and single letters in its
-AppConfig.ready), so that the export screens here need not import them.
+Apps register their own kinds in their AppConfig.ready (people the import's report, regulators the FERPA
+record, notifications the print export and single letters), so that the export screens here need not import them.
 """
 
 import itertools
@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
-from incidents import ferpa
-from incidents.models import Export, ImportJob, Incident
+from incidents.models import Export, Incident, Role
 
 
 class SubjectRefused(Exception):
@@ -69,66 +66,4 @@ def csv_response(lines: Iterator[str], label: str, filename: str) -> StreamingHt
     return response
 
 
-# The import's report: rejected rows as they were in the file -----------------------------------
-
-
-def _job(incident: Incident, subject: dict[str, int]) -> ImportJob:
-    return get_object_or_404(ImportJob, pk=subject.get("job"), incident=incident)
-
-
-def _report_described(incident: Incident, subject: dict[str, int]) -> tuple[str, int]:
-    job = _job(incident, subject)
-    if not job.error_report:
-        raise SubjectRefused("This import has no report.")
-    return f"Report of the check of “{job.original_name}”", job.rows_rejected + job.duplicates_merged + job.warnings
-
-
-def _report_lines(job: ImportJob) -> Iterator[str]:
-    with job.error_report.open("rb") as report:
-        for line in report:
-            yield line.decode("utf-8-sig")
-
-
-def _report_response(export: Export, label: str) -> HttpResponseBase:
-    job = _job(export.incident, export.subject)
-    return csv_response(_report_lines(job), label, f"import-{job.pk}-report-{export.public_id}.csv")
-
-
-# The FERPA record of disclosure ------------------------------------------------------------------
-
-
-def _ferpa_described(incident: Incident, subject: dict[str, int]) -> tuple[str, int]:
-    if not (incident.ferpa_party and incident.ferpa_description):
-        raise SubjectRefused(
-            "Write the party that received the records and a description of the disclosure on the incident "
-            "form first: both go on every student's record."
-        )
-    return "FERPA record of disclosure", ferpa.students(incident).count()
-
-
-def _ferpa_response(export: Export, label: str) -> HttpResponseBase:
-    return csv_response(ferpa.rows(export.incident), label, f"{export.incident.slug}-ferpa-{export.public_id}.csv")
-
-
 MANAGERS = frozenset({Role.MANAGER})
-
-register(
-    Kind(
-        key="import_report",
-        requesters=MANAGERS,
-        approvers=MANAGERS,
-        subject=lambda request: {"job": id_from(request, "job")},
-        describe=_report_described,
-        respond=_report_response,
-    )
-)
-register(
-    Kind(
-        key="ferpa",
-        requesters=MANAGERS,
-        approvers=MANAGERS,
-        subject=lambda request: {},
-        describe=_ferpa_described,
-        respond=_ferpa_response,
-    )
-)

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils import dateformat
 
 from audit.models import MILESTONES, AuditEvent
-from incidents.models import Incident, IncidentStatus, Obligation
+from incidents.models import Incident, IncidentStatus
 
 PAGE = 50
 
@@ -73,32 +72,53 @@ _TEXT: dict[str, Callable[[dict[str, Any]], str]] = {
     "notice.update_added": lambda d: "Update posted on the public notice",
     "incident.purged": lambda d: f"Personal data purged: {_n(d, 'individuals', 'person', 'people')} deleted",
 }
-_OBLIGATION_TEXT = {
+_NAMED_TEXT = {  # events whose line names their target, by the name its room gives it
     "obligation.added": "Obligation added: {}",
     "obligation.done": "Notice given: {}",
     "obligation.not_notifying": "Decided not to notify: {}",
 }
 
 
-def _link(incident: Incident, event: AuditEvent, obligations: dict[str, Obligation]) -> str:
-    if event.target_type == "incidents.importjob":
-        return reverse("incidents:import-detail", args=[incident.slug, event.target_id])
-    if event.target_type == "notifications.letterbatch":
-        return reverse("notifications:batch-detail", args=[incident.slug, event.target_id])
-    record = obligations.get(event.target_id)
-    if event.target_type == "incidents.obligation" and record is not None:
-        return reverse("incidents:obligation-detail", args=[incident.slug, record.rule or f"m{record.pk}"])
-    return ""
+@dataclass(frozen=True)
+class Target:
+    """How the timeline shows one kind of target (the trail's `target_type`): its page, and, for the lines
+    that name it, its records and their names. Rooms register theirs in their AppConfig.ready, so this
+    module imports none of them."""
+
+    link: Callable[[Incident, str, Any], str]  # (incident, target id, record or None) -> URL, or ""
+    records: Callable[[Incident, set[str]], dict[str, Any]] | None = None  # target ids -> records
+    name: Callable[[Any], str] = str
+    gone: str = "a record since removed"
 
 
-def _line(incident: Incident, event: AuditEvent, obligations: dict[str, Obligation]) -> Line:
-    if event.action in _OBLIGATION_TEXT:
-        record = obligations.get(event.target_id)
-        text = _OBLIGATION_TEXT[event.action].format(record.party if record else "an obligation since removed")
+TARGETS: dict[str, Target] = {}
+
+
+def register(target_type: str, target: Target) -> None:
+    TARGETS[target_type] = target
+
+
+def _line(incident: Incident, event: AuditEvent, records: dict[tuple[str, str], Any]) -> Line:
+    target = TARGETS.get(event.target_type)
+    record = records.get((event.target_type, event.target_id))
+    if event.action in _NAMED_TEXT:
+        named = target.name(record) if target is not None and record is not None else None
+        text = _NAMED_TEXT[event.action].format(named or (target.gone if target else "a record since removed"))
     else:
         text = _TEXT[event.action](event.details)
+    url = target.link(incident, event.target_id, record) if target is not None and event.target_id else ""
     who = event.actor_label or "the portal"
-    return Line(event.pk, event.occurred_at, who, text, _link(incident, event, obligations))
+    return Line(event.pk, event.occurred_at, who, text, url)
+
+
+def _records(incident: Incident, page: list[AuditEvent]) -> dict[tuple[str, str], Any]:
+    """The records the page's lines name, one query per kind of target that has them."""
+    found: dict[tuple[str, str], Any] = {}
+    for target_type, target in TARGETS.items():
+        ids = {e.target_id for e in page if e.target_type == target_type and e.target_id.isdigit()}
+        if ids and target.records is not None:
+            found |= {(target_type, key): record for key, record in target.records(incident, ids).items()}
+    return found
 
 
 def lines(incident: Incident, before: int | None = None, limit: int | None = None) -> list[Line]:
@@ -107,6 +127,5 @@ def lines(incident: Incident, before: int | None = None, limit: int | None = Non
     if before is not None:
         events = events.filter(id__lt=before)
     page = list(events.order_by("-id")[: limit or PAGE])
-    ids = {e.target_id for e in page if e.target_type == "incidents.obligation" and e.target_id.isdigit()}
-    obligations = {str(o.pk): o for o in Obligation.objects.filter(incident=incident, pk__in=ids)} if ids else {}
-    return [_line(incident, event, obligations) for event in page]
+    records = _records(incident, page)
+    return [_line(incident, event, records) for event in page]

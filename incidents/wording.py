@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from incidents.models import DataType, Incident, Language, Relationship
+from incidents.models import DataType, Incident
+from incidents.readers import Language, Relationship
 
 PUBLIC = "public"  # a reader the portal does not know: the public notice's self-check
 

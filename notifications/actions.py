@@ -14,13 +14,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit import api as audit
-from incidents import actions as incident_actions
-from incidents.actions import ActionRefused
-from incidents.models import Export, Incident, Language, Recipient
+from incidents.models import Export, Incident
+from incidents.readers import Language
 from notifications import tasks
 from notifications.letters import lettertext, merge, proof
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate, ProofOpening
+from people.models import Recipient
+from portal.lib import bulk
+from portal.lib.errors import ActionRefused
 
 DEFAULT_TEMPLATES = (
     ("Standard letter (English)", Language.ENGLISH, "default_en.md"),
@@ -426,6 +428,6 @@ def purge_letters(incident: Incident) -> int:
     LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="", proof={})
     # Chunks of a batch that never finished rendering are letters too.
     files += Letter.objects.filter(incident=incident).exclude(chunk="").values_list("chunk", flat=True).distinct()
-    deleted = incident_actions.delete_where(Letter, "incident_id", incident.pk)
+    deleted = bulk.delete_where(Letter, "incident_id", incident.pk)
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])  # type: ignore[func-returns-value]
     return deleted

@@ -7,9 +7,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Role
 from incidents import exports
-from incidents.models import Export, Incident
+from incidents.models import Export, Incident, Role
 from notifications import access, actions
 from notifications.letters import export, parts
 from notifications.models import BatchStatus, Letter, LetterBatch

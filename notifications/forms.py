@@ -9,13 +9,14 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image
 
-from incidents.importing import rules
-from incidents.models import DataType, Incident, Language, Relationship
+from incidents.models import DataType, Incident
+from incidents.readers import Language, Relationship
 from incidents.wording import written_date
 from notifications.actions import ReturnedPiece
 from notifications.letters import lettertext, merge, sandbox
 from notifications.letters.selection import Selection
 from notifications.models import LetterTemplate, ReturnReason
+from people.importing import rules
 from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib import refcode
 

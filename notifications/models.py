@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from incidents.models import DataType, Incident, Language, Recipient, Relationship
+from incidents.models import DataType, Incident
+from incidents.readers import Language, Relationship
+from people.models import Recipient
 
 
 class LetterTemplate(models.Model):

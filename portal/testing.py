@@ -19,9 +19,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import REAUTHENTICATED_AT
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from audit.db import install_triggers, remove_triggers
-from incidents.models import DataType, Exposure, Incident, Individual, Recipient, Relationship
+from incidents.models import DataType, Incident, Membership, Role
+from incidents.readers import Relationship
+from people.models import Exposure, Individual, Recipient
 from portal.lib.text import last_word, search_key
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105  (test accounts only)

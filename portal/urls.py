@@ -13,6 +13,10 @@ urlpatterns = [
     path("callcenter/", include("callcenter.urls")),
     path("letters/", include("notifications.urls")),
     path("", include("incidents.urls")),
+    path("", include("people.urls")),
+    path("", include("regulators.urls")),
+    path("", include("public.urls")),
+    path("", include("audit.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

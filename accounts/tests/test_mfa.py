@@ -14,8 +14,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import current_code
-from accounts.models import Role
 from audit.models import AuditEvent
+from incidents.models import Role
 from portal.testing import PASSWORD, UserFactory, authenticator
 from portal.tests.test_permissions import RULES, _url
 
@@ -29,7 +29,7 @@ OPEN = {
     "accounts:mfa-verify",
     "accounts:mfa-enrol",
     "accounts:mfa-recovery-codes",
-    "incidents:public-notice",
+    "public:public-notice",
 }
 
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from accounts.models import Role
 from audit import api as audit
 from audit.chain import GENESIS, compute_hash
 from audit.models import AuditEvent
 from audit.tasks import publish_audit_head
+from incidents.models import Role
 from portal.testing import IncidentFactory, UserFactory, lifted_audit_triggers, member
 
 

@@ -159,13 +159,13 @@ def _sign_in_elsewhere() -> None:
 
 def test_audit_screen_shows_progress_then_result(client, auditor):
     client.force_login(auditor)
-    client.post(reverse("incidents:trail-check-start"))
+    client.post(reverse("audit:trail-check-start"))
     check = TrailCheck.objects.get()
-    page = client.get(reverse("incidents:audit-log")).content.decode()
+    page = client.get(reverse("audit:audit-log")).content.decode()
     assert "Waiting for a worker" in page
-    assert f'hx-get="{reverse("incidents:trail-check-detail", args=[check.pk])}"' in page
+    assert f'hx-get="{reverse("audit:trail-check-detail", args=[check.pk])}"' in page
     checks.run_trail_check(check.pk, claim="task-1")
-    partial = client.get(reverse("incidents:trail-check-detail", args=[check.pk])).content.decode()
+    partial = client.get(reverse("audit:trail-check-detail", args=[check.pk])).content.decode()
     assert "Intact." in partial
     assert "hx-get" not in partial  # polling stops once the check is finished
 
@@ -173,12 +173,12 @@ def test_audit_screen_shows_progress_then_result(client, auditor):
 def test_a_finished_poll_announces_the_result_once(client, auditor):
     client.force_login(auditor)
     check = TrailCheck.objects.create(status=TrailCheck.Status.PASSED, up_to_id=3, checked=3)
-    partial = client.get(reverse("incidents:trail-check-detail", args=[check.pk])).content.decode()
+    partial = client.get(reverse("audit:trail-check-detail", args=[check.pk])).content.decode()
     assert 'id="trail-check-announce" hx-swap-oob="innerHTML">Trail check finished: Intact.' in partial
 
 
 def test_polling_after_the_session_ended_sends_the_page_to_sign_in(client, db):
     check = TrailCheck.objects.create()
-    response = client.get(reverse("incidents:trail-check-detail", args=[check.pk]), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("audit:trail-check-detail", args=[check.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("accounts:login"))

@@ -4,7 +4,9 @@ from datetime import date
 
 from django.urls import reverse
 
-from incidents.models import Incident, Recipient, Relationship
+from incidents.models import Incident
+from incidents.readers import Relationship
+from people.models import Recipient
 from portal.testing import IndividualFactory, RecipientFactory, expose
 
 

@@ -9,6 +9,7 @@ from callcenter import actions
 from callcenter.models import Call, CallTally, Disposition, Verification
 from callcenter.reports import call_tallies
 from incidents import figures
+from people import figures as people_figures
 from portal.testing import RecipientFactory
 
 NEW_ADDRESS = {"address_line1": "1 New St", "address_line2": "", "city": "Topeka", "state": "KS",
@@ -72,7 +73,7 @@ def test_the_dashboard_figures_read_the_tallies(incident, agent, manager):
 def test_an_approved_address_is_counted_again_by_a_worker(transactional_db, celery_worker_process, incident, people):
     manager, agent = people["manager"], people["agent"]
     recipient = RecipientFactory.create(individual__incident=incident, state="MO")
-    figures.count_now(incident)
+    people_figures.count_now(incident)
     call = actions.start_call(agent, incident, recipient, datetime.now(UTC))
     Call.objects.filter(pk=call.pk).update(verification=Verification.VERIFIED)
     change = actions.request_address_change(agent, call, NEW_ADDRESS)

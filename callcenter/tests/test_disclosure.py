@@ -27,7 +27,7 @@ def test_the_letter_status_follows_the_letter(incident):
 
 
 def test_the_card_speaks_to_whoever_the_letter_went_to(incident):
-    from incidents.models import Relationship
+    from incidents.readers import Relationship
 
     parent, adult, kin = (
         recipients(incident, 1, "name", "ssn", relationship=relationship)[0]

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from callcenter.search import Criteria, find
 from callcenter.tests.helpers import family
-from incidents.models import Individual, Recipient, Relationship
+from incidents.readers import Relationship
+from people.models import Individual, Recipient
 from portal.lib import refcode
 
 pytestmark = pytest.mark.django_db

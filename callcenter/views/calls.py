@@ -19,8 +19,8 @@ from callcenter.models import Call, Escalation
 from callcenter.views.lookup import AGENTS, carried_code_key
 from incidents import access
 from incidents.access import IncidentAccess
-from incidents.models import FaqEntry
 from portal.lib import refcode
+from public.models import FaqEntry
 
 _JUST_VERIFIED = "callcenter:just-verified"
 

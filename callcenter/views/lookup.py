@@ -13,12 +13,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from callcenter import access as call_access
 from callcenter import actions, search
 from callcenter.forms import LookupForm
 from incidents import access
-from incidents.models import Incident
+from incidents.models import Incident, Role
 
 AGENTS = frozenset({Role.AGENT})
 # A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.

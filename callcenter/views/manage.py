@@ -16,14 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from callcenter import access as call_access
 from callcenter import actions, reports
 from callcenter.manage_forms import CallbackForm, DispositionForm, DispositionToggleForm, ResolveForm, ReviewForm
 from callcenter.models import AddressChange, Disposition, Escalation, LetterResend
 from incidents import access
 from incidents.access import IncidentAccess
-from incidents.models import Incident
+from incidents.models import Incident, Role
 
 MANAGERS = frozenset({Role.MANAGER})
 OPEN_SHOWN = 200

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import incidents.models
+import people.models
 
 
 class Migration(migrations.Migration):
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                 ("email", models.EmailField(blank=True, max_length=254)),
                 (
                     "reference_code",
-                    models.CharField(default=incidents.models.new_reference_code, max_length=12, unique=True),
+                    models.CharField(default=people.models.new_reference_code, max_length=12, unique=True),
                 ),
                 ("name_key", models.CharField(blank=True, max_length=200)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import incidents.models
+import people.models
 
 
 class Migration(migrations.Migration):
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="recipient",
             name="reference_code",
-            field=models.CharField(default=incidents.models.new_reference_code, max_length=12),
+            field=models.CharField(default=people.models.new_reference_code, max_length=12),
         ),
         migrations.AddConstraint(
             model_name="recipient",

@@ -2,11 +2,10 @@ from typing import Any
 
 from django import template
 
-from accounts.models import Role
 from incidents import wording
 from incidents.forms import US_TIME_ZONE_NAMES
-from incidents.importing.rules import STATE_NAMES
-from incidents.models import Incident, IncidentStatus
+from incidents.models import Incident, IncidentStatus, Role
+from people.importing.rules import STATE_NAMES
 from portal.lib import phone as phones
 from portal.lib import refcode
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import Role
 from incidents import access
+from incidents.models import Role
 from portal.testing import IncidentFactory, UserFactory, member
 
 

@@ -2,11 +2,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import Membership, Role, User
+from accounts.models import User
 from audit.chain import verify_all
 from audit.models import AuditEvent
-from incidents import demo
-from incidents.models import Exposure, Incident, Individual, Recipient, Relationship
+from demo import seed as demo
+from incidents.models import Incident, Membership, Role
+from incidents.readers import Relationship
+from people.models import Exposure, Individual, Recipient
 
 pytestmark = pytest.mark.django_db
 

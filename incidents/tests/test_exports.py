@@ -24,7 +24,7 @@ def ferpa_ready(incident):
 
 
 def _second_manager(incident):
-    from accounts.models import Role
+    from incidents.models import Role
 
     other = UserFactory.create(username="second-manager")
     member(other, incident, Role.MANAGER)

@@ -5,11 +5,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
 from audit.chain import verify_all
 from audit.models import AuditEvent
-from incidents import figures
-from incidents.models import DataType, Incident, Relationship
+from incidents.models import DataType, Incident, Membership, Role
+from incidents.readers import Relationship
+from people import figures as people_figures
 from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, expose, member
 
 VALID = {
@@ -156,7 +156,7 @@ def test_detail_shows_the_counted_figures(client, agent, incident, django_assert
     RecipientFactory.create(individual=minor, address_line1="", state="KS")
     expose(adult, "name", "ssn")
     expose(minor, "name")
-    figures.count_now(incident)
+    people_figures.count_now(incident)
     client.force_login(agent)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("incidents:incident-detail", args=[incident.slug]))

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from accounts.models import Membership, Role
 from audit.models import AuditEvent
+from incidents.models import Membership, Role
 from portal.testing import UserFactory
 
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from audit import api as audit
 from incidents import actions, timeline
 from incidents.models import Incident
-from incidents.tests.importing import csv_bytes, import_file
+from people.tests.importing import csv_bytes, import_file
+from public import actions as public_actions
+from regulators import actions as regulator_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +23,9 @@ def _page(client, incident, **params):
 def test_milestones_are_told_in_words_newest_first_with_links(client, manager, incident):
     actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
     job = import_file(incident, csv_bytes("1001,Lee,Kim,2011-05-05,5 A St,Town,TX,75001,,,Name"), name="export.csv")
-    added = actions.add_obligation(manager, incident, "Cyber insurer", "Notice of claim", None, "", "")
-    actions.mark_obligation_done(manager, incident, f"m{added.pk}", date(2026, 11, 2), "CLM-7", None)
-    actions.add_notice_update(manager, incident, date(2026, 11, 3), "The hotline now opens on Saturdays.")
+    added = regulator_actions.add_obligation(manager, incident, "Cyber insurer", "Notice of claim", None, "", "")
+    regulator_actions.mark_obligation_done(manager, incident, f"m{added.pk}", date(2026, 11, 2), "CLM-7", None)
+    public_actions.add_notice_update(manager, incident, date(2026, 11, 3), "The hotline now opens on Saturdays.")
     with transaction.atomic():
         audit.record("faq.added", actor=manager, incident_id=incident.pk)  # not a milestone
     texts = [line.text for line in timeline.lines(incident)]
@@ -36,8 +38,8 @@ def test_milestones_are_told_in_words_newest_first_with_links(client, manager, i
     ]
     client.force_login(manager)
     page = _page(client, incident)
-    assert reverse("incidents:import-detail", args=[incident.slug, job.pk]) in page
-    assert reverse("incidents:obligation-detail", args=[incident.slug, f"m{added.pk}"]) in page
+    assert reverse("people:import-detail", args=[incident.slug, job.pk]) in page
+    assert reverse("regulators:obligation-detail", args=[incident.slug, f"m{added.pk}"]) in page
     assert f"by {manager.username}" in page
 
 
@@ -62,7 +64,7 @@ def test_auditors_read_the_lines_without_links_to_managers_screens(client, audit
     client.force_login(auditor)
     page = _page(client, incident)
     assert "Import of “people.csv”: 1 person added" in page
-    assert reverse("incidents:import-detail", args=[incident.slug, job.pk]) not in page
+    assert reverse("people:import-detail", args=[incident.slug, job.pk]) not in page
 
 
 def test_an_incident_without_milestones_says_so(client, auditor, incident):

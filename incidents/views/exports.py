@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from accounts.views import fresh_code_needed, safe_referer
 from incidents import access, actions, exports
-from incidents.models import Export
+from incidents.models import Export, Role
+from portal.lib import errors
 
 EXPORTERS = frozenset({Role.MANAGER, Role.MAIL_ADMIN})
 
@@ -60,7 +60,7 @@ def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponse
         free_per_day = kind.free_per_day() if kind.free_per_day is not None else None
         export = actions.request_export(signed_in_user(request), found.incident, kind.key, subject, title, rows,
                                         request.POST.get("reason", ""), free_per_day)  # fmt: skip
-    except (exports.SubjectRefused, actions.ActionRefused) as refusal:
+    except (exports.SubjectRefused, errors.ActionRefused) as refusal:
         messages.error(request, str(refusal))
         return redirect(safe_referer(request) or reverse("incidents:export-list", args=[found.incident.slug]))
     return redirect("incidents:export-detail", slug=found.incident.slug, public_id=export.public_id)
@@ -98,7 +98,7 @@ def export_decide(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
     approve = request.POST.get("decision") == "approve"
     try:
         actions.decide_export(user, export, approve)
-    except actions.ActionRefused as refusal:
+    except errors.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         verdict = "approved: its link now works for them" if approve else "refused"

@@ -3,13 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
-from incidents import access, actions, figures, obligations, timeline
+from incidents import access, actions, figures, panels, timeline
 from incidents.forms import IncidentForm, StatusForm
+from incidents.models import Role
+from portal.lib import errors
 
 TIMELINE_ON_DASHBOARD = 8
 
@@ -36,7 +36,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             incident = actions.create_incident(
                 signed_in_user(request), form.incident_fields(), form.cleaned_data["data_types"]
             )
-        except actions.ActionRefused as refusal:
+        except errors.ActionRefused as refusal:
             form.add_error("slug", str(refusal))
         else:
             messages.success(request, f"Incident “{incident.title}” created. You are its incident manager.")
@@ -52,13 +52,15 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     incident, sees_course = found.incident, found.is_manager or Role.AUDITOR in found.roles
     prefetch_related_objects([incident], "data_types")  # the facts and the obligations' rules both read them
     people = figures.of(incident)
+    shown, panel_context = panels.shown(found, people)
     context = {
         "incident": incident,
         "access": found,
         "people": people,
         "data_types": incident.data_types.all(),
         "status_form": StatusForm(incident=incident) if found.is_manager else None,
-        "obligations": obligations.grouped(incident, timezone.localdate(), people) if found.is_manager else None,
+        "panels": shown,
+        **panel_context,
         "timeline": timeline.lines(incident, limit=TIMELINE_ON_DASHBOARD) if sees_course else None,
     }
     return render(request, "incidents/incident_detail.html", context)
@@ -97,7 +99,7 @@ def incident_status(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("incidents:incident-detail", slug=slug)
     try:
         actions.change_status(signed_in_user(request), found.incident, form.cleaned_data["status"])
-    except actions.ActionRefused as refusal:
+    except errors.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"Status is now {found.incident.get_status_display()}.")

@@ -5,10 +5,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Membership, Role
 from accounts.views import fresh_code_needed
 from incidents import access, actions
 from incidents.forms import MembershipForm
+from incidents.models import Membership, Role
+from portal.lib import errors
 
 
 @login_required
@@ -21,7 +22,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         user, role = form.cleaned_data["username"], form.cleaned_data["role"]
         try:
             actions.add_member(signed_in_user(request), found.incident, user, role)
-        except actions.ActionRefused as refusal:
+        except errors.ActionRefused as refusal:
             form.add_error("role", str(refusal))
         else:
             messages.success(request, f"{user.get_username()} added as {Role(role).label}.")
@@ -40,7 +41,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         return refused
     try:
         actions.remove_member(signed_in_user(request), membership)
-    except actions.ActionRefused as refusal:
+    except errors.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, f"{membership.user.get_username()} is no longer {membership.get_role_display()}.")

@@ -5,7 +5,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from incidents.models import Recipient
+from people.models import Recipient
 
 LINE_WIDTH = 40
 WINDOW_LINES = 7  # the most the recipient window shows (in its smallest type); see letter.css

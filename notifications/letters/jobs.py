@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from audit import api as audit
-from incidents.models import DataType, Exposure, Incident
+from incidents.models import DataType, Incident
 from notifications.letters import manifest, merge, parts, sandbox
 from notifications.letters.render import LaidOut, LetterPage, Renderer
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+from people.models import Exposure
 from portal.lib import claims
 
 logger = logging.getLogger(__name__)

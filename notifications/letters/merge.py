@@ -12,12 +12,14 @@ from typing import Any
 from django.utils import timezone
 
 from incidents import wording
-from incidents.models import DataType, Incident, Individual, Language, Recipient, Relationship
+from incidents.models import DataType, Incident
+from incidents.readers import Language, Relationship
 from incidents.wording import written_date
 from notifications.letters.address import mailing_address
 from notifications.letters.sandbox import frozen
 from notifications.letters.states import state_insert
 from notifications.models import LetterTemplate
+from people.models import Individual, Recipient
 from portal.lib import phone as phones
 
 MERGE_FIELDS: tuple[tuple[str, str], ...] = (

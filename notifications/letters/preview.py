@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from incidents.models import Recipient
 from notifications.letters import jobs, merge
 from notifications.models import Letter, LetterTemplate
+from people.models import Recipient
 
 SCAN_LIMIT = 5000  # recipients looked at to find one the variant fits
 

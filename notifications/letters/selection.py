@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from incidents.models import DataType, Exposure, Incident, Recipient
+from incidents.models import DataType, Incident
 from notifications.models import Letter
+from people.models import Exposure, Recipient
 
 
 @dataclass(frozen=True)

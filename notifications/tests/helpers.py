@@ -1,10 +1,12 @@
 """Synthetic mailing lists for letter tests."""
 
-from incidents.models import Incident, Recipient, Relationship
+from incidents.models import Incident
+from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters.selection import Selection
 from notifications.models import LetterBatch
 from notifications.tasks import run_now
+from people.models import Recipient
 from portal.testing import IndividualFactory, RecipientFactory, expose
 
 

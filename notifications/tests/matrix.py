@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from incidents import wording
-from incidents.models import DataType, Incident, Individual, Language, Recipient, Relationship
+from incidents.models import DataType, Incident
+from incidents.readers import Language, Relationship
+from people.models import Individual, Recipient
 from portal.lib.phone import NATIONAL_STYLE
 from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, expose
 

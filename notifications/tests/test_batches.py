@@ -8,16 +8,16 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from accounts.models import Role
 from audit.models import AuditEvent
-from incidents.actions import ActionRefused
-from incidents.models import DataType, Relationship
+from incidents.models import DataType, Role
+from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters import jobs, manifest
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
 from notifications.tests.helpers import approve, recipients, rendered_batch
+from portal.lib.errors import ActionRefused
 from portal.testing import UserFactory, member
 
 

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from audit.models import AuditEvent
+from incidents.models import Role
 from notifications import actions
 from notifications.letters import export, manifest
 from notifications.letters.jobs import NO_TEMPLATE

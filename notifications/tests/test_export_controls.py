@@ -16,10 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from audit.models import AuditEvent
 from incidents import actions as incident_actions
-from incidents.models import Export
+from incidents.models import Export, Role
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, LetterBatch, LetterTemplate
 from notifications.tests.helpers import approve, recipients, rendered_batch

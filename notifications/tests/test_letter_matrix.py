@@ -13,8 +13,7 @@ import pytest
 from django.conf import settings
 
 from incidents import wording
-from incidents.actions import ActionRefused
-from incidents.models import Incident, Recipient
+from incidents.models import Incident
 from notifications import actions
 from notifications.letters import merge, preview
 from notifications.letters.address import mailing_address
@@ -26,6 +25,8 @@ from notifications.models import Letter, LetterTemplate
 from notifications.tasks import run_now
 from notifications.tests import matrix, pdfcheck
 from notifications.tests.helpers import rendered_batch
+from people.models import Recipient
+from portal.lib.errors import ActionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_the_preview_of_the_spanish_letter_names_the_missing_section():
 def test_the_demos_letters_are_dated_its_notice_date_and_print_the_hotline_as_dialled(settings):
     from django.core.management import call_command
 
-    from incidents import demo
+    from demo import seed as demo
 
     call_command("seed_demo", "--force", "--size", "40")
     call_command("seed_demo_letters")

@@ -6,7 +6,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from incidents.models import Relationship
+from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters import lettertext, sandbox, textpreview
 from notifications.models import LetterTemplate

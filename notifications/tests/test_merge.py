@@ -4,9 +4,11 @@ from datetime import date
 
 import pytest
 
-from incidents.models import DataType, Individual, Language, Recipient, Relationship
+from incidents.models import DataType
+from incidents.readers import Language, Relationship
 from notifications.letters import merge
 from notifications.models import LetterTemplate
+from people.models import Individual, Recipient
 from portal.testing import IncidentFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from incidents.models import Relationship
+from incidents.readers import Relationship
 from notifications.letters import render
 from notifications.letters.parts import StoredFile, letter_pdf
 from notifications.models import BatchStatus, Letter, LetterTemplate

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from incidents.actions import ActionRefused
 from notifications import actions, tasks
 from notifications.letters import proof
 from notifications.letters.selection import Selection
@@ -17,6 +16,7 @@ from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplat
 from notifications.tasks import run_now
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import recipients, rendered_batch
+from portal.lib.errors import ActionRefused
 
 
 @pytest.fixture(autouse=True)

@@ -16,15 +16,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from audit.models import AuditEvent
-from incidents.models import Export, Incident, Recipient
+from incidents.models import Export, Incident, Role
 from notifications import actions
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import approve, recipients, rendered_batch
+from people.models import Recipient
 from portal.testing import IncidentFactory, UserFactory, export, member
 
 BODY = "<p>{{ salutation }}</p>\n<p>This letter is about {{ individual_name }}.</p>\n<p>{{ reference_code }}</p>"

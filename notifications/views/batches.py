@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from incidents import access as incident_access
-from incidents.actions import ActionRefused
+from incidents.models import Role
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
 from notifications.letters import parts, proof
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, ProofOpening
+from portal.lib.errors import ActionRefused
 
 MANAGER = {Role.MANAGER}
 MAIL_ADMIN = {Role.MAIL_ADMIN}

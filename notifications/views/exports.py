@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.models import Role
 from incidents import access as incident_access
-from incidents.models import Export
+from incidents.models import Export, Role
 from notifications.models import LetterBatch
 
 OVERSEERS = {Role.MANAGER, Role.AUDITOR}

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from incidents import access as incident_access
-from incidents.actions import ActionRefused
+from incidents.models import Role
 from notifications import actions
 from notifications.forms import ReturnsForm
 from notifications.models import Letter, LetterBatch
+from portal.lib.errors import ActionRefused
 
 MAIL_ADMIN = {Role.MAIL_ADMIN}
 

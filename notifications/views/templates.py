@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from accounts.models import Role
 from callcenter import search
 from incidents import access as incident_access
-from incidents.models import Recipient
+from incidents.models import Role
 from notifications import access, actions
 from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
 from notifications.models import LetterTemplate
+from people.models import Recipient
 
 MANAGER = {Role.MANAGER}
 _LIMITED = (

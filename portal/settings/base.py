@@ -70,8 +70,12 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "incidents",
+    "people",
+    "regulators",
+    "public",
     "notifications",
     "callcenter",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.navigation",
+                "incidents.context_processors.navigation",
             ],
         },
     },
@@ -271,11 +275,11 @@ if AUDIT_HEAD_SECONDS <= 0:
     raise ImproperlyConfigured("AUDIT_HEAD_MINUTES must be at least 1")
 CELERY_BEAT_SCHEDULE = {
     "sweep-letter-batches": {"task": "notifications.tasks.sweep_letter_batches", "schedule": CLAIM_SWEEP_SECONDS},
-    "sweep-import-jobs": {"task": "incidents.tasks.sweep_import_jobs", "schedule": CLAIM_SWEEP_SECONDS},
+    "sweep-import-jobs": {"task": "people.tasks.sweep_import_jobs", "schedule": CLAIM_SWEEP_SECONDS},
     "sweep-trail-checks": {"task": "audit.tasks.sweep_trail_checks", "schedule": CLAIM_SWEEP_SECONDS},
     "publish-audit-head": {"task": "audit.tasks.publish_audit_head", "schedule": AUDIT_HEAD_SECONDS},
     "obligation-digests": {
-        "task": "incidents.tasks.send_obligation_digests",
+        "task": "regulators.tasks.send_obligation_digests",
         "schedule": crontab(hour=OBLIGATION_DIGEST_HOUR, minute=0),
     },
 }

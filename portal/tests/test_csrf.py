@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from incidents import actions
 from portal.testing import PortalClient
+from public import actions as public_actions
 
 
 def test_expired_form_gets_the_portals_page(agent):
@@ -17,9 +17,9 @@ def test_a_member_of_the_public_without_the_cookie_is_told_what_to_do(incident, 
         setattr(incident, name, "Written.")
     incident.hotline_phone = "+18005550100"
     incident.save()
-    actions.publish_notice(manager, incident)
+    public_actions.publish_notice(manager, incident)
     client = PortalClient(enforce_csrf_checks=True)  # a browser that blocks cookies sends no token
-    response = client.post(reverse("incidents:public-notice", args=[incident.slug]), {"reference_code": "x"})
+    response = client.post(reverse("public:public-notice", args=[incident.slug]), {"reference_code": "x"})
     assert response.status_code == 403
     page = response.content.decode()
     assert "allow them and try again" in page

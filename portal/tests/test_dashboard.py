@@ -9,13 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from callcenter import actions as calls
 from callcenter.models import Disposition
-from incidents import actions, demo
-from incidents.models import Incident, Recipient
+from demo import seed as demo
+from incidents import actions
+from incidents.models import Incident, Role
 from notifications.models import BatchStatus, LetterBatch
+from people.models import Recipient
 from portal.testing import IncidentFactory, member
+from regulators import actions as regulator_actions
 
 
 def _fill(incident: Incident, size: int, manager, agent) -> None:
@@ -36,7 +38,9 @@ def _fill(incident: Incident, size: int, manager, agent) -> None:
         if n < 2:
             disposition = Disposition.objects.filter(incident=incident).order_by("sort_order").first()
             calls.close_call(agent, call, disposition=disposition, caller_name="", relationship="", notes="")
-    actions.add_obligation(manager, incident, "Cyber insurer", "Notice of claim", today - timedelta(days=1), "", "")
+    regulator_actions.add_obligation(
+        manager, incident, "Cyber insurer", "Notice of claim", today - timedelta(days=1), "", ""
+    )
     actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
 
 

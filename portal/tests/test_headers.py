@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
+from incidents.models import Role
 from portal.tests.test_permissions import RULES, _url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,10 +12,11 @@ from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Role
 from audit.models import TrailCheck
-from incidents.models import NoticeUpdate, Obligation
+from incidents.models import Membership, Role
 from portal.testing import RecipientFactory, UserFactory
+from public.models import NoticeUpdate
+from regulators.models import Obligation
 
 ALL_ROLES = frozenset(Role.values)
 
@@ -42,24 +43,24 @@ RULES: dict[str, Rule] = {
     "accounts:security": Rule("signed_in"),
     "incidents:incident-list": Rule("signed_in"),
     "incidents:incident-create": Rule("creator"),
-    "incidents:audit-log": Rule("auditor"),
-    "incidents:trail-check-start": Rule("auditor", method="post"),
-    "incidents:trail-check-detail": Rule("auditor"),
+    "audit:audit-log": Rule("auditor"),
+    "audit:trail-check-start": Rule("auditor", method="post"),
+    "audit:trail-check-detail": Rule("auditor"),
     "incidents:incident-detail": Rule("incident", ALL_ROLES),
     "incidents:incident-edit": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:incident-timeline": Rule("incident", frozenset({Role.MANAGER, Role.AUDITOR})),
     "incidents:incident-status": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:member-list": Rule("incident", frozenset({Role.MANAGER})),
     "incidents:member-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:import-list": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:import-detail": Rule("incident", frozenset({Role.MANAGER})),
+    "people:import-list": Rule("incident", frozenset({Role.MANAGER})),
+    "people:import-detail": Rule("incident", frozenset({Role.MANAGER})),
     # An empty mapping form is bad input; a job that is not running makes the progress poll reload the page.
-    "incidents:import-mapping": Rule("incident", frozenset({Role.MANAGER}), "post", expect=400),
-    "incidents:import-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
-    "incidents:import-header": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:import-progress": Rule("incident", frozenset({Role.MANAGER}), expect=204),
-    "incidents:import-confirm": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:import-discard": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "people:import-mapping": Rule("incident", frozenset({Role.MANAGER}), "post", expect=400),
+    "people:import-preview": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
+    "people:import-header": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "people:import-progress": Rule("incident", frozenset({Role.MANAGER}), expect=204),
+    "people:import-confirm": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "people:import-discard": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "callcenter:lookup": Rule("incident", frozenset({Role.AGENT})),
     # A start without a chosen person goes back to the lookup; the others open a call.
     "callcenter:call-start": Rule("incident", frozenset({Role.AGENT}), "post"),
@@ -83,26 +84,26 @@ RULES: dict[str, Rule] = {
     # With nothing waiting, the manager is sent back with a message.
     "callcenter:resend-batch": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "callcenter:disposition-toggle": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:faq-list": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:faq-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:notice-manage": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:notice-publish": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:notice-unpublish": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:notice-update-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
-    "incidents:obligation-list": Rule("incident", frozenset({Role.MANAGER})),
+    "public:faq-list": Rule("incident", frozenset({Role.MANAGER})),
+    "public:faq-edit": Rule("incident", frozenset({Role.MANAGER})),
+    "public:faq-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "public:notice-manage": Rule("incident", frozenset({Role.MANAGER})),
+    "public:notice-publish": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "public:notice-unpublish": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "public:notice-update-remove": Rule("incident", frozenset({Role.MANAGER}), "post"),
+    "regulators:obligation-list": Rule("incident", frozenset({Role.MANAGER})),
     # Without a party and a description written, the download sends the manager back to write them.
     "incidents:export-list": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
     # An export of letters asked for by the mail administrator: theirs to see, the manager's to approve.
     "incidents:export-detail": Rule("incident", frozenset({Role.MANAGER, Role.MAIL_ADMIN})),
     "incidents:export-decide": Rule("incident", frozenset({Role.MANAGER}), "post"),
     "incidents:export-download": Rule("incident", frozenset({Role.MAIL_ADMIN}), expect=410),  # used already
-    "incidents:obligation-detail": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:obligation-packet-pdf": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:obligation-packet-csv": Rule("incident", frozenset({Role.MANAGER})),
-    "incidents:obligation-evidence": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
+    "regulators:obligation-detail": Rule("incident", frozenset({Role.MANAGER})),
+    "regulators:obligation-packet-pdf": Rule("incident", frozenset({Role.MANAGER})),
+    "regulators:obligation-packet-csv": Rule("incident", frozenset({Role.MANAGER})),
+    "regulators:obligation-evidence": Rule("incident", frozenset({Role.MANAGER}), "post", expect=200),
     # Anyone may read a published notice; this incident's is not published, so nobody finds it.
-    "incidents:public-notice": Rule("public", expect=404),
+    "public:public-notice": Rule("public", expect=404),
     # Letters. Templates are the managers'; batches are read by managers and mail administrators, approved,
     # exported and marked mailed by mail administrators. The walk's batch is a draft: the actions on it are
     # refused back to its page, its progress poll reloads the page, and a reprint without a sequence number
@@ -145,7 +146,7 @@ def test_every_url_pattern_has_a_rule():
 
 
 def _url(name: str, incident, people) -> str:
-    if name.startswith("incidents:import-") and name != "incidents:import-list":
+    if name.startswith("people:import-") and name != "people:import-list":
         return reverse(name, args=[incident.slug, _import_job(incident).pk])
     if name.startswith("callcenter:call-") and name not in ("callcenter:call-start", "callcenter:call-not-found"):
         return reverse(name, args=[incident.slug, _call(incident, people).pk])
@@ -156,13 +157,13 @@ def _url(name: str, incident, people) -> str:
     if name == "incidents:member-remove":
         target = Membership.objects.get(user=people[Role.AUDITOR], incident=incident, role=Role.AUDITOR)
         return reverse(name, args=[incident.slug, target.pk])
-    if name.startswith("incidents:obligation-") and name != "incidents:obligation-list":
+    if name.startswith("regulators:obligation-") and name != "regulators:obligation-list":
         return reverse(name, args=[incident.slug, _obligation_with_evidence(incident).key])
     if name.startswith("incidents:export-") and name != "incidents:export-list":
         return reverse(name, args=[incident.slug, _export(incident, people).public_id])
-    if name == "incidents:public-notice":
+    if name == "public:public-notice":
         return reverse(name, args=[incident.slug])
-    if name == "incidents:trail-check-detail":
+    if name == "audit:trail-check-detail":
         return reverse(name, args=[TrailCheck.objects.create().pk])
     if RULES[name].scope == "incident":
         return reverse(name, args=[incident.slug])
@@ -216,7 +217,7 @@ def _notice_update(incident, people):
 
 
 def _faq_entry(incident, people):
-    from incidents.models import FaqEntry
+    from public.models import FaqEntry
 
     return FaqEntry.objects.create(incident=incident, question="A synthetic question?", answer="A synthetic answer.")
 
@@ -251,9 +252,9 @@ _MANAGED_OBJECTS = {
     "callcenter:escalation-resolve": _escalation,
     "callcenter:address-change-review": _address_change,
     "callcenter:disposition-toggle": _disposition,
-    "incidents:faq-edit": _faq_entry,
-    "incidents:faq-remove": _faq_entry,
-    "incidents:notice-update-remove": _notice_update,
+    "public:faq-edit": _faq_entry,
+    "public:faq-remove": _faq_entry,
+    "public:notice-update-remove": _notice_update,
     "notifications:template-edit": _letter_template,
     "notifications:template-preview": _letter_template,
     "notifications:batch-detail": _letter_batch,
@@ -266,7 +267,7 @@ _MANAGED_OBJECTS = {
 
 
 def _import_job(incident):
-    from incidents.tests.importing import check, csv_bytes, upload
+    from people.tests.importing import check, csv_bytes, upload
 
     return check(upload(incident, csv_bytes("1,Lee,Kim,2000-01-01,1 Oak St,Town,MO,65801,,,Name")))
 

@@ -11,7 +11,8 @@ from django.test import override_settings
 
 from audit.models import AuditEvent
 from callcenter.models import Escalation
-from incidents.models import Individual, Recipient, Relationship
+from incidents.readers import Relationship
+from people.models import Individual, Recipient
 from portal.lib import fieldcrypt
 from portal.lib.fieldcrypt import SealError
 from portal.lib.sealed_fields import lookup_of

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from incidents.models import ImportRow, Individual, Recipient
+from people.models import ImportRow, Individual, Recipient
 
 BEFORE = [("incidents", "0017_export"), ("callcenter", "0004_calltally")]
 

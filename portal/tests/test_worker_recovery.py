@@ -18,11 +18,6 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
-from incidents import actions as incident_actions
-from incidents import tasks as import_tasks
-from incidents.importing import jobs as import_jobs
-from incidents.models import ImportJob, ImportRow, Individual
-from incidents.tests.importing import csv_bytes, upload
 from notifications import actions
 from notifications import tasks as letter_tasks
 from notifications.letters.parts import StoredFile
@@ -30,6 +25,11 @@ from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from notifications.tests import pdfcheck
 from notifications.tests.helpers import recipients
+from people import actions as people_actions
+from people import tasks as import_tasks
+from people.importing import jobs as import_jobs
+from people.models import ImportJob, ImportRow, Individual
+from people.tests.importing import csv_bytes, upload
 from portal.testing import WorkerProcess
 
 LETTERS = 40
@@ -95,7 +95,7 @@ def test_work_of_workers_killed_mid_chunk_and_mid_import_is_finished_by_another_
         renderer.wait_until(lambda: _mid_chunk(batch.pk), seconds=60)
         renderer.kill()
         chunk_killed_at = time.monotonic()
-        incident_actions.confirm_import(manager, job)
+        people_actions.confirm_import(manager, job)
         importer.wait_until(lambda: import_jobs.import_progress(job.pk) is not None, seconds=60)
         importer.kill()
         import_killed_at = time.monotonic()
@@ -173,7 +173,7 @@ def test_the_same_task_message_delivered_twice_to_a_worker_does_the_work_once(
     uploaded = upload(
         incident, csv_bytes(*(f"{n},Lee{n},Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name" for n in (1, 2)))
     )
-    incident_actions.check_import(manager, uploaded, uploaded.mapping, [], queue=False)
+    people_actions.check_import(manager, uploaded, uploaded.mapping, [], queue=False)
     for _ in range(2):
         letter_tasks.render_letter_chunk.apply_async((batch.pk, batch.render_round, 1, 8), task_id="chunk-message")
         import_tasks.check_import_file.apply_async((uploaded.pk,), task_id="check-message")

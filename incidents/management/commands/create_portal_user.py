@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts import actions as account_actions
-from accounts.models import Role, User
+from accounts.models import User
 from incidents import actions
-from incidents.models import Incident
+from incidents.models import Incident, Role
 
 
 class Command(BaseCommand):

@@ -5,11 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from incidents.actions import ActionRefused
 from incidents.models import Incident
 from notifications import actions, tasks
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, LetterBatch
+from portal.lib.errors import ActionRefused
 
 NAME_MAX = LetterBatch._meta.get_field("name").max_length or 100
 

@@ -9,12 +9,12 @@ from typing import Any, BinaryIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from incidents.actions import ActionRefused
 from incidents.models import Export
 from notifications import actions
 from notifications.letters import export
 from notifications.management.commands._batchfile import batch_or_refuse, open_new
 from notifications.models import BatchStatus, LetterBatch
+from portal.lib.errors import ActionRefused
 
 EXPORTABLE = (BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.MAILED)
 

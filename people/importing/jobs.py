@@ -1,0 +1,446 @@
+"""Running an import job's two steps in a worker (or from the command line).
+
+The dry run reads the whole file, checks every row, stages the valid ones and
+writes the report. The import writes the staged rows in one transaction. Each
+step claims the job through portal.lib.claims (a token per run), saves progress
+on the row and is safe to run twice. A check says it is alive from a thread
+while it runs; an import holds its job's row from the start of its transaction,
+which tells the sweep it is alive however long one statement takes.
+"""
+
+import csv
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audit import api as audit
+from incidents.models import DataType, Incident
+from people import actions as people_actions
+from people import figures as people_figures
+from people.importing import changes, files, load
+from people.importing.check import MERGED, SKIPPED, STAGED_COLUMNS, WARNING, Issue, RowChecker, Settings, opened
+from people.importing.fields import data_type_words, names_a_person
+from people.models import ImportJob, ImportRow
+from portal.lib import claims
+from portal.lib.csvcell import neutralised
+
+logger = logging.getLogger(__name__)
+
+JOB = claims.Claims()  # ImportJob.claim and heartbeat_at
+CHUNK_ROWS = 20_000
+BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
+FIRST_ISSUES = 20
+EXAMPLE_ROWS = 200  # rows read for each column's first values: a sparse column shows some too
+REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
+REPORT_VALUE_LIMIT = 1000
+
+
+class Superseded(Exception):
+    """Another run took the job over; this one stops quietly."""
+
+
+class StagedRowsLost(Exception):
+    """The checked rows are gone (a database restart clears them); the file must be checked again."""
+
+
+def _take(job_id: int, status: str, claim: str) -> tuple[QuerySet[ImportJob], ImportJob] | None:
+    """Claim the job in `status` (waiting, handed back, or its worker gone silent): the rows this run
+    holds while the claim lasts, and the job; None when it is not ours to run."""
+    rows = ImportJob.objects.filter(pk=job_id, status=status)
+    if not JOB.take(rows, claim, progress_done=0, progress_total=0):
+        return None
+    return JOB.held(rows, claim), ImportJob.objects.get(pk=job_id)
+
+
+def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
+    with transaction.atomic():
+        if held.update(status=ImportJob.Status.FAILED, reason=reason, heartbeat_at=timezone.now(), **fields):
+            audit.record(
+                "import.failed", actor=None, incident_id=job.incident_id, target=job, details={"step": job.status}
+            )
+
+
+def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception, reason: str) -> None:
+    """Log only the exception's kind (its message may quote a person's data) and tell the manager."""
+    logger.error("import %s: %s stopped with %s", job.pk, job.get_status_display().lower(), type(exc).__name__)
+    _fail(held, job, reason)
+
+
+def sweep() -> list[tuple[int, str]]:
+    """The steps to send to a worker again, as (job, status): those whose worker went silent for
+    CLAIM_SILENCE_SECONDS (it died), and those whose message no worker took for CLAIM_UNTAKEN_SECONDS (lost
+    with a broker's restart). Each is handed back marked stopped, so the step's next task takes it and starts
+    it over. An import holds its job's row from the start of its transaction, waiting for another import of
+    the incident included, so on PostgreSQL it is passed over however long it takes; SQLite has one writer,
+    so the sweep waits for it, and gives up this round when the wait runs out."""
+    now = timezone.now()
+    abandoned = Q(status__in=ImportJob.ACTIVE) & (JOB.silent(now) | JOB.untaken(now))
+    try:
+        # What is read stays as read until the update: the rows are locked (PostgreSQL), or the transaction
+        # holds SQLite's one write lock from its start.
+        with transaction.atomic():
+            unlocked = ImportJob.objects.select_for_update(skip_locked=True)
+            stalled = list(unlocked.filter(abandoned).only("status", "claim", "incident"))
+            JOB.hand_back(ImportJob.objects.filter(pk__in=[job.pk for job in stalled]))
+            for job in stalled:
+                if job.claim not in ("", claims.STOPPED):  # a worker took the step and died
+                    audit.record("import.resumed", actor=None, incident_id=job.incident_id, target=job,
+                                 details={"step": job.status})  # fmt: skip
+    except OperationalError:
+        if connection.vendor != "sqlite":
+            raise
+        return []  # SQLite's one writer is busy, an import perhaps: nothing is silent while it writes
+    return [(job.pk, job.status) for job in stalled]
+
+
+def stopped(job: ImportJob) -> bool:
+    """Whether the job's step waits for another worker because its own stopped (its page says so)."""
+    return JOB.is_stopped(job)
+
+
+# The dry run ---------------------------------------------------------------
+
+
+def checker_settings(
+    job: ImportJob,
+    mapping: dict[str, int] | None = None,
+    file_data_type_ids: list[int] | None = None,
+    both_parents: bool | None = None,
+) -> Settings:
+    """How the job's rows are checked: with its confirmed mapping, or with one being edited (the preview)."""
+    catalog = list(DataType.objects.values_list("pk", "key", "label"))
+    mapping = job.mapping if mapping is None else mapping
+    return Settings(
+        header=job.header,
+        mapping={key: int(index) for key, index in mapping.items()},
+        data_type_words=data_type_words(catalog),
+        data_type_ids_by_key={key: pk for pk, key, _ in catalog},
+        file_data_type_ids=job.file_data_type_ids if file_data_type_ids is None else file_data_type_ids,
+        minor_cutoff=job.minor_cutoff or Incident.objects.get(pk=job.incident_id).minor_cutoff(),
+        today=timezone.localdate(),
+        letter_to_both_parents=job.letter_to_both_parents if both_parents is None else both_parents,
+    )
+
+
+def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
+    return files.FileInfo(
+        kind=job.kind, encoding=encoding or job.encoding, encoding_sure=job.encoding_sure, delimiter=job.delimiter,
+        header=job.header, header_row=job.header_row, sheet=job.sheet,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    staged: dict[str, Any] | None  # STAGED_COLUMNS -> value, or None when rejected
+    issues: list[Issue]
+    reading: dict[str, Any] | None = None  # a rejected row's names, birth date and addressee, as far as they read
+
+
+def preview(
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str,
+    rows: int,
+    both_parents: bool = False,
+) -> tuple[list[PreviewRow], list[list[str]]]:
+    """The first rows checked as the given mapping would check them (none while no column names the person),
+    and the first non-empty values of each column, looked for further down than the rows checked.
+
+    Raises files.Unreadable when the file cannot be read that way (a wrong encoding, say).
+    """
+    with job.file.open("rb") as f:
+        _, sample = files.preview(f, file_info(job, encoding), rows=EXAMPLE_ROWS)
+    checked = []
+    if names_a_person(mapping):
+        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids, both_parents))
+        for number, cells in sample[:rows]:
+            staged, issues = checker.check(number, cells)
+            if staged is not None:
+                checked.append(PreviewRow(number, opened(dict(zip(STAGED_COLUMNS, staged, strict=True))), issues))
+            elif issues and issues[0].outcome != SKIPPED:
+                checked.append(PreviewRow(number, None, issues, checker.reading(number, cells)))
+            else:
+                checked.append(PreviewRow(number, None, issues))
+    examples = [
+        [cells[i].strip() for _, cells in sample if i < len(cells) and cells[i].strip()][:3]
+        for i in range(len(job.header))
+    ]
+    return checked, examples
+
+
+def _report_cell(value: str) -> str:
+    if len(value) > REPORT_VALUE_LIMIT:
+        value = value[:REPORT_VALUE_LIMIT] + f"… (first {REPORT_VALUE_LIMIT:,} of {len(value):,} characters)"
+    # A spreadsheet must not run a formula from the file when the report is opened.
+    return neutralised(value)
+
+
+def _write_issue(writer: Any, issue: Issue) -> None:
+    writer.writerow(
+        (issue.row, _report_cell(issue.column), _report_cell(issue.value), issue.outcome, _report_cell(issue.reason))
+    )
+
+
+def _merged_issue(dup: load.Duplicate) -> Issue:
+    basis = "same ID" if dup.by_id else "same name and date of birth"
+    reason = f"the same person as row {dup.first_row} ({basis}): merged into one, data types combined"
+    if dup.names_differ:
+        reason += "; the last names differ, so check which is right"
+    return Issue(dup.row, "", "", reason, MERGED)
+
+
+def _shown(issue: Issue) -> dict[str, Any]:
+    value = issue.value if len(issue.value) <= 80 else issue.value[:79] + "…"
+    return {"row": issue.row, "column": issue.column, "value": value, "reason": issue.reason, "outcome": issue.outcome}
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.read = self.valid = self.rejected = self.warnings = self.merged = self.footers = 0
+        self.first: list[dict[str, Any]] = []
+        self.changes: dict[str, Any] = {}
+
+    def add(self, issue: Issue, writer: Any) -> None:
+        _write_issue(writer, issue)
+        if issue.outcome == WARNING:
+            self.warnings += 1
+        elif issue.outcome == MERGED:
+            self.merged += 1
+        elif issue.outcome == SKIPPED:
+            self.footers += 1
+        if len(self.first) < FIRST_ISSUES:
+            self.first.append(_shown(issue))
+
+
+def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tally:
+    checker = RowChecker(checker_settings(job))
+    tally = _Tally()
+    batch: list[tuple[object, ...]] = []
+    beat_at = time.monotonic()
+    with job.file.open("rb") as f:
+        reader = files.Reader(f, file_info(job))
+        for number, cells in reader.rows():
+            staged, issues = checker.check(number, cells)
+            if staged is None and (not issues or issues[0].outcome == SKIPPED):
+                for issue in issues:
+                    tally.add(issue, writer)
+                continue  # a blank line, or a report's footer
+            tally.read += 1
+            for issue in issues:
+                tally.add(issue, writer)
+            if staged is not None:
+                tally.valid += 1
+                batch.append(staged)
+            else:
+                tally.rejected += 1
+            # Every CHUNK_ROWS valid rows, and every BEAT_SECONDS however few rows were valid.
+            if len(batch) >= CHUNK_ROWS or time.monotonic() - beat_at > BEAT_SECONDS:
+                _stage(job.pk, batch, held, reader)
+                beat_at = time.monotonic()
+        _stage(job.pk, batch, held, reader)
+    return tally
+
+
+def _stage(job_id: int, batch: list[tuple[object, ...]], held: QuerySet[ImportJob], reader: files.Reader) -> None:
+    """Stage the rows checked so far and say how far the check got, while this run still holds the job: a run
+    that was handed on (the sweep took it for dead) stages nothing more, since its successor starts afresh."""
+    with transaction.atomic():
+        _still_held(held)
+        load.stage_rows(job_id, batch)
+        held.update(progress_done=reader.done(), progress_total=reader.total, heartbeat_at=timezone.now())
+    batch.clear()
+
+
+def _still_held(held: QuerySet[ImportJob]) -> None:
+    """Lock the job's row for the transaction, or stop if another run holds the job now."""
+    if not held.select_for_update().exists():
+        raise Superseded
+
+
+def _beat(held: QuerySet[ImportJob]) -> None:
+    """Word from a run between its long steps, so that the sweep does not take it for dead."""
+    if not JOB.beat_now(held):
+        raise Superseded
+
+
+def run_dry_run(job_id: int, claim: str) -> None:
+    """Check every row of the job's file and stage the valid ones, or record why the file cannot be read."""
+    if (taken := _take(job_id, ImportJob.Status.VALIDATING, claim)) is None:
+        return
+    held, job = taken
+    staged = ImportRow.objects.filter(job_id=job_id)
+    staged.delete()  # from an earlier, interrupted run
+    fd, report_path = tempfile.mkstemp(suffix=".csv", dir=settings.FILE_UPLOAD_TEMP_DIR)
+    beating = JOB.beating(held)  # from a thread, however long one statement of the check takes
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as report:
+            writer = csv.writer(report)
+            writer.writerow(REPORT_HEADER)
+            tally = _check_rows(job, held, writer)  # its last staging said it was alive
+            for dup in load.duplicates(job_id):
+                tally.add(_merged_issue(dup), writer)
+            _beat(held)
+            kept: list[Issue] = []
+            tally.changes = changes.find(job_id, job.incident_id, kept, merged=tally.merged > 0).as_json()
+            for issue in kept:
+                tally.add(issue, writer)
+        _beat(held)
+        without = load.without_address(job_id)
+        _beat(held)
+        _finish_dry_run(job, held, tally, without, report_path)
+    except Superseded:
+        return
+    except files.Unreadable as exc:
+        _drop_staged(held, staged)
+        _fail(held, job, str(exc))
+    except Exception as exc:
+        _drop_staged(held, staged)
+        _fail_unexpectedly(
+            held, job, exc,
+            "The check stopped with an unexpected error. Try again; if it fails again, tell your administrator.",
+        )  # fmt: skip
+    finally:
+        beating.stop()
+        os.unlink(report_path)
+
+
+def _drop_staged(held: QuerySet[ImportJob], staged: QuerySet[ImportRow]) -> None:
+    """A failed check's staged rows go, unless another run holds the job now (its rows are its own)."""
+    with transaction.atomic():
+        if held.select_for_update().exists():
+            staged.delete()
+
+
+def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, without: int, path: str) -> None:
+    earlier = job.error_report.name if job.error_report else ""
+    with open(path, "rb") as f:  # under a name of its own: an earlier report goes only once this one is in
+        job.error_report.save(f"{os.path.basename(job.file.name)}-report.csv", File(f), save=False)
+    storage = job.error_report.storage
+    with transaction.atomic():
+        done = held.update(
+            status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
+            rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
+            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
+            first_issues=sorted(tally.first, key=lambda issue: issue["row"]), changes=tally.changes, reason="",
+            claim="",
+        )  # fmt: skip
+        if done:
+            details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
+                       "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
+            audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
+    if done and earlier:
+        storage.delete(earlier)
+    elif not done:
+        storage.delete(job.error_report.name)  # another run holds the job now and writes its own
+
+
+# The import ----------------------------------------------------------------
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-progress:{job_id}"
+
+
+def import_progress(job_id: int) -> tuple[int, int] | None:
+    """(step, steps) of a running import's transaction, which the job row cannot show until it commits."""
+    value = cache.get(progress_key(job_id))
+    return (int(value[0]), int(value[1])) if value else None
+
+
+def _report_progress(job_id: int) -> Callable[[int, int], None]:
+    def report(step: int, steps: int) -> None:
+        cache.set(progress_key(job_id), (step, steps), timeout=3600)
+
+    return report
+
+
+def run_import(job_id: int, claim: str) -> None:
+    """Write the job's staged rows to its incident, all or nothing."""
+    if (taken := _take(job_id, ImportJob.Status.IMPORTING, claim)) is None:
+        return
+    held, job = taken
+    try:
+        try:
+            _write(job, held)
+        except IntegrityError as exc:
+            if "reference_code" not in str(exc):
+                raise
+            load.renew_colliding_codes(job_id)  # a new reference code matched one already used (very rare)
+            _write(job, held)
+    except Superseded:
+        return
+    except StagedRowsLost:
+        _fail(held, job, "The checked rows were lost (the database restarted), so nothing was written. "
+                         "Check the file again, then import it.", validated_at=None)  # fmt: skip
+        return
+    except Exception as exc:
+        _fail_unexpectedly(held, job, exc, "The import stopped with an error and nothing was written. Try the import "
+                                           "again; if it fails again, tell your administrator.")  # fmt: skip
+        return
+    finally:
+        cache.delete(progress_key(job_id))
+    if job.file:  # its people are in the database now; the row names the file until it is gone
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job_id).update(file="")
+
+
+def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
+    with transaction.atomic():
+        # The job's row first: held while this waits for another import of the incident, it tells the
+        # sweep that this run is alive.
+        _still_held(held)
+        incident = Incident.objects.select_for_update().get(pk=job.incident_id)  # one import at a time
+        if ImportRow.objects.filter(job_id=job.pk).count() != job.rows_valid:
+            raise StagedRowsLost
+        now = timezone.now()
+        outcome = load.write_people(
+            job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
+        )
+        held.update(
+            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
+            individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
+            recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
+            exposures_added=outcome.exposures_added,
+        )  # fmt: skip
+        people_figures.count_now(incident)
+        details = {"file_name": job.original_name, **outcome.__dict__}
+        audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
+                     details=details)  # fmt: skip
+
+
+# Both steps in this process: the command line, the benchmark and tests -------
+
+
+def check_now(
+    job: ImportJob,
+    mapping: dict[str, int],
+    file_data_type_ids: list[int],
+    encoding: str = "",
+    both_parents: bool = False,
+) -> ImportJob:
+    """Record the mapping and run the dry run here rather than on a worker."""
+    people_actions.check_import(
+        None, job, mapping, file_data_type_ids, encoding, queue=False, both_parents=both_parents
+    )
+    run_dry_run(job.pk, claim=f"in-process-{job.pk}")
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def import_now(job: ImportJob) -> ImportJob:
+    """Confirm a checked job and write it here rather than on a worker."""
+    people_actions.confirm_import(None, job, queue=False)
+    run_import(job.pk, claim=f"in-process-{job.pk}")
+    return ImportJob.objects.get(pk=job.pk)

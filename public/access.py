@@ -1,0 +1,14 @@
+"""Reads of the public notice's parts, scoped to an incident the user may open (incidents.access)."""
+
+from django.shortcuts import get_object_or_404
+
+from incidents.access import IncidentAccess
+from public.models import FaqEntry, NoticeUpdate
+
+
+def faq_entry_on(access: IncidentAccess, entry_id: int) -> FaqEntry:
+    return get_object_or_404(FaqEntry, pk=entry_id, incident=access.incident)
+
+
+def notice_update_on(access: IncidentAccess, update_id: int) -> NoticeUpdate:
+    return get_object_or_404(NoticeUpdate, pk=update_id, incident=access.incident)

@@ -1,0 +1,34 @@
+"""What the incident's dashboard and timeline show of its obligations (registered in RegulatorsConfig.ready)."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.access import IncidentAccess
+from incidents.figures import PeopleFigures
+from incidents.models import Incident
+from incidents.timeline import Target
+from regulators import obligations
+from regulators.models import Obligation
+
+
+def panel(found: IncidentAccess, people: PeopleFigures) -> dict[str, Any] | None:
+    """The obligations overdue and due soon, for the incident's managers."""
+    if not found.is_manager:
+        return None
+    return {"obligations": obligations.grouped(found.incident, timezone.localdate(), people)}
+
+
+def _link(incident: Incident, _: str, record: Obligation | None) -> str:
+    if record is None:
+        return ""
+    return reverse("regulators:obligation-detail", args=[incident.slug, record.rule or f"m{record.pk}"])
+
+
+def _records(incident: Incident, ids: set[str]) -> dict[str, Obligation]:
+    return {str(o.pk): o for o in Obligation.objects.filter(incident=incident, pk__in=ids)}
+
+
+def timeline_target() -> Target:
+    return Target(link=_link, records=_records, name=lambda record: record.party, gone="an obligation since removed")

@@ -1,0 +1,82 @@
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from portal.forms import StyledForm
+from portal.lib.text import clean
+
+EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".eml", ".msg", ".txt", ".docx")
+
+
+class ObligationDoneForm(StyledForm):
+    done_on = forms.DateField(label="Date the notice was given", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label="Reference", max_length=200, required=False,
+        help_text="A confirmation number, the letter's date, the name of the person reached.",
+    )  # fmt: skip
+    evidence = forms.FileField(
+        label="Evidence (optional)", required=False,
+        help_text="The letter, confirmation page or e-mail sent: PDF, image, e-mail, text or Word file.",
+    )  # fmt: skip
+
+    def clean_done_on(self) -> date:
+        done_on: date = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError(f"{done_on:%m/%d/%Y} is in the future; give the date the notice was given.")
+        return done_on
+
+    def clean_reference(self) -> str:
+        return clean(self.cleaned_data["reference"])
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data.get("evidence")
+        if upload is None:
+            return None
+        name = upload.name or ""
+        if not name.lower().endswith(EVIDENCE_TYPES):
+            raise forms.ValidationError(f"“{name}” is not a PDF, image, e-mail, text or Word file.")
+        if upload.size > settings.OBLIGATION_EVIDENCE_MAX_BYTES:
+            size = upload.size / 1_000_000
+            raise forms.ValidationError(
+                f"“{name}” is {size:.1f} MB; the most is {settings.OBLIGATION_EVIDENCE_MAX_BYTES // 1_000_000} MB."
+            )
+        return upload
+
+
+class ObligationForm(StyledForm):
+    party = forms.CharField(label="Owed to", max_length=200, help_text="For example the district's insurer.")
+    notice = forms.CharField(label="What is owed", max_length=300)
+    due_on = forms.DateField(
+        label="Due date (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    citation = forms.CharField(label="Source (optional)", max_length=100, required=False,
+                               help_text="A statute, contract clause or policy.")  # fmt: skip
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def cleaned_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "party": clean(data["party"]),
+            "notice": clean(data["notice"]),
+            "due_on": data["due_on"],
+            "citation": clean(data["citation"]),
+            "notes": data["notes"].strip(),
+        }
+
+
+class NotNotifyingForm(StyledForm):
+    reasons = forms.CharField(
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="For example the risk-of-harm assessment and who was consulted.",
+    )
+
+    def clean_reasons(self) -> str:
+        reasons = self.cleaned_data["reasons"].strip()
+        if len(reasons) < 20:
+            raise forms.ValidationError("Give the reasons in a sentence or more: an auditor will read them.")
+        return reasons

@@ -1,0 +1,143 @@
+"""What the incident owes to whom by when: the rules table's obligations, manual ones, and their done marks."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in_user
+from accounts.views import fresh_code_needed
+from incidents import access
+from incidents.models import Role
+from portal.lib import errors
+from regulators import actions as regulator_actions
+from regulators import obligations, packet
+from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
+
+MANAGER = {Role.MANAGER}
+
+
+@login_required
+def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    form = ObligationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = regulator_actions.add_obligation(signed_in_user(request), found.incident, **form.cleaned_fields())
+        messages.success(request, f"Obligation to {added.party} added.")
+        return redirect("regulators:obligation-list", slug=slug)
+    today = timezone.localdate()
+    rows = [(entry, entry.state(today)) for entry in obligations.entries(found.incident)]
+    context = {"incident": found.incident, "rows": rows, "form": form, "due_soon_days": obligations.DUE_SOON_DAYS}
+    return render(request, "regulators/obligation_list.html", context)
+
+
+class _LimitedEvidence(TemporaryFileUploadHandler):
+    """Streams the evidence to a temporary file and stops at the size limit, rather than after the whole of
+    a huge upload has arrived."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > settings.OBLIGATION_EVIDENCE_MAX_BYTES:
+            self.request.evidence_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        return super().receive_data_chunk(raw_data, start)
+
+
+@csrf_exempt  # the upload handler must be set before the body is read; csrf_protect below checks the token
+@login_required
+def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    request.upload_handlers = [_LimitedEvidence(request)]
+    return _obligation_detail(request, slug, key)
+
+
+@csrf_protect
+def _obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    entry = obligations.entry(found.incident, key)
+    if entry is None:
+        raise Http404("No such obligation on this incident.")
+    record = entry.record
+    initial: dict[str, object] = {"done_on": timezone.localdate()}
+    if record is not None and record.done_on is not None:  # correcting: start from what was recorded
+        initial = {"done_on": record.done_on, "reference": record.reference}
+    deciding = request.method == "POST" and request.POST.get("action") == "not_notifying"
+    form = ObligationDoneForm(
+        request.POST if request.method == "POST" and not deciding else None, request.FILES or None, initial=initial
+    )
+    decision = NotNotifyingForm(request.POST if deciding else None)
+    if getattr(request, "evidence_too_large", False):
+        most = settings.OBLIGATION_EVIDENCE_MAX_BYTES // 1_000_000
+        form.add_error("evidence", f"The file is larger than {most} MB, the most an evidence file may be.")
+    if deciding and decision.is_valid():
+        try:
+            regulator_actions.decide_not_to_notify(
+                signed_in_user(request), found.incident, key, decision.cleaned_data["reasons"]
+            )
+        except errors.ActionRefused as refusal:
+            decision.add_error(None, str(refusal))
+        else:
+            years = regulator_actions.decision_kept_years(found.incident)
+            messages.success(request, f"Decision not to notify {entry.party} recorded; it is kept for {years} years.")
+            return redirect("regulators:obligation-list", slug=slug)
+    elif request.method == "POST" and not deciding and form.is_valid():
+        data = form.cleaned_data
+        try:
+            regulator_actions.mark_obligation_done(
+                signed_in_user(request), found.incident, key, data["done_on"], data["reference"], data["evidence"]
+            )
+        except errors.ActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Notice to {entry.party} marked done.")
+            return redirect("regulators:obligation-list", slug=slug)
+    context = {
+        "incident": found.incident,
+        "entry": entry,
+        "state": entry.state(timezone.localdate()),
+        "form": form,
+        "decision": decision,
+        "kept_years": regulator_actions.decision_kept_years(found.incident),
+    }
+    return render(request, "regulators/obligation_detail.html", context)
+
+
+@require_POST
+@login_required
+def obligation_evidence(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
+    """The evidence file, as a download; POST, so that every fetch is a deliberate, audited act."""
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    entry = obligations.entry(found.incident, key)
+    if entry is None or entry.record is None or not entry.record.evidence:
+        raise Http404("This obligation has no evidence file.")
+    if refused := fresh_code_needed(request):
+        return refused
+    regulator_actions.record_evidence_download(signed_in_user(request), entry.record)
+    response = FileResponse(
+        entry.record.evidence.open("rb"),
+        as_attachment=True,
+        filename=entry.record.evidence_name or "evidence",
+        content_type="application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def obligation_packet(request: HttpRequest, slug: str, key: str, kind: str) -> HttpResponse:
+    """What this obligation's agency is told: the facts and counts, and its own form where the portal knows it."""
+    found = access.incident_for(request.user, slug, need=MANAGER)
+    built = packet.build(found.incident, key)
+    if built is None:
+        raise Http404("No such obligation on this incident.")
+    name = f"{found.incident.slug}-{key}"
+    if kind == "pdf":
+        response = HttpResponse(packet.as_pdf(found.incident, built), content_type="application/pdf")
+    else:
+        response = HttpResponse(packet.as_csv(built), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-packet.{kind}"'
+    return response
