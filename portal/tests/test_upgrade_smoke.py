@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from incidents.models import Incident, Individual
+from incidents.models import Incident
 from notifications.models import BatchStatus, LetterBatch
+from people.models import Individual
 from portal.testing import IndividualFactory, authenticator
 
 
