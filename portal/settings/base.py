@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "notifications",
     "callcenter",
     "demo",
+    "portal",  # its commands: upgrade_smoke
 ]
 
 MIDDLEWARE = [

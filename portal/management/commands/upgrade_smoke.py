@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models
 from django.test import Client
 
-from audit.smoke import data, pages
+from portal.smoke import data, pages
 
 
 class Command(BaseCommand):

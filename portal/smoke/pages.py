@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.mfa import REAUTHENTICATED_AT
 from accounts.models import User
-from audit.smoke.data import model_named
+from portal.smoke.data import model_named
 
 # A URL parameter: the model whose row gives it, and the field that gives its value.
 PARAMETERS: dict[str, tuple[str, str]] = {
