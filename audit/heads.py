@@ -11,6 +11,7 @@ told from real ones this way; everything before it can.
 import logging
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,6 @@ from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 
 from audit.models import AuditEvent
-from incidents.models import Membership, Role
 
 logger = logging.getLogger(__name__)
 _LAST_SENT = "audit:head-sent"
@@ -46,10 +46,19 @@ def current_head() -> Head | None:
     return Head(newest[0], newest[1], datetime.now(UTC)) if newest else None
 
 
+# Who reads the trail is a role incidents grant: incidents name their auditors' addresses here (in
+# IncidentsConfig.ready), so that the trail imports nothing above it.
+_AUDITORS: list[Callable[[], Iterable[str]]] = []
+
+
+def auditors_from(addresses: Callable[[], Iterable[str]]) -> None:
+    _AUDITORS[:] = [addresses]
+
+
 def recipients() -> list[str]:
     """Every active auditor's address, and the installation's own list; each gets a message of their own."""
-    auditors = Membership.objects.filter(role=Role.AUDITOR, user__is_active=True).exclude(user__email="")
-    return sorted(set(auditors.values_list("user__email", flat=True)) | set(settings.AUDIT_HEAD_RECIPIENTS))
+    auditors = {address for addresses in _AUDITORS for address in addresses()}
+    return sorted(auditors | set(settings.AUDIT_HEAD_RECIPIENTS))
 
 
 def append(head: Head, path: Path) -> None:

@@ -91,3 +91,9 @@ def require_auditor(user: User | AnonymousUser) -> None:
 
 def refuse(reason: str = "Your role on this incident does not allow this.") -> NoReturn:
     raise PermissionDenied(reason)
+
+
+def auditor_addresses() -> list[str]:
+    """The e-mail addresses of every active user who audits an incident."""
+    auditors = Membership.objects.filter(role=Role.AUDITOR, user__is_active=True).exclude(user__email="")
+    return list(auditors.values_list("user__email", flat=True).distinct())
