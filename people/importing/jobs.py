@@ -64,11 +64,10 @@ def _take(job_id: int, status: str, claim: str) -> tuple[QuerySet[ImportJob], Im
 
 
 def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
-    with transaction.atomic():
-        if held.update(status=ImportJob.Status.FAILED, reason=reason, heartbeat_at=timezone.now(), **fields):
-            audit.record(
-                "import.failed", actor=None, incident_id=job.incident_id, target=job, details={"step": job.status}
-            )
+    people_actions.move_import(
+        job, ImportJob.Status.FAILED, actor=None, action="import.failed", details={"step": job.status},
+        also={"reason": reason, "heartbeat_at": timezone.now(), **fields}, rows=held,
+    )  # fmt: skip
 
 
 def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception, reason: str) -> None:
@@ -329,18 +328,18 @@ def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, wi
     with open(path, "rb") as f:  # under a name of its own: an earlier report goes only once this one is in
         job.error_report.save(f"{os.path.basename(job.file.name)}-report.csv", File(f), save=False)
     storage = job.error_report.storage
-    with transaction.atomic():
-        done = held.update(
-            status=ImportJob.Status.VALIDATED, validated_at=timezone.now(), error_report=job.error_report.name,
-            rows_read=tally.read, rows_valid=tally.valid, rows_rejected=tally.rejected,
-            duplicates_merged=tally.merged, warnings=tally.warnings, without_address=without, footer_rows=tally.footers,
-            first_issues=sorted(tally.first, key=lambda issue: issue["row"]), changes=tally.changes, reason="",
-            claim="",
-        )  # fmt: skip
-        if done:
-            details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
-                       "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
-            audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
+    report = {
+        "validated_at": timezone.now(), "error_report": job.error_report.name, "rows_read": tally.read,
+        "rows_valid": tally.valid, "rows_rejected": tally.rejected, "duplicates_merged": tally.merged,
+        "warnings": tally.warnings, "without_address": without, "footer_rows": tally.footers,
+        "first_issues": sorted(tally.first, key=lambda issue: issue["row"]), "changes": tally.changes, "reason": "",
+        "claim": "",
+    }  # fmt: skip
+    details = {"rows_read": tally.read, "rows_valid": tally.valid, "rows_rejected": tally.rejected,
+               "duplicates_merged": tally.merged, "warnings": tally.warnings}  # fmt: skip
+    done = people_actions.move_import(
+        job, ImportJob.Status.VALIDATED, actor=None, action="import.checked", details=details, also=report, rows=held
+    )
     if done and earlier:
         storage.delete(earlier)
     elif not done:
@@ -409,16 +408,13 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
         outcome = load.write_people(
             job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
         )
-        held.update(
-            status=ImportJob.Status.IMPORTED, imported_at=now, claim="", reason="",
-            individuals_added=outcome.individuals_added, individuals_updated=outcome.individuals_updated,
-            recipients_added=outcome.recipients_added, recipients_updated=outcome.recipients_updated,
-            exposures_added=outcome.exposures_added,
-        )  # fmt: skip
         people_figures.count_now(incident)
-        details = {"file_name": job.original_name, **outcome.__dict__}
-        audit.record("import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job,
-                     details=details)  # fmt: skip
+        # The move is the transaction's last step: its audit row holds the trail's lock until the commit.
+        people_actions.move_import(
+            job, ImportJob.Status.IMPORTED, actor=job.confirmed_by, action="import.completed",
+            details={"file_name": job.original_name, **outcome.__dict__},
+            also={"imported_at": now, "claim": "", "reason": "", **outcome.__dict__}, rows=held,
+        )  # fmt: skip
 
 
 # Both steps in this process: the command line, the benchmark and tests -------
