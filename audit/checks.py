@@ -4,7 +4,7 @@ import logging
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import api as audit
@@ -16,6 +16,19 @@ from portal.lib import claims
 logger = logging.getLogger(__name__)
 
 TRAIL = claims.Claims()  # TrailCheck.claim and heartbeat_at; a check saves its progress page by page besides
+
+
+@transaction.atomic
+def move_trail_check(
+    rows: QuerySet[TrailCheck], check_id: int, to: str, *, action: str, details: dict[str, Any], also: dict[str, Any]
+) -> bool:
+    """The trail check's one move function, for its worker (a person only asks for a check): the check's row
+    in `rows` (those the run holds) moves as its transitions table allows, and the audit row records it. A
+    check the run no longer holds does not move: False, and nothing recorded."""
+    if not TrailCheck.TRANSITIONS.move(rows.filter(pk=check_id), to, also=also):
+        return False
+    audit.record(action, actor=None, target=TrailCheck(pk=check_id), details=details)
+    return True
 
 
 def latest_check() -> TrailCheck | None:
@@ -49,10 +62,10 @@ def _claim(check_id: int, claim: str) -> int | None:
     """Take the check (when it waits, or its holder went silent); returns the last event it covers, or None
     when it is not ours (a message delivered again while its first run is alive takes nothing)."""
     claimable = Q(status=TrailCheck.Status.QUEUED) | (Q(status=TrailCheck.Status.RUNNING) & TRAIL.claimable())
-    taken = TRAIL.take(
-        TrailCheck.objects.filter(claimable, pk=check_id),
-        claim,
-        status=TrailCheck.Status.RUNNING, started_at=timezone.now(), checked=0, last_checked_id=0,
+    rows, claimed = TRAIL.claiming(TrailCheck.objects.filter(claimable), claim)
+    taken = move_trail_check(
+        rows, check_id, TrailCheck.Status.RUNNING, action="audit.check_started", details={},
+        also={**claimed, "started_at": timezone.now(), "checked": 0, "last_checked_id": 0},
     )  # fmt: skip
     return TrailCheck.objects.values_list("up_to_id", flat=True).get(pk=check_id) if taken else None
 
@@ -88,9 +101,10 @@ def run_trail_check(check_id: int, claim: str) -> None:
             report = _walk(held, up_to_id)
     except Exception:
         logger.exception("trail check %s stopped", check_id)
-        held.update(
-            status=TrailCheck.Status.ERROR, finished_at=timezone.now(), reason="The check stopped with an error."
-        )
+        move_trail_check(
+            held, check_id, TrailCheck.Status.ERROR, action="audit.check_stopped", details={},
+            also={"finished_at": timezone.now(), "reason": "The check stopped with an error."},
+        )  # fmt: skip
         raise
     if report is not None:
         _finish(held, check_id, report)
@@ -109,15 +123,10 @@ def _walk(held: Any, up_to_id: int) -> ChainReport | None:
 
 def _finish(held: Any, check_id: int, report: ChainReport) -> None:
     status = TrailCheck.Status.PASSED if report.ok else TrailCheck.Status.FAILED
-    with transaction.atomic():
-        finished = held.update(
-            status=status,
-            finished_at=timezone.now(),
-            checked=report.checked,
-            broken_id=report.broken_id,
-            reason=report.reason,
-            head_hash=report.head_hash,
-        )
-        if finished:  # only the run that held the claim records a result
-            details = {"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id}
-            audit.record("audit.checked", actor=None, target=TrailCheck(pk=check_id), details=details)
+    result = {"checked": report.checked, "broken_id": report.broken_id, "reason": report.reason}
+    # Only the run that still holds the claim records a result.
+    move_trail_check(
+        held, check_id, status, action="audit.checked",
+        details={"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id},
+        also={**result, "finished_at": timezone.now(), "head_hash": report.head_hash},
+    )  # fmt: skip

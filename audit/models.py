@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from portal.lib.states import Transitions
+
 # Events that mark an incident's course, which its timeline lists (through their own partial index,
 # so that calls and lookups, by far the most events, are never read for it).
 MILESTONES = (
@@ -74,6 +76,20 @@ class TrailCheck(models.Model):
 
     Status = TrailCheckStatus
     FINISHED = (TrailCheckStatus.PASSED, TrailCheckStatus.FAILED, TrailCheckStatus.ERROR)
+    # A run takes a queued check, or takes over a running one whose worker went silent (running again).
+    TRANSITIONS = Transitions(
+        "trail check",
+        TrailCheckStatus,
+        {
+            TrailCheckStatus.QUEUED: (TrailCheckStatus.RUNNING,),
+            TrailCheckStatus.RUNNING: (
+                TrailCheckStatus.RUNNING, TrailCheckStatus.PASSED, TrailCheckStatus.FAILED, TrailCheckStatus.ERROR,
+            ),
+            TrailCheckStatus.PASSED: (),
+            TrailCheckStatus.FAILED: (),
+            TrailCheckStatus.ERROR: (),
+        },
+    )  # fmt: skip
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

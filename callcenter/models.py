@@ -8,6 +8,7 @@ from django.db.models import Q
 from incidents.models import Incident, Role
 from people.models import Recipient
 from portal.lib.sealed_fields import SealedCharField
+from portal.lib.states import Transitions
 
 
 class Disposition(models.Model):
@@ -131,6 +132,11 @@ class Escalation(models.Model):
     """A call that needs someone else: an owner calls back until it is resolved."""
 
     Status = EscalationStatus
+    TRANSITIONS = Transitions(
+        "escalation",
+        EscalationStatus,
+        {EscalationStatus.OPEN: (EscalationStatus.RESOLVED,), EscalationStatus.RESOLVED: ()},
+    )
     # Who may own and work an escalation.
     OWNER_ROLES: ClassVar[frozenset[str]] = frozenset({Role.MANAGER, Role.AGENT})
 
@@ -186,6 +192,15 @@ class AddressChange(models.Model):
     """A new mailing address a verified caller asked for; a manager approves it before it replaces the old one."""
 
     Status = RequestStatus
+    TRANSITIONS = Transitions(
+        "address change",
+        RequestStatus,
+        {
+            RequestStatus.PENDING: (RequestStatus.APPROVED, RequestStatus.REJECTED),
+            RequestStatus.APPROVED: (),
+            RequestStatus.REJECTED: (),
+        },
+    )
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="address_changes")
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="address_changes")

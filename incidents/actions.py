@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -127,6 +128,28 @@ def mark_purged(actor: User | None, incident: Incident, deleted: dict[str, int],
 # Exports of personal data ------------------------------------------------------------
 
 
+@transaction.atomic
+def move_export(
+    export: Export,
+    to: str,
+    *,
+    actor: User | None,
+    action: str,
+    details: dict[str, Any] | None = None,
+    also: dict[str, Any] | None = None,
+    rows: "QuerySet[Export] | None" = None,
+) -> bool:
+    """The export's one move function: its transitions table decides, the audit row records it. With `rows`
+    (the export's row under further conditions: its link's owner and expiry) a move that finds no row is no
+    refusal: it returns False and records nothing; without, a move the table does not allow is refused."""
+    if rows is None:
+        Export.TRANSITIONS.move_one(export, to, also=also)
+    elif not Export.TRANSITIONS.move(rows.filter(pk=export.pk), to, also=also):
+        return False
+    audit.record(action, actor=actor, incident_id=export.incident_id, target=export, details=details)
+    return True
+
+
 def _export_id() -> str:
     return "EXP-" + get_random_string(8, allowed_chars="ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
@@ -174,24 +197,21 @@ def decide_export(actor: User, export: Export, approve: bool) -> None:
     if locked.requested_by_id == actor.pk:
         raise ActionRefused("Another person must approve an export you asked for.")
     now = timezone.now()
-    locked.status = Export.Status.READY if approve else Export.Status.REFUSED
-    locked.decided_by, locked.decided_at = actor, now
-    locked.expires_at = now + timedelta(seconds=settings.EXPORT_LINK_SECONDS) if approve else None
-    locked.save(update_fields=["status", "decided_by", "decided_at", "expires_at"])
-    action = "export.approved" if approve else "export.refused"
-    audit.record(action, actor=actor, incident_id=locked.incident_id, target=locked,
-                 details={"export": locked.public_id})  # fmt: skip
+    expires_at = now + timedelta(seconds=settings.EXPORT_LINK_SECONDS) if approve else None
+    move_export(
+        locked, Export.Status.READY if approve else Export.Status.REFUSED, actor=actor,
+        action="export.approved" if approve else "export.refused", details={"export": locked.public_id},
+        also={"decided_by": actor, "decided_at": now, "expires_at": expires_at},
+    )  # fmt: skip
     export.status, export.expires_at = locked.status, locked.expires_at
 
 
 def release_export(export: Export) -> None:
     """The file could not be made after its link was used: the link works again, and the trail says so."""
-    with transaction.atomic():
-        Export.objects.filter(pk=export.pk, status=Export.Status.DOWNLOADED).update(
-            status=Export.Status.READY, downloaded_at=None
-        )
-        audit.record("export.failed", actor=None, incident_id=export.incident_id, target=export,
-                     details={"export": export.public_id})  # fmt: skip
+    move_export(
+        export, Export.Status.READY, actor=None, action="export.failed", details={"export": export.public_id},
+        also={"downloaded_at": None}, rows=Export.objects.all(),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -199,10 +219,8 @@ def claim_export(actor: User, export: Export) -> bool:
     """Use the link: True once, for the person who asked, before it expires (a conditional update, so
     two clicks at once make one file)."""
     now = timezone.now()
-    claimed = Export.objects.filter(
-        pk=export.pk, status=Export.Status.READY, requested_by=actor, expires_at__gt=now
-    ).update(status=Export.Status.DOWNLOADED, downloaded_at=now)
-    if claimed:
-        audit.record("export.downloaded", actor=actor, incident_id=export.incident_id, target=export,
-                     details={"export": export.public_id, "kind": export.kind, "rows": export.rows})  # fmt: skip
-    return bool(claimed)
+    return move_export(
+        export, Export.Status.DOWNLOADED, actor=actor, action="export.downloaded",
+        details={"export": export.public_id, "kind": export.kind, "rows": export.rows},
+        also={"downloaded_at": now}, rows=Export.objects.filter(requested_by=actor, expires_at__gt=now),
+    )  # fmt: skip

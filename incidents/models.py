@@ -252,6 +252,18 @@ class Export(models.Model):
     leads back here and to the person in the audit trail."""
 
     Status = ExportStatus
+    # A file is asked for awaiting a second person, or ready at once (small enough, within the daily limit).
+    TRANSITIONS = Transitions(
+        "export",
+        ExportStatus,
+        {
+            ExportStatus.AWAITING: (ExportStatus.READY, ExportStatus.REFUSED),
+            ExportStatus.READY: (ExportStatus.DOWNLOADED,),
+            ExportStatus.DOWNLOADED: (ExportStatus.READY,),  # the file could not be made: the link works again
+            ExportStatus.REFUSED: (),
+        },
+        starts=(ExportStatus.AWAITING, ExportStatus.READY),
+    )
 
     public_id = models.CharField(max_length=20, unique=True)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="exports")

@@ -2,12 +2,13 @@
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -32,6 +33,30 @@ def _locked(job: ImportJob, allowed: Iterable[str], refusal: str) -> ImportJob:
     if locked.status not in allowed:
         raise ActionRefused(f"This import is {locked.get_status_display().lower()}{refusal}")
     return locked
+
+
+@transaction.atomic
+def move_import(
+    job: ImportJob,
+    to: str,
+    *,
+    actor: User | None,
+    action: str,
+    details: dict[str, Any] | None = None,
+    only_from: Collection[str] | None = None,
+    also: dict[str, Any] | None = None,
+    rows: QuerySet[ImportJob] | None = None,
+) -> bool:
+    """The import's one move function, for a person's moves and a worker's (actor None): its transitions table
+    decides, the audit row records it. With `rows` (the job's row as a worker's run holds it) a move that finds
+    the job no longer held is no refusal: it returns False and records nothing; without, a move the table does
+    not allow is refused. Details are computed before the move: `job` holds the new values after it."""
+    if rows is None:
+        ImportJob.TRANSITIONS.move_one(job, to, only_from=only_from, also=also)
+    elif not ImportJob.TRANSITIONS.move(rows.filter(pk=job.pk), to, only_from=only_from, also=also):
+        return False
+    audit.record(action, actor=actor, incident_id=job.incident_id, target=job, details=details)
+    return True
 
 
 def automatic_mapping(header: list[str], sample: list[tuple[int, list[str]]] | None = None) -> dict[str, int]:
@@ -70,13 +95,13 @@ def reread_import(actor: User, job: ImportJob, info: files.FileInfo) -> None:
     afresh, and any earlier check forgotten."""
     locked = _locked(job, _CHECKABLE, "; its header cannot be changed now.")
     ImportRow.objects.filter(job=locked).delete()
-    ImportJob.objects.filter(pk=job.pk).update(
-        header=info.header, header_row=info.header_row, header_found=info.header_found, sheet=info.sheet[:100],
-        mapping=automatic_mapping(info.header, info.sample), status=ImportJob.Status.UPLOADED, validated_at=None,
-        reason="",
-    )  # fmt: skip
     details = {"header_row": info.header_row, "columns": len(info.header), "sheet_changed": info.sheet != locked.sheet}
-    audit.record("import.reread", actor=actor, incident_id=job.incident_id, target=job, details=details)
+    also = {
+        "header": info.header, "header_row": info.header_row, "header_found": info.header_found,
+        "sheet": info.sheet[:100], "mapping": automatic_mapping(info.header, info.sample), "validated_at": None,
+        "reason": "",
+    }  # fmt: skip
+    move_import(locked, ImportJob.Status.UPLOADED, actor=actor, action="import.reread", details=details, also=also)
 
 
 @transaction.atomic
@@ -96,15 +121,17 @@ def check_import(
     from people.tasks import check_import_file
 
     locked = _locked(job, _CHECKABLE, "; it cannot be checked again now.")
-    ImportJob.objects.filter(pk=job.pk).update(
-        mapping=mapping, file_data_type_ids=sorted(file_data_type_ids), encoding=encoding or locked.encoding,
-        letter_to_both_parents=both_parents,
-        status=ImportJob.Status.VALIDATING, claim="", reason="", validated_at=None,
-        minor_cutoff=Incident.objects.get(pk=locked.incident_id).minor_cutoff(), progress_done=0, progress_total=0,
-        heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it
-    )  # fmt: skip
+    also = {
+        "mapping": mapping, "file_data_type_ids": sorted(file_data_type_ids), "encoding": encoding or locked.encoding,
+        "letter_to_both_parents": both_parents, "claim": "", "reason": "", "validated_at": None,
+        "minor_cutoff": Incident.objects.get(pk=locked.incident_id).minor_cutoff(), "progress_done": 0,
+        "progress_total": 0,
+        "heartbeat_at": timezone.now(),  # queued now: the sweep sends it again if no worker takes it
+    }  # fmt: skip
     details = {"mapped": sorted(mapping), "file_data_types": len(file_data_type_ids)}
-    audit.record("import.check_requested", actor=actor, incident_id=job.incident_id, target=job, details=details)
+    move_import(
+        locked, ImportJob.Status.VALIDATING, actor=actor, action="import.check_requested", details=details, also=also
+    )
     if queue:
         _queue(check_import_file, job.pk)
 
@@ -121,12 +148,12 @@ def confirm_import(actor: User | None, job: ImportJob, queue: bool = True) -> No
         raise ActionRefused(f"This import is {locked.get_status_display().lower()}{refusal}")
     if not locked.rows_valid:
         raise ActionRefused("No row of this file can be imported; correct the file and upload it again.")
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.IMPORTING, confirmed_by=actor, claim="", reason="", progress_done=0, progress_total=0,
-        heartbeat_at=timezone.now(),  # queued now: the sweep sends it again if no worker takes it
-    )  # fmt: skip
+    also = {
+        "confirmed_by": actor, "claim": "", "reason": "", "progress_done": 0, "progress_total": 0,
+        "heartbeat_at": timezone.now(),  # queued now: the sweep sends it again if no worker takes it
+    }  # fmt: skip
     details = {"file_name": locked.original_name, "rows_valid": locked.rows_valid, "retry": retry}
-    audit.record("import.confirmed", actor=actor, incident_id=job.incident_id, target=job, details=details)
+    move_import(locked, ImportJob.Status.IMPORTING, actor=actor, action="import.confirmed", details=details, also=also)
     if queue:
         _queue(import_file, job.pk)
 
@@ -136,12 +163,13 @@ def discard_import(actor: User, job: ImportJob) -> None:
     """Drop an import that was not imported: its file, staged rows and report go."""
     locked = _locked(job, _CHECKABLE, " and cannot be discarded.")
     ImportRow.objects.filter(job=locked).delete()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DISCARDED, file="", error_report="")
-    for stored in (locked.file, locked.error_report):
+    for stored in (locked.file, locked.error_report):  # before the move, which empties both
         if stored:
             transaction.on_commit(functools.partial(stored.storage.delete, stored.name))
-    audit.record("import.discarded", actor=actor, incident_id=job.incident_id, target=job,
-                 details={"file_name": locked.original_name})  # fmt: skip
+    move_import(
+        locked, ImportJob.Status.DISCARDED, actor=actor, action="import.discarded",
+        details={"file_name": locked.original_name}, also={"file": "", "error_report": ""},
+    )  # fmt: skip
 
 
 def purge_people(incident: Incident) -> dict[str, int]:

@@ -8,6 +8,7 @@ from incidents.models import DataType, Incident
 from incidents.readers import Language, Relationship
 from portal.lib import refcode
 from portal.lib.sealed_fields import LookupKeyField, SealedCharField, SealedDateField
+from portal.lib.states import Transitions
 
 
 def new_reference_code() -> str:
@@ -204,6 +205,25 @@ class ImportJob(models.Model):
 
     Status = ImportStatus
     ACTIVE = (ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+    # Until it is imported or discarded a file may be read again from another header row (back to
+    # uploaded, from uploaded too: its columns change) and checked again; a failed import is tried again.
+    TRANSITIONS = Transitions(
+        "import",
+        ImportStatus,
+        {
+            ImportStatus.UPLOADED: (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.DISCARDED),
+            ImportStatus.VALIDATING: (ImportStatus.VALIDATED, ImportStatus.FAILED),
+            ImportStatus.VALIDATED: (
+                ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING, ImportStatus.DISCARDED,
+            ),
+            ImportStatus.IMPORTING: (ImportStatus.IMPORTED, ImportStatus.FAILED),
+            ImportStatus.IMPORTED: (),
+            ImportStatus.FAILED: (
+                ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.IMPORTING, ImportStatus.DISCARDED,
+            ),
+            ImportStatus.DISCARDED: (),
+        },
+    )  # fmt: skip
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="import_jobs")
     # Empty when the import ran from the command line.

@@ -16,8 +16,9 @@ from incidents.models import DataType, Role
 from people import access as people_access
 from people import actions as people_actions
 from people.forms import HeaderForm, MappingForm, UploadForm
-from people.importing import files, jobs
+from people.importing import files, jobs, report
 from people.importing.fields import names_a_person
+from people.importing.preview import preview as first_rows
 from people.models import ImportJob
 from portal.lib import errors, uploads
 
@@ -58,7 +59,7 @@ def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     step = jobs.import_progress(job.pk) if job.status == ImportJob.Status.IMPORTING else None
     context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step, "stopped": jobs.stopped(job)}
     # The report keeps only the first problems: the page says so only when some were left out of it.
-    context["issues_cut"] = len(job.first_issues) >= jobs.FIRST_ISSUES
+    context["issues_cut"] = len(job.first_issues) >= report.FIRST_ISSUES
     if _wants_mapping(job) or job.status == ImportJob.Status.VALIDATED:
         form = MappingForm(job=job)
         context |= _mapping_context(job, form)
@@ -130,7 +131,7 @@ def _preview(job: ImportJob, form: MappingForm) -> dict[str, Any]:
     """Each column's first values, the rows as they will be read, or why the file cannot be read."""
     mapping, type_ids, encoding, both = form.draft()
     try:
-        checked, examples = jobs.preview(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS, both_parents=both)
+        checked, examples = first_rows(job, mapping, type_ids, encoding, rows=PREVIEW_ROWS, both_parents=both)
     except files.Unreadable as exc:
         return {"rows": [], "problem": str(exc)}
     if not names_a_person(mapping):

@@ -14,7 +14,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -25,26 +24,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import api as audit
-from incidents.models import DataType, Incident
+from incidents.models import Incident
 from people import actions as people_actions
 from people import figures as people_figures
 from people.importing import changes, files, load
 from people.importing.check import RowChecker
-from people.importing.fields import data_type_words, names_a_person
-from people.importing.rows import MERGED, SKIPPED, WARNING, CheckedRow, Issue, Settings, opened
+from people.importing.preview import checker_settings, file_info
+from people.importing.report import REPORT_HEADER, Tally, merged_issue
+from people.importing.rows import SKIPPED, CheckedRow, Issue
 from people.models import ImportJob, ImportRow
 from portal.lib import claims
-from portal.lib.csvcell import neutralised
 
 logger = logging.getLogger(__name__)
 
 JOB = claims.Claims()  # ImportJob.claim and heartbeat_at
 CHUNK_ROWS = 20_000
 BEAT_SECONDS = 30  # a check says how far it got at least this often, rejected rows or not
-FIRST_ISSUES = 20
-EXAMPLE_ROWS = 200  # rows read for each column's first values: a sparse column shows some too
-REPORT_HEADER = ("Row", "Column", "Value as in the file", "Outcome", "Reason")
-REPORT_VALUE_LIMIT = 1000
 
 
 class Superseded(Exception):
@@ -65,11 +60,15 @@ def _take(job_id: int, status: str, claim: str) -> tuple[QuerySet[ImportJob], Im
 
 
 def _fail(held: QuerySet[ImportJob], job: ImportJob, reason: str, **fields: Any) -> None:
-    with transaction.atomic():
-        if held.update(status=ImportJob.Status.FAILED, reason=reason, heartbeat_at=timezone.now(), **fields):
-            audit.record(
-                "import.failed", actor=None, incident_id=job.incident_id, target=job, details={"step": job.status}
-            )
+    people_actions.move_import(
+        job,
+        ImportJob.Status.FAILED,
+        actor=None,
+        action="import.failed",
+        details={"step": job.status},
+        also={"reason": reason, "heartbeat_at": timezone.now(), **fields},
+        rows=held,
+    )
 
 
 def _fail_unexpectedly(held: QuerySet[ImportJob], job: ImportJob, exc: Exception, reason: str) -> None:
@@ -113,127 +112,9 @@ def stopped(job: ImportJob) -> bool:
 # The dry run ---------------------------------------------------------------
 
 
-def checker_settings(
-    job: ImportJob,
-    mapping: dict[str, int] | None = None,
-    file_data_type_ids: list[int] | None = None,
-    both_parents: bool | None = None,
-) -> Settings:
-    """How the job's rows are checked: with its confirmed mapping, or with one being edited (the preview)."""
-    catalog = list(DataType.objects.values_list("pk", "key", "label"))
-    mapping = job.mapping if mapping is None else mapping
-    return Settings(
-        header=job.header,
-        mapping={key: int(index) for key, index in mapping.items()},
-        data_type_words=data_type_words(catalog),
-        data_type_ids_by_key={key: pk for pk, key, _ in catalog},
-        file_data_type_ids=job.file_data_type_ids if file_data_type_ids is None else file_data_type_ids,
-        minor_cutoff=job.minor_cutoff or Incident.objects.get(pk=job.incident_id).minor_cutoff(),
-        today=timezone.localdate(),
-        letter_to_both_parents=job.letter_to_both_parents if both_parents is None else both_parents,
-    )
-
-
-def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
-    return files.FileInfo(
-        kind=job.kind,
-        encoding=encoding or job.encoding,
-        encoding_sure=job.encoding_sure,
-        delimiter=job.delimiter,
-        header=job.header,
-        header_row=job.header_row,
-        sheet=job.sheet,
-    )
-
-
-@dataclass(frozen=True)
-class PreviewRow:
-    number: int
-    staged: dict[str, Any] | None  # the checked row's fields, opened, or None when rejected
-    issues: list[Issue]
-    reading: dict[str, Any] | None = None  # a rejected row's names, birth date and addressee, as far as they read
-
-
-def preview(
-    job: ImportJob,
-    mapping: dict[str, int],
-    file_data_type_ids: list[int],
-    encoding: str,
-    rows: int,
-    both_parents: bool = False,
-) -> tuple[list[PreviewRow], list[list[str]]]:
-    """The first rows checked as the given mapping would check them (none while no column names the person),
-    and the first non-empty values of each column, looked for further down than the rows checked.
-
-    Raises files.Unreadable when the file cannot be read that way (a wrong encoding, say).
-    """
-    with job.file.open("rb") as f:
-        _, sample = files.preview(f, file_info(job, encoding), rows=EXAMPLE_ROWS)
-    checked = []
-    if names_a_person(mapping):
-        checker = RowChecker(checker_settings(job, mapping, file_data_type_ids, both_parents))
-        for number, cells in sample[:rows]:
-            staged, issues = checker.check(number, cells)
-            if staged is not None:
-                checked.append(PreviewRow(number, opened(staged._asdict()), issues))
-            elif issues and issues[0].outcome != SKIPPED:
-                checked.append(PreviewRow(number, None, issues, checker.reading(number, cells)))
-            else:
-                checked.append(PreviewRow(number, None, issues))
-    examples = [
-        [cells[i].strip() for _, cells in sample if i < len(cells) and cells[i].strip()][:3]
-        for i in range(len(job.header))
-    ]
-    return checked, examples
-
-
-def _report_cell(value: str) -> str:
-    if len(value) > REPORT_VALUE_LIMIT:
-        value = value[:REPORT_VALUE_LIMIT] + f"… (first {REPORT_VALUE_LIMIT:,} of {len(value):,} characters)"
-    # A spreadsheet must not run a formula from the file when the report is opened.
-    return neutralised(value)
-
-
-def _write_issue(writer: Any, issue: Issue) -> None:
-    writer.writerow(
-        (issue.row, _report_cell(issue.column), _report_cell(issue.value), issue.outcome, _report_cell(issue.reason))
-    )
-
-
-def _merged_issue(dup: load.Duplicate) -> Issue:
-    basis = "same ID" if dup.by_id else "same name and date of birth"
-    reason = f"the same person as row {dup.first_row} ({basis}): merged into one, data types combined"
-    if dup.names_differ:
-        reason += "; the last names differ, so check which is right"
-    return Issue(dup.row, "", "", reason, MERGED)
-
-
-def _shown(issue: Issue) -> dict[str, Any]:
-    value = issue.value if len(issue.value) <= 80 else issue.value[:79] + "…"
-    return {"row": issue.row, "column": issue.column, "value": value, "reason": issue.reason, "outcome": issue.outcome}
-
-
-class _Tally:
-    def __init__(self) -> None:
-        self.read = self.valid = self.rejected = self.warnings = self.merged = self.footers = 0
-        self.first: list[dict[str, Any]] = []
-        self.changes: dict[str, Any] = {}
-
-    def add(self, issue: Issue, writer: Any) -> None:
-        _write_issue(writer, issue)
-        if issue.outcome == WARNING:
-            self.warnings += 1
-        elif issue.outcome == MERGED:
-            self.merged += 1
-        elif issue.outcome == SKIPPED:
-            self.footers += 1
-        if len(self.first) < FIRST_ISSUES:
-            self.first.append(_shown(issue))
-
-
-def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> _Tally:
+def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> Tally:
     checker = RowChecker(checker_settings(job))
-    tally = _Tally()
+    tally = Tally()
     batch: list[CheckedRow] = []
     beat_at = time.monotonic()
     with job.file.open("rb") as f:
@@ -297,7 +178,7 @@ def run_dry_run(job_id: int, claim: str) -> None:
             writer.writerow(REPORT_HEADER)
             tally = _check_rows(job, held, writer)  # its last staging said it was alive
             for dup in load.duplicates(job_id):
-                tally.add(_merged_issue(dup), writer)
+                tally.add(merged_issue(dup), writer)
             _beat(held)
             kept: list[Issue] = []
             tally.changes = changes.find(job_id, job.incident_id, kept, merged=tally.merged > 0).as_json()
@@ -330,37 +211,36 @@ def _drop_staged(held: QuerySet[ImportJob], staged: QuerySet[ImportRow]) -> None
             staged.delete()
 
 
-def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: _Tally, without: int, path: str) -> None:
+def _finish_dry_run(job: ImportJob, held: QuerySet[ImportJob], tally: Tally, without: int, path: str) -> None:
     earlier = job.error_report.name if job.error_report else ""
     with open(path, "rb") as f:  # under a name of its own: an earlier report goes only once this one is in
         job.error_report.save(f"{os.path.basename(job.file.name)}-report.csv", File(f), save=False)
     storage = job.error_report.storage
-    with transaction.atomic():
-        done = held.update(
-            status=ImportJob.Status.VALIDATED,
-            validated_at=timezone.now(),
-            error_report=job.error_report.name,
-            rows_read=tally.read,
-            rows_valid=tally.valid,
-            rows_rejected=tally.rejected,
-            duplicates_merged=tally.merged,
-            warnings=tally.warnings,
-            without_address=without,
-            footer_rows=tally.footers,
-            first_issues=sorted(tally.first, key=lambda issue: issue["row"]),
-            changes=tally.changes,
-            reason="",
-            claim="",
-        )
-        if done:
-            details = {
-                "rows_read": tally.read,
-                "rows_valid": tally.valid,
-                "rows_rejected": tally.rejected,
-                "duplicates_merged": tally.merged,
-                "warnings": tally.warnings,
-            }
-            audit.record("import.checked", actor=None, incident_id=job.incident_id, target=job, details=details)
+    report = {
+        "validated_at": timezone.now(),
+        "error_report": job.error_report.name,
+        "rows_read": tally.read,
+        "rows_valid": tally.valid,
+        "rows_rejected": tally.rejected,
+        "duplicates_merged": tally.merged,
+        "warnings": tally.warnings,
+        "without_address": without,
+        "footer_rows": tally.footers,
+        "first_issues": sorted(tally.first, key=lambda issue: issue["row"]),
+        "changes": tally.changes,
+        "reason": "",
+        "claim": "",
+    }
+    details = {
+        "rows_read": tally.read,
+        "rows_valid": tally.valid,
+        "rows_rejected": tally.rejected,
+        "duplicates_merged": tally.merged,
+        "warnings": tally.warnings,
+    }
+    done = people_actions.move_import(
+        job, ImportJob.Status.VALIDATED, actor=None, action="import.checked", details=details, also=report, rows=held
+    )
     if done and earlier:
         storage.delete(earlier)
     elif not done:
@@ -435,21 +315,16 @@ def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:
         outcome = load.write_people(
             job.pk, job.incident_id, now, merged=job.duplicates_merged > 0, progress=_report_progress(job.pk)
         )
-        held.update(
-            status=ImportJob.Status.IMPORTED,
-            imported_at=now,
-            claim="",
-            reason="",
-            individuals_added=outcome.individuals_added,
-            individuals_updated=outcome.individuals_updated,
-            recipients_added=outcome.recipients_added,
-            recipients_updated=outcome.recipients_updated,
-            exposures_added=outcome.exposures_added,
-        )
         people_figures.count_now(incident)
-        details = {"file_name": job.original_name, **outcome.__dict__}
-        audit.record(
-            "import.completed", actor=job.confirmed_by, incident_id=job.incident_id, target=job, details=details
+        # The move is the transaction's last step: its audit row holds the trail's lock until the commit.
+        people_actions.move_import(
+            job,
+            ImportJob.Status.IMPORTED,
+            actor=job.confirmed_by,
+            action="import.completed",
+            details={"file_name": job.original_name, **outcome.__dict__},
+            also={"imported_at": now, "claim": "", "reason": "", **outcome.__dict__},
+            rows=held,
         )
 
 

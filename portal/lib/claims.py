@@ -82,10 +82,16 @@ class Claims:
     def claimable(self, now: datetime | None = None) -> Q:
         return self.free() | self.silent(now)
 
+    def claiming(self, rows: "QuerySet[Any]", token: str) -> tuple["QuerySet[Any]", dict[str, Any]]:
+        """The rows that are free or abandoned, and the fields that claim them for the run `token`: a claim
+        that also moves a status hands both to the model's move function, which writes them with the status."""
+        now = timezone.now()
+        return rows.filter(self.claimable(now)), {self.claim_field: token, self.beat_field: now}
+
     def take(self, rows: "QuerySet[Any]", token: str, **fields: Any) -> int:
         """Claim the rows that are free or abandoned for the run `token`; how many it took."""
-        now = timezone.now()
-        return rows.filter(self.claimable(now)).update(**{self.claim_field: token, self.beat_field: now}, **fields)
+        claimable, claim = self.claiming(rows, token)
+        return claimable.update(**claim, **fields)
 
     def held(self, rows: "QuerySet[Any]", token: str) -> "QuerySet[Any]":
         """The rows still held by `token`: every write of a run goes through these, so a run taken over stops."""

@@ -29,9 +29,13 @@ class Transitions:
     noun: str  # how a refusal names the row: "import", "letter batch"
     choices: type[TextChoices]
     table: Mapping[str, Collection[str]]
+    # The statuses a row may be created in, when not only its field's default (an export is created ready
+    # or awaiting approval); creating a row is no move, and portal/tests/test_status_moves.py reads these.
+    starts: Collection[str] = ()
 
     def __post_init__(self) -> None:
-        unknown = {*self.table, *(s for targets in self.table.values() for s in targets)} - set(self.choices.values)
+        named = {*self.table, *(s for targets in self.table.values() for s in targets), *self.starts}
+        unknown = named - set(self.choices.values)
         if unknown or set(self.table) != set(self.choices.values):
             raise ValueError(f"The {self.noun} transitions table must name every status once: {sorted(unknown)}")
 
