@@ -57,8 +57,17 @@ def creator(pattern: str, view: View, name: str, *, method: Method = "get") -> R
 
 
 def auditor(pattern: str, view: View, name: str, *, method: Method = "get") -> RuledPattern:
-    """For those who audit some incident (each sees only its own incidents' trail) and superusers."""
-    return route(pattern, _checked(view, access.require_auditor), name, Rule("auditor", method=method))
+    """For those who audit some incident and superusers. The view receives, after the request, the ids of
+    the incidents whose trail the user reads (None: all, for a superuser); each auditor sees only those."""
+    return route(pattern, _audited(view), name, Rule("auditor", method=method))
+
+
+def _audited(view: View) -> View:
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return view(request, access.audited_incident_ids(request.user), *args, **kwargs)
+
+    return checked
 
 
 def _checked(view: View, check: Callable[[User | AnonymousUser], None]) -> View:

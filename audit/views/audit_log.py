@@ -38,8 +38,8 @@ def _filtered(events: QuerySet[AuditEvent], data: dict[str, Any]) -> QuerySet[Au
     return events
 
 
-def audit_log(request: HttpRequest) -> HttpResponse:
-    incidents, events = access.audit_trail_visible_to(request.user)
+def audit_log(request: HttpRequest, audited: list[int] | None) -> HttpResponse:
+    incidents, events = access.audit_trail_visible_to(audited)
     readable = list(incidents.order_by("title"))
     form = AuditFilterForm(request.GET or None, incidents=readable, installation_wide=request.user.is_superuser)
     valid = not form.is_bound or form.is_valid()
