@@ -5,12 +5,10 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -47,7 +45,6 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-@login_required
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator, or a recovery code."""
     user = signed_in_user(request)
@@ -79,7 +76,6 @@ def _qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, dark="#1b1b1b")
 
 
-@login_required
 def mfa_enrol(request: HttpRequest) -> HttpResponse:
     """Setting up the authenticator at first sign-in: scan, type the first code, keep the recovery codes."""
     user = signed_in_user(request)
@@ -122,7 +118,6 @@ def _grouped(key: bytes) -> str:
     return " ".join(text[n : n + 4] for n in range(0, len(text), 4))
 
 
-@login_required
 def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     """The recovery codes, once: right after they were made."""
     codes = request.session.pop(RECOVERY_CODES_TO_SHOW, None)
@@ -131,14 +126,11 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next(request)})
 
 
-@login_required
 def security(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return render(request, "accounts/security.html", {"codes_left": mfa.recovery_codes_left(user)})
 
 
-@require_POST
-@login_required
 def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
     if (needed := fresh_code_needed(request, reverse("accounts:security"))) is not None:
         return needed
@@ -146,8 +138,6 @@ def mfa_new_recovery_codes(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:mfa-recovery-codes")
 
 
-@require_POST
-@login_required
 def mfa_replace(request: HttpRequest) -> HttpResponse:
     """A new phone: set up its authenticator; the old one keeps working until the new one's first code."""
     if (needed := fresh_code_needed(request, reverse("accounts:security"))) is not None:
@@ -183,7 +173,6 @@ def reauthentication_needed(request: HttpRequest, back_to: str) -> HttpResponse:
     return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back_to})}")
 
 
-@login_required
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = CodeForm(request.POST or None)

@@ -59,9 +59,8 @@ def membership_on(access: IncidentAccess, membership_id: int) -> Membership:
     return get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, incident=access.incident)
 
 
-def audit_trail_visible_to(user: User | AnonymousUser) -> tuple[QuerySet[Incident], QuerySet[AuditEvent]]:
-    """The incidents whose trail the user may read, and those events, newest first."""
-    allowed_ids = audited_incident_ids(user)
+def audit_trail_visible_to(allowed_ids: list[int] | None) -> tuple[QuerySet[Incident], QuerySet[AuditEvent]]:
+    """The incidents whose trail the user may read (`audited_incident_ids`), and those events, newest first."""
     if allowed_ids is None:
         return Incident.objects.all(), AuditEvent.objects.order_by("-id")
     incidents = Incident.objects.filter(pk__in=allowed_ids)
@@ -82,11 +81,6 @@ def can_read_audit_trail(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or Membership.objects.filter(user_id=user.pk, role=Role.AUDITOR).exists()
-
-
-def require_auditor(user: User | AnonymousUser) -> None:
-    if not can_read_audit_trail(user):
-        raise PermissionDenied(_NOT_AN_AUDITOR)
 
 
 def refuse(reason: str = "Your role on this incident does not allow this.") -> NoReturn:

@@ -5,14 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from incidents import access, figures
-from incidents.models import DataType, Role
+from incidents import figures
+from incidents.access import IncidentAccess
+from incidents.models import DataType
 from people import access as people_access
 from people import actions as people_actions
 from people.forms import HeaderForm, MappingForm, UploadForm
@@ -20,22 +19,14 @@ from people.importing import files, jobs, report
 from people.importing.fields import names_a_person
 from people.importing.preview import preview as first_rows
 from people.models import ImportJob
-from portal.lib import errors, uploads
+from portal.lib import uploads
+from portal.lib.refusals import REFUSALS, attempt, attempt_then_redirect
 
-MANAGER = {Role.MANAGER}
 PREVIEW_ROWS = 8
 
 
-def _job(request: HttpRequest, slug: str, job_id: int) -> tuple[access.IncidentAccess, ImportJob]:
-    found = access.incident_for(request.user, slug, need=MANAGER)
-    job = people_access.import_job_on(found, job_id)
-    return found, job
-
-
-@login_required
 @uploads.limited(lambda: settings.IMPORT_MAX_UPLOAD_BYTES)
-def import_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def import_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = UploadForm()
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -53,9 +44,8 @@ def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "people/import_list.html", context)
 
 
-@login_required
-def import_detail(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    found, job = _job(request, slug, job_id)
+def import_detail(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
+    job = people_access.import_job_on(found, job_id)
     step = jobs.import_progress(job.pk) if job.status == ImportJob.Status.IMPORTING else None
     context: dict[str, Any] = {"incident": found.incident, "job": job, "step": step, "stopped": jobs.stopped(job)}
     # The report keeps only the first problems: the page says so only when some were left out of it.
@@ -71,38 +61,33 @@ def _wants_mapping(job: ImportJob) -> bool:
     return bool(job.file) and (job.status == ImportJob.Status.UPLOADED or failed_check)
 
 
-@require_POST
-@login_required
-def import_mapping(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    found, job = _job(request, slug, job_id)
+def import_mapping(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
+    job = people_access.import_job_on(found, job_id)
     form = MappingForm(request.POST, job=job)
     if form.is_valid():
         types = [dt.pk for dt in form.cleaned_data["file_data_types"]]
-        try:
-            people_actions.check_import(
-                signed_in_user(request), job, form.mapping(), types, form.cleaned_data.get("encoding", ""),
-                both_parents=form.cleaned_data["letter_to_both_parents"],
-            )  # fmt: skip
-        except errors.ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        return redirect("people:import-detail", slug=slug, job_id=job.pk)
+        user, data = signed_in_user(request), form.cleaned_data
+        return attempt_then_redirect(
+            request, lambda: people_actions.check_import(user, job, form.mapping(), types, data.get("encoding", ""),
+                                                         both_parents=data["letter_to_both_parents"]),
+            "people:import-detail", slug=slug, job_id=job.pk,
+        )  # fmt: skip
     context = {"incident": found.incident, "job": job, **_mapping_context(job, form)}
     return render(request, "people/import_detail.html", context, status=400)
 
 
-@require_POST
-@login_required
-def import_header(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def import_header(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
     """Read the file again from another header row or sheet."""
-    _, job = _job(request, slug, job_id)
+    job = people_access.import_job_on(found, job_id)
     form = HeaderForm(request.POST, job=job)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("people:import-detail", slug=slug, job_id=job.pk)
-    try:
-        people_actions.reread_import(signed_in_user(request), job, form.read())
-    except (files.Unreadable, errors.ActionRefused) as refusal:
-        messages.error(request, str(refusal))
+    user = signed_in_user(request)
+    # A file that cannot be read from that row or sheet is refused as an action would be.
+    attempt(
+        request, lambda: people_actions.reread_import(user, job, form.read()), refusals=(*REFUSALS, files.Unreadable)
+    )
     return redirect("people:import-detail", slug=slug, job_id=job.pk)
 
 
@@ -115,11 +100,9 @@ def _mapping_context(job: ImportJob, form: MappingForm) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_POST
-@login_required
-def import_preview(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def import_preview(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
     """The first rows as the mapping being edited would read them (htmx, on every change)."""
-    _, job = _job(request, slug, job_id)
+    job = people_access.import_job_on(found, job_id)
     form = MappingForm(request.POST, job=job)
     form.is_valid()
     # The columns' first values come too, out of band: a change of encoding changes them.
@@ -162,10 +145,9 @@ def _address_of(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "address": f"{street} {row['state']} {row['postal_code']}".strip()}
 
 
-@login_required
-def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def import_progress(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
     """The job's progress or outcome, polled by its page while a worker runs it."""
-    found, job = _job(request, slug, job_id)
+    job = people_access.import_job_on(found, job_id)
     if not job.is_running:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # the finished page (report or outcome) replaces the progress bar
@@ -179,25 +161,18 @@ def import_progress(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
     return render(request, "people/_import_progress.html", context)
 
 
-@require_POST
-@login_required
-def import_confirm(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    _, job = _job(request, slug, job_id)
-    try:
-        people_actions.confirm_import(signed_in_user(request), job)
-    except errors.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    return redirect("people:import-detail", slug=slug, job_id=job.pk)
+def import_confirm(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
+    job = people_access.import_job_on(found, job_id)
+    user = signed_in_user(request)
+    return attempt_then_redirect(
+        request, lambda: people_actions.confirm_import(user, job), "people:import-detail", slug=slug, job_id=job.pk
+    )
 
 
-@require_POST
-@login_required
-def import_discard(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
-    _, job = _job(request, slug, job_id)
-    try:
-        people_actions.discard_import(signed_in_user(request), job)
-    except errors.ActionRefused as refusal:
-        messages.error(request, str(refusal))
+def import_discard(request: HttpRequest, found: IncidentAccess, slug: str, job_id: int) -> HttpResponse:
+    job = people_access.import_job_on(found, job_id)
+    user = signed_in_user(request)
+    done = f"The import of “{job.original_name}” was discarded; nothing from it was kept."
+    if not attempt(request, lambda: people_actions.discard_import(user, job), done):
         return redirect("people:import-detail", slug=slug, job_id=job.pk)
-    messages.success(request, f"The import of “{job.original_name}” was discarded; nothing from it was kept.")
     return redirect("people:import-list", slug=slug)

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal import views
+from portal.lib.routes import public
 
 admin.site.site_header = "Breach Notice Portal administration"
 admin.site.site_title = "Breach Notice Portal"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    public("healthz", views.healthz, "healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("callcenter/", include("callcenter.urls")),

@@ -1,20 +1,25 @@
-from django.urls import path
-
+from incidents.routes import MANAGER, incident
+from portal.lib.routes import public
 from public.views import faq, notice
 
 app_name = "public"
 
 urlpatterns = [
-    path("incidents/<slug:slug>/faq/", faq.faq_list, name="faq-list"),
-    path("incidents/<slug:slug>/faq/<int:entry_id>/edit/", faq.faq_edit, name="faq-edit"),
-    path("incidents/<slug:slug>/faq/<int:entry_id>/remove/", faq.faq_remove, name="faq-remove"),
-    path("incidents/<slug:slug>/notice/", notice.notice_manage, name="notice-manage"),
-    path("incidents/<slug:slug>/notice/publish/", notice.notice_publish, name="notice-publish"),
-    path("incidents/<slug:slug>/notice/unpublish/", notice.notice_unpublish, name="notice-unpublish"),
-    path(
+    incident("incidents/<slug:slug>/faq/", faq.faq_list, "faq-list", MANAGER),
+    incident("incidents/<slug:slug>/faq/<int:entry_id>/edit/", faq.faq_edit, "faq-edit", MANAGER),
+    incident("incidents/<slug:slug>/faq/<int:entry_id>/remove/", faq.faq_remove, "faq-remove", MANAGER, method="post"),
+    incident("incidents/<slug:slug>/notice/", notice.notice_manage, "notice-manage", MANAGER),
+    incident("incidents/<slug:slug>/notice/publish/", notice.notice_publish, "notice-publish", MANAGER, method="post"),
+    incident(
+        "incidents/<slug:slug>/notice/unpublish/", notice.notice_unpublish, "notice-unpublish", MANAGER, method="post"
+    ),
+    incident(
         "incidents/<slug:slug>/notice/updates/<int:update_id>/remove/",
         notice.notice_update_remove,
-        name="notice-update-remove",
+        "notice-update-remove",
+        MANAGER,
+        method="post",
     ),
-    path("notice/<slug:slug>/", notice.public_notice, name="public-notice"),
+    # Anyone may read a published notice; an unpublished one is not found.
+    public("notice/<slug:slug>/", notice.public_notice, "public-notice"),
 ]

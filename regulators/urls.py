@@ -1,27 +1,18 @@
-from django.urls import path
-
+from incidents.routes import MANAGER, incident
 from regulators import views
 
 app_name = "regulators"
 
+OBLIGATION = "incidents/<slug:slug>/obligations/<str:key>"
+
 urlpatterns = [
-    path("incidents/<slug:slug>/obligations/", views.obligation_list, name="obligation-list"),
-    path("incidents/<slug:slug>/obligations/<str:key>/", views.obligation_detail, name="obligation-detail"),
-    path(
-        "incidents/<slug:slug>/obligations/<str:key>/packet.pdf",
-        views.obligation_packet,
-        {"kind": "pdf"},
-        name="obligation-packet-pdf",
+    incident("incidents/<slug:slug>/obligations/", views.obligation_list, "obligation-list", MANAGER),
+    incident(f"{OBLIGATION}/", views.obligation_detail, "obligation-detail", MANAGER),
+    incident(
+        f"{OBLIGATION}/packet.pdf", views.obligation_packet, "obligation-packet-pdf", MANAGER, kwargs={"kind": "pdf"}
     ),
-    path(
-        "incidents/<slug:slug>/obligations/<str:key>/packet.csv",
-        views.obligation_packet,
-        {"kind": "csv"},
-        name="obligation-packet-csv",
+    incident(
+        f"{OBLIGATION}/packet.csv", views.obligation_packet, "obligation-packet-csv", MANAGER, kwargs={"kind": "csv"}
     ),
-    path(
-        "incidents/<slug:slug>/obligations/<str:key>/evidence/",
-        views.obligation_evidence,
-        name="obligation-evidence",
-    ),
+    incident(f"{OBLIGATION}/evidence/", views.obligation_evidence, "obligation-evidence", MANAGER, method="post"),
 ]

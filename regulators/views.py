@@ -2,28 +2,21 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.views import fresh_code_needed
-from incidents import access
-from incidents.models import Role
+from incidents.access import IncidentAccess
 from portal.lib import errors, uploads
 from regulators import actions as regulator_actions
 from regulators import obligations, packet
 from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
 
-MANAGER = {Role.MANAGER}
 
-
-@login_required
-def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def obligation_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = ObligationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         added = regulator_actions.add_obligation(signed_in_user(request), found.incident, **form.cleaned_fields())
@@ -35,10 +28,8 @@ def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "regulators/obligation_list.html", context)
 
 
-@login_required
 @uploads.limited(lambda: settings.OBLIGATION_EVIDENCE_MAX_BYTES)
-def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def obligation_detail(request: HttpRequest, found: IncidentAccess, slug: str, key: str) -> HttpResponse:
     entry = obligations.entry(found.incident, key)
     if entry is None:
         raise Http404("No such obligation on this incident.")
@@ -85,11 +76,8 @@ def obligation_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
     return render(request, "regulators/obligation_detail.html", context)
 
 
-@require_POST
-@login_required
-def obligation_evidence(request: HttpRequest, slug: str, key: str) -> HttpResponseBase:
+def obligation_evidence(request: HttpRequest, found: IncidentAccess, slug: str, key: str) -> HttpResponseBase:
     """The evidence file, as a download; POST, so that every fetch is a deliberate, audited act."""
-    found = access.incident_for(request.user, slug, need=MANAGER)
     entry = obligations.entry(found.incident, key)
     if entry is None or entry.record is None or not entry.record.evidence:
         raise Http404("This obligation has no evidence file.")
@@ -106,10 +94,8 @@ def obligation_evidence(request: HttpRequest, slug: str, key: str) -> HttpRespon
     return response
 
 
-@login_required
-def obligation_packet(request: HttpRequest, slug: str, key: str, kind: str) -> HttpResponse:
+def obligation_packet(request: HttpRequest, found: IncidentAccess, slug: str, key: str, kind: str) -> HttpResponse:
     """What this obligation's agency is told: the facts and counts, and its own form where the portal knows it."""
-    found = access.incident_for(request.user, slug, need=MANAGER)
     built = packet.build(found.incident, key)
     if built is None:
         raise Http404("No such obligation on this incident.")

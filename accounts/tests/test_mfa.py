@@ -18,7 +18,7 @@ from accounts.mfa import current_code
 from audit.models import AuditEvent
 from incidents.models import Role
 from portal.testing import PASSWORD, UserFactory, authenticator
-from portal.tests.test_permissions import RULES, _url
+from portal.testing.urlwalk import RULES, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def _password_only(user):
 def test_every_address_but_a_few_needs_the_second_factor(incident, people, name):
     manager = people[Role.MANAGER]
     authenticator(manager)
-    url = _url(name, incident, people)
+    url = url_for(name, incident, people)
     client = _password_only(manager)
     response = client.post(url) if RULES[name].method == "post" else client.get(url)
     assert response.status_code == 302, name

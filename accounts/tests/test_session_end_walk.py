@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from portal.tests.test_permissions import RULES, _url
+from portal.testing.urlwalk import RULES, url_for
 
 LOGIN = reverse("accounts:login")
 START = time.time()
@@ -23,7 +23,7 @@ START = time.time()
 def test_every_address_sends_an_idle_session_to_sign_in(client, incident, people, agent, name, htmx):
     with time_machine.travel(START, tick=False):
         client.force_login(agent)
-        url = _url(name, incident, people)
+        url = url_for(name, incident, people)
         assert client.get(reverse("incidents:incident-list")).status_code == 200
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_X_PORTAL_BACKGROUND": "true"} if htmx else {}
     with time_machine.travel(START + 16 * 60, tick=False):

@@ -3,23 +3,21 @@
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from callcenter import access as call_access
 from callcenter import actions, disclosure, scripts, verification
 from callcenter.forms import AddressChangeForm, CloseCallForm, EscalationForm, VerificationForm
 from callcenter.models import Call, Escalation
-from callcenter.views.lookup import AGENTS, carried_code_key
-from incidents import access
+from callcenter.views.lookup import carried_code_key
 from incidents.access import IncidentAccess
 from portal.lib import refcode
+from portal.lib.refusals import attempt
 from public.models import FaqEntry
 
 _JUST_VERIFIED = "callcenter:just-verified"
@@ -77,9 +75,8 @@ def _page(request: HttpRequest, found: IncidentAccess, call: Call, status: int =
     return render(request, "callcenter/call_detail.html", context, status=status)
 
 
-def _call(request: HttpRequest, slug: str, call_id: int) -> tuple[IncidentAccess, Call]:
-    found = access.incident_for(request.user, slug, need=AGENTS)
-    return found, call_access.call_of(found, signed_in_user(request), call_id)
+def _call(request: HttpRequest, found: IncidentAccess, call_id: int) -> Call:
+    return call_access.call_of(found, signed_in_user(request), call_id)
 
 
 def _back(slug: str, call: Call, anchor: str = "") -> HttpResponse:
@@ -89,18 +86,15 @@ def _back(slug: str, call: Call, anchor: str = "") -> HttpResponse:
 
 
 @never_cache
-@login_required
-def call_detail(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    found, call = _call(request, slug, call_id)
+def call_detail(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
     return _page(request, found, call)
 
 
-@require_POST
 @sensitive_post_parameters()
 @never_cache
-@login_required
-def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    found, call = _call(request, slug, call_id)
+def call_verify(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
     form = VerificationForm(request.POST)
     if not form.is_valid():
         return _page(request, found, call, status=400, verify_form=form)
@@ -123,84 +117,65 @@ def call_verify(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
     return _page(request, found, call, verify_form=form)
 
 
-@require_POST
 @sensitive_post_parameters()
 @never_cache
-@login_required
-def call_close(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    found, call = _call(request, slug, call_id)
+def call_close(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
     form = CloseCallForm(request.POST, incident_id=found.incident.pk)
     if not form.is_valid():
         return _page(request, found, call, status=400, close_form=form)
-    data = form.cleaned_data
-    try:
-        actions.close_call(
-            signed_in_user(request),
-            call,
-            disposition=data["disposition"],
-            caller_name=data["caller_name"],
-            relationship=data["caller_relationship"],
-            notes=data["notes"],
-        )
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
+    user, data = signed_in_user(request), form.cleaned_data
+    closed = attempt(
+        request,
+        lambda: actions.close_call(user, call, disposition=data["disposition"], caller_name=data["caller_name"],
+                                   relationship=data["caller_relationship"], notes=data["notes"]),
+        done=f"Call logged as “{data['disposition']}”. Ready for the next caller.",
+    )  # fmt: skip
+    if not closed:
         return _back(slug, call)
     request.session.pop(carried_code_key(call.pk), None)
-    messages.success(request, f"Call logged as “{data['disposition']}”. Ready for the next caller.")
     return redirect("callcenter:lookup", slug=slug)
 
 
-@require_POST
 @sensitive_post_parameters()
 @never_cache
-@login_required
-def call_address(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    found, call = _call(request, slug, call_id)
+def call_address(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
     form = AddressChangeForm(request.POST)
     if not call.is_verified:
         messages.error(request, "Verify the caller first.")
         return _back(slug, call)
     if not form.is_valid():
         return _page(request, found, call, status=400, address_form=form)
-    try:
-        actions.request_address_change(signed_in_user(request), call, form.address())
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Address change sent to a manager for review.")
+    user = signed_in_user(request)
+    attempt(
+        request,
+        lambda: actions.request_address_change(user, call, form.address()),
+        "Address change sent to a manager for review.",
+    )
     return _back(slug, call, "#actions")
 
 
-@require_POST
 @never_cache
-@login_required
-def call_resend(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    _, call = _call(request, slug, call_id)
-    try:
-        actions.request_letter_resend(signed_in_user(request), call)
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "The letter will be sent again with the next batch.")
+def call_resend(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
+    user = signed_in_user(request)
+    attempt(
+        request, lambda: actions.request_letter_resend(user, call), "The letter will be sent again with the next batch."
+    )
     return _back(slug, call, "#actions")
 
 
-@require_POST
 @sensitive_post_parameters()
 @never_cache
-@login_required
-def call_escalate(request: HttpRequest, slug: str, call_id: int) -> HttpResponse:
-    found, call = _call(request, slug, call_id)
+def call_escalate(request: HttpRequest, found: IncidentAccess, slug: str, call_id: int) -> HttpResponse:
+    call = _call(request, found, call_id)
     form = EscalationForm(request.POST, owners=call_access.escalation_owners(found))
     if not form.is_valid():
         return _page(request, found, call, status=400, escalation_form=form)
-    try:
-        data = form.cleaned_data
-        escalation = actions.escalate(
-            signed_in_user(request), call, data["owner"], data["reason"], data["callback_phone"]
-        )
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Escalated to {escalation.owner.display_name()}.")
+    user, data = signed_in_user(request), form.cleaned_data
+    attempt(
+        request, lambda: actions.escalate(user, call, data["owner"], data["reason"], data["callback_phone"]),
+        done=lambda escalation: f"Escalated to {escalation.owner.display_name()}.",
+    )  # fmt: skip
     return _back(slug, call, "#actions")

@@ -4,23 +4,20 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from callcenter import access as call_access
 from callcenter import actions, search
 from callcenter.forms import LookupForm
-from incidents import access
-from incidents.models import Incident, Role
+from incidents.access import IncidentAccess
+from incidents.models import Incident
 from people.lookup_budget import lookup_budget_spent
 
-AGENTS = frozenset({Role.AGENT})
 # A phone system opens the lookup with ?phone= or ?code=; the values move to the session and leave the URL.
 _SCREEN_POP = {"phone": "phone", "code": "reference_code"}
 _ABANDONED = timedelta(minutes=30)
@@ -86,10 +83,8 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
 
 @sensitive_post_parameters("reference_code", "last_name", "first_name", "date_of_birth", "postal_code", "phone")
 @never_cache
-@login_required
-def lookup(request: HttpRequest, slug: str) -> HttpResponse:
-    found_access = access.incident_for(request.user, slug, need=AGENTS)
-    incident = found_access.incident
+def lookup(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
+    incident = found.incident
     redirected = _screen_pop(request, incident)
     if redirected is not None:
         return redirected
@@ -101,22 +96,19 @@ def lookup(request: HttpRequest, slug: str) -> HttpResponse:
         form.fields["reference_code"].widget.attrs.pop("autofocus", None)  # the first result takes focus
     context = {
         "incident": incident,
-        "access": found_access,
+        "access": found,
         "form": form,
         "result": result,
         "hotline_open": incident.hotline_is_open(timezone.now()),
         "searching": data is not None,
-        "open_calls": call_access.open_calls_of(found_access, signed_in_user(request)),
-        "my_escalations": call_access.escalations_owned_by(found_access, signed_in_user(request)),
+        "open_calls": call_access.open_calls_of(found, signed_in_user(request)),
+        "my_escalations": call_access.escalations_owned_by(found, signed_in_user(request)),
     }
     return render(request, "callcenter/lookup.html", context)
 
 
-@require_POST
 @never_cache
-@login_required
-def call_start(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=AGENTS)
+def call_start(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     try:
         recipient_id = int(request.POST.get("recipient", ""))
     except ValueError:
@@ -136,10 +128,7 @@ def call_start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("callcenter:call-detail", slug=slug, call_id=call.pk)
 
 
-@require_POST
 @never_cache
-@login_required
-def call_not_found(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=AGENTS)
+def call_not_found(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     call = actions.start_call(signed_in_user(request), found.incident, None, _take_call_start(request, found.incident))
     return redirect("callcenter:call-detail", slug=slug, call_id=call.pk)

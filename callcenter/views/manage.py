@@ -7,24 +7,21 @@ stay in a browser's or a proxy's cache.
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from callcenter import access as call_access
 from callcenter import actions, reports
 from callcenter.manage_forms import CallbackForm, DispositionForm, DispositionToggleForm, ResolveForm, ReviewForm
 from callcenter.models import AddressChange, Disposition, Escalation, LetterResend
-from incidents import access
 from incidents.access import IncidentAccess
-from incidents.models import Incident, Role
+from incidents.models import Incident
+from portal.lib.refusals import Refused, attempt_on_form, attempt_then_redirect
 
-MANAGERS = frozenset({Role.MANAGER})
 OPEN_SHOWN = 200
 RESOLVED_SHOWN = 50
 PENDING_SHOWN = 100
@@ -37,17 +34,13 @@ def _first(rows: list[Any], limit: int) -> tuple[list[Any], bool]:
 
 
 @never_cache
-@login_required
-def supervisor(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def supervisor(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     figures = reports.call_figures(found.incident, timezone.now())
     return render(request, "callcenter/supervisor.html", {"incident": found.incident, "figures": figures})
 
 
 @never_cache
-@login_required
-def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def escalation_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     escalations = (
         Escalation.objects.filter(incident=found.incident)
         .select_related("owner", "call__agent")
@@ -61,9 +54,8 @@ def escalation_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "callcenter/escalation_list.html", context)
 
 
-def _escalation(request: HttpRequest, slug: str, escalation_id: int) -> tuple[IncidentAccess, Escalation]:
-    found = access.incident_for(request.user, slug, need=Escalation.OWNER_ROLES)
-    return found, call_access.escalation_on(found, signed_in_user(request), escalation_id)
+def _escalation(request: HttpRequest, found: IncidentAccess, escalation_id: int) -> Escalation:
+    return call_access.escalation_on(found, signed_in_user(request), escalation_id)
 
 
 def _escalation_page(
@@ -88,53 +80,41 @@ def _escalation_page(
 
 
 @never_cache
-@login_required
-def escalation_detail(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
-    found, escalation = _escalation(request, slug, escalation_id)
+def escalation_detail(request: HttpRequest, found: IncidentAccess, slug: str, escalation_id: int) -> HttpResponse:
+    escalation = _escalation(request, found, escalation_id)
     actions.record_escalation_view(signed_in_user(request), escalation)
     return _escalation_page(request, found, escalation)
 
 
 @never_cache
-@require_POST
-@login_required
-def escalation_callback(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
-    found, escalation = _escalation(request, slug, escalation_id)
+def escalation_callback(request: HttpRequest, found: IncidentAccess, slug: str, escalation_id: int) -> HttpResponse:
+    escalation = _escalation(request, found, escalation_id)
     form = CallbackForm(request.POST)
     if not form.is_valid():
         return _escalation_page(request, found, escalation, callback_form=form, status=400)
-    try:
-        actions.log_callback(
-            signed_in_user(request), escalation, form.cleaned_data["outcome"], form.cleaned_data["notes"]
-        )
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Callback attempt logged.")
-    return redirect("callcenter:escalation-detail", slug=slug, escalation_id=escalation.pk)
+    user, data = signed_in_user(request), form.cleaned_data
+    return attempt_then_redirect(
+        request, lambda: actions.log_callback(user, escalation, data["outcome"], data["notes"]),
+        "callcenter:escalation-detail", slug=slug, escalation_id=escalation.pk, done="Callback attempt logged.",
+    )  # fmt: skip
 
 
 @never_cache
-@require_POST
-@login_required
-def escalation_resolve(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
-    found, escalation = _escalation(request, slug, escalation_id)
+def escalation_resolve(request: HttpRequest, found: IncidentAccess, slug: str, escalation_id: int) -> HttpResponse:
+    escalation = _escalation(request, found, escalation_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         return _escalation_page(request, found, escalation, resolve_form=form, status=400)
-    try:
-        actions.resolve_escalation(signed_in_user(request), escalation, form.cleaned_data["resolution"])
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Escalation #{escalation.pk} resolved.")
-    return redirect("callcenter:escalation-detail", slug=slug, escalation_id=escalation.pk)
+    user, resolution = signed_in_user(request), form.cleaned_data["resolution"]
+    return attempt_then_redirect(
+        request, lambda: actions.resolve_escalation(user, escalation, resolution),
+        "callcenter:escalation-detail", slug=slug, escalation_id=escalation.pk,
+        done=f"Escalation #{escalation.pk} resolved.",
+    )  # fmt: skip
 
 
 @never_cache
-@login_required
-def address_change_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def address_change_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     changes = AddressChange.objects.filter(incident=found.incident)
     pending, more_pending = _first(
         list(
@@ -161,11 +141,8 @@ def address_change_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "callcenter/address_change_list.html", context)
 
 
-@require_POST
-@login_required
-def resend_batch(request: HttpRequest, slug: str) -> HttpResponse:
+def resend_batch(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     """Put every letter asked for again on calls into a new letter batch."""
-    found = access.incident_for(request.user, slug, need=MANAGERS)
     try:
         batch = actions.batch_letter_resends(signed_in_user(request), found.incident)
     except actions.ActionRefused as refusal:
@@ -185,22 +162,17 @@ def _reviewed_message(change: AddressChange, approved: bool, changed: list[str])
 
 
 @never_cache
-@require_POST
-@login_required
-def address_change_review(request: HttpRequest, slug: str, change_id: int) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def address_change_review(request: HttpRequest, found: IncidentAccess, slug: str, change_id: int) -> HttpResponse:
     change = call_access.address_change_on(found, change_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, str(form.errors["decision"][0]))
         return redirect("callcenter:address-change-list", slug=slug)
-    try:
-        changed = actions.review_address_change(signed_in_user(request), change, form.approves)
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _reviewed_message(change, form.approves, changed))
-    return redirect("callcenter:address-change-list", slug=slug)
+    user = signed_in_user(request)
+    return attempt_then_redirect(
+        request, lambda: actions.review_address_change(user, change, form.approves), "callcenter:address-change-list",
+        slug=slug, done=lambda changed: _reviewed_message(change, form.approves, changed),
+    )  # fmt: skip
 
 
 def _dispositions(incident: Incident) -> tuple[list[Disposition], bool]:
@@ -223,18 +195,14 @@ def _save_defaults(request: HttpRequest, incident: Incident) -> HttpResponse:
 
 
 @never_cache
-@login_required
-def disposition_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def disposition_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     if request.method == "POST" and "save_defaults" in request.POST:
         return _save_defaults(request, found.incident)
     form = DispositionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            added = actions.add_disposition(signed_in_user(request), found.incident, form.cleaned_data["label"])
-        except actions.ActionRefused as refusal:
-            form.add_error("label", str(refusal))
-        else:
+        user, label = signed_in_user(request), form.cleaned_data["label"]
+        added = attempt_on_form(form, lambda: actions.add_disposition(user, found.incident, label), "label")
+        if not isinstance(added, Refused):
             messages.success(request, f"“{added.label}” added; agents can choose it when they close a call.")
             return redirect("callcenter:disposition-list", slug=slug)
     dispositions, saved = _dispositions(found.incident)
@@ -243,20 +211,15 @@ def disposition_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-@require_POST
-@login_required
-def disposition_toggle(request: HttpRequest, slug: str, disposition_id: int) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGERS)
+def disposition_toggle(request: HttpRequest, found: IncidentAccess, slug: str, disposition_id: int) -> HttpResponse:
     disposition = call_access.disposition_on(found, disposition_id)
     form = DispositionToggleForm(request.POST)
     if not form.is_valid():
         messages.error(request, str(form.errors["active"][0]))
         return redirect("callcenter:disposition-list", slug=slug)
-    try:
-        actions.set_disposition_active(signed_in_user(request), disposition, form.shows)
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        shown = "offered to agents" if form.shows else "hidden from agents; calls closed with it keep it"
-        messages.success(request, f"“{disposition.label}” is {shown}.")
-    return redirect("callcenter:disposition-list", slug=slug)
+    user = signed_in_user(request)
+    shown = "offered to agents" if form.shows else "hidden from agents; calls closed with it keep it"
+    return attempt_then_redirect(
+        request, lambda: actions.set_disposition_active(user, disposition, form.shows), "callcenter:disposition-list",
+        slug=slug, done=f"“{disposition.label}” is {shown}.",
+    )  # fmt: skip

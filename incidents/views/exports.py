@@ -3,20 +3,18 @@ once through a link that expires."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from accounts.views import fresh_code_needed, safe_referer
 from incidents import access, actions, exports
-from incidents.models import Export, Role
+from incidents.access import IncidentAccess
+from incidents.models import Export
 from portal.lib import errors
-
-EXPORTERS = frozenset({Role.MANAGER, Role.MAIL_ADMIN})
+from portal.lib.refusals import attempt_then_redirect
 
 
 def _export(found: access.IncidentAccess, public_id: str) -> Export:
@@ -29,10 +27,8 @@ def _may_decide(found: access.IncidentAccess, export: Export, user_id: int) -> b
     return bool(kind and found.roles & kind.approvers and export.requested_by_id != user_id)
 
 
-@login_required
-def export_list(request: HttpRequest, slug: str) -> HttpResponseBase:
+def export_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponseBase:
     """GET: the exports waiting for approval and the user's own; POST: ask for a new one."""
-    found = access.incident_for(request.user, slug, need=EXPORTERS)
     user = signed_in_user(request)
     if request.method == "POST":
         return _request(request, found)
@@ -66,9 +62,7 @@ def _request(request: HttpRequest, found: access.IncidentAccess) -> HttpResponse
     return redirect("incidents:export-detail", slug=found.incident.slug, public_id=export.public_id)
 
 
-@login_required
-def export_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=EXPORTERS)
+def export_detail(request: HttpRequest, found: IncidentAccess, slug: str, public_id: str) -> HttpResponse:
     export = _export(found, public_id)
     user = signed_in_user(request)
     if export.requested_by_id != user.pk and not _may_decide(found, export, user.pk):
@@ -85,10 +79,7 @@ def export_detail(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
     return render(request, "incidents/export_detail.html", context)
 
 
-@require_POST
-@login_required
-def export_decide(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=EXPORTERS)
+def export_decide(request: HttpRequest, found: IncidentAccess, slug: str, public_id: str) -> HttpResponse:
     export = _export(found, public_id)
     user = signed_in_user(request)
     if not _may_decide(found, export, user.pk):
@@ -96,20 +87,15 @@ def export_decide(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
     if refused := fresh_code_needed(request):
         return refused
     approve = request.POST.get("decision") == "approve"
-    try:
-        actions.decide_export(user, export, approve)
-    except errors.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        verdict = "approved: its link now works for them" if approve else "refused"
-        messages.success(request, f"{export.public_id} for {export.requested_by.get_username()} {verdict}.")
-    return redirect("incidents:export-list", slug=slug)
+    verdict = "approved: its link now works for them" if approve else "refused"
+    return attempt_then_redirect(
+        request, lambda: actions.decide_export(user, export, approve), "incidents:export-list", slug=slug,
+        done=f"{export.public_id} for {export.requested_by.get_username()} {verdict}.",
+    )  # fmt: skip
 
 
-@login_required
-def export_download(request: HttpRequest, slug: str, public_id: str) -> HttpResponseBase:
+def export_download(request: HttpRequest, found: IncidentAccess, slug: str, public_id: str) -> HttpResponseBase:
     """The file itself, made now with the export's ID inside; the link works once."""
-    found = access.incident_for(request.user, slug, need=EXPORTERS)
     export = _export(found, public_id)
     user = signed_in_user(request)
     if export.requested_by_id != user.pk:

@@ -1,20 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
 from incidents import access, actions, figures, panels, timeline
+from incidents.access import IncidentAccess
 from incidents.forms import IncidentForm, StatusForm
 from incidents.models import Role
-from portal.lib import errors
+from portal.lib.refusals import Refused, attempt_on_form, attempt_then_redirect
 
 TIMELINE_ON_DASHBOARD = 8
 
 
-@login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     incidents = access.incidents_visible_to(user).order_by("-discovered_on", "title")
@@ -27,28 +25,20 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
-    access.require_incident_creator(request.user)
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            incident = actions.create_incident(
-                signed_in_user(request), form.incident_fields(), form.cleaned_data["data_types"]
-            )
-        except errors.ActionRefused as refusal:
-            form.add_error("slug", str(refusal))
-        else:
+        user, fields, data_types = signed_in_user(request), form.incident_fields(), form.cleaned_data["data_types"]
+        incident = attempt_on_form(form, lambda: actions.create_incident(user, fields, data_types), "slug")
+        if not isinstance(incident, Refused):
             messages.success(request, f"Incident “{incident.title}” created. You are its incident manager.")
             return redirect("incidents:incident-detail", slug=incident.slug)
     return render(request, "incidents/incident_form.html", {"form": form, "creating": True})
 
 
-@login_required
-def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def incident_detail(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     """The incident's dashboard. Every figure on it is read from counters the actions keep, so it
     issues the same queries for a thousand people as for ten million."""
-    found = access.incident_for(request.user, slug)
     incident, sees_course = found.incident, found.is_manager or Role.AUDITOR in found.roles
     prefetch_related_objects([incident], "data_types")  # the facts and the obligations' rules both read them
     people = figures.of(incident)
@@ -66,9 +56,7 @@ def incident_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "incidents/incident_detail.html", context)
 
 
-@login_required
-def incident_timeline(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need={Role.MANAGER, Role.AUDITOR})
+def incident_timeline(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     before = request.GET.get("before", "")
     lines = timeline.lines(found.incident, before=int(before) if before.isdecimal() else None)
     older = lines[-1].event_id if len(lines) == timeline.PAGE else None
@@ -76,9 +64,7 @@ def incident_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "incidents/timeline.html", context)
 
 
-@login_required
-def incident_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need={Role.MANAGER})
+def incident_edit(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = IncidentForm(request.POST or None, instance=found.incident)
     if request.method == "POST" and form.is_valid():
         changed = actions.update_incident(
@@ -89,18 +75,14 @@ def incident_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "incidents/incident_form.html", {"form": form, "incident": found.incident})
 
 
-@require_POST
-@login_required
-def incident_status(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need={Role.MANAGER})
+def incident_status(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = StatusForm(request.POST, incident=found.incident)
     if not form.is_valid():
         messages.error(request, "Choose one of the statuses offered.")
         return redirect("incidents:incident-detail", slug=slug)
-    try:
-        actions.change_status(signed_in_user(request), found.incident, form.cleaned_data["status"])
-    except errors.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Status is now {found.incident.get_status_display()}.")
-    return redirect("incidents:incident-detail", slug=slug)
+    user, status = signed_in_user(request), form.cleaned_data["status"]
+    # The message is written after the move: it names the status the incident now has.
+    return attempt_then_redirect(
+        request, lambda: actions.change_status(user, found.incident, status), "incidents:incident-detail", slug=slug,
+        done=lambda _: f"Status is now {found.incident.get_status_display()}.",
+    )  # fmt: skip

@@ -3,62 +3,39 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from incidents import access as incident_access
+from incidents.access import IncidentAccess
 from incidents.models import Role
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
 from notifications.letters import parts, proof
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, ProofOpening
-from portal.lib.errors import ActionRefused
+from portal.lib.refusals import Refused, attempt_on_form, attempt_then_redirect
 
-MANAGER = {Role.MANAGER}
-MAIL_ADMIN = {Role.MAIL_ADMIN}
-READERS = {Role.MANAGER, Role.MAIL_ADMIN}
 FAILURES_SHOWN = 50
 CONCERNS_SHOWN = 5
 
 
-def _batch(
-    request: HttpRequest, slug: str, batch_id: int, need: set[Role]
-) -> tuple[incident_access.IncidentAccess, LetterBatch]:
-    found = incident_access.incident_for(request.user, slug, need=need)
-    return found, access.batch_on(found, batch_id)
-
-
-@login_required
-def batch_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = incident_access.incident_for(request.user, slug, need=READERS)
+def batch_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = BatchForm(
         request.POST or None,
         initial={"name": f"Letters {timezone.localdate():%m/%d/%Y}"},
         incident=found.incident,
     )
-    if request.method == "POST":
-        if not found.is_manager:
-            raise PermissionDenied("Only incident managers create letter batches.")
-        if form.is_valid():
-            try:
-                batch = actions.create_batch(
-                    signed_in_user(request),
-                    found.incident,
-                    form.cleaned_data["name"],
-                    form.selection(),
-                    letters_dated_on=form.cleaned_data["letters_dated_on"],
-                )
-            except ActionRefused as refusal:
-                form.add_error(None, str(refusal))
-            else:
-                return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    if request.method == "POST" and form.is_valid():  # only managers POST here (the route's post_roles)
+        user, data = signed_in_user(request), form.cleaned_data
+        batch = attempt_on_form(
+            form, lambda: actions.create_batch(user, found.incident, data["name"], form.selection(),
+                                               letters_dated_on=data["letters_dated_on"]),
+        )  # fmt: skip
+        if not isinstance(batch, Refused):
+            return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
     batches = LetterBatch.objects.filter(incident=found.incident).select_related("created_by")[:50]
     context = {
         "incident": found.incident,
@@ -80,9 +57,8 @@ def _failures(batch: LetterBatch) -> list[dict[str, object]]:
     return groups
 
 
-@login_required
-def batch_detail(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    found, batch = _batch(request, slug, batch_id, READERS)
+def batch_detail(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
+    batch = access.batch_on(found, batch_id)
     user = signed_in_user(request)
     context = {
         "incident": found.incident,
@@ -107,11 +83,10 @@ def _refresh() -> HttpResponse:
     return response
 
 
-@login_required
-def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+def batch_proof(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
     """The proof's pages as images, made now when no worker has made them yet; opening it is recorded.
     While another process makes it, the page says so and polls, reloading once it is ready."""
-    found, batch = _batch(request, slug, batch_id, READERS)
+    batch = access.batch_on(found, batch_id)
     polling = bool(request.headers.get("HX-Request"))
     if batch.status not in proof.PROOFABLE:
         if polling:
@@ -139,10 +114,11 @@ def batch_proof(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
     return render(request, "notifications/batch_proof.html", context)
 
 
-@login_required
-def batch_proof_page(request: HttpRequest, slug: str, batch_id: int, number: int) -> HttpResponse:
+def batch_proof_page(
+    request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int, number: int
+) -> HttpResponse:
     """One page of the proof as PNG (personal data: the page sends no-store, like every portal page)."""
-    _, batch = _batch(request, slug, batch_id, READERS)
+    batch = access.batch_on(found, batch_id)
     pages = batch.proof.get("pages", []) if batch.has_proof else []
     if not 1 <= number <= len(pages):
         raise Http404("No such page of the proof.")
@@ -150,10 +126,9 @@ def batch_proof_page(request: HttpRequest, slug: str, batch_id: int, number: int
         return HttpResponse(f.read(), content_type="image/png")
 
 
-@login_required
-def batch_progress(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
+def batch_progress(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
     """Polled by the batch page while workers render; a finished batch reloads the page."""
-    found, batch = _batch(request, slug, batch_id, READERS)
+    batch = access.batch_on(found, batch_id)
     if not batch.is_rendering:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -164,37 +139,33 @@ def batch_progress(request: HttpRequest, slug: str, batch_id: int) -> HttpRespon
 def _act(
     request: HttpRequest, slug: str, batch: LetterBatch, done: str, action: Callable[..., object], *args: object
 ) -> HttpResponse:
-    try:
-        action(signed_in_user(request), batch, *args)
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, done)
-    return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
+    user = signed_in_user(request)
+    return attempt_then_redirect(
+        request,
+        lambda: action(user, batch, *args),
+        "notifications:batch-detail",
+        slug=slug,
+        batch_id=batch.pk,
+        done=done,
+    )
 
 
-@require_POST
-@login_required
-def batch_rerender(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    _, batch = _batch(request, slug, batch_id, MANAGER)
+def batch_rerender(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
+    batch = access.batch_on(found, batch_id)
     return _act(
         request, slug, batch, "The batch is rendering again with the current templates.", actions.rerender_batch
     )
 
 
-@require_POST
-@login_required
-def batch_approve(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+def batch_approve(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
+    batch = access.batch_on(found, batch_id)
     return _act(
         request, slug, batch, "Batch approved: it can now be exported for the print house.", actions.approve_batch
     )
 
 
-@require_POST
-@login_required
-def batch_mailed(request: HttpRequest, slug: str, batch_id: int) -> HttpResponse:
-    _, batch = _batch(request, slug, batch_id, MAIL_ADMIN)
+def batch_mailed(request: HttpRequest, found: IncidentAccess, slug: str, batch_id: int) -> HttpResponse:
+    batch = access.batch_on(found, batch_id)
     form = MailedForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the mail date as MM/DD/YYYY or YYYY-MM-DD.")

@@ -1,15 +1,13 @@
 """Single letters taken out as files: one list for the incident's managers (the supervisors) and auditors."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from incidents import access as incident_access
-from incidents.models import Export, Role
+from incidents.access import IncidentAccess
+from incidents.models import Export
 from notifications.models import LetterBatch
 
-OVERSEERS = {Role.MANAGER, Role.AUDITOR}
 PAGE = 100
 
 
@@ -18,10 +16,8 @@ def _before(request: HttpRequest) -> int | None:
     return int(value) if value.isdecimal() else None
 
 
-@login_required
-def letter_exports(request: HttpRequest, slug: str) -> HttpResponse:
+def letter_exports(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     """Every single-letter export of the incident, newest first, a page at a time (by id, never counted)."""
-    found = incident_access.incident_for(request.user, slug, need=OVERSEERS)
     exports = Export.objects.filter(incident=found.incident, kind="letter").select_related("requested_by", "decided_by")
     if (before := _before(request)) is not None:
         exports = exports.filter(pk__lt=before)

@@ -1,38 +1,30 @@
 """Returned mail: reference codes typed or uploaded with their USPS reason."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.access import signed_in_user
-from incidents import access as incident_access
-from incidents.models import Role
+from incidents.access import IncidentAccess
 from notifications import actions
 from notifications.forms import MAX_RETURNS_BYTES, ReturnsForm
 from notifications.models import Letter, LetterBatch
 from portal.lib import uploads
-from portal.lib.errors import ActionRefused
-
-MAIL_ADMIN = {Role.MAIL_ADMIN}
+from portal.lib.refusals import Refused, attempt_on_form
 
 
-@login_required
 @uploads.limited(lambda: MAX_RETURNS_BYTES)
-def returned_mail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = incident_access.incident_for(request.user, slug, need=MAIL_ADMIN)
+def returned_mail(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = ReturnsForm(request.POST or None, request.FILES or None, initial={"returned_on": timezone.localdate()})
     uploads.refuse_too_large(request, form, "upload", "a file of returned mail")
     if request.method == "POST" and form.is_valid():
-        try:
-            count = actions.record_returns(
-                signed_in_user(request), found.incident, form.cleaned_data["pieces"], form.cleaned_data["returned_on"]
-            )
-        except ActionRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
+        user, data = signed_in_user(request), form.cleaned_data
+        count = attempt_on_form(
+            form, lambda: actions.record_returns(user, found.incident, data["pieces"], data["returned_on"])
+        )
+        if not isinstance(count, Refused):
             messages.success(
                 request,
                 f"{count} returned letter{'s' if count != 1 else ''} recorded; those addresses are now undeliverable.",

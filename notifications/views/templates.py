@@ -4,14 +4,11 @@ import copy
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from incidents import access as incident_access
-from incidents.models import Role
+from incidents.access import IncidentAccess
 from notifications import access, actions
 from notifications.forms import MAX_LOGO_BYTES, LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
 from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
@@ -20,17 +17,14 @@ from people.lookup_budget import lookup_budget_spent
 from people.models import Recipient
 from portal.lib import uploads
 
-MANAGER = {Role.MANAGER}
 _LIMITED = (
     "You have looked up {limit} people in the past hour (caller searches and previews by reference code "
     "together), the most allowed. Previews by reference code open again in about {wait} minutes."
 )
 
 
-@login_required
 @uploads.limited(lambda: MAX_LOGO_BYTES)
-def template_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+def template_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     incident = found.incident
     settings_form = LetterSettingsForm(initial={"return_address": incident.return_address})
     if request.method == "POST":
@@ -52,10 +46,7 @@ def template_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "notifications/template_list.html", context, status=400 if settings_form.errors else 200)
 
 
-@require_POST
-@login_required
-def template_defaults(request: HttpRequest, slug: str) -> HttpResponse:
-    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+def template_defaults(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     made = actions.install_default_templates(signed_in_user(request), found.incident)
     if made:
         messages.success(request, "The standard English and Spanish letters were added. Read them before you mail.")
@@ -64,9 +55,9 @@ def template_defaults(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("notifications:template-list", slug=slug)
 
 
-@login_required
-def template_edit(request: HttpRequest, slug: str, template_id: int | None = None) -> HttpResponse:
-    found = incident_access.incident_for(request.user, slug, need=MANAGER)
+def template_edit(
+    request: HttpRequest, found: IncidentAccess, slug: str, template_id: int | None = None
+) -> HttpResponse:
     template = access.template_on(found, template_id) if template_id else None
     # Validating writes the typed values onto the form's instance; the action compares them with the saved ones.
     form = LetterTemplateForm(request.POST or None, instance=copy.copy(template), incident=found.incident)
@@ -90,11 +81,8 @@ def template_edit(request: HttpRequest, slug: str, template_id: int | None = Non
     return render(request, "notifications/template_form.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
-@login_required
-def template_text_preview(request: HttpRequest, slug: str) -> HttpResponse:
+def template_text_preview(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     """The letter text being typed, as a made-up reader gets it (the editor asks for it as the text changes)."""
-    found = incident_access.incident_for(request.user, slug, need=MANAGER)
     form = TextPreviewForm(request.POST)
     form.is_valid()  # every field is optional, and a bad choice falls back to the first sample
     data = form.cleaned_data
@@ -109,11 +97,9 @@ def template_text_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "notifications/_template_text_preview.html", context)
 
 
-@login_required
-def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpResponse:
+def template_preview(request: HttpRequest, found: IncidentAccess, slug: str, template_id: int) -> HttpResponse:
     """The variant as PDF: for a recipient named by reference code (POST), else for the first
     recipient it fits (GET, or POST without a code), else for a made-up one."""
-    found = incident_access.incident_for(request.user, slug, need=MANAGER)
     template = access.template_on(found, template_id)
     recipient: Recipient | None = None
     form = PreviewForm(request.POST if request.method == "POST" else None)

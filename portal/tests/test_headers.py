@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.models import Role
-from portal.tests.test_permissions import RULES, _url
+from portal.testing.urlwalk import RULES, url_for
 
 ROOT = Path(__file__).resolve().parents[2]
 GET_PAGES = sorted(name for name, rule in RULES.items() if rule.method == "get")
@@ -27,7 +27,7 @@ def _directives(response) -> dict[str, str]:
 def test_every_page_carries_the_headers(client, incident, people, name):
     manager = people[Role.MANAGER]
     client.force_login(manager if RULES[name].scope != "auditor" else people[Role.AUDITOR])
-    response = client.get(_url(name, incident, people))
+    response = client.get(url_for(name, incident, people))
     policy = _directives(response)
     assert "'unsafe-inline'" not in response["Content-Security-Policy"], name
     assert "'unsafe-eval'" not in response["Content-Security-Policy"], name

@@ -4,21 +4,18 @@ The same entries feed the agent's script and the public notice, so there is one 
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.access import signed_in_user
-from incidents import access
-from incidents.models import Incident, Role
+from incidents.access import IncidentAccess
+from incidents.models import Incident
 from public import access as public_access
 from public import actions as public_actions
 from public.forms import FaqEntryForm
 from public.models import FaqEntry
 
-MANAGER = {Role.MANAGER}
 ORDER_STEP = 10  # room to slot an entry between two others without renumbering
 
 
@@ -27,9 +24,7 @@ def _next_position(incident: Incident) -> int:
     return ORDER_STEP if last is None else min(last + ORDER_STEP, 32767)
 
 
-@login_required
-def faq_list(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def faq_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = FaqEntryForm(request.POST or None, initial={"sort_order": _next_position(found.incident)})
     if request.method == "POST" and form.is_valid():
         entry = public_actions.add_faq_entry(signed_in_user(request), found.incident, **form.entry_fields())
@@ -39,9 +34,7 @@ def faq_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/faq_list.html", {"incident": found.incident, "entries": entries, "form": form})
 
 
-@login_required
-def faq_edit(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def faq_edit(request: HttpRequest, found: IncidentAccess, slug: str, entry_id: int) -> HttpResponse:
     entry = public_access.faq_entry_on(found, entry_id)
     initial = {"question": entry.question, "answer": entry.answer, "sort_order": entry.sort_order}
     form = FaqEntryForm(request.POST or None, initial=initial)
@@ -52,10 +45,7 @@ def faq_edit(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
     return render(request, "public/faq_form.html", {"incident": found.incident, "entry": entry, "form": form})
 
 
-@require_POST
-@login_required
-def faq_remove(request: HttpRequest, slug: str, entry_id: int) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def faq_remove(request: HttpRequest, found: IncidentAccess, slug: str, entry_id: int) -> HttpResponse:
     entry = public_access.faq_entry_on(found, entry_id)
     public_actions.remove_faq_entry(signed_in_user(request), entry)
     messages.success(request, f"“{entry.question}” removed from the FAQ.")

@@ -2,31 +2,27 @@
 and check a reference code with a date of birth."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import signed_in_user
-from incidents import access, wording
-from incidents.models import Incident, Role
+from incidents import wording
+from incidents.access import IncidentAccess
+from incidents.models import Incident
 from incidents.readers import Language
-from portal.lib import errors
+from portal.lib.refusals import attempt_then_redirect
 from public import access as public_access
 from public import actions as public_actions
 from public import selfcheck
 from public.forms import NoticeUpdateForm, SelfCheckForm
 from public.models import FaqEntry, NoticeUpdate
 
-MANAGER = {Role.MANAGER}
 
-
-@login_required
-def notice_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def notice_manage(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     form = NoticeUpdateForm(request.POST or None, initial={"posted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         public_actions.add_notice_update(
@@ -42,32 +38,21 @@ def notice_manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/notice_manage.html", context)
 
 
-@require_POST
-@login_required
-def notice_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
-    try:
-        public_actions.publish_notice(signed_in_user(request), found.incident)
-    except errors.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "The notice is public.")
-    return redirect("public:notice-manage", slug=slug)
+def notice_publish(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
+    user = signed_in_user(request)
+    return attempt_then_redirect(
+        request, lambda: public_actions.publish_notice(user, found.incident), "public:notice-manage", slug=slug,
+        done="The notice is public.",
+    )  # fmt: skip
 
 
-@require_POST
-@login_required
-def notice_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def notice_unpublish(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
     public_actions.unpublish_notice(signed_in_user(request), found.incident)
     messages.success(request, "The notice was taken down: its address now answers “not found”.")
     return redirect("public:notice-manage", slug=slug)
 
 
-@require_POST
-@login_required
-def notice_update_remove(request: HttpRequest, slug: str, update_id: int) -> HttpResponse:
-    found = access.incident_for(request.user, slug, need=MANAGER)
+def notice_update_remove(request: HttpRequest, found: IncidentAccess, slug: str, update_id: int) -> HttpResponse:
     update = public_access.notice_update_on(found, update_id)
     public_actions.remove_notice_update(signed_in_user(request), update)
     messages.success(request, "Update removed from the notice.")
