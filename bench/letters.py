@@ -62,7 +62,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal
 
 if TYPE_CHECKING:
     from incidents.models import Incident
-    from notifications.letters.jobs import LetterMaker
+    from notifications.letters.maker import LetterMaker
     from notifications.models import Letter
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"  # 15 is the test suite's (README), 5 the lookup benchmark's
@@ -323,7 +323,7 @@ def _fail_on_reasons(outcomes: list[Any]) -> None:
 def portal_chunk(incident: "Incident", letters: list["Letter"], types: dict[int, Any], tally: Tally) -> list[int]:
     """One chunk as render_chunk renders it: the worker's LetterMaker for the incident (kept from chunk to chunk,
     bodies already laid out stay so), each letter laid out, one PDF written."""
-    from notifications.letters.jobs import maker_for
+    from notifications.letters.maker import maker_for
 
     cpu, started = time.process_time(), time.perf_counter()
     maker = maker_for(incident)
@@ -359,7 +359,7 @@ def naive_maker(incident: "Incident") -> "LetterMaker":
     from weasyprint import HTML
 
     from notifications.letters import render
-    from notifications.letters.jobs import LetterMaker
+    from notifications.letters.maker import LetterMaker
 
     layout = settings.LETTER_LAYOUT
     margins, top = layout["margins"], layout["first_page_body_top"]
@@ -431,7 +431,7 @@ def _page_counts(pdfs: list[bytes]) -> list[int]:
 
 def compare(incident: "Incident", letters: list["Letter"]) -> tuple[Tally, Tally]:
     """Both renderers on the same letters, chunk by chunk, taking turns at going first."""
-    from notifications.letters.jobs import data_types_of
+    from notifications.letters.maker import data_types_of
 
     naive = naive_maker(incident)
     # Untimed warm-up of both: imports, template loading, the first font lookups.
@@ -458,7 +458,7 @@ def compare(incident: "Incident", letters: list["Letter"]) -> tuple[Tally, Tally
 
 def one_process(incident: "Incident", letters: list["Letter"]) -> Tally:
     """The portal's renderer alone, as in the default mode, after the same warm-up."""
-    from notifications.letters.jobs import data_types_of
+    from notifications.letters.maker import data_types_of
 
     warm = letters[:5]
     portal_chunk(incident, warm, data_types_of(warm), Tally())
@@ -666,7 +666,7 @@ def run_end_to_end(
 
     from notifications import actions
     from notifications.letters.selection import Selection
-    from notifications.models import BatchStatus, LetterBatch
+    from notifications.models import BatchStatus
 
     _check_no_batch_rendering()
     incident = _incident(letters_wanted)
@@ -699,7 +699,9 @@ def run_end_to_end(
             end_kb = sampler.sample()
             if batch is not None and progress.status != BatchStatus.RENDERED:
                 # Set aside, so that messages left in Redis find nothing to render in a later run.
-                LetterBatch.objects.filter(pk=batch.pk, status=BatchStatus.RENDERING).update(status=BatchStatus.BLOCKED)
+                stopped = {"benchmark": True}
+                actions.move_batch(None, batch, BatchStatus.BLOCKED, "letter_batch.blocked", details=stopped,
+                                   only_from=[BatchStatus.RENDERING], in_round=batch.render_round)  # fmt: skip
     assert batch is not None
     batch.refresh_from_db()
     if batch.status != BatchStatus.RENDERED or batch.letters_rendered != letters_wanted:

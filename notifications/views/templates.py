@@ -15,7 +15,8 @@ from incidents import access as incident_access
 from incidents.models import Role
 from notifications import access, actions
 from notifications.forms import LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
-from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
+from notifications.letters import lettertext, merge, preview, sandbox, textpreview
+from notifications.letters.maker import LetterMaker
 from notifications.models import LetterTemplate
 from people.models import Recipient
 
@@ -132,7 +133,7 @@ def template_preview(request: HttpRequest, slug: str, template_id: int) -> HttpR
             raise Http404("No recipient of this incident has that reference code.")
     else:  # no code: the first recipient the variant fits, as the hint under the code's field says
         recipient = preview.first_fitting(template)
-    maker = jobs.LetterMaker(found.incident)
+    maker = LetterMaker(found.incident)
     try:
         pdf = preview.render(maker, template, recipient)
     except preview.PreviewFailed as failure:
