@@ -175,9 +175,9 @@ def _drop_secondary_indexes(cursor: Any) -> None:
 
 
 def pipeline(path: Path, incident: Any) -> dict[str, float]:
-    from incidents import actions
-    from incidents.models import ImportJob
+    from people import actions
     from people.importing import files, jobs
+    from people.models import ImportJob
 
     times = {}
     started = time.perf_counter()

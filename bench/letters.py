@@ -87,8 +87,10 @@ def _incident(letters: int) -> "Incident":
     """A fresh incident with the default templates and `letters` deliverable synthetic recipients."""
     from django.conf import settings
 
-    from incidents.models import Incident, Individual, Language
+    from incidents.models import Incident
+    from incidents.readers import Language
     from notifications import actions
+    from people.models import Individual
 
     incident = Incident.objects.create(
         slug=f"bench-letters-{int(time.time())}",
@@ -478,7 +480,7 @@ def _describe(label: str, tally: Tally) -> str:
 
 
 def _language_mix(letters: list["Letter"]) -> str:
-    from incidents.models import Language
+    from incidents.readers import Language
 
     spanish = sum(1 for letter in letters if letter.recipient.individual.language == Language.SPANISH)
     return f"{len(letters) - spanish:,} in English, {spanish:,} in Spanish"
@@ -627,7 +629,7 @@ class Progress:
     created: float = 0.0  # seconds from the start: create_batch returned (letters inserted, planning sent)
     chunks_done: float = 0.0  # no letter pending
     rendered: float = 0.0  # assembled: print parts and mail file written
-    status: str = ""
+    ended_as: str = ""  # the batch's status when it left rendering
 
 
 def _wait_for_batch(
@@ -645,7 +647,7 @@ def _wait_for_batch(
         if settled == batch.letters_total and not progress.chunks_done:
             progress.chunks_done = now - started
         if batch.status != BatchStatus.RENDERING:
-            progress.rendered, progress.status = now - started, batch.status
+            progress.rendered, progress.ended_as = now - started, batch.status
             return
         if settled != last_count:
             last_count, last_change = settled, now
@@ -697,7 +699,7 @@ def run_end_to_end(
             sampler.stopping.set()
             sampler.join()
             end_kb = sampler.sample()
-            if batch is not None and progress.status != BatchStatus.RENDERED:
+            if batch is not None and progress.ended_as != BatchStatus.RENDERED:
                 # Set aside, so that messages left in Redis find nothing to render in a later run.
                 stopped = {"benchmark": True}
                 actions.move_batch(None, batch, BatchStatus.BLOCKED, "letter_batch.blocked", details=stopped,
