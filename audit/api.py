@@ -85,6 +85,7 @@ ACTIONS: dict[str, str] = {
     "letter.downloaded": "Single letter downloaded",
     "letter_batch.created": "Letter batch created",
     "letter_batch.rerender_requested": "Letter batch sent to render again",
+    "letter_batch.letters_moved": "Letters of a batch changed status",
     "letter_batch.rendered": "Letter batch rendered",
     "letter_batch.blocked": "Letter batch blocked by failed letters",
     "letter_batch.proof_made": "Letter batch proof made",

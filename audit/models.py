@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from portal.lib.states import Transitions
+from portal.lib.transitions import Transitions
 
 # Events that mark an incident's course, which its timeline lists (through their own partial index,
 # so that calls and lookups, by far the most events, are never read for it).

@@ -175,7 +175,7 @@ def _drop_secondary_indexes(cursor: Any) -> None:
 
 
 def pipeline(path: Path, incident: Any) -> dict[str, float]:
-    from incidents import actions
+    from people import actions
     from people.importing import files, jobs
     from people.models import ImportJob
 

@@ -16,7 +16,7 @@ from common import import_benchmark  # bench/, the scripts' folder
 
 if TYPE_CHECKING:
     from incidents.models import Incident
-    from notifications.letters.jobs import LetterMaker
+    from notifications.letters.maker import LetterMaker
     from notifications.models import Letter
 
 SPANISH_EVERY = 5  # every fifth synthetic person prefers Spanish
@@ -126,7 +126,7 @@ def _fail_on_reasons(outcomes: list[Any]) -> None:
 def portal_chunk(incident: "Incident", letters: list["Letter"], types: dict[int, Any], tally: Tally) -> list[int]:
     """One chunk as render_chunk renders it: the worker's LetterMaker for the incident (kept from chunk to chunk,
     bodies already laid out stay so), each letter laid out, one PDF written."""
-    from notifications.letters.jobs import maker_for
+    from notifications.letters.maker import maker_for
 
     cpu, started = time.process_time(), time.perf_counter()
     maker = maker_for(incident)
@@ -162,7 +162,7 @@ def naive_maker(incident: "Incident") -> "LetterMaker":
     from weasyprint import HTML
 
     from notifications.letters import render
-    from notifications.letters.jobs import LetterMaker
+    from notifications.letters.maker import LetterMaker
 
     layout = settings.LETTER_LAYOUT
     margins, top = layout["margins"], layout["first_page_body_top"]
@@ -234,7 +234,7 @@ def _page_counts(pdfs: list[bytes]) -> list[int]:
 
 def compare(incident: "Incident", letters: list["Letter"]) -> tuple[Tally, Tally]:
     """Both renderers on the same letters, chunk by chunk, taking turns at going first."""
-    from notifications.letters.jobs import data_types_of
+    from notifications.letters.maker import data_types_of
 
     naive = naive_maker(incident)
     # Untimed warm-up of both: imports, template loading, the first font lookups.
@@ -261,7 +261,7 @@ def compare(incident: "Incident", letters: list["Letter"]) -> tuple[Tally, Tally
 
 def one_process(incident: "Incident", letters: list["Letter"]) -> Tally:
     """The portal's renderer alone, as in the default mode, after the same warm-up."""
-    from notifications.letters.jobs import data_types_of
+    from notifications.letters.maker import data_types_of
 
     warm = letters[:5]
     portal_chunk(incident, warm, data_types_of(warm), Tally())

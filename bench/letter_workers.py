@@ -141,7 +141,7 @@ class Progress:
     created: float = 0.0  # seconds from the start: create_batch returned (letters inserted, planning sent)
     chunks_done: float = 0.0  # no letter pending
     rendered: float = 0.0  # assembled: print parts and mail file written
-    status: str = ""
+    ended_as: str = ""  # the batch's status when it left rendering
 
 
 def _wait_for_batch(
@@ -159,7 +159,7 @@ def _wait_for_batch(
         if settled == batch.letters_total and not progress.chunks_done:
             progress.chunks_done = now - started
         if batch.status != BatchStatus.RENDERING:
-            progress.rendered, progress.status = now - started, batch.status
+            progress.rendered, progress.ended_as = now - started, batch.status
             return
         if settled != last_count:
             last_count, last_change = settled, now
@@ -180,7 +180,7 @@ def run_end_to_end(
 
     from notifications import actions
     from notifications.letters.selection import Selection
-    from notifications.models import BatchStatus, LetterBatch
+    from notifications.models import BatchStatus
 
     _check_no_batch_rendering()
     incident = incident_with_letters(letters_wanted)
@@ -211,9 +211,13 @@ def run_end_to_end(
             sampler.stopping.set()
             sampler.join()
             end_kb = sampler.sample()
-            if batch is not None and progress.status != BatchStatus.RENDERED:
+            if batch is not None and progress.ended_as != BatchStatus.RENDERED:
                 # Set aside, so that messages left in Redis find nothing to render in a later run.
-                LetterBatch.objects.filter(pk=batch.pk, status=BatchStatus.RENDERING).update(status=BatchStatus.BLOCKED)
+                stopped = {"benchmark": True}
+                actions.move_batch(
+                    None, batch, BatchStatus.BLOCKED, "letter_batch.blocked", details=stopped,
+                    only_from=[BatchStatus.RENDERING], in_round=batch.render_round,
+                )  # fmt: skip
     assert batch is not None
     batch.refresh_from_db()
     if batch.status != BatchStatus.RENDERED or batch.letters_rendered != letters_wanted:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from incidents.models import Incident, Role
 from people.models import Recipient
 from portal.lib.sealed_fields import SealedCharField
-from portal.lib.states import Transitions
+from portal.lib.transitions import Transitions
 
 
 class Disposition(models.Model):

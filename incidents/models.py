@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from incidents.readers import Language
-from portal.lib.states import Transitions
+from portal.lib.transitions import Transitions
 
 
 class DataType(models.Model):

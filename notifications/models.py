@@ -14,6 +14,7 @@ from django.db.models import Q
 from incidents.models import DataType, Incident
 from incidents.readers import Language, Relationship
 from people.models import Recipient
+from portal.lib.transitions import Transitions
 
 
 class LetterTemplate(models.Model):
@@ -82,16 +83,21 @@ class BatchStatus(models.TextChoices):
 
 class LetterBatch(models.Model):
     Status = BatchStatus
-    # Which status may follow which; `actions` moves a batch only along these.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        BatchStatus.DRAFT: (BatchStatus.RENDERING,),
-        BatchStatus.RENDERING: (BatchStatus.RENDERED, BatchStatus.BLOCKED),
-        BatchStatus.BLOCKED: (BatchStatus.RENDERING,),
-        BatchStatus.RENDERED: (BatchStatus.RENDERING, BatchStatus.APPROVED),
-        BatchStatus.APPROVED: (BatchStatus.EXPORTED,),
-        BatchStatus.EXPORTED: (BatchStatus.EXPORTED, BatchStatus.MAILED),
-        BatchStatus.MAILED: (),
-    }
+    # Which status may follow which; `actions.move_batch` moves a batch only along these. Exporting an exported or
+    # mailed batch again is a download, not a move.
+    TRANSITIONS = Transitions(
+        "letter batch",
+        BatchStatus,
+        {
+            BatchStatus.DRAFT: (BatchStatus.RENDERING,),
+            BatchStatus.RENDERING: (BatchStatus.RENDERED, BatchStatus.BLOCKED),
+            BatchStatus.BLOCKED: (BatchStatus.RENDERING,),
+            BatchStatus.RENDERED: (BatchStatus.RENDERING, BatchStatus.APPROVED),
+            BatchStatus.APPROVED: (BatchStatus.EXPORTED,),
+            BatchStatus.EXPORTED: (BatchStatus.MAILED,),
+            BatchStatus.MAILED: (),
+        },
+    )
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="letter_batches")
     name = models.CharField(max_length=100)
@@ -138,9 +144,6 @@ class LetterBatch(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def can_move_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
 
     @property
     def letters_done(self) -> int:
@@ -200,6 +203,17 @@ class Letter(models.Model):
     """One mail piece to one recipient in one batch."""
 
     Status = LetterStatus
+    # Letters move in sets (`actions.move_letters`): a render chunk settles its letters, a re-render sends them all
+    # back. Mailed and returned are dates on the letter, not statuses: a rendered letter is mailed with its batch.
+    TRANSITIONS = Transitions(
+        "letter",
+        LetterStatus,
+        {
+            LetterStatus.PENDING: (LetterStatus.RENDERED, LetterStatus.FAILED),
+            LetterStatus.RENDERED: (LetterStatus.PENDING,),
+            LetterStatus.FAILED: (LetterStatus.PENDING,),
+        },
+    )
     MAX_ATTEMPTS = 3
 
     batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="letters", db_index=False)

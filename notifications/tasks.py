@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from notifications.letters import jobs, proof
+from notifications.letters.maker import LetterMaker
 from notifications.models import LetterBatch
 
 
@@ -82,7 +83,7 @@ def enqueue_rendering(batch: LetterBatch) -> None:
 def run_now(batch_id: int, render_round: int) -> None:
     """Render and assemble in this process (commands, tests and benchmarks without a worker)."""
     batch = LetterBatch.objects.get(pk=batch_id)
-    maker = jobs.LetterMaker(batch.incident)
+    maker = LetterMaker(batch.incident)
     for first, last in jobs.chunk_ranges(batch.letters_total, settings.LETTER_CHUNK_SIZE):
         jobs.render_chunk(batch_id, render_round, first, last, maker=maker, assemble_with=_assemble_here)
 

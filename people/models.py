@@ -8,7 +8,7 @@ from incidents.models import DataType, Incident
 from incidents.readers import Language, Relationship
 from portal.lib import refcode
 from portal.lib.sealed_fields import LookupKeyField, SealedCharField, SealedDateField
-from portal.lib.states import Transitions
+from portal.lib.transitions import Transitions
 
 
 def new_reference_code() -> str:

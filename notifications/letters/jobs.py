@@ -2,59 +2,46 @@
 
 Each chunk claims its pending letters through portal.lib.claims (a claim whose
 run has been silent for CLAIM_SILENCE_SECONDS may be taken over; a running
-chunk says it is alive from a thread), renders them into one chunk file and
-records each letter under its claim, so a chunk that runs twice, or whose
-worker was killed, renders every letter once. The chunk that leaves no letter
-pending claims the assembly, which joins the chunk files into print parts and
-writes the mail file; its steps say they are alive on the batch's row.
+chunk says it is alive from a thread), renders them (maker.py) into one chunk
+file and records each letter under its claim, so a chunk that runs twice, or
+whose worker was killed, renders every letter once. The chunk that leaves no
+letter pending claims the assembly, which joins the chunk files into print parts
+and writes the mail file; its steps say they are alive on the batch's row.
+
+This is where a worker's writes on the rows it claimed live (its letters' pages,
+the batch's progress counters, assembly claim and print parts; the proof's marks
+are in proof.py): they are the worker's own bookkeeping, not a person's action.
+Status moves go through `notifications.actions.move_batch` and `move_letters`,
+a worker's as a person's.
 """
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
-from types import ModuleType
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import F, Max, QuerySet
-from django.template import Template
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
-from audit import api as audit
-from incidents.models import DataType, Incident
-from notifications.letters import manifest, merge, parts, sandbox
-from notifications.letters.render import LaidOut, LetterPage, Renderer
-from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
-from people.models import Exposure
+from notifications import actions, tasks
+from notifications.letters import manifest, parts
+from notifications.letters.maker import LetterMaker, Outcome, data_types_of, maker_for
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from portal.lib import claims
 
 logger = logging.getLogger(__name__)
 
 KEPT_FAILING = "Rendering this letter stopped its worker {n} times; it was set aside so the batch could go on."
-NO_TEMPLATE = "No active template fits this recipient (language, relationship, state or data types)."
-NO_DATE = (
-    "The incident has no notice date, the date its letters are dated, and the batch has no date of its own: "
-    "set the notice date on the incident's form, then render again."
-)
 
 CHUNKS = claims.Claims(claim_field="claim", beat_field="claimed_at")  # on each Letter of a chunk
 # On the batch: one claim for the whole assembly (the step that sends the parts, each part, the finish), which
 # any of its running steps keeps alive; the sweep sends again what is missing once all of them went silent.
 ASSEMBLY = claims.Claims(claim_field="assembly_claim", beat_field="assembly_beat_at")
-
-
-def _tasks() -> ModuleType:
-    """The task module, which imports this one: the next step of a batch is sent through it."""
-    from notifications import tasks
-
-    return tasks
 
 
 def chunk_ranges(total: int, size: int) -> list[tuple[int, int]]:
@@ -68,106 +55,6 @@ def claim_letters(batch_id: int, first: int, last: int, token: str) -> int:
 
 def _held_letters(batch_id: int, token: str) -> QuerySet[Letter]:
     return CHUNKS.held(Letter.objects.filter(batch_id=batch_id, status=LetterStatus.PENDING), token)
-
-
-def renderer_for(incident: Incident) -> Renderer:
-    logo = None
-    if incident.letter_logo:
-        with incident.letter_logo.open("rb") as f:
-            logo = f.read()
-    lines = [incident.organisation_name, *incident.return_address.splitlines()]
-    return Renderer(return_lines=[line.strip() for line in lines if line.strip()], logo=logo)
-
-
-@dataclass
-class Outcome:
-    """What became of one letter in a chunk."""
-
-    letter: Letter
-    reason: str = ""
-    template_id: int | None = None
-    document: LaidOut | None = None
-
-
-class LetterMaker:
-    """Turns letters of one incident into laid-out documents; templates compile once."""
-
-    def __init__(self, incident: Incident) -> None:
-        self.incident = incident
-        self.templates = list(LetterTemplate.objects.filter(incident=incident, is_active=True))
-        self._compiled: dict[int, Template] = {}
-        self._shared: dict[str, dict[str, Any]] = {}
-        self.renderer = renderer_for(incident)
-
-    def _body(self, template: LetterTemplate, context: Mapping[str, Any]) -> SafeString:
-        if template.pk not in self._compiled:
-            self._compiled[template.pk] = sandbox.compile_body(template.body)
-        return sandbox.render_body(self._compiled[template.pk], context)
-
-    def shared(self, language: str) -> dict[str, Any]:
-        if language not in self._shared:
-            self._shared[language] = merge.incident_fields(self.incident, language)
-        return self._shared[language]
-
-    def make(
-        self, letter: Letter, data_types: list[DataType], on: date | None, template: LetterTemplate | None = None
-    ) -> Outcome:
-        """Lay out one letter dated `on` in the variant chosen for it (or in `template`, for a preview)."""
-        facts = merge.LetterFacts(letter.recipient, letter.recipient.individual, data_types)
-        template = template or merge.choose_template(self.templates, facts)
-        if template is None:
-            return Outcome(letter, NO_TEMPLATE)
-        if on is None:
-            return Outcome(letter, NO_DATE, template.pk)
-        try:
-            context = merge.letter_context(facts, self.shared(template.language), template.language, on)
-        except merge.MissingTranslation as missing:
-            return Outcome(letter, f"Template “{template.name}”: {missing}", template.pk)
-        try:
-            body = self._body(template, context)
-            page = LetterPage(
-                body=body,
-                sequence=letter.sequence,
-                reference_code=str(context["reference_code"]),
-                address_lines=context["address_lines"],
-                letter_date=str(context["letter_date"]),
-                language=template.language,
-                salutation=str(context["salutation"]),
-                regarding="" if context["is_self"] else str(context["individual_name"]),
-            )
-            return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
-        except sandbox.TemplateProblem as problem:
-            return Outcome(letter, f"Template “{template.name}”: {problem}", template.pk)
-        except Exception as exc:  # the renderer's own failure: name its kind only (the message may quote data)
-            logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
-            return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
-
-
-_makers: dict[int, tuple[tuple[object, ...], LetterMaker]] = {}
-
-
-def maker_for(incident: Incident) -> LetterMaker:
-    """A worker process keeps one maker per incident, so its bodies stay laid out from chunk to chunk;
-    an edited template or incident (a re-render after a fix) makes a new one."""
-    templates = LetterTemplate.objects.filter(incident=incident, is_active=True)
-    # The date is part of it: a worker that runs past midnight dates the next letters afresh.
-    version = (timezone.localdate(), incident.updated_at, *templates.order_by("pk").values_list("pk", "updated_at"))
-    cached = _makers.get(incident.pk)
-    if cached is None or cached[0] != version:
-        _makers.clear()  # one incident at a time is plenty; a worker renders batch after batch
-        _makers[incident.pk] = (version, LetterMaker(incident))
-    return _makers[incident.pk][1]
-
-
-def data_types_of(letters: Iterable[Letter]) -> dict[int, list[DataType]]:
-    individual_ids = [letter.recipient.individual_id for letter in letters]
-    catalog = {t.pk: t for t in DataType.objects.all()}
-    found: dict[int, list[DataType]] = defaultdict(list)
-    for individual_id, type_id in Exposure.objects.filter(individual_id__in=individual_ids).values_list(
-        "individual_id", "data_type_id"
-    ):
-        found[individual_id].append(catalog[type_id])
-    return found
 
 
 def _claimed(batch_id: int, token: str) -> list[Letter]:
@@ -213,18 +100,20 @@ def render_chunk(
 
 
 def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker, outcomes: list[Outcome]) -> None:
+    """Settle the chunk's letters that this run still holds, and count them on the batch.
+
+    The letters move without an audit row of their own: the batch's finishing step records the round's
+    letters rendered and failed in its row ("letter_batch.rendered" or "letter_batch.blocked"). A row per
+    chunk would take the audit trail's lock thousands of times per batch, one chunk after another."""
     good = [o for o in outcomes if o.document is not None]
     pdf, page_counts = maker.renderer.write(o.document for o in good if o.document is not None)
     name = default_storage.save(_chunk_name(batch, first, token), ContentFile(pdf)) if good else ""
-    rendered = failed = pages = 0
     with transaction.atomic():
-        settled = _settle_rendered(good, page_counts, token, name)
-        for outcome, count in zip(good, page_counts, strict=True):
-            if outcome.letter.pk in settled:
-                outcome.letter.status = LetterStatus.RENDERED
-                rendered, pages = rendered + 1, pages + count
-        for outcome in (o for o in outcomes if o.document is None):
-            failed += _settle(outcome, token, status=LetterStatus.FAILED, reason=outcome.reason[:500])
+        placed = _place_rendered(good, page_counts, token, name)
+        held = CHUNKS.held(Letter.objects.filter(pk__in=placed), token)
+        rendered = actions.move_letters(None, batch, held, LetterStatus.RENDERED, also={"claim": ""}, audited=False)
+        pages = sum(count for o, count in zip(good, page_counts, strict=True) if o.letter.pk in placed)
+        failed = _settle_failed(batch, [o for o in outcomes if o.document is None], token)
         LetterBatch.objects.filter(pk=batch.pk).update(
             letters_rendered=F("letters_rendered") + rendered,
             letters_failed=F("letters_failed") + failed,
@@ -235,8 +124,9 @@ def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker
         default_storage.delete(name)
 
 
-def _settle_rendered(good: list[Outcome], page_counts: list[int], token: str, chunk: str) -> set[int]:
-    """Record the rendered letters this run still holds, in one statement; the ids it recorded.
+def _place_rendered(good: list[Outcome], page_counts: list[int], token: str, chunk: str) -> set[int]:
+    """Write where each rendered letter's pages are, for the letters this run still holds, in one statement;
+    the ids it wrote. Their status moves next, as a set (`actions.move_letters`).
 
     One UPDATE from a VALUES list (PostgreSQL and SQLite 3.35+ alike) rather than one per letter: a chunk's
     hundred round trips and query compilations cost its worker more than its own database work."""
@@ -249,7 +139,7 @@ def _settle_rendered(good: list[Outcome], page_counts: list[int], token: str, ch
         params += [outcome.letter.pk, offset, count, outcome.template_id]
         offset += count
     sql = (
-        f"UPDATE {table} SET status = %s, claim = '', chunk = %s, "  # noqa: S608 (the table's name; values are parameters)
+        f"UPDATE {table} SET chunk = %s, "  # noqa: S608 (the table's name; values are parameters)
         "chunk_first_page = CAST(settled.column2 AS INTEGER), page_count = CAST(settled.column3 AS INTEGER), "
         "template_id = CAST(settled.column4 AS INTEGER) "
         f"FROM (VALUES {', '.join(rows)}) AS settled "
@@ -257,17 +147,22 @@ def _settle_rendered(good: list[Outcome], page_counts: list[int], token: str, ch
         f"RETURNING {table}.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [LetterStatus.RENDERED, chunk, *params, token, LetterStatus.PENDING])
+        cursor.execute(sql, [chunk, *params, token, LetterStatus.PENDING])
         return {row[0] for row in cursor.fetchall()}
 
 
-def _settle(outcome: Outcome, token: str, **fields: object) -> int:
-    """Record one letter's outcome, if this run still holds it; 1 when it did."""
-    done = Letter.objects.filter(pk=outcome.letter.pk, claim=token, status=LetterStatus.PENDING).update(
-        claim="", template_id=outcome.template_id, **fields
-    )
-    outcome.letter.status = str(fields["status"]) if done else LetterStatus.PENDING
-    return done
+def _settle_failed(batch: LetterBatch, failures: list[Outcome], token: str) -> int:
+    """Move the failed letters this run still holds, one set per reason (a chunk's failures mostly share one);
+    how many moved."""
+    by_reason: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for outcome in failures:
+        by_reason[(outcome.reason[:500], outcome.template_id)].append(outcome.letter.pk)
+    failed = 0
+    for (reason, template_id), ids in by_reason.items():
+        held = CHUNKS.held(Letter.objects.filter(pk__in=ids), token)
+        why = {"claim": "", "reason": reason, "template_id": template_id}
+        failed += actions.move_letters(None, batch, held, LetterStatus.FAILED, also=why, audited=False)
+    return failed
 
 
 def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int], None] | None = None) -> bool:
@@ -281,7 +176,7 @@ def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int
     if claimed and enqueue is not None:
         enqueue(batch_id, render_round)
     elif claimed:
-        transaction.on_commit(lambda: _tasks().enqueue_assembly(batch_id, render_round))
+        transaction.on_commit(lambda: tasks.enqueue_assembly(batch_id, render_round))
     return bool(claimed)
 
 
@@ -311,7 +206,7 @@ def assemble(batch_id: int, render_round: int, inline: bool = False) -> None:
 def _send_parts(batch: LetterBatch, inline: bool) -> None:
     batch_id, render_round = batch.pk, batch.render_round
     if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.FAILED).exists():
-        _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {"letters_failed": batch.letters_failed})
+        _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {})
         return
     count = parts.part_count(batch, settings.LETTER_PART_SIZE)
     if not LetterBatch.objects.filter(pk=batch_id, parts=[]).update(parts=[None] * count):
@@ -321,7 +216,7 @@ def _send_parts(batch: LetterBatch, inline: bool) -> None:
             assemble_part(batch_id, render_round, number, finish_with=finish)
         return
     for number in range(1, count + 1):
-        _tasks().enqueue_part(batch_id, render_round, number)
+        tasks.enqueue_part(batch_id, render_round, number)
 
 
 def assemble_part(
@@ -345,7 +240,7 @@ def assemble_part(
     if complete and finish_with is not None:
         finish_with(batch_id, render_round)
     elif complete:
-        _tasks().enqueue_finish(batch_id, render_round)
+        tasks.enqueue_finish(batch_id, render_round)
 
 
 def finish(batch_id: int, render_round: int) -> None:
@@ -367,7 +262,7 @@ def finish(batch_id: int, render_round: int) -> None:
         _move(
             batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
         )
-        transaction.on_commit(lambda: _tasks().enqueue_proof(batch_id, render_round))
+        transaction.on_commit(lambda: tasks.enqueue_proof(batch_id, render_round))
     for name in chunk_names - {""}:
         default_storage.delete(name)
 
@@ -379,12 +274,11 @@ def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
 
 
 def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object], **fields: object) -> None:
-    with transaction.atomic():
-        moved = LetterBatch.objects.filter(pk=batch.pk, status=batch.status, render_round=batch.render_round).update(
-            status=status, rendered_at=timezone.now(), assembly_claim="", worker_stopped_at=None, **fields
-        )
-        if moved:
-            audit.record(action, actor=None, incident_id=batch.incident_id, target=batch, details=details)
+    """The assembly's end: the batch leaves this rendering round, unless a re-render or another run moved it."""
+    details = {**details, "letters_rendered": batch.letters_rendered, "letters_failed": batch.letters_failed}
+    done = {"rendered_at": timezone.now(), "assembly_claim": "", "worker_stopped_at": None, **fields}
+    actions.move_batch(None, batch, status, action, details=details, only_from=[BatchStatus.RENDERING],
+                       also=done, in_round=batch.render_round)  # fmt: skip
 
 
 def sweep() -> list[tuple[int, int, int, int]]:
@@ -426,7 +320,6 @@ def _stopped(batch: LetterBatch, now: datetime) -> None:
 def _resend_assembly(batch: LetterBatch) -> None:
     """The assembly of a batch whose letters are all done went silent (its worker died): send again
     what is missing. Each step checks what is already written, so a duplicate does nothing."""
-    tasks = _tasks()
     if not batch.parts:
         tasks.enqueue_assembly(batch.pk, batch.render_round)
         return

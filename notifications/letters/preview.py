@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from notifications.letters import jobs, merge
+from notifications.letters import merge
+from notifications.letters.maker import LetterMaker, data_types_of
 from notifications.models import Letter, LetterTemplate
 from people.models import Recipient
 
@@ -31,7 +32,7 @@ def first_fitting(template: LetterTemplate) -> Recipient | None:
         )
         .order_by("pk")[:SCAN_LIMIT]
     )
-    types = jobs.data_types_of(Letter(recipient=r) for r in recipients)
+    types = data_types_of(Letter(recipient=r) for r in recipients)
     for recipient in recipients:
         facts = merge.LetterFacts(recipient, recipient.individual, types.get(recipient.individual_id, []))
         chosen = merge.choose_template(templates, facts)
@@ -40,7 +41,7 @@ def first_fitting(template: LetterTemplate) -> Recipient | None:
     return None
 
 
-def render(maker: "jobs.LetterMaker", template: LetterTemplate, recipient: Recipient | None) -> bytes:
+def render(maker: LetterMaker, template: LetterTemplate, recipient: Recipient | None) -> bytes:
     """This variant for `recipient` (whichever variant a batch would choose), or for a made-up person."""
     # The preview shows this variant, even for a recipient whom another one fits better, dated as a batch
     # made today would be (today, while the incident has no notice date).
@@ -51,7 +52,7 @@ def render(maker: "jobs.LetterMaker", template: LetterTemplate, recipient: Recip
         outcome = maker.make(letter, list(facts.data_types), on, template)
     else:
         letter = Letter(recipient=recipient, sequence=1)
-        outcome = maker.make(letter, jobs.data_types_of([letter]).get(recipient.individual_id, []), on, template)
+        outcome = maker.make(letter, data_types_of([letter]).get(recipient.individual_id, []), on, template)
     document = outcome.document
     if document is None:
         raise PreviewFailed(outcome.reason)

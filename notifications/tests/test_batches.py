@@ -13,6 +13,7 @@ from incidents.models import DataType, Role
 from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters import jobs, manifest
+from notifications.letters.maker import LetterMaker
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
@@ -61,7 +62,7 @@ def test_a_chunk_run_twice_renders_each_letter_once(incident, manager):
     recipients(incident, 5)
     actions.install_default_templates(manager, incident)
     batch = actions.create_batch(manager, incident, "Twice", Selection())
-    maker = jobs.LetterMaker(incident)
+    maker = LetterMaker(incident)
     for _ in range(2):
         for first, last in jobs.chunk_ranges(5, 3):
             jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
@@ -224,7 +225,7 @@ def test_the_sweep_sends_again_an_assembly_whose_worker_died(incident, manager, 
     recipients(incident, 5)
     actions.install_default_templates(manager, incident)
     batch = actions.create_batch(manager, incident, "Assembly lost", Selection())
-    maker = jobs.LetterMaker(incident)
+    maker = LetterMaker(incident)
     for first, last in jobs.chunk_ranges(5, 3):  # every letter rendered; the assembly claimed, then lost
         jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
     LetterBatch.objects.filter(pk=batch.pk).update(parts=[None, {"name": "x"}])  # part 1 never written

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications import actions, tasks
 from notifications.letters import jobs
+from notifications.letters.maker import LetterMaker
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from portal.lib import claims
@@ -52,7 +53,7 @@ def test_a_chunk_that_stays_alive_is_never_taken_over_however_long_its_step(
     actions.install_default_templates(manager, incident)
     batch = actions.create_batch(manager, incident, "Slow", Selection(), queue=False)
     swept_meanwhile: list[list[tuple[int, int, int, int]]] = []
-    real_make = jobs.LetterMaker.make
+    real_make = LetterMaker.make
 
     def slow_make(self, letter, data_types, template=None):
         made = real_make(self, letter, data_types, template)
@@ -62,7 +63,7 @@ def test_a_chunk_that_stays_alive_is_never_taken_over_however_long_its_step(
             swept_meanwhile.append(jobs.sweep())
         return made
 
-    monkeypatch.setattr(jobs.LetterMaker, "make", slow_make)
+    monkeypatch.setattr(LetterMaker, "make", slow_make)
     jobs.render_chunk(batch.pk, batch.render_round, 1, 2, assemble_with=lambda *a: None)
 
     assert swept_meanwhile

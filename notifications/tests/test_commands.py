@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from incidents.models import Role
 from notifications import actions
 from notifications.letters import export, manifest
-from notifications.letters.jobs import NO_TEMPLATE
+from notifications.letters.maker import NO_TEMPLATE
 from notifications.management.commands.export_batch import operator
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from portal.testing import UserFactory, member, pdfcheck

@@ -17,7 +17,7 @@ from incidents.models import Incident
 from notifications import actions
 from notifications.letters import merge, preview
 from notifications.letters.address import mailing_address
-from notifications.letters.jobs import maker_for
+from notifications.letters.maker import maker_for
 from notifications.letters.parts import letter_pdf
 from notifications.letters.render import Renderer
 from notifications.letters.selection import Selection

@@ -11,7 +11,8 @@ from accounts.access import signed_in_user
 from incidents.access import IncidentAccess
 from notifications import access, actions
 from notifications.forms import MAX_LOGO_BYTES, LetterSettingsForm, LetterTemplateForm, PreviewForm, TextPreviewForm
-from notifications.letters import jobs, lettertext, merge, preview, sandbox, textpreview
+from notifications.letters import lettertext, merge, preview, sandbox, textpreview
+from notifications.letters.maker import LetterMaker
 from notifications.models import LetterTemplate
 from people.lookup_budget import lookup_budget_spent
 from people.models import Recipient
@@ -121,7 +122,7 @@ def template_preview(request: HttpRequest, found: IncidentAccess, slug: str, tem
             raise Http404("No recipient of this incident has that reference code.")
     else:  # no code: the first recipient the variant fits, as the hint under the code's field says
         recipient = preview.first_fitting(template)
-    maker = jobs.LetterMaker(found.incident)
+    maker = LetterMaker(found.incident)
     try:
         pdf = preview.render(maker, template, recipient)
     except preview.PreviewFailed as failure:

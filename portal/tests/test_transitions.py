@@ -1,11 +1,11 @@
-"""portal.lib.states: a transitions table names every status, a refused move names the status the row has,
+"""portal.lib.transitions: a transitions table names every status, a refused move names the status the row has,
 a move that another got to first is refused, and a set-wise move says how many rows moved."""
 
 import pytest
 from django.db import models
 
 from incidents.models import Incident
-from portal.lib.states import StatusRefused, Transitions
+from portal.lib.transitions import StatusRefused, Transitions
 from portal.testing import IncidentFactory
 
 Status = Incident.Status

@@ -1,0 +1,130 @@
+"""The letter-making pipeline: one incident's letters, each in the variant chosen for it, laid out as PDF pages.
+
+Pure of the worker's mechanics (claims, chunks, assembly: jobs.py): the render chunks, the preview and the
+benchmarks use it alike.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.template import Template
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from incidents.models import DataType, Incident
+from notifications.letters import merge, sandbox
+from notifications.letters.render import LaidOut, LetterPage, Renderer
+from notifications.models import Letter, LetterTemplate
+from people.models import Exposure
+
+logger = logging.getLogger(__name__)
+
+NO_TEMPLATE = "No active template fits this recipient (language, relationship, state or data types)."
+NO_DATE = (
+    "The incident has no notice date, the date its letters are dated, and the batch has no date of its own: "
+    "set the notice date on the incident's form, then render again."
+)
+
+
+def renderer_for(incident: Incident) -> Renderer:
+    logo = None
+    if incident.letter_logo:
+        with incident.letter_logo.open("rb") as f:
+            logo = f.read()
+    lines = [incident.organisation_name, *incident.return_address.splitlines()]
+    return Renderer(return_lines=[line.strip() for line in lines if line.strip()], logo=logo)
+
+
+@dataclass
+class Outcome:
+    """What became of one letter in a chunk."""
+
+    letter: Letter
+    reason: str = ""
+    template_id: int | None = None
+    document: LaidOut | None = None
+
+
+class LetterMaker:
+    """Turns letters of one incident into laid-out documents; templates compile once."""
+
+    def __init__(self, incident: Incident) -> None:
+        self.incident = incident
+        self.templates = list(LetterTemplate.objects.filter(incident=incident, is_active=True))
+        self._compiled: dict[int, Template] = {}
+        self._shared: dict[str, dict[str, Any]] = {}
+        self.renderer = renderer_for(incident)
+
+    def _body(self, template: LetterTemplate, context: Mapping[str, Any]) -> SafeString:
+        if template.pk not in self._compiled:
+            self._compiled[template.pk] = sandbox.compile_body(template.body)
+        return sandbox.render_body(self._compiled[template.pk], context)
+
+    def shared(self, language: str) -> dict[str, Any]:
+        if language not in self._shared:
+            self._shared[language] = merge.incident_fields(self.incident, language)
+        return self._shared[language]
+
+    def make(
+        self, letter: Letter, data_types: list[DataType], on: date | None, template: LetterTemplate | None = None
+    ) -> Outcome:
+        """Lay out one letter dated `on` in the variant chosen for it (or in `template`, for a preview)."""
+        facts = merge.LetterFacts(letter.recipient, letter.recipient.individual, data_types)
+        template = template or merge.choose_template(self.templates, facts)
+        if template is None:
+            return Outcome(letter, NO_TEMPLATE)
+        if on is None:
+            return Outcome(letter, NO_DATE, template.pk)
+        try:
+            context = merge.letter_context(facts, self.shared(template.language), template.language, on)
+        except merge.MissingTranslation as missing:
+            return Outcome(letter, f"Template “{template.name}”: {missing}", template.pk)
+        try:
+            body = self._body(template, context)
+            page = LetterPage(
+                body=body,
+                sequence=letter.sequence,
+                reference_code=str(context["reference_code"]),
+                address_lines=context["address_lines"],
+                letter_date=str(context["letter_date"]),
+                language=template.language,
+                salutation=str(context["salutation"]),
+                regarding="" if context["is_self"] else str(context["individual_name"]),
+            )
+            return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
+        except sandbox.TemplateProblem as problem:
+            return Outcome(letter, f"Template “{template.name}”: {problem}", template.pk)
+        except Exception as exc:  # the renderer's own failure: name its kind only (the message may quote data)
+            logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
+            return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
+
+
+_makers: dict[int, tuple[tuple[object, ...], LetterMaker]] = {}
+
+
+def maker_for(incident: Incident) -> LetterMaker:
+    """A worker process keeps one maker per incident, so its bodies stay laid out from chunk to chunk;
+    an edited template or incident (a re-render after a fix) makes a new one."""
+    templates = LetterTemplate.objects.filter(incident=incident, is_active=True)
+    # The date is part of it: a worker that runs past midnight dates the next letters afresh.
+    version = (timezone.localdate(), incident.updated_at, *templates.order_by("pk").values_list("pk", "updated_at"))
+    cached = _makers.get(incident.pk)
+    if cached is None or cached[0] != version:
+        _makers.clear()  # one incident at a time is plenty; a worker renders batch after batch
+        _makers[incident.pk] = (version, LetterMaker(incident))
+    return _makers[incident.pk][1]
+
+
+def data_types_of(letters: Iterable[Letter]) -> dict[int, list[DataType]]:
+    individual_ids = [letter.recipient.individual_id for letter in letters]
+    catalog = {t.pk: t for t in DataType.objects.all()}
+    found: dict[int, list[DataType]] = defaultdict(list)
+    for individual_id, type_id in Exposure.objects.filter(individual_id__in=individual_ids).values_list(
+        "individual_id", "data_type_id"
+    ):
+        found[individual_id].append(catalog[type_id])
+    return found
