@@ -171,8 +171,10 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
             "ky-61.933-state-police": N("regulator", 1, 3, DET, counted="all"),  # 72 hours
             "ky-61.933-auditor": N("regulator", 1, 3, DET, counted="all"),
             "ky-61.933-attorney-general": N("regulator", 1, 3, DET, counted="all"),
-            "ky-61.933-commissioner-of-education": N("education_department", 1, 3, DET, counted="all"),
             "ky-61.933-individuals": N("individuals", 1, 35, DET, counted="all"),
+        }),
+        "ky-61.933-school-district": ({"school_district"}, SSN_DL_FIN, {
+            "ky-61.933-commissioner-of-education": N("education_department", 1, 3, DET, counted="all"),
         }),
     },
     "LA": {
