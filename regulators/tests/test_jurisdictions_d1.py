@@ -393,3 +393,16 @@ def test_an_entry_not_compared_with_a_source_says_so(table):
             assert law.url.startswith(("https://", "http://")), law.key
             if not jurisdiction.checked_against:
                 assert "could not be compared" in law.notes or "no source" in law.notes, law.key
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_a_school_district_that_exposed_ssns_owes_each_resident_a_notice(table, code):
+    """A Missouri district whose students moved away owes every state's individual notice where SSNs count."""
+    owed = [
+        notice
+        for law in table[code].laws
+        if "ssn" in law.triggers and (not law.organisations or "school_district" in law.organisations)
+        for notice in law.notices
+        if notice.owed_to in {"residents", "individuals"} and notice.min_affected == 1
+    ]
+    assert owed, code
