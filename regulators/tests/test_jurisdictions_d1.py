@@ -60,7 +60,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
         }),
     },
     "AZ": {
-        "az-18-552": (set(), SSN_DL_FIN | HEALTH | {"biometric_data", "username_password"}, {
+        "az-18-552": ({"school_district", "government", "business", "nonprofit", "health_app"},
+                      SSN_DL_FIN | HEALTH | {"biometric_data", "username_password"}, {
             "az-18-552-individuals": _resident(45, DET),
             "az-18-552-attorney-general": N("regulator", 1001, 45, DET),
             "az-18-552-homeland-security": N("regulator", 1001, 45, DET),
