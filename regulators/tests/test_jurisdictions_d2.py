@@ -265,8 +265,8 @@ EXPECTED: dict[str, dict[str, L]] = {
                 "va-32.1-127.1-05-commissioner-of-health": regulator(1001),
             },
             kind="health",
-            # HIPAA covered entities follow HIPAA instead
-            organisations=tuple(o for o in ORGANISATIONS if o != "health_care"),
+            # the Commonwealth's and its political subdivisions' bodies (school boards named)
+            organisations=AGENCIES,
         ),
     },
     "VT": {
