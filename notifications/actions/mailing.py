@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit import api as audit
+from incidents import actions as incident_actions
 from incidents.models import Incident
 from notifications.actions import moves
 from notifications.models import BatchStatus, Letter, LetterBatch
@@ -28,6 +29,7 @@ def mark_mailed(actor: User, batch: LetterBatch, mailed_on: date) -> int:
     details = {"mailed_on": mailed_on.isoformat(), "letters": stamped}
     moves.move_batch(actor, locked, BatchStatus.MAILED, "letter_batch.mailed", details=details,
                      also={"mailed_on": mailed_on})  # fmt: skip
+    incident_actions.begin_notifying(actor, batch.incident, "letter_batch.mailed")  # people are being told
     return stamped
 
 

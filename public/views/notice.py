@@ -10,7 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import signed_in_user
-from incidents import wording
+from incidents import status_mail, wording
 from incidents.access import IncidentAccess
 from incidents.models import Incident
 from incidents.readers import Language
@@ -42,7 +42,7 @@ def notice_publish(request: HttpRequest, found: IncidentAccess, slug: str) -> Ht
     user = signed_in_user(request)
     return attempt_then_redirect(
         request, lambda: public_actions.publish_notice(user, found.incident), "public:notice-manage", slug=slug,
-        done="The notice is public.",
+        done=lambda moved: "The notice is public." + (f" {status_mail.ON_SCREEN}" if moved else ""),
     )  # fmt: skip
 
 
