@@ -11,6 +11,7 @@ from incidents import actions as incident_actions
 from incidents.models import Incident
 from people.models import Recipient
 from portal.lib.errors import ActionRefused
+from public.forms import future_update
 from public.models import FaqEntry, NoticeUpdate
 
 
@@ -72,6 +73,8 @@ def unpublish_notice(actor: User, incident: Incident) -> None:
 
 @transaction.atomic
 def add_notice_update(actor: User, incident: Incident, posted_on: date, text: str) -> NoticeUpdate:
+    if posted_on > timezone.localdate():  # the public page shows no date that has not come
+        raise ActionRefused(future_update(posted_on))
     update = NoticeUpdate.objects.create(incident=incident, posted_on=posted_on, text=text)
     audit.record("notice.update_added", actor=actor, incident_id=incident.pk, target=update)
     return update
