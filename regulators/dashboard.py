@@ -24,10 +24,15 @@ def _still_open(incident: Incident, people: PeopleFigures | None = None) -> list
     return [e for e in obligations.entries(incident, people) if not (e.done or e.not_notifying)]
 
 
+def named(entry: obligations.Entry) -> str:
+    """An obligation in a sentence: its party and source (its notice, for one a manager added)."""
+    return f"{entry.party} ({entry.citation or entry.notice})"
+
+
 def open_obligations(incident: Incident) -> list[str]:
     """What keeps the incident from closing (registered with incidents.closing): every obligation neither
     done nor documented as not owed."""
-    return [f"{e.party}: {e.notice}" for e in _still_open(incident)]
+    return [named(e) for e in _still_open(incident)]
 
 
 def closing_panel(found: IncidentAccess, people: PeopleFigures) -> dict[str, Any] | None:

@@ -8,7 +8,9 @@ from portal.forms import StyledForm
 from portal.lib.text import clean
 
 EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".eml", ".msg", ".txt", ".docx")
-NO_PROOF = "Give a reference or confirmation number, or attach the evidence (a file): one proves the notice was sent."
+NO_PROOF = (
+    "Give a reference or confirmation number, or attach the evidence (a file): either proves the notice was sent."
+)
 
 
 class ObligationDoneForm(StyledForm):

@@ -59,13 +59,13 @@ def test_closing_waits_on_the_open_obligations_and_names_them(client, notifying,
 
     page = _close(client, notifying)
     assert f"The incident cannot close while {len(open_entries)} obligations are open: " in page
-    assert f"{open_entries[0].party}: {open_entries[0].notice}" in page
+    assert f"{open_entries[0].party} ({open_entries[0].citation}); {open_entries[1].party}" in page
     assert Incident.objects.get(pk=notifying.pk).status == Incident.Status.NOTIFYING
 
 
 def test_one_obligation_left_is_named_alone(notifying, manager):
     (left,) = _settle(manager, notifying, leave=1)
-    with pytest.raises(ActionRefused, match=re.escape(f"while 1 obligation is open: {left.party}: {left.notice}. ")):
+    with pytest.raises(ActionRefused, match=re.escape(f"while 1 obligation is open: {left.party} ({left.citation}). ")):
         incident_actions.change_status(manager, notifying, Incident.Status.CLOSED)
 
 
