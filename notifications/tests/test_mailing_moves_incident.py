@@ -13,6 +13,8 @@ from audit.models import AuditEvent
 from incidents import actions as incident_actions
 from incidents.models import Incident
 from notifications import actions
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
+from portal.testing.letters import recipients
 
 
 def _mark_mailed(client, incident, batch):
@@ -21,9 +23,17 @@ def _mark_mailed(client, incident, batch):
     return html.unescape(client.post(url, {"mailed_on": f"{yesterday:%m/%d/%Y}"}, follow=True).content.decode())
 
 
-def test_the_first_batch_mailed_moves_the_incident_to_notifying(
-    transactional_db, client, incident, manager, mail_admin, exported
-):
+def _exported(incident, count):
+    """An exported batch of `count` letters, made as rows: no worker renders it here."""
+    batch = LetterBatch.objects.create(incident=incident, name="First mailing", status=BatchStatus.EXPORTED)
+    for n, recipient in enumerate(recipients(incident, count), start=1):
+        Letter.objects.create(batch=batch, incident=incident, recipient=recipient, sequence=n,
+                              status=LetterStatus.RENDERED)  # fmt: skip
+    return batch
+
+
+def test_the_first_batch_mailed_moves_it_to_notifying(transactional_db, client, incident, manager, mail_admin):
+    exported = _exported(incident, 3)
     incident_actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
     manager.email = "manager@example.org"
     manager.save()
@@ -38,7 +48,6 @@ def test_the_first_batch_mailed_moves_the_incident_to_notifying(
         mail_admin.pk,
         {"from": "investigating", "to": "notifying", "because": "letter_batch.mailed"},
     )
-    # The batch's creator manages the incident too, without an address: only the one with an address is written to.
     assert [message.to for message in mail.outbox] == [["manager@example.org"]]
     body = mail.outbox[0].body
     assert f"a letter batch was marked mailed ({mail_admin.username})" in body
