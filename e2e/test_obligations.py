@@ -65,8 +65,9 @@ def test_a_manager_sees_the_dashboard_and_marks_an_obligation_done(page: Page, t
     expect(page.get_by_role("row", name="Missouri State Auditor")).to_contain_text("RSMo 162.1475")
 
     page.get_by_role("link", name="Missouri State Auditor").click()
-    page.get_by_label("Reference").fill("SAO-2026-118")
-    page.get_by_label("Evidence (optional)").set_input_files(str(evidence))
+    page.get_by_label("Date the notice was sent").fill(f"{timezone.localdate():%Y-%m-%d}")
+    page.get_by_label("Reference or confirmation number").fill("SAO-2026-118")
+    page.get_by_label("Evidence (a file)").set_input_files(str(evidence))
     page.get_by_role("button", name="Mark done").click()
     expect(page.get_by_text("Notice to Missouri State Auditor marked done.")).to_be_visible()
     expect(page.get_by_role("row", name="Missouri State Auditor")).to_contain_text("Done")

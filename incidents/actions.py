@@ -12,7 +12,7 @@ from django.utils.crypto import get_random_string
 
 from accounts.models import User
 from audit import api as audit
-from incidents import figures
+from incidents import closing, figures, status_mail
 from incidents.models import DataType, Export, Incident, Membership, Role
 from portal.lib.errors import ActionRefused
 
@@ -71,20 +71,33 @@ def update_incident(
 
 
 @transaction.atomic
-def change_status(actor: User, incident: Incident, status: str) -> None:
-    """The incident's one move function: the transitions table decides, the audit row records it."""
+def change_status(actor: User, incident: Incident, status: str, because: str = "") -> None:
+    """The incident's one move function: the transitions table decides, the audit row records it (with
+    `because`, the event that moved it, when it moved with what happened). Closing waits until nothing
+    the rooms registered in incidents.closing is open."""
     if Incident.objects.filter(pk=incident.pk, purged_at__isnull=False).exists():
         raise ActionRefused("This incident's personal data was purged: it stays closed.")
+    if status == Incident.Status.CLOSED and (open_items := closing.still_open(incident)):
+        raise ActionRefused(closing.refusal(open_items))
     now = timezone.now()
     closed_at = now if status == Incident.Status.CLOSED else None
     old = Incident.TRANSITIONS.move_one(incident, status, also={"updated_at": now, "closed_at": closed_at})
-    audit.record(
-        "incident.status_changed",
-        actor=actor,
-        incident_id=incident.pk,
-        target=incident,
-        details={"from": old, "to": status},
-    )
+    details = {"from": old, "to": status} | ({"because": because} if because else {})
+    audit.record("incident.status_changed", actor=actor, incident_id=incident.pk, target=incident, details=details)
+
+
+@transaction.atomic
+def begin_notifying(actor: User, incident: Incident, because: str) -> bool:
+    """A draft or investigating incident moves to notifying when people are being told (`because`: a key of
+    status_mail.MOVED_BY); its managers are e-mailed once the move is committed. False when it was notifying
+    already, or closed (a mailing after closing does not reopen it: a manager decides that)."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.status not in (Incident.Status.DRAFT, Incident.Status.INVESTIGATING):
+        return False
+    change_status(actor, incident, Incident.Status.NOTIFYING, because=because)
+    said, name = status_mail.MOVED_BY[because], actor.get_username()
+    transaction.on_commit(lambda: status_mail.tell_managers(locked.pk, said, name))
+    return True
 
 
 @transaction.atomic

@@ -56,7 +56,7 @@ class Incident(models.Model):
         "incident",
         IncidentStatus,
         {
-            IncidentStatus.DRAFT: (IncidentStatus.INVESTIGATING,),
+            IncidentStatus.DRAFT: (IncidentStatus.INVESTIGATING, IncidentStatus.NOTIFYING),
             IncidentStatus.INVESTIGATING: (IncidentStatus.NOTIFYING, IncidentStatus.DRAFT),
             IncidentStatus.NOTIFYING: (IncidentStatus.CLOSED,),
             IncidentStatus.CLOSED: (IncidentStatus.NOTIFYING,),

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import dateformat
 
 from audit.models import MILESTONES, AuditEvent
+from incidents import status_mail
 from incidents.models import Incident, IncidentStatus
 
 PAGE = 50
@@ -44,7 +45,9 @@ def _day(value: str) -> str:
 
 
 def _status_change(d: dict[str, Any]) -> str:
-    return f"Status changed from {_status(d.get('from', ''))} to {_status(d.get('to', ''))}"
+    moved = f"Status changed from {_status(d.get('from', ''))} to {_status(d.get('to', ''))}"
+    because = status_mail.MOVED_BY.get(str(d.get("because", "")))
+    return f"{moved}: {because}" if because else moved
 
 
 def _mailed(d: dict[str, Any]) -> str:

@@ -10,9 +10,12 @@ class NotificationsConfig(AppConfig):
         from audit.api import target_type_of
         from incidents import purge, timeline
         from notifications import actions, exports
+        from notifications.actions import mailing
         from notifications.models import LetterBatch
+        from regulators import packet
 
         exports.register()  # the print export and single letters join the incident's export screens
+        packet.mailed_counted_by(mailing.mailed_letters)  # a packet counts the families the letters reached
         purge.register(10, lambda incident: {"letters": actions.purge_letters(incident)})
         timeline.register(
             target_type_of(LetterBatch),

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit import api as audit
+from incidents import actions as incident_actions
 from incidents.models import Incident
 from people.models import Recipient
 from portal.lib.errors import ActionRefused
+from public.forms import future_update
 from public.models import FaqEntry, NoticeUpdate
 
 
@@ -42,8 +44,9 @@ def remove_faq_entry(actor: User, entry: FaqEntry) -> None:
 
 
 @transaction.atomic
-def publish_notice(actor: User, incident: Incident) -> None:
-    """Put the public notice page up: refused while a section of the notice or the hotline is missing."""
+def publish_notice(actor: User, incident: Incident) -> bool:
+    """Put the public notice page up: refused while a section of the notice or the hotline is missing. A draft
+    or investigating incident becomes notifying (True when it did)."""
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     missing = [label.lower() for label, text in locked.notice_sections() if not text.strip()]
     if not locked.hotline_phone:
@@ -54,6 +57,9 @@ def publish_notice(actor: User, incident: Incident) -> None:
         locked.notice_published_at = timezone.now()
         locked.save(update_fields=["notice_published_at"])
         audit.record("notice.published", actor=actor, incident_id=locked.pk, target=locked)
+    moved = incident_actions.begin_notifying(actor, locked, "notice.published")
+    incident.refresh_from_db(fields=["status", "notice_published_at"])
+    return moved
 
 
 @transaction.atomic
@@ -67,6 +73,8 @@ def unpublish_notice(actor: User, incident: Incident) -> None:
 
 @transaction.atomic
 def add_notice_update(actor: User, incident: Incident, posted_on: date, text: str) -> NoticeUpdate:
+    if posted_on > timezone.localdate():  # the public page shows no date that has not come
+        raise ActionRefused(future_update(posted_on))
     update = NoticeUpdate.objects.create(incident=incident, posted_on=posted_on, text=text)
     audit.record("notice.update_added", actor=actor, incident_id=incident.pk, target=update)
     return update

@@ -1,12 +1,18 @@
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from incidents import wording
 from incidents.readers import Language
 from people.forms import DATE_HINT, BirthDateField
 from portal.forms import ReferenceCodeField, StyledForm
 from portal.lib.text import clean
+
+
+def future_update(posted_on: date) -> str:
+    return f"{posted_on:%m/%d/%Y} is in the future; date an update the day it is posted, or earlier."
 
 
 class FaqEntryForm(StyledForm):
@@ -45,6 +51,12 @@ class FaqEntryForm(StyledForm):
 class NoticeUpdateForm(StyledForm):
     posted_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(label="Update", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_posted_on(self) -> date:
+        posted_on: date = self.cleaned_data["posted_on"]
+        if posted_on > timezone.localdate():
+            raise forms.ValidationError(future_update(posted_on))
+        return posted_on
 
     def clean_text(self) -> str:
         return clean(self.cleaned_data["text"])

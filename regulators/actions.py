@@ -13,6 +13,7 @@ from audit import api as audit
 from incidents.models import Incident
 from portal.lib.errors import ActionRefused
 from regulators import obligations
+from regulators.forms import NO_PROOF
 from regulators.models import Obligation
 
 
@@ -28,13 +29,28 @@ def add_obligation(
     return added
 
 
+def _check_proof(incident: Incident, done_on: date, reference: str, has_evidence: bool) -> None:
+    """A done mark stands on what proves it: a date the notice could have been sent, and a reference or a file."""
+    if done_on > timezone.localdate():
+        raise ActionRefused(f"{done_on:%m/%d/%Y} is in the future; give the date the notice was sent.")
+    if done_on < incident.discovered_on:
+        raise ActionRefused(
+            f"{done_on:%m/%d/%Y} is before the breach was discovered ({incident.discovered_on:%m/%d/%Y}); "
+            "give the date the notice was sent."
+        )
+    if not reference.strip() and not has_evidence:
+        raise ActionRefused(NO_PROOF)
+
+
 @transaction.atomic
 def mark_obligation_done(
     actor: User, incident: Incident, key: str, done_on: date, reference: str, evidence: File | None
 ) -> Obligation:
-    """Record that the notice was given: when, its reference and (optionally) the evidence. A rule's
-    obligation is stored here for the first time, with what it said when it was done."""
+    """Record that the notice was given: the date it was sent, and its reference or the evidence (or both);
+    refused without either. A rule's obligation is stored here for the first time, with what it said when
+    it was done."""
     record = _record_for(actor, incident, key)
+    _check_proof(incident, done_on, reference, evidence is not None or bool(record.evidence))
     wanted = {"done_on": done_on, "reference": reference}
     changed = [name for name, value in wanted.items() if record.pk and getattr(record, name) != value]
     record.done_on, record.reference, record.done_by = done_on, reference, actor

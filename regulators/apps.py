@@ -7,10 +7,12 @@ class RegulatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.api import target_type_of
-        from incidents import panels, timeline
+        from incidents import closing, panels, timeline
         from regulators import dashboard, exports
         from regulators.models import Obligation
 
         exports.register()  # the FERPA record of disclosure joins the incident's export screens
         panels.register(panels.Panel("regulators/_dashboard_panel.html", dashboard.panel))
+        panels.register(panels.Panel("regulators/_closing_panel.html", dashboard.closing_panel))
+        closing.register(dashboard.open_obligations)  # an incident closes once nothing is owed
         timeline.register(target_type_of(Obligation), dashboard.timeline_target())

@@ -20,6 +20,28 @@ def panel(found: IncidentAccess, people: PeopleFigures) -> dict[str, Any] | None
     return {"obligations": obligations.grouped(found.incident, timezone.localdate(), people)}
 
 
+def _still_open(incident: Incident, people: PeopleFigures | None = None) -> list[obligations.Entry]:
+    return [e for e in obligations.entries(incident, people) if not (e.done or e.not_notifying)]
+
+
+def named(entry: obligations.Entry) -> str:
+    """An obligation in a sentence: its party and source (its notice, for one a manager added)."""
+    return f"{entry.party} ({entry.citation or entry.notice})"
+
+
+def open_obligations(incident: Incident) -> list[str]:
+    """What keeps the incident from closing (registered with incidents.closing): every obligation neither
+    done nor documented as not owed."""
+    return [named(e) for e in _still_open(incident)]
+
+
+def closing_panel(found: IncidentAccess, people: PeopleFigures) -> dict[str, Any] | None:
+    """For the managers of an incident being notified: closing offered once nothing is owed, else what is open."""
+    if not found.is_manager or found.incident.status != Incident.Status.NOTIFYING:
+        return None
+    return {"closing_open": _still_open(found.incident, people)}
+
+
 def _link(incident: Incident, _: str, record: Obligation | None) -> str:
     if record is None:
         return ""

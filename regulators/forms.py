@@ -8,23 +8,42 @@ from portal.forms import StyledForm
 from portal.lib.text import clean
 
 EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".eml", ".msg", ".txt", ".docx")
+NO_PROOF = (
+    "Give a reference or confirmation number, or attach the evidence (a file): either proves the notice was sent."
+)
 
 
 class ObligationDoneForm(StyledForm):
-    done_on = forms.DateField(label="Date the notice was given", widget=forms.DateInput(attrs={"type": "date"}))
+    """What proves a notice was given: the date it was sent, and a reference or confirmation number, or the
+    evidence itself (a file). A correction may keep the evidence already stored."""
+
+    done_on = forms.DateField(
+        label="Date the notice was sent", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the date the notice was sent.",
+                        "invalid": "Give the date the notice was sent as MM/DD/YYYY or YYYY-MM-DD."},
+    )  # fmt: skip
     reference = forms.CharField(
-        label="Reference", max_length=200, required=False,
-        help_text="A confirmation number, the letter's date, the name of the person reached.",
+        label="Reference or confirmation number", max_length=200, required=False,
+        help_text="The agency's confirmation number, the letter's tracking number, or the e-mail's reference.",
     )  # fmt: skip
     evidence = forms.FileField(
-        label="Evidence (optional)", required=False,
+        label="Evidence (a file)", required=False,
         help_text="The letter, confirmation page or e-mail sent: PDF, image, e-mail, text or Word file.",
     )  # fmt: skip
+
+    def __init__(self, *args: Any, discovered_on: date, has_evidence: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.discovered_on, self.has_evidence = discovered_on, has_evidence
 
     def clean_done_on(self) -> date:
         done_on: date = self.cleaned_data["done_on"]
         if done_on > timezone.localdate():
-            raise forms.ValidationError(f"{done_on:%m/%d/%Y} is in the future; give the date the notice was given.")
+            raise forms.ValidationError(f"{done_on:%m/%d/%Y} is in the future; give the date the notice was sent.")
+        if done_on < self.discovered_on:
+            raise forms.ValidationError(
+                f"{done_on:%m/%d/%Y} is before the breach was discovered ({self.discovered_on:%m/%d/%Y}); "
+                "give the date the notice was sent."
+            )
         return done_on
 
     def clean_reference(self) -> str:
@@ -38,6 +57,13 @@ class ObligationDoneForm(StyledForm):
         if not name.lower().endswith(EVIDENCE_TYPES):
             raise forms.ValidationError(f"“{name}” is not a PDF, image, e-mail, text or Word file.")
         return upload  # within its limit: the view stops a larger file (portal.lib.uploads)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = data.get("reference") or data.get("evidence") or self.has_evidence
+        if not given and "reference" not in self.errors and "evidence" not in self.errors:
+            self.add_error("reference", NO_PROOF)
+        return data
 
 
 class ObligationForm(StyledForm):

@@ -5,6 +5,7 @@ the fields of its school data breach form. Counts only: no person is named."""
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,30 @@ from regulators import obligations
 
 STATE_AUDITOR = "mo-162.1475-state-auditor"
 _NOT_YET = "Not yet"
+
+
+@dataclass(frozen=True)
+class Mailed:
+    """The incident's letters marked mailed, as the letters' room counts them."""
+
+    letters: int
+    recipients: int  # each counted once, however many letters went to them
+    first_on: date | None
+    last_on: date | None
+    returned: int  # letters that came back undeliverable
+
+
+NONE_MAILED = Mailed(0, 0, None, None, 0)
+_mailed_counter: list[Callable[[Incident], Mailed]] = []
+
+
+def mailed_counted_by(count: Callable[[Incident], Mailed]) -> None:
+    """Name the function that counts an incident's mailed letters (the letters' room does, in its ready)."""
+    _mailed_counter[:] = [count]
+
+
+def _mailed(incident: Incident) -> Mailed:
+    return _mailed_counter[0](incident) if _mailed_counter else NONE_MAILED
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,28 @@ def _done_on(entries: dict[str, obligations.Entry], key: str) -> str:
     return _yes_on(found.record.done_on if found.record is not None else None)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _letters_mailed(mailed: Mailed) -> str:
+    if not mailed.letters:
+        return _NOT_YET
+    same_day = mailed.first_on == mailed.last_on
+    when = f"on {_day(mailed.first_on)}" if same_day else f"from {_day(mailed.first_on)} to {_day(mailed.last_on)}"
+    returned = f"; {_plural(mailed.returned, 'letter')} came back undeliverable" if mailed.returned else ""
+    return f"{_plural(mailed.letters, 'letter')} to {_plural(mailed.recipients, 'recipient')}, mailed {when}{returned}"
+
+
+def _families_notified(mailed: Mailed, entries: dict[str, obligations.Entry]) -> str:
+    """From the letters marked mailed; without any, from the parents' notice marked done (given another way)."""
+    if mailed.letters:
+        return f"Yes: {_letters_mailed(mailed)}"
+    found = entries.get("mo-162.1475-parents")
+    done_on = found.record.done_on if found is not None and found.record is not None else None
+    return f"Yes, on {_day(done_on)} (recorded as done)" if done_on else _NOT_YET
+
+
 def build(incident: Incident, key: str) -> Packet | None:
     """The packet for obligation `key`; None when the incident owes no such obligation."""
     counted = figures.of(incident)
@@ -59,6 +106,7 @@ def build(incident: Incident, key: str) -> Packet | None:
     if entry is None:
         return None
     people, by_state, by_type = counted.individuals, sorted(counted.by_state), counted.by_data_type
+    mailed = _mailed(incident)
     facts = [
         ("Organisation", incident.organisation_name),
         ("Type of organisation", incident.get_organisation_type_display()),
@@ -67,6 +115,7 @@ def build(incident: Incident, key: str) -> Packet | None:
         ("Discovered", _day(incident.discovered_on)),
         ("Contained", _day(incident.contained_on) or "Not yet"),
         ("Notice to individuals dated", _day(incident.notice_on) or "Not yet"),
+        ("Letters mailed", _letters_mailed(mailed)),
         ("People affected", f"{people:,}"),
         ("What happened", incident.what_happened),
         ("What information was involved", incident.what_information),
@@ -76,14 +125,14 @@ def build(incident: Incident, key: str) -> Packet | None:
     ]
     form: list[tuple[str, str]] = []
     if entry.key == STATE_AUDITOR:
-        form = _state_auditor_form(incident, people, entries)
+        form = _state_auditor_form(incident, people, entries, mailed)
     return Packet(
         f"{entry.party}: {entry.notice}", facts, [(s or "No address on file", n) for s, n in by_state], by_type, form
     )
 
 
 def _state_auditor_form(
-    incident: Incident, people: int, entries: dict[str, obligations.Entry]
+    incident: Incident, people: int, entries: dict[str, obligations.Entry], mailed: Mailed
 ) -> list[tuple[str, str]]:
     """The Missouri State Auditor's school data breach form, field by field."""
     types = list(incident.data_types.all())
@@ -93,7 +142,7 @@ def _state_auditor_form(
     recipients = Recipient.objects.filter(incident=incident).values_list("relationship").annotate(n=Count("id"))
     by_relationship = dict(recipients)
     parties = (
-        f"{people:,} people (students and others in the records); letters to "
+        f"{people:,} people (students and others in the records); their letters go to "
         f"{by_relationship.get(Relationship.PARENT_GUARDIAN, 0):,} parents or guardians, "
         f"{by_relationship.get(Relationship.SELF, 0):,} adults themselves and "
         f"{by_relationship.get(Relationship.NEXT_OF_KIN, 0):,} next of kin"
@@ -113,7 +162,7 @@ def _state_auditor_form(
         ),
         ("Data types", ", ".join(t.label for t in types) or "None recorded"),
         ("Remediation", incident.what_we_are_doing or "Not recorded"),
-        ("Families notified", _done_on(entries, "mo-162.1475-parents")),
+        ("Families notified", _families_notified(mailed, entries)),
         ("Law enforcement notified", _yes_on(incident.law_enforcement_notified_on)),
         ("State education department (DESE) notified", _done_on(entries, "mo-162.1475-dese")),
     ]

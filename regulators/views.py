@@ -34,13 +34,14 @@ def obligation_detail(request: HttpRequest, found: IncidentAccess, slug: str, ke
     if entry is None:
         raise Http404("No such obligation on this incident.")
     record = entry.record
-    initial: dict[str, object] = {"done_on": timezone.localdate()}
+    initial: dict[str, object] = {}  # the date it was sent is the manager's to give, never assumed
     if record is not None and record.done_on is not None:  # correcting: start from what was recorded
         initial = {"done_on": record.done_on, "reference": record.reference}
     deciding = request.method == "POST" and request.POST.get("action") == "not_notifying"
     form = ObligationDoneForm(
-        request.POST if request.method == "POST" and not deciding else None, request.FILES or None, initial=initial
-    )
+        request.POST if request.method == "POST" and not deciding else None, request.FILES or None, initial=initial,
+        discovered_on=found.incident.discovered_on, has_evidence=bool(record is not None and record.evidence),
+    )  # fmt: skip
     decision = NotNotifyingForm(request.POST if deciding else None)
     uploads.refuse_too_large(request, form, "evidence", "an evidence file")
     if deciding and decision.is_valid():

@@ -43,6 +43,13 @@ def test_seed_demo_loads_a_consistent_incident_and_twice_changes_nothing(capsys)
         == 0
     )
     assert incident.notice_is_published
+    # Its notice is up, so it is notifying: moved there by the publication, as any incident is.
+    assert incident.status == Incident.Status.NOTIFYING
+    moves = AuditEvent.objects.filter(incident_id=incident.pk, action="incident.status_changed").order_by("pk")
+    assert [(e.details["to"], e.details.get("because")) for e in moves] == [
+        ("investigating", None),
+        ("notifying", "notice.published"),
+    ]
     assert f"Public notice: /notice/{demo.SLUG}/" in out  # with a code and date of birth that the check confirms
     for username, role in [("demo-manager", Role.MANAGER), ("demo-agent", Role.AGENT), ("demo-auditor", Role.AUDITOR)]:
         assert username in out

@@ -4,16 +4,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
 from audit import api as audit
+from incidents import actions as incident_actions
 from incidents.models import Incident
 from notifications.actions import moves
 from notifications.models import BatchStatus, Letter, LetterBatch
 from people.models import Recipient
 from portal.lib.errors import ActionRefused
+from regulators import packet
 
 
 @transaction.atomic
@@ -27,7 +29,18 @@ def mark_mailed(actor: User, batch: LetterBatch, mailed_on: date) -> int:
     details = {"mailed_on": mailed_on.isoformat(), "letters": stamped}
     moves.move_batch(actor, locked, BatchStatus.MAILED, "letter_batch.mailed", details=details,
                      also={"mailed_on": mailed_on})  # fmt: skip
+    incident_actions.begin_notifying(actor, batch.incident, "letter_batch.mailed")  # people are being told
     return stamped
+
+
+def mailed_letters(incident: Incident) -> packet.Mailed:
+    """The incident's letters marked mailed, for the regulators' packets (registered in NotificationsConfig)."""
+    batches = LetterBatch.objects.filter(incident=incident, status=BatchStatus.MAILED)  # by the batches' index
+    counted = Letter.objects.filter(batch__in=batches, mailed_on__isnull=False).aggregate(
+        letters=Count("pk"), recipients=Count("recipient", distinct=True), first_on=Min("mailed_on"),
+        last_on=Max("mailed_on"), returned=Count("pk", filter=Q(returned_on__isnull=False)),
+    )  # fmt: skip
+    return packet.Mailed(**counted)
 
 
 @dataclass(frozen=True)

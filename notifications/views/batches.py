@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.access import signed_in_user
+from incidents import status_mail
 from incidents.access import IncidentAccess
-from incidents.models import Role
+from incidents.models import Incident, Role
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
 from notifications.letters import parts, proof
@@ -170,12 +171,15 @@ def batch_mailed(request: HttpRequest, found: IncidentAccess, slug: str, batch_i
     if not form.is_valid():
         messages.error(request, "Give the mail date as MM/DD/YYYY or YYYY-MM-DD.")
         return redirect("notifications:batch-detail", slug=slug, batch_id=batch.pk)
-    mailed_on = form.cleaned_data["mailed_on"]
-    return _act(
-        request,
-        slug,
-        batch,
-        f"Every letter of the batch is stamped mailed on {mailed_on:%m/%d/%Y}.",
-        actions.mark_mailed,
-        mailed_on,
-    )
+    mailed_on, was = form.cleaned_data["mailed_on"], found.incident.status
+    stamped = f"Every letter of the batch is stamped mailed on {mailed_on:%m/%d/%Y}."
+
+    def said(_: object) -> str:  # the incident moves to notifying with its first batch mailed
+        moved = was != Incident.Status.NOTIFYING and batch.incident.status == Incident.Status.NOTIFYING
+        return f"{stamped} {status_mail.ON_SCREEN}" if moved else stamped
+
+    user = signed_in_user(request)
+    return attempt_then_redirect(
+        request, lambda: actions.mark_mailed(user, batch, mailed_on), "notifications:batch-detail",
+        slug=slug, batch_id=batch.pk, done=said,
+    )  # fmt: skip

@@ -1,6 +1,8 @@
 """The public notice: managers publish it and post dated updates; anyone may read it, without signing in,
 and check a reference code with a date of birth."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import signed_in_user
-from incidents import wording
+from incidents import status_mail, wording
 from incidents.access import IncidentAccess
 from incidents.models import Incident
 from incidents.readers import Language
@@ -42,7 +44,7 @@ def notice_publish(request: HttpRequest, found: IncidentAccess, slug: str) -> Ht
     user = signed_in_user(request)
     return attempt_then_redirect(
         request, lambda: public_actions.publish_notice(user, found.incident), "public:notice-manage", slug=slug,
-        done="The notice is public.",
+        done=lambda moved: "The notice is public." + (f" {status_mail.ON_SCREEN}" if moved else ""),
     )  # fmt: skip
 
 
@@ -57,6 +59,14 @@ def notice_update_remove(request: HttpRequest, found: IncidentAccess, slug: str,
     public_actions.remove_notice_update(signed_in_user(request), update)
     messages.success(request, "Update removed from the notice.")
     return redirect("public:notice-manage", slug=slug)
+
+
+def notice_dates(incident: Incident) -> tuple[date, date | None]:
+    """The day the notice went up and the day of its latest update after that: days that have come (an
+    update dated ahead waits for its day). Never the letters' date, which may still be ahead."""
+    published_on = timezone.localdate(incident.notice_published_at)
+    latest = public_access.updates_shown(incident).values_list("posted_on", flat=True).first()
+    return published_on, latest if latest is not None and latest > published_on else None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -77,24 +87,25 @@ def public_notice(request: HttpRequest, slug: str) -> HttpResponse:
             request, incident, form.cleaned_data["reference_code"], form.cleaned_data["date_of_birth"]
         )
         form = SelfCheckForm(language=language)  # the answer stands alone; what was typed is not shown back
+    published_on, updated_on = notice_dates(incident)
     context = {
         "incident": incident,
         "language": language,
         "words": wording.NOTICE_TEXT[language],
-        "notice_date": wording.written_date(incident.notice_on, language),
+        "published_on": published_on,
+        "published": wording.written_date(published_on, language),
+        "updated_on": updated_on,
+        "updated": wording.written_date(updated_on, language),
         "hours": wording.hotline_hours(incident, language),
         # In the order the incident form and the letters give them, "For more information" last.
         "sections": incident.notice_sections(language),
         "other_language": Language.ENGLISH if spanish else Language.SPANISH,
         "has_spanish": has_spanish,
         # Updates and answers are written in English only: the Spanish notice says where they are.
-        "updates": [] if spanish else NoticeUpdate.objects.filter(incident=incident),
+        "updates": [] if spanish else public_access.updates_shown(incident),
         "faq": [] if spanish else FaqEntry.objects.filter(incident=incident),
         "english_only": spanish
-        and (
-            NoticeUpdate.objects.filter(incident=incident).exists()
-            or FaqEntry.objects.filter(incident=incident).exists()
-        ),
+        and (public_access.updates_shown(incident).exists() or FaqEntry.objects.filter(incident=incident).exists()),
         "form": form,
         "answer": answer,
         "answer_types": wording.worded(answer.data_types, wording.PUBLIC, language) if answer else [],

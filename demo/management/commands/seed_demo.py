@@ -89,8 +89,7 @@ class Command(BaseCommand):
         manager = users[Role.MANAGER]
         fields = dict(demo.INCIDENT)
         incident = actions.create_incident(manager, fields, DataType.objects.filter(key__in=demo.DATA_TYPES))
-        actions.change_status(manager, incident, Incident.Status.INVESTIGATING)
-        actions.change_status(manager, incident, Incident.Status.NOTIFYING)
+        actions.change_status(manager, incident, Incident.Status.INVESTIGATING)  # notifying once its notice is up
         for role, user in users.items():
             if role != Role.MANAGER:  # create_incident made the manager its manager
                 actions.add_member(manager, incident, user, role)
