@@ -16,6 +16,9 @@ from people import figures as people_figures
 from portal.testing import IndividualFactory, RecipientFactory, export, expose, pdfcheck
 from regulators.models import Obligation
 
+# The screens at work on the real table, with a sample Missouri file whatever Missouri's own says.
+pytestmark = pytest.mark.usefixtures("sample_table")
+
 
 @pytest.fixture
 def district(incident):
