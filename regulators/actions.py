@@ -99,3 +99,14 @@ def decide_not_to_notify(actor: User, incident: Incident, key: str, reasons: str
 @transaction.atomic
 def record_evidence_download(actor: User, record: Obligation) -> None:
     audit.record("obligation.evidence_downloaded", actor=actor, incident_id=record.incident_id, target=record)
+
+
+@transaction.atomic
+def set_target(actor: User, incident: Incident, target_on: date | None, offered: date) -> None:
+    """The date the managers work toward for notices the law gives no date (None: no target)."""
+    earlier = Incident.objects.select_for_update().values_list("target_on", flat=True).get(pk=incident.pk)
+    Incident.objects.filter(pk=incident.pk).update(target_on=target_on)
+    incident.target_on = target_on
+    details = {"target_on": target_on and target_on.isoformat(), "earlier": earlier and earlier.isoformat(),
+               "offered": offered.isoformat()}  # fmt: skip
+    audit.record("incident.target_set", actor=actor, incident_id=incident.pk, target=incident, details=details)
