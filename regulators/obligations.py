@@ -195,7 +195,7 @@ class Entry:
     jurisdiction_name: str = ""
     how: str = ""
     how_url: str = ""
-    target_on: date | None = None  # the incident's target date, while the notice is open
+    target_on: date | None = None  # the incident's target date, while the notice is open and it comes first
     owed_to: str = ""
 
     @property
@@ -233,6 +233,13 @@ def _order(entry: Entry) -> tuple[bool, bool, date]:
     return (entry.done or entry.not_notifying, entry.work_by is None, entry.work_by or date.max)
 
 
+def _targeted(entry: Entry) -> bool:
+    """Whether the target date is what this entry works toward: open, and no earlier legal date."""
+    if entry.target_on is None or entry.done or entry.not_notifying:
+        return False
+    return entry.due_on is None or entry.target_on < entry.due_on
+
+
 def _entry(owed: Owed, record: "Obligation | None", target: date | None) -> Entry:
     return Entry(owed.rule, owed.party, owed.notice, owed.citation, owed.due_on, owed.due_rule, record, True,
                  owed.jurisdiction, owed.jurisdiction_name, owed.how, owed.how_url, target, owed.owed_to)  # fmt: skip
@@ -252,7 +259,7 @@ def entries(incident: "Incident", people: "PeopleFigures | None" = None) -> list
             key = record.rule or f"m{record.pk}"
             found.append(Entry(key, record.party, record.notice, record.citation, record.due_on, record.due_rule,
                                record, False, target_on=target))  # fmt: skip
-    found = [e if not (e.done or e.not_notifying) else replace(e, target_on=None) for e in found]
+    found = [e if _targeted(e) else replace(e, target_on=None) for e in found]
     return sorted(found, key=_order)
 
 
