@@ -20,7 +20,7 @@ from regulators.models import Obligation
 def add_obligation(
     actor: User, incident: Incident, party: str, notice: str, due_on: date | None, citation: str, notes: str
 ) -> Obligation:
-    """An obligation the rules table does not know: a contract, an insurer, another state's law."""
+    """An obligation the jurisdictions table does not know: a contract, an insurer, a place it leaves to counsel."""
     added = Obligation.objects.create(
         incident=incident, party=party, notice=notice, due_on=due_on, citation=citation, notes=notes, created_by=actor
     )

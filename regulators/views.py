@@ -1,4 +1,5 @@
-"""What the incident owes to whom by when: the rules table's obligations, manual ones, and their done marks."""
+"""What the incident owes to whom by when: the jurisdictions table's obligations by jurisdiction, manual ones,
+the target date, and their done marks."""
 
 from django.conf import settings
 from django.contrib import messages
