@@ -279,9 +279,10 @@ def entry(incident: "Incident", key: str) -> Entry | None:
 
 
 def offered_target(incident: "Incident", people: "PeopleFigures | None" = None) -> date:
-    """The target date offered to the manager: the earliest legal due date among the notices still open,
-    else 30 days after discovery."""
-    dates = [e.due_on for e in entries(incident, people) if e.due_on and not (e.done or e.not_notifying)]
+    """The target date offered to the manager: the earliest legal due date among the table's notices still
+    open (not a manager's own), else 30 days after discovery."""
+    found = entries(incident, people)
+    dates = [e.due_on for e in found if e.derived and e.due_on and not (e.done or e.not_notifying)]
     return min(dates) if dates else incident.discovered_on + timedelta(days=30)
 
 

@@ -273,7 +273,7 @@ def test_the_target_date_is_offered_set_audited_and_shown_apart_from_legal_dates
     district.refresh_from_db()
     assert district.target_on == date(2026, 10, 5)
     event = AuditEvent.objects.get(action="incident.target_set")
-    assert event.details == {"target_on": "2026-10-05", "earlier": None, "offered": "2026-10-30"}
+    assert event.details == {"target_on": "2026-10-05", "earlier": None, "offered": "2026-10-14"}  # not the insurer
     html = _list(client, district)
     assert "The managers work toward <strong>October 5, 2026</strong>" in html
     auditor_row = html[html.index("Missouri State Auditor") :]
@@ -302,3 +302,18 @@ def test_the_nearer_of_the_target_and_the_legal_date_orders_the_list_and_the_inc
     assert "Past target" in _list(client, district)
     page = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
     assert "Past target</span> <a" in page
+
+
+def test_the_offered_target_is_the_earliest_legal_due_date_still_open(incident, manager):
+    from regulators import obligations
+
+    incident.organisation_type = "health_care"
+    incident.save()
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "medical_information"]))
+    RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="KS")
+    people_figures.count_now(incident)
+    Obligation.objects.create(incident=incident, party="Insurer", notice="Claim", due_on=date(2026, 9, 20))
+    assert obligations.offered_target(incident) == date(2026, 11, 13)  # HIPAA's 60 days, not the insurer's date
+    Obligation.objects.create(incident=incident, rule="hipaa-164.404-individuals", party="Affected individuals",
+                              notice="Notice", done_on=date(2026, 10, 1))  # fmt: skip
+    assert obligations.offered_target(incident) == date(2027, 3, 1)  # then the yearly log's
