@@ -30,6 +30,7 @@ ACTIONS: dict[str, str] = {
     "incident.updated": "Incident edited",
     "incident.status_changed": "Incident status changed",
     "incident.purged": "Personal data purged",
+    "incident.target_set": "Target date set",
     "membership.added": "Role granted",
     "membership.removed": "Role removed",
     "demo.seeded": "Demo data loaded",

@@ -41,6 +41,11 @@ class OrganisationType(models.TextChoices):
     GOVERNMENT = "government", "Other government body"
     BUSINESS = "business", "Business"
     NONPROFIT = "nonprofit", "Nonprofit"
+    FINANCIAL_INSTITUTION = "financial_institution", "Non-bank financial institution (FTC Safeguards Rule)"
+    HEALTH_APP = (
+        "health_app",
+        "Vendor of personal health records or a health app (FTC Health Breach Notification Rule)",
+    )
 
 
 class IncidentStatus(models.TextChoices):
@@ -67,7 +72,7 @@ class Incident(models.Model):
     title = models.CharField(max_length=200)
     organisation_name = models.CharField(max_length=200)
     organisation_type = models.CharField(
-        max_length=20,
+        max_length=30,
         choices=OrganisationType.choices,
         default=OrganisationType.SCHOOL_DISTRICT,
         help_text="Which notification laws apply depends on it (for example HIPAA only for a covered entity).",
@@ -78,6 +83,9 @@ class Incident(models.Model):
     discovered_on = models.DateField()
     contained_on = models.DateField(null=True, blank=True)
     notice_on = models.DateField(null=True, blank=True)
+    target_on = models.DateField(
+        null=True, blank=True, help_text="The date the managers work toward where the law gives no fixed date."
+    )
 
     # Notice sections, in the order of the founding notice.
     what_happened = models.TextField(blank=True)

@@ -21,7 +21,7 @@ from regulators.models import Obligation
 def add_obligation(
     actor: User, incident: Incident, party: str, notice: str, due_on: date | None, citation: str, notes: str
 ) -> Obligation:
-    """An obligation the rules table does not know: a contract, an insurer, another state's law."""
+    """An obligation the jurisdictions table does not know: a contract, an insurer, a place it leaves to counsel."""
     added = Obligation.objects.create(
         incident=incident, party=party, notice=notice, due_on=due_on, citation=citation, notes=notes, created_by=actor
     )
@@ -115,3 +115,14 @@ def decide_not_to_notify(actor: User, incident: Incident, key: str, reasons: str
 @transaction.atomic
 def record_evidence_download(actor: User, record: Obligation) -> None:
     audit.record("obligation.evidence_downloaded", actor=actor, incident_id=record.incident_id, target=record)
+
+
+@transaction.atomic
+def set_target(actor: User, incident: Incident, target_on: date | None, offered: date) -> None:
+    """The date the managers work toward for notices the law gives no date (None: no target)."""
+    earlier = Incident.objects.select_for_update().values_list("target_on", flat=True).get(pk=incident.pk)
+    Incident.objects.filter(pk=incident.pk).update(target_on=target_on)
+    incident.target_on = target_on
+    details = {"target_on": target_on and target_on.isoformat(), "earlier": earlier and earlier.isoformat(),
+               "offered": offered.isoformat()}  # fmt: skip
+    audit.record("incident.target_set", actor=actor, incident_id=incident.pk, target=incident, details=details)

@@ -9,7 +9,10 @@ class RegulatorsConfig(AppConfig):
         from audit.api import target_type_of
         from incidents import closing, panels, timeline
         from regulators import dashboard, exports
+        from regulators.jurisdictions import table
         from regulators.models import Obligation
+
+        table()  # a jurisdiction file that breaks the format stops the portal here, naming the file and field
 
         exports.register()  # the FERPA record of disclosure joins the incident's export screens
         panels.register(panels.Panel("regulators/_dashboard_panel.html", dashboard.panel))

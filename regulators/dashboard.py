@@ -14,10 +14,13 @@ from regulators.models import Obligation
 
 
 def panel(found: IncidentAccess, people: PeopleFigures) -> dict[str, Any] | None:
-    """The obligations overdue and due soon, for the incident's managers."""
+    """The obligations overdue (or past the target date) and due soon, for the incident's managers."""
     if not found.is_manager:
         return None
-    return {"obligations": obligations.grouped(found.incident, timezone.localdate(), people)}
+    today = timezone.localdate()
+    groups = obligations.grouped(found.incident, today, people)
+    past_target = {entry.key for entry in groups["overdue"] if entry.past_target_only(today)}
+    return {"obligations": groups, "obligations_past_target": past_target}
 
 
 def _still_open(incident: Incident, people: PeopleFigures | None = None) -> list[obligations.Entry]:

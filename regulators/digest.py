@@ -2,7 +2,8 @@
 
 Celery beat sends the task once a day; each incident is claimed for the day with a conditional update,
 so a task that runs twice (a retry, a second beat) sends nothing twice, and released again if its e-mails
-fail, for the task's retry. The rules' obligations name regulators and statutes; a manager's own
+fail, for the task's retry. Each list is in order of the nearer of the legal due date and the incident's
+target date. The table's obligations name regulators and statutes; a manager's own
 obligations are whatever the manager wrote, so their text should name no person."""
 
 import logging
@@ -25,8 +26,10 @@ def _claim(incident: Incident, today: date) -> bool:
     return bool(Incident.objects.filter(unsent, pk=incident.pk).update(obligation_digest_on=today))
 
 
-def _day(when: date | None) -> str:
-    return dateformat.format(when, "F j, Y") if when else "on no fixed date"
+def _dates(entry: obligations.Entry) -> str:
+    """The legal due date and the target date, each named: they must never be mistaken for one another."""
+    due = f"due by law {dateformat.format(entry.due_on, 'F j, Y')}" if entry.due_on else "no fixed date in law"
+    return f"{due}, target {dateformat.format(entry.target_on, 'F j, Y')}" if entry.target_on else due
 
 
 def _body(incident: Incident, overdue: list[obligations.Entry], due_soon: list[obligations.Entry]) -> str:
@@ -34,7 +37,7 @@ def _body(incident: Incident, overdue: list[obligations.Entry], due_soon: list[o
     for heading, entries in (("Overdue", overdue), (f"Due within {obligations.DUE_SOON_DAYS} days", due_soon)):
         if entries:
             lines.append(f"{heading}:")
-            lines += [f"- {e.party}: {e.notice}, due {_day(e.due_on)} ({e.citation or 'added by a manager'})"
+            lines += [f"- {e.party}: {e.notice}, {_dates(e)} ({e.citation or 'added by a manager'})"
                       for e in entries]  # fmt: skip
             lines.append("")
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("regulators:obligation-list", args=[incident.slug])

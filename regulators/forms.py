@@ -100,3 +100,10 @@ class NotNotifyingForm(StyledForm):
         if len(reasons) < 20:
             raise forms.ValidationError("Give the reasons in a sentence or more: an auditor will read them.")
         return reasons
+
+
+class TargetForm(StyledForm):
+    target_on = forms.DateField(
+        label="Target date", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date to work toward where the law says “without unreasonable delay”. Empty: no target.",
+    )  # fmt: skip

@@ -1,30 +1,55 @@
-"""What the incident owes to whom by when: the rules table's obligations, manual ones, and their done marks."""
+"""What the incident owes to whom by when: the jurisdictions table's obligations by jurisdiction, manual ones,
+the target date, and their done marks."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.access import signed_in_user
 from accounts.views import fresh_code_needed
+from incidents import figures
 from incidents.access import IncidentAccess
 from portal.lib import errors, uploads
 from regulators import actions as regulator_actions
 from regulators import obligations, packet
-from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm
+from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm, TargetForm
 
 
 def obligation_list(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpResponse:
-    form = ObligationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = regulator_actions.add_obligation(signed_in_user(request), found.incident, **form.cleaned_fields())
+    incident = found.incident
+    people = figures.of(incident)
+    offered = obligations.offered_target(incident, people)
+    targeting = request.method == "POST" and request.POST.get("action") == "target"
+    form = ObligationForm(request.POST if request.method == "POST" and not targeting else None)
+    target = TargetForm(request.POST if targeting else None, initial={"target_on": incident.target_on or offered})
+    if targeting and target.is_valid():
+        chosen = target.cleaned_data["target_on"]
+        regulator_actions.set_target(signed_in_user(request), incident, chosen, offered)
+        said = f"Target date set to {dateformat.format(chosen, 'F j, Y')}." if chosen else "Target date cleared."
+        messages.success(request, said)
+        return redirect("regulators:obligation-list", slug=slug)
+    if request.method == "POST" and not targeting and form.is_valid():
+        added = regulator_actions.add_obligation(signed_in_user(request), incident, **form.cleaned_fields())
         messages.success(request, f"Obligation to {added.party} added.")
         return redirect("regulators:obligation-list", slug=slug)
     today = timezone.localdate()
-    rows = [(entry, entry.state(today)) for entry in obligations.entries(found.incident)]
-    context = {"incident": found.incident, "rows": rows, "form": form, "due_soon_days": obligations.DUE_SOON_DAYS}
+    groups = [
+        (group, [(entry, entry.state(today), entry.past_target_only(today)) for entry in group.entries])
+        for group in obligations.by_jurisdiction(obligations.entries(incident, people))
+    ]
+    context = {
+        "incident": incident,
+        "groups": groups,
+        "uncovered": obligations.uncovered_of(incident, people),
+        "form": form,
+        "target": target,
+        "offered": offered,
+        "today": today,
+        "due_soon_days": obligations.DUE_SOON_DAYS,
+    }
     return render(request, "regulators/obligation_list.html", context)
 
 

@@ -67,6 +67,7 @@ class Notice:
     notice: str
     citation: str
     min_affected: int  # owed from this many people on (a statute's "more than 1,000" is 1001)
+    max_affected: int | None  # owed up to this many people ("fewer than 500" is 499); None: no ceiling
     counted: str  # whose number `min_affected` is compared with: COUNTED
     days: int | None  # the statute's day count; None for "without unreasonable delay"
     business_days: bool
@@ -188,14 +189,17 @@ def _letter(where: str, raw: dict[str, Any]) -> Letter:
 
 
 def _notice(where: str, raw: dict[str, Any]) -> Notice:
-    fields = {"key", "party", "owed_to", "notice", "citation", "min_affected", "counted", "days", "business_days",
-              "counted_from", "due_rule", "how", "how_url"}  # fmt: skip
+    fields = {"key", "party", "owed_to", "notice", "citation", "min_affected", "max_affected", "counted", "days",
+              "business_days", "counted_from", "due_rule", "how", "how_url"}  # fmt: skip
     r = _Reader(where, raw, fields)
     key = r.text("key")
     if not KEY.match(key):
         raise TableError(f"{where}.key: {key!r} must be lower-case letters, digits, dots and hyphens, 3 to 60 long")
     min_affected = r.number("min_affected", 1)
     assert min_affected is not None
+    max_affected = r.number("max_affected", None, optional=True)
+    if max_affected is not None and max_affected < max(min_affected, 1):
+        raise TableError(f"{where}.max_affected: {max_affected} is below min_affected ({max(min_affected, 1)})")
     return Notice(
         key=key,
         party=r.text("party"),
@@ -203,6 +207,7 @@ def _notice(where: str, raw: dict[str, Any]) -> Notice:
         notice=r.text("notice"),
         citation=r.text("citation"),
         min_affected=max(min_affected, 1),
+        max_affected=max_affected,
         counted=r.choice("counted", COUNTED, "residents"),
         days=r.number("days", None, optional=True),
         business_days=r.flag("business_days"),
@@ -260,8 +265,9 @@ def read(path: Path) -> Jurisdiction:
     )
 
 
-def read_all(folder: Path = DATA) -> tuple[Jurisdiction, ...]:
-    found = tuple(read(path) for path in sorted(folder.glob("*.toml")))
+def read_all(folder: Path | None = None) -> tuple[Jurisdiction, ...]:
+    """Every file of `folder` (the table's own, `DATA`, unless named), checked one against another."""
+    found = tuple(read(path) for path in sorted((folder or DATA).glob("*.toml")))
     seen: dict[str, str] = {}
     for jurisdiction in found:
         for law in jurisdiction.laws:

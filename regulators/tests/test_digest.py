@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from incidents.models import Incident, Role
-from portal.testing import IncidentFactory, UserFactory, member
+from incidents.models import DataType, Incident, Role
+from people import figures as people_figures
+from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, UserFactory, member
 from regulators.digest import send_digests
 from regulators.models import Obligation
 from regulators.tasks import send_obligation_digests
@@ -94,3 +95,16 @@ def test_the_beat_task_sends_the_digest_through_a_worker(transactional_db, celer
     assert "Cyber insurer: Claim" in written()[0]
     incident.refresh_from_db()
     assert incident.obligation_digest_on == _today()
+
+
+def test_the_target_date_brings_undated_notices_in_and_orders_by_the_nearer_date(due, sample_table):
+    RecipientFactory.create(individual=IndividualFactory.create(incident=due), state="MO")
+    due.data_types.set(DataType.objects.filter(key__in=["ssn"]))
+    target = _today() + timedelta(days=3)
+    Incident.objects.filter(pk=due.pk).update(target_on=target)
+    people_figures.count_now(due)
+    assert send_digests(_today()) == 1
+    body = mail.outbox[0].body
+    residents = "Affected Missouri residents: Notice of the breach to each person affected"
+    assert f"{residents}, no fixed date in law, target {target:%B} {target.day}, {target.year}" in body
+    assert body.index(residents) < body.index("Missouri State Auditor: School data breach report, due by law")

@@ -16,6 +16,9 @@ from people import figures as people_figures
 from portal.testing import IndividualFactory, RecipientFactory, export, expose, pdfcheck
 from regulators.models import Obligation
 
+# The screens at work on the real table, with a sample Missouri file whatever Missouri's own says.
+pytestmark = pytest.mark.usefixtures("sample_table")
+
 
 @pytest.fixture
 def district(incident):
@@ -239,3 +242,78 @@ def test_another_agencys_packet_has_the_facts_and_counts_without_the_auditors_fo
     rows = _csv_rows(client.get(reverse("regulators:obligation-packet-csv", args=args)))
     sections = {section for section, _, _ in rows[1:]}
     assert sections == {"facts", "people by state", "people by data type"}
+
+
+def test_the_list_is_grouped_by_jurisdiction_federal_first_with_places_not_covered_named(client, district, manager):
+    for state, count in (("TX", 250), ("AP", 2)):
+        for _ in range(count):
+            RecipientFactory.create(individual=IndividualFactory.create(incident=district), state=state)
+    district.data_types.add(DataType.objects.get(key="ssn"))
+    people_figures.count_now(district)
+    client.force_login(manager)
+    html = _list(client, district)
+    federal, missouri, texas = (html.index(f'data-jurisdiction="{code}"') for code in ("US", "MO", "TX"))
+    assert federal < missouri < texas
+    assert federal < html.index("34 CFR 99.32") < missouri
+    assert texas < html.index("Texas Attorney General")
+    assert "Due by law: <strong>Oct 14, 2026</strong>" in html  # 30 days after discovery on September 14
+    assert "The Attorney General&#x27;s online Data Security Breach Report form" in html
+    assert "Armed Forces Pacific: check with counsel</strong> (2 people)" in html
+
+
+def test_the_target_date_is_offered_set_audited_and_shown_apart_from_legal_dates(client, district, manager):
+    client.force_login(manager)
+    url = reverse("regulators:obligation-list", args=[district.slug])
+    html = _list(client, district)
+    assert "Offered: October 14, 2026" in html  # no legal date among Missouri's: discovery plus 30 days
+    assert 'value="2026-10-14"' in html
+    Obligation.objects.create(incident=district, party="Cyber insurer", notice="Claim", due_on=date(2026, 10, 30))
+    response = client.post(url, {"action": "target", "target_on": "2026-10-05"})
+    assert response.status_code == 302
+    district.refresh_from_db()
+    assert district.target_on == date(2026, 10, 5)
+    event = AuditEvent.objects.get(action="incident.target_set")
+    assert event.details == {"target_on": "2026-10-05", "earlier": None, "offered": "2026-10-14"}  # not the insurer
+    html = _list(client, district)
+    assert "The managers work toward <strong>October 5, 2026</strong>" in html
+    auditor_row = html[html.index("Missouri State Auditor") :]
+    assert "Due by law: no fixed date" in auditor_row.split("</tr>")[0]
+    assert "Target: <strong>Oct 5, 2026</strong>" in auditor_row.split("</tr>")[0]
+    insurer = html[html.index("Cyber insurer") :].split("</tr>")[0]
+    assert "Due by law: <strong>Oct 30, 2026</strong>" in insurer
+    assert client.post(url, {"action": "target", "target_on": ""}).status_code == 302
+    district.refresh_from_db()
+    assert district.target_on is None
+    assert "No target date is set yet" in _list(client, district)
+
+
+def test_the_nearer_of_the_target_and_the_legal_date_orders_the_list_and_the_incident_page(client, district, manager):
+    today = timezone.localdate()
+    Obligation.objects.create(incident=district, party="Cyber insurer", notice="Claim", due_on=today + timedelta(9))
+    district.target_on = today + timedelta(days=3)
+    district.save()
+    client.force_login(manager)
+    page = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
+    panel = page[page.index("obligations-heading") :]
+    assert panel.index("Missouri State Auditor") < panel.index("Cyber insurer")  # its target is nearer
+    assert f"no fixed date in law, target {district.target_on:%b} {district.target_on.day}" in panel
+    district.target_on = today - timedelta(days=1)
+    district.save()
+    assert "Past target" in _list(client, district)
+    page = client.get(reverse("incidents:incident-detail", args=[district.slug])).content.decode()
+    assert "Past target</span> <a" in page
+
+
+def test_the_offered_target_is_the_earliest_legal_due_date_still_open(incident, manager):
+    from regulators import obligations
+
+    incident.organisation_type = "health_care"
+    incident.save()
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "medical_information"]))
+    RecipientFactory.create(individual=IndividualFactory.create(incident=incident), state="KS")
+    people_figures.count_now(incident)
+    Obligation.objects.create(incident=incident, party="Insurer", notice="Claim", due_on=date(2026, 9, 20))
+    assert obligations.offered_target(incident) == date(2026, 11, 13)  # HIPAA's 60 days, not the insurer's date
+    Obligation.objects.create(incident=incident, rule="hipaa-164.404-individuals", party="Affected individuals",
+                              notice="Notice", done_on=date(2026, 10, 1))  # fmt: skip
+    assert obligations.offered_target(incident) == date(2027, 3, 1)  # then the yearly log's
