@@ -79,12 +79,16 @@ def test_what_happened_and_the_number_are_left_out_where_the_law_keeps_them_out(
     assert missouri["what_happened"].startswith("On September 14, 2026")
     assert missouri["number_affected"] == "3"
     assert missouri["discovered_on"] == ""  # "What happened" already gives it
-    assert not missouri["omits_what_happened"] and not missouri["omits_number_affected"]
-    assert massachusetts["what_happened"] == "" and massachusetts["number_affected"] == ""
-    assert massachusetts["omits_what_happened"] and massachusetts["omits_number_affected"]
+    assert not missouri["omits_what_happened"]
+    assert not missouri["omits_number_affected"]
+    assert massachusetts["what_happened"] == ""
+    assert massachusetts["number_affected"] == ""
+    assert massachusetts["omits_what_happened"]
+    assert massachusetts["omits_number_affected"]
     assert massachusetts["discovered_on"] == "September 14, 2026"  # the date is not the breach's nature
     assert illinois["what_happened"].startswith("On September 14, 2026")
-    assert illinois["number_affected"] == "" and illinois["omits_number_affected"]
+    assert illinois["number_affected"] == ""
+    assert illinois["omits_number_affected"]
 
 
 def test_a_custom_letter_text_reads_well_without_the_parts_kept_out():
@@ -106,9 +110,11 @@ def test_a_custom_letter_text_reads_well_without_the_parts_kept_out():
 
     assert "a laptop holding 1,204" in body("MO")
     assert "We are writing to the 3 people" in body("MO")
-    assert "laptop" not in body("MA") and "people whose" not in body("MA")
+    assert "laptop" not in body("MA")
+    assert "people whose" not in body("MA")
     assert "We can tell you that your information was involved." in body("MA")
-    assert "people whose" not in body("IL") and "a laptop" in body("IL")
+    assert "people whose" not in body("IL")
+    assert "a laptop" in body("IL")
 
 
 @pytest.mark.parametrize("language", [Language.ENGLISH, Language.SPANISH])
@@ -123,12 +129,14 @@ def test_the_standard_letter_leaves_out_the_section_for_massachusetts(language):
     missouri = str(sandbox.render_body(compiled, _context(incident, "MO", language)))
     massachusetts = str(sandbox.render_body(compiled, _context(incident, "MA", language)))
     told = "stolen" if language == Language.ENGLISH else "robaron"
-    assert heading in missouri and told in missouri
+    assert heading in missouri
+    assert told in missouri
     assert heading not in massachusetts
-    assert "robaron" not in massachusetts and "stolen" not in massachusetts
+    assert "robaron" not in massachusetts
+    assert "stolen" not in massachusetts
     assert "For Massachusetts residents" in massachusetts
     assert stand_ins.MA_EN[2] in massachusetts
 
 
 def test_the_jurisdictions_that_shape_a_letter_are_read_from_the_table():
-    assert sorted(states.shaping_jurisdictions()) == ["IL", "MA", "MD", "NY"]
+    assert sorted(states.shaping_jurisdictions()) == ["IL", "MA", "MD", "MO", "NY"]

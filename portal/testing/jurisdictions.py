@@ -1,11 +1,11 @@
 """A small jurisdictions table for tests of what the table's letter parts do to a letter.
 
 The real files (regulators/jurisdictions/data) are what letters print; these stand-ins keep a test's
-meaning fixed while the real files are reviewed and rechecked: a resident of Maryland gets a block in
-English and Spanish, of Massachusetts a block in English only and a letter without what happened or the
-number affected, of Illinois a letter without the number affected, and of New York the blocks of two
-laws (the second only for school districts) with the line they share printed once. Everything else
-(code, citations, addresses) follows the format of docs/jurisdictions.md.
+meaning fixed while the real files are reviewed and rechecked: a resident of Maryland or Missouri gets
+a block in English and Spanish, of Massachusetts a block in English only and a letter without what
+happened or the number affected, of Illinois a letter without the number affected, and of New York the
+blocks of two laws (the second only for school districts) with the line they share printed once.
+Everything else (code, citations, addresses) follows the format of docs/jurisdictions.md.
 """
 
 from pathlib import Path
@@ -61,6 +61,11 @@ MA_EN = (
     "One Ashburton Place, Boston, MA 02108 · (617) 727-8400",
     "You have the right to obtain a police report and to place a security freeze on your credit file free of charge.",
 )
+MO_EN = (
+    "Missouri Attorney General's Office, Consumer Protection Unit",
+    "Supreme Court Building, 207 West High Street, Jefferson City, MO 65101",
+    "(800) 392-8222 · ago.mo.gov",
+)
 IL_EN = ("Illinois Attorney General, Identity Theft Hotline", "(866) 999-5630 · www.illinoisattorneygeneral.gov")
 IL_ES = ("Illinois Attorney General, Identity Theft Hotline (Fiscalía General)", IL_EN[1])
 NY_AG = ("New York Attorney General, Bureau of Internet and Technology", "(800) 771-7755 · ag.ny.gov")
@@ -76,6 +81,12 @@ FILES: dict[str, str] = {
     + _LAW.format(key="ma-93h", title="Security Breaches", kind="breach", citation="Mass. Gen. Laws ch. 93H 3(b)",
                   organisations="[]", omit='["what_happened", "number_affected"]')
     + _block("en", "For Massachusetts residents", *MA_EN),
+    "mo": _HEAD.format(code="MO", name="Missouri")
+    + _LAW.format(key="mo-407.1500", title="Missouri breach law", kind="breach", citation="RSMo 407.1500",
+                  organisations="[]", omit="[]")
+    + _block("en", "For Missouri residents", *MO_EN)
+    + _block("es", "Para residentes de Missouri", MO_EN[0] + " (Fiscalía General, Protección al Consumidor)",
+             *MO_EN[1:]),
     "il": _HEAD.format(code="IL", name="Illinois")
     + _LAW.format(key="il-530", title="Personal Information Protection Act", kind="breach",
                   citation="815 ILCS 530/10(a)", organisations="[]", omit='["number_affected"]')
@@ -92,7 +103,9 @@ FILES: dict[str, str] = {
 }  # fmt: skip
 
 
-def install(monkeypatch: pytest.MonkeyPatch, folder: Path, files: dict[str, str] | None = None) -> dict[str, Jurisdiction]:
+def install(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, files: dict[str, str] | None = None
+) -> dict[str, Jurisdiction]:
     """Write `files` (these stand-ins by default) to `folder` and make them the table the portal reads."""
     for stem, text in (FILES if files is None else files).items():
         (folder / f"{stem}.toml").write_text(text, encoding="utf-8")
