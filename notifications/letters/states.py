@@ -12,12 +12,6 @@ from types import MappingProxyType
 from regulators import jurisdictions
 from regulators.jurisdictions import Jurisdiction, Law
 
-# The parts of a letter a law can keep out, in the words the screens use.
-PART_WORDS: dict[str, str] = {
-    "what_happened": "what happened (the nature of the breach)",
-    "number_affected": "the number of people affected",
-}
-
 
 @dataclass(frozen=True)
 class LetterRules:
