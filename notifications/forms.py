@@ -19,6 +19,7 @@ from notifications.models import LetterTemplate, ReturnReason
 from people.importing import rules
 from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib import refcode
+from portal.lib.us_states import STATE_NAMES
 
 # The largest files the views take: a larger one stops as it arrives (portal.lib.uploads), so the forms
 # never see it.
@@ -140,6 +141,10 @@ class TextPreviewForm(StyledForm):
     language = forms.ChoiceField(choices=Language.choices, required=False)
     preview_for = forms.ChoiceField(
         label="Preview for", choices=[(key, sample[0]) for key, sample in SAMPLES.items()], required=False
+    )
+    # The reader's state: the block its law asks for, and the parts it keeps out (the jurisdictions table).
+    preview_state = forms.ChoiceField(
+        label="Living in", choices=sorted(STATE_NAMES.items(), key=lambda item: item[1]), required=False, initial="MO"
     )
 
 

@@ -140,3 +140,28 @@ def test_the_standard_letter_leaves_out_the_section_for_massachusetts(language):
 
 def test_the_jurisdictions_that_shape_a_letter_are_read_from_the_table():
     assert sorted(states.shaping_jurisdictions()) == ["IL", "MA", "MD", "MO", "NY"]
+
+
+def test_the_editor_preview_shows_the_letter_to_a_reader_of_the_state_chosen(client, manager, incident):
+    import html
+
+    from django.urls import reverse
+
+    text = "## What happened\n\n{{ what_happened }}\n\n[[state notice]]\n"
+    type(incident).objects.filter(pk=incident.pk).update(what_happened="A laptop was stolen.")
+    client.force_login(manager)
+    url = reverse("notifications:template-text-preview", args=[incident.slug])
+
+    def shown(state: str) -> str:
+        return html.unescape(
+            client.post(url, {"text": text, "preview_for": "self", "preview_state": state}).content.decode()
+        )
+
+    assert "A laptop was stolen." in shown("MD")
+    assert "For Maryland residents" in shown("MD")
+    assert stand_ins.MD_EN[2] in shown("MD")
+    assert "A laptop was stolen." not in shown("MA")
+    assert stand_ins.MA_EN[0] in shown("MA")
+    assert "For Maryland residents" not in shown("KS")
+    edit = client.get(reverse("notifications:template-create", args=[incident.slug]))
+    assert 'name="preview_state"' in edit.content.decode()

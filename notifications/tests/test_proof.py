@@ -216,3 +216,26 @@ def test_a_cover_longer_than_a_page_still_points_at_the_right_pages(incident, ma
         assert f"Piece {item.sequence}" in pages[item.first_page - 1]
         assert item.reference_code in pages[item.first_page - 1]
     assert "The first 20 of 40 are listed." in "".join(pages[: built.cover_pages])
+
+
+def test_the_proof_holds_the_first_letter_to_each_state_whose_law_shapes_the_letter(
+    incident, manager, tmp_path, monkeypatch
+):
+    from portal.testing import jurisdictions as stand_ins
+
+    stand_ins.install(monkeypatch, tmp_path)
+    recipients(incident, 3, "name", "ssn", state="KS")
+    resident = recipients(incident, 2, "name", "ssn", state="MA")[0]
+    batch = rendered_batch(incident, manager)
+    sequence = Letter.objects.get(recipient=resident).sequence
+
+    built = proof.build(batch, sample=0)
+
+    chosen = {int(item.sequence): item for item in built.items}
+    assert "first letter to a resident of Massachusetts" in chosen[sequence].reasons
+    assert not any("Kansas" in item.reasons for item in built.items)  # its law adds nothing to the letter
+    first = chosen[sequence].first_page - 1
+    letter = " ".join(_pages(built.pdf, tmp_path)[first : first + chosen[sequence].page_count])
+    assert "For Massachusetts residents" in letter
+    assert "What happened" not in letter
+    assert "What information was involved" in letter
