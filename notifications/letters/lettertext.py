@@ -102,9 +102,9 @@ BLOCKS: dict[str, tuple[str, str]] = {
         "The block the law of the reader's state asks its residents' letters to carry (the regulator's "
         "contacts, required statements), from the jurisdictions table, in the letter's language where the "
         "table has it; nothing for other states.",
-        "{% if state_insert %}\n<h3>{{ state_insert.title }}</h3>\n"
-        "<p>{% for line in state_insert.lines %}{{ line }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</p>\n"
-        "{% endif %}\n",
+        "{% if state_insert %}{% for block in state_insert.blocks %}\n<h3>{{ block.title }}</h3>\n"
+        "<p>{% for line in block.lines %}{{ line }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</p>\n"
+        "{% endfor %}{% endif %}\n",
     ),
 }
 _BY_WORDS = {words.lower(): value for words, value in CONDITIONS.items()} | {

@@ -9,6 +9,7 @@ Nothing here holds a rule of its own: a change to a letter's block is a change t
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from notifications.letters.sandbox import frozen
 from regulators import jurisdictions
 from regulators.jurisdictions import Jurisdiction, Law
 
@@ -40,9 +41,9 @@ def letter_rules(state: str, language: str = "en", organisation_type: str = "") 
     found: Jurisdiction | None = jurisdictions.table().get((state or "").upper())
     if found is None:
         return NONE
-    title = ""
-    lines: list[str] = []
     omit: set[str] = set()
+    blocks: list[tuple[str, list[str]]] = []  # (title, lines), each line printed once in the whole letter
+    printed: set[str] = set()
     for law in found.laws:
         if not _applies(law, organisation_type):
             continue
@@ -51,12 +52,20 @@ def letter_rules(state: str, language: str = "en", organisation_type: str = "") 
         block = law.letter.inserts.get(language) or law.letter.inserts.get("en")
         if block is None:
             continue
-        if not title:
-            title = block.title
-        elif block.title != title and block.title not in lines:
-            lines.append(block.title)  # a second law's heading, as a line of the one block
-        lines += [line for line in block.lines if line not in lines]
-    insert = MappingProxyType({"title": title, "lines": tuple(lines)}) if title else None
+        new = [line for line in dict.fromkeys(block.lines) if line not in printed]
+        printed.update(new)
+        same = next((lines for title, lines in blocks if title == block.title), None)
+        if same is not None:
+            same += new
+        elif new:
+            blocks.append((block.title, new))
+    insert = None
+    if blocks:
+        # .title and .lines: the whole as one block (a later law's heading as a line), as templates written
+        # before several laws' blocks use it; .blocks: each law's block with its own heading.
+        flat = [line for i, (title, lines) in enumerate(blocks) for line in ([title] if i else []) + lines]
+        insert = frozen({"title": blocks[0][0], "lines": flat,
+                         "blocks": [{"title": title, "lines": lines} for title, lines in blocks]})  # fmt: skip
     return LetterRules(insert, frozenset(omit))
 
 

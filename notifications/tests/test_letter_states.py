@@ -69,6 +69,11 @@ def test_several_laws_blocks_are_all_printed_and_no_line_twice():
     school = _context(_incident(organisation_type="school_district"), "NY")["state_insert"]
     assert school["title"] == "For New York residents"
     assert school["lines"] == (*stand_ins.NY_AG, "For New York students and their families", *stand_ins.NY_ED)
+    assert [block["title"] for block in school["blocks"]] == [
+        "For New York residents",
+        "For New York students and their families",
+    ]
+    assert school["blocks"][1]["lines"] == stand_ins.NY_ED  # the line both laws give is printed once
     business = _context(_incident(organisation_type="business"), "NY")["state_insert"]
     assert business["lines"] == stand_ins.NY_AG  # the education law reaches only school districts
 
