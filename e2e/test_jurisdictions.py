@@ -25,19 +25,25 @@ def test_an_auditor_reads_the_jurisdictions_the_incident_involves_first(page: Pa
     page.get_by_role("link", name="Jurisdictions").click()
     expect(page.get_by_role("heading", name="Jurisdictions", level=1)).to_be_visible()
     check_accessibility(page)
-    headings = page.locator("section.portal-jurisdiction h2").all_inner_texts()
+    headings = page.locator("details.portal-jurisdiction h2").all_inner_texts()
     assert [h.split(" (")[0] for h in headings[:3]] == ["Guam", "Massachusetts", "Texas"]
-    texas_section = page.locator("section", has=page.get_by_role("heading", name="Texas (TX)"))
+    texas_section = page.locator("details", has=page.get_by_role("heading", name="Texas (TX)"))
     expect(texas_section).to_contain_text("In this incident: 2 people")
     expect(texas_section.get_by_role("row", name="Texas Attorney General")).to_contain_text("From 250 Texas residents")
-    expect(page.locator("section", has=page.get_by_role("heading", name="Guam (GU)"))).to_contain_text(
+    expect(page.locator("details", has=page.get_by_role("heading", name="Guam (GU)"))).to_contain_text(
         "Not in the table: check with counsel."
     )
 
+    maryland = page.locator("details", has=page.get_by_role("heading", name="Maryland (MD)"))
+    expect(maryland.get_by_role("table")).to_be_hidden()  # closed: the incident has nobody in Maryland
+    maryland.locator("summary").click()
+    expect(maryland.get_by_role("table")).to_be_visible()
+    expect(maryland).to_contain_text("carry the block “For Maryland residents”")
+
     page.get_by_label("Find a jurisdiction by its code or name").fill("mary")
     page.get_by_role("button", name="Find").click()
-    expect(page.locator("section.portal-jurisdiction h2")).to_have_count(1)
+    expect(page.locator("details.portal-jurisdiction h2")).to_have_count(1)
     expect(page.get_by_role("heading", name="Maryland (MD)")).to_be_visible()
     expect(page.get_by_text("1 of 6 jurisdictions match “mary”.")).to_be_visible()
     page.get_by_role("link", name="Show all").click()
-    expect(page.locator("section.portal-jurisdiction h2")).to_have_count(7)
+    expect(page.locator("details.portal-jurisdiction h2")).to_have_count(7)

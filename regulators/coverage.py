@@ -99,7 +99,7 @@ def lines(found: Iterable[Row]) -> list[str]:
                 out.append(f"      - {notice.party}: {notice.notice} ({notice.citation})")
                 out.append(f"        {threshold(notice, j)}; {timing(notice)}")
             if law.letter is not None:
-                kept = ", ".join(PART_WORDS[p] for p in law.letter.omit)
+                kept = " and ".join(PART_WORDS[p] for p in law.letter.omit)
                 block = "a block for residents" if law.letter.inserts else ""
                 said = "; ".join(x for x in (block, f"leaves out {kept}" if kept else "") if x)
                 out.append(f"      Letter ({law.letter.citation}): {said or 'what it must contain'}")

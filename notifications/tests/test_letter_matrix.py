@@ -263,20 +263,25 @@ def test_the_standard_letters_share_one_body_among_readers_of_the_same_kind(monk
     assert len(laid_out) == 4
 
 
-# The agency each state's block names and its telephone number as people dial it, written out here rather
-# than read from the table, so a block that loses either fails. Every jurisdiction whose file gives its
-# residents' letters a block is listed (test_every_block_in_the_table_has_its_agency_written_out_here).
-AGENCIES: dict[str, tuple[str, str]] = {
+# What each state's block must say, written out here rather than read from the table, so a block that loses
+# it fails: the agency and its telephone number as people dial it, or, for a block that names no agency,
+# the rights it tells the reader of. Every jurisdiction whose file gives its residents' letters a block is
+# listed (test_every_block_in_the_table_has_its_agency_written_out_here).
+AGENCIES: dict[str, tuple[str, ...]] = {
     "DC": ("Office of the Attorney General for the District of Columbia", "(202) 727-3400"),
     "IA": ("Office of the Attorney General of Iowa", "(515) 281-5926"),
+    "MA": ("right to obtain a police report", "security freeze", "at no cost"),
     "MD": ("Maryland Office of the Attorney General", "(888) 743-0023"),
     "MO": ("Missouri Attorney General's Office", "(800) 392-8222"),
     "NC": ("North Carolina Attorney General's Office", "(877) 566-7226"),
     "NY": ("New York Attorney General", "(800) 771-7755"),
     "RI": ("Rhode Island Office of the Attorney General", "(401) 274-4400"),
 }
+AGENCIES_ES: dict[str, tuple[str, ...]] = {  # where the Spanish block says it in other words
+    "MA": ("derecho a obtener un informe de la policía", "congelamiento de su crédito", "sin costo"),
+}
 # The stand-in table's (portal/testing/jurisdictions.py), for the run that proves the checks today.
-STAND_IN_AGENCIES: dict[str, tuple[str, str]] = {
+STAND_IN_AGENCIES: dict[str, tuple[str, ...]] = {
     "IL": ("Illinois Attorney General", "(866) 999-5630"),
     "MA": ("Office of the Attorney General of Massachusetts", "(617) 727-8400"),
     "MD": ("Maryland Office of the Attorney General", "(888) 743-0023"),
@@ -301,7 +306,9 @@ def _residents_letters(incident) -> dict[tuple[str, str], str]:
     return {key: text_of(pdf) for key, pdf in rendered_letters(incident).items()}
 
 
-def _resident_problems(agencies: dict[str, tuple[str, str]]) -> tuple[dict[str, list[str]], dict[tuple[str, str], str]]:
+def _resident_problems(
+    agencies: dict[str, tuple[str, ...]], spanish: dict[str, tuple[str, ...]] | None = None
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], str]]:
     """What is wrong with each resident's letter, by kind and language, and the letters' texts."""
     incident = matrix.incident()
     texts = _residents_letters(incident)
@@ -312,8 +319,8 @@ def _resident_problems(agencies: dict[str, tuple[str, str]]) -> tuple[dict[str, 
     for (name, language), text in texts.items():
         kind = kinds[name]
         listed = matrix.problems(text, kind, language, matrix.NOTICE_ON, texts[(name, "en")])
-        agency, telephone = agencies.get(kind.state, ("", ""))
-        listed += [f"the block does not name {wanted}" for wanted in (agency, telephone) if wanted not in text]
+        said = ((spanish or {}) if language == "es" else {}).get(kind.state) or agencies.get(kind.state, ())
+        listed += [f"the block does not say “{wanted}”" for wanted in said if wanted not in text]
         counted = f"{number} people" in text or f"{number} personas" in text
         kept_out = "number_affected" in residents.rules(kind.state, language).omit
         if kept_out and counted:
@@ -327,7 +334,7 @@ def _resident_problems(agencies: dict[str, tuple[str, str]]) -> tuple[dict[str, 
 
 def test_a_resident_of_each_jurisdiction_the_table_shapes_gets_its_block_once_and_nothing_it_keeps_out():
     """Follows the jurisdictions table: a file that adds a block or keeps a part out brings its resident in."""
-    assert _resident_problems(AGENCIES)[0] == {}
+    assert _resident_problems(AGENCIES, AGENCIES_ES)[0] == {}
 
 
 def test_every_block_in_the_table_has_its_agency_written_out_here():

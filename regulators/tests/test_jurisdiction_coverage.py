@@ -51,7 +51,7 @@ def test_the_command_names_what_a_law_does_to_the_letter(monkeypatch, tmp_path):
     out = _command("--code", "MA")
     assert "MA  Massachusetts (state), checked 2026-12-01" in out
     assert "Letter (Mass. Gen. Laws ch. 93H 3(b)): a block for residents; leaves out what happened (the nature of " \
-        "the breach), the number of people affected" in out  # fmt: skip
+        "the breach) and the number of people affected" in out  # fmt: skip
 
 
 def test_an_unknown_code_is_refused_with_the_codes_the_table_has(monkeypatch, tmp_path):
