@@ -40,8 +40,9 @@ MERGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("state", "The recipient's two-letter state code."),
     (
         "state_insert",
-        "The block the law of the recipient's state asks its residents' letters to carry (.title, .lines), "
-        "from the jurisdictions table; empty for a state that asks for none.",
+        "The block the law of the recipient's state asks its residents' letters to carry, from the jurisdictions "
+        "table: .blocks, each law's with its .title and .lines (or .title and .lines for all of it as one); "
+        "empty for a state that asks for none.",
     ),
     (
         "omits_what_happened, omits_number_affected",
