@@ -170,3 +170,60 @@ def test_the_editor_preview_shows_the_letter_to_a_reader_of_the_state_chosen(cli
     assert "For Maryland residents" not in shown("KS")
     edit = client.get(reverse("notifications:template-create", args=[incident.slug]))
     assert 'name="preview_state"' in edit.content.decode()
+
+
+def test_the_batch_page_names_a_number_of_people_the_incidents_text_gives_to_readers_whose_law_keeps_it_out(
+    client, manager, incident
+):
+    from django.urls import reverse
+
+    from notifications.letters import kept_out
+    from portal.testing.letters import recipients, rendered_batch
+
+    type(incident).objects.filter(pk=incident.pk).update(
+        what_happened="A laptop holding the files of 1,204 students was stolen.",
+        what_we_are_doing="We are writing to the 37 families affected and have changed every password.",
+    )
+    incident.refresh_from_db()
+    recipients(incident, 2, "name", "ssn", state="KS")
+    recipients(incident, 1, "name", "ssn", state="IL")
+    recipients(incident, 1, "name", "ssn", state="MA")
+    batch = rendered_batch(incident, manager)
+
+    found = {(item.section, item.states) for item in kept_out.in_batch(batch)}
+    # Massachusetts letters leave "What happened" out whole; its number reaches Illinois readers only.
+    assert found == {("What happened", ("Illinois",)), ("What we are doing", ("Illinois", "Massachusetts"))}
+    client.force_login(manager)
+    page = client.get(reverse("notifications:batch-detail", args=[incident.slug, batch.pk])).content.decode()
+    assert "The incident's text gives a number of people" in page
+    assert "1,204 students" in page
+    assert "printed in the letters to residents of Illinois, Massachusetts" in page
+
+
+def test_no_warning_without_readers_whose_law_keeps_the_number_out(manager, incident):
+    from notifications.letters import kept_out
+    from portal.testing.letters import recipients, rendered_batch
+
+    type(incident).objects.filter(pk=incident.pk).update(what_happened="The files of 1,204 students were copied.")
+    incident.refresh_from_db()
+    recipients(incident, 2, "name", "ssn", state="MD")
+    assert kept_out.in_batch(rendered_batch(incident, manager)) == []
+    assert kept_out.numbers_in_sections(incident)[0][1] == "What happened"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("files of 1,204 students", "1,204"),
+        ("We wrote to 37 families affected", "37"),
+        ("letters to 12 affected Illinois residents", "12"),
+        ("a los 37 estudiantes afectados", "37"),
+        ("On September 14, 2026, at 3 p.m.", None),
+        ("call (866) 775-4209", None),
+    ],
+)
+def test_a_number_of_people_is_told_from_dates_and_telephone_numbers(text, number):
+    from notifications.letters.kept_out import _COUNT
+
+    found = _COUNT.search(text)
+    assert (found.group(0) if found else None) == number
