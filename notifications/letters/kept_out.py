@@ -38,7 +38,9 @@ def numbers_in_sections(incident: Incident) -> list[tuple[str, str, str]]:
             text = incident.text(field, language) or ""
             match = _COUNT.search(text)
             if match:
-                found.append((field, label, text[max(0, match.start() - 30) : match.end() + 30].strip()))
+                start, end = max(0, match.start() - 30), match.end() + 30
+                words = f"{'…' if start else ''}{text[start:end].strip()}{'…' if end < len(text) else ''}"
+                found.append((field, label, words))
     return found
 
 
