@@ -36,14 +36,83 @@ def test_the_command_lists_every_jurisdiction_of_the_table_with_its_laws_and_not
                 assert notice.due_rule in out
 
 
-def test_the_command_says_each_notice_threshold_and_timing_in_words():
+TIMINGS = """code = "TX"
+name = "Texas"
+kind = "state"
+checked_on = 2026-12-07
+checked_against = ["https://example.org/tx"]
+
+[[law]]
+key = "tx-timings"
+title = "A law with every kind of timing"
+kind = "breach"
+citation = "Tex. Example ch. 1"
+url = "https://example.org/tx-1"
+triggers = ["ssn"]
+triggers_citation = "Tex. Example 1.1"
+
+[[law.notice]]
+key = "tx-ag"
+party = "Texas Attorney General"
+owed_to = "regulator"
+notice = "Breach report"
+citation = "Tex. Example 1.2"
+min_affected = 250
+days = 30
+counted_from = "determination"
+due_rule = "not later than the 30th day after determining that the breach occurred"
+
+[[law.notice]]
+key = "tx-agency"
+party = "Texas Agency"
+owed_to = "regulator"
+notice = "Report"
+citation = "Tex. Example 1.3"
+days = 10
+business_days = true
+due_rule = "within 10 business days of discovery"
+
+[[law.notice]]
+key = "tx-log"
+party = "Texas Registry"
+owed_to = "record"
+notice = "Annual log"
+citation = "Tex. Example 1.4"
+counted = "all"
+days = 60
+counted_from = "year_end"
+due_rule = "within 60 days after the end of each calendar year"
+
+[[law.notice]]
+key = "tx-cra"
+party = "Consumer reporting agencies"
+owed_to = "consumer_reporting_agencies"
+notice = "Notice of the timing"
+citation = "Tex. Example 1.5"
+min_affected = 10001
+counted = "each_state"
+due_rule = "without unreasonable delay, when more than 10,000 persons are notified at one time"
+"""
+
+
+def test_the_command_says_each_notice_threshold_and_timing_in_words(monkeypatch, tmp_path):
+    stand_ins.install(monkeypatch, tmp_path, {"tx": TIMINGS})
     texas = _command("--code", "tx")
     assert texas.startswith("1 jurisdiction.")
-    assert "TX  Texas (state), checked " in texas
-    assert "Texas Attorney General: Breach report (Tex. Bus. & Com. Code 521.053(i))" in texas
-    assert "From 250 Texas residents; 30 days from determining that the breach occurred: as soon as" in texas
-    assert "Any number of Texas residents; 60 days from determining that the breach occurred" in texas
-    assert "From 10,001 Texas residents; without unreasonable delay, when more than 10,000" in texas
+    assert "TX  Texas (state), checked 2026-12-07" in texas
+    assert "A law with every kind of timing (breach): Tex. Example ch. 1" in texas
+    assert "- Texas Attorney General: Breach report (Tex. Example 1.2)" in texas
+    assert (
+        "From 250 Texas residents; 30 days from determining that the breach occurred: not later than the 30th day "
+        "after determining that the breach occurred"
+    ) in texas
+    assert "Any number of Texas residents; 10 business days from discovery: within 10 business days" in texas
+    assert (
+        "Any number of people in the incident; 60 days after the end of the calendar year of discovery: within 60"
+    ) in texas
+    assert (
+        "From 10,001 residents of a state (a notice for each state); without unreasonable delay, when more than"
+    ) in texas
 
 
 def test_the_command_names_what_a_law_does_to_the_letter(monkeypatch, tmp_path):
