@@ -69,10 +69,6 @@ def letter_rules(state: str, language: str = "en", organisation_type: str = "") 
     return LetterRules(insert, frozenset(omit))
 
 
-def state_insert(state: str, language: str = "en", organisation_type: str = "") -> MappingProxyType[str, object] | None:
-    return letter_rules(state, language, organisation_type).insert
-
-
 def shaping_jurisdictions() -> dict[str, Jurisdiction]:
     """The jurisdictions whose laws add a block to their residents' letters or keep a part out of them."""
     return {code: j for code, j in jurisdictions.table().items() if letter_rules(code).shapes_letter}
