@@ -56,7 +56,12 @@ def test_ordinary_names_and_addresses_are_not_flagged(value):
     assert proof.concern(value) == ""
 
 
-def test_the_proof_holds_each_variant_the_longest_name_and_address_and_a_seeded_sample(incident, manager, tmp_path):
+def test_the_proof_holds_each_variant_the_longest_name_and_address_and_a_seeded_sample(
+    incident, manager, tmp_path, monkeypatch
+):
+    from portal.testing import jurisdictions as stand_ins
+
+    stand_ins.install(monkeypatch, tmp_path, {})  # no state's law adds a letter to the proof here
     actions.install_default_templates(manager, incident)
     LetterTemplate.objects.create(
         incident=incident, name="Kansas residents", state="KS", body="<p>{{ salutation }} KANSAS-VARIANT</p>"
