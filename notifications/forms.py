@@ -19,6 +19,7 @@ from notifications.models import LetterTemplate, ReturnReason
 from people.importing import rules
 from portal.forms import ReferenceCodeField, StyledForm, StyledModelForm
 from portal.lib import refcode
+from portal.lib.us_states import STATE_NAMES
 
 # The largest files the views take: a larger one stops as it arrives (portal.lib.uploads), so the forms
 # never see it.
@@ -126,6 +127,9 @@ class LetterTemplateForm(StyledModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+_BY_STATE_NAME: list[tuple[str, str]] = sorted(STATE_NAMES.items(), key=lambda item: item[1])
+
+
 class TextPreviewForm(StyledForm):
     """Letter text as the author types it, and the made-up reader to show it for."""
 
@@ -141,6 +145,8 @@ class TextPreviewForm(StyledForm):
     preview_for = forms.ChoiceField(
         label="Preview for", choices=[(key, sample[0]) for key, sample in SAMPLES.items()], required=False
     )
+    # The reader's state: the block its law asks for, and the parts it keeps out (the jurisdictions table).
+    preview_state = forms.ChoiceField(label="Living in", choices=_BY_STATE_NAME, required=False, initial="MO")
 
 
 def _image(upload: UploadedFile) -> UploadedFile:

@@ -1,11 +1,22 @@
+from incidents.models import Role
 from incidents.routes import MANAGER, incident
-from regulators import views
+from regulators import jurisdiction_views, views
 
 app_name = "regulators"
 
 OBLIGATION = "incidents/<slug:slug>/obligations/<str:key>"
 
+# The table is the same for every incident; the page is an incident's so that its own jurisdictions come first,
+# and so that those who may read it are the incident's managers and auditors, as for its other records.
+MANAGER_OR_AUDITOR = frozenset({Role.MANAGER, Role.AUDITOR})
+
 urlpatterns = [
+    incident(
+        "incidents/<slug:slug>/jurisdictions/",
+        jurisdiction_views.jurisdiction_list,
+        "jurisdiction-list",
+        MANAGER_OR_AUDITOR,
+    ),
     incident("incidents/<slug:slug>/obligations/", views.obligation_list, "obligation-list", MANAGER),
     incident(f"{OBLIGATION}/", views.obligation_detail, "obligation-detail", MANAGER),
     incident(

@@ -45,6 +45,10 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("hotline_phone", "The assistance line's number."),
     ("hotline_hours", "The assistance line's hours."),
     ("contact_email", "The address to write to."),
+    (
+        "number_affected",
+        "How many people the letters are about, written 1,204 (empty where the reader's state keeps it out).",
+    ),
 )
 FIELD_NAMES = frozenset(name for name, _ in FIELDS)
 # What a section may depend on, in the words an author uses, and the letter's value that decides it.
@@ -58,6 +62,9 @@ CONDITIONS: dict[str, str] = {
     "the letter goes to the person themselves": "is_self",
     "the letter goes to next of kin": "is_next_of_kin",
     "the information exposed is known": "data_types_text",
+    # From the jurisdictions table: parts of a letter the law where the reader lives keeps out.
+    "the law where the reader lives keeps out what happened": "omits_what_happened",
+    "the law where the reader lives keeps out the number affected": "omits_number_affected",
 }
 # "the incident gives <words>": true when the incident's form fills in that text or date, so a letter can
 # print it, or its own wording where the incident leaves it empty. The discovery date counts as not given
@@ -73,6 +80,7 @@ INCIDENT_GIVES: dict[str, str] = {
     "the assistance line's number": "hotline_phone",
     "the assistance line's hours": "hotline_hours",
     "an address to write to": "contact_email",
+    "the number of people affected": "number_affected",
 }
 _GIVES = "the incident gives "
 # The blocks the portal provides: what each prints, and the reviewed fragment it compiles to. Each is the
@@ -91,11 +99,12 @@ BLOCKS: dict[str, tuple[str, str]] = {
         "</table>\n",
     ),
     "state notice": (
-        "The state regulator's contact block, in the letter's language, for residents of a state that asks "
-        "for one (Missouri, Maryland, Iowa and others); nothing for other states.",
-        "{% if state_insert %}\n<h3>{{ state_insert.title }}</h3>\n"
-        "<p>{% for line in state_insert.lines %}{{ line }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</p>\n"
-        "{% endif %}\n",
+        "The block the law of the reader's state asks its residents' letters to carry (the regulator's "
+        "contacts, required statements), from the jurisdictions table, in the letter's language where the "
+        "table has it; nothing for other states.",
+        "{% if state_insert %}{% for block in state_insert.blocks %}\n<h3>{{ block.title }}</h3>\n"
+        "<p>{% for line in block.lines %}{{ line }}{% if not forloop.last %}<br>{% endif %}{% endfor %}</p>\n"
+        "{% endfor %}{% endif %}\n",
     ),
 }
 _BY_WORDS = {words.lower(): value for words, value in CONDITIONS.items()} | {

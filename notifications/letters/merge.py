@@ -17,7 +17,7 @@ from incidents.readers import Language, Relationship
 from incidents.wording import written_date
 from notifications.letters.address import mailing_address
 from notifications.letters.sandbox import frozen
-from notifications.letters.states import state_insert
+from notifications.letters.states import letter_rules
 from notifications.models import LetterTemplate
 from people.models import Individual, Recipient
 from portal.lib import phone as phones
@@ -38,7 +38,18 @@ MERGE_FIELDS: tuple[tuple[str, str], ...] = (
         "True when such data was exposed.",
     ),
     ("state", "The recipient's two-letter state code."),
-    ("state_insert", "The state regulator's contact block (.title, .lines) where that state asks for one."),
+    (
+        "state_insert",
+        "The block the law of the recipient's state asks its residents' letters to carry, from the jurisdictions "
+        "table: .blocks, each law's with its .title and .lines (or .title and .lines for all of it as one); "
+        "empty for a state that asks for none.",
+    ),
+    (
+        "omits_what_happened, omits_number_affected",
+        "True when the law of the recipient's state keeps that part out of the letter (what_happened and "
+        "number_affected are then empty).",
+    ),
+    ("number_affected", "How many people the incident's letters are about, 1,204 (empty where a state keeps it out)."),
     ("language", "en or es."),
     ("reference_code", "The code printed on the letter, which the caller reads to the hotline."),
     ("letter_date", "The date printed on the letter, written out."),
@@ -135,6 +146,9 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
         fields[name] = incident.text(name, language)
     for name in ("occurred_on", "discovered_on", "contained_on", "notice_on"):
         fields[name] = written_date(getattr(incident, name), language)
+    fields["number_affected"] = f"{incident.individuals.count():,}"
+    fields["_discovered_on"] = fields["discovered_on"]  # for a reader whose letter leaves out what happened
+    fields["_organisation_type"] = incident.organisation_type
     if says_date(fields["what_happened"], fields["discovered_on"]):
         fields["discovered_on"] = ""
     return fields
@@ -161,8 +175,9 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
     labels = [wording.data_type_label(t, language) for t in types]
     worded = wording.worded(types, recipient.relationship, language)
     name = addressee(recipient, individual, language)
+    rules = letter_rules(recipient.state, language, shared.get("_organisation_type", ""))
     context = {
-        **shared,
+        **{key: value for key, value in shared.items() if not key.startswith("_")},
         "recipient_name": name,
         "address_lines": mailing_address(recipient, name).window_lines,
         "salutation": salutation(recipient, individual, language),
@@ -181,11 +196,17 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
         "has_government_id": any(t.is_government_id for t in types),
         "has_education_record": any(t.is_education_record for t in types),
         "state": recipient.state,
-        "state_insert": state_insert(recipient.state, language),
+        "state_insert": rules.insert,
+        "omits_what_happened": "what_happened" in rules.omit,
+        "omits_number_affected": "number_affected" in rules.omit,
         "language": language,
         "reference_code": recipient.reference_code_display,
         "letter_date": written_date(on, language),
     }
+    if context["omits_what_happened"]:  # the date it was found stays: it is not the breach's nature
+        context |= {"what_happened": "", "discovered_on": shared.get("_discovered_on", context["discovered_on"])}
+    if context["omits_number_affected"]:
+        context["number_affected"] = ""
     return frozen(context)
 
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from weasyprint import CSS, HTML
 
 from audit import api as audit
-from notifications.letters import render
+from notifications.letters import render, states
 from notifications.letters.parts import StoredFile
 from notifications.models import BatchStatus, Letter, LetterBatch
 from portal.lib import claims, pdf_lock, refcode
@@ -58,6 +58,7 @@ _PRINTED_FIELDS = (
     ("recipient__individual__suffix", "person's suffix"),
 )
 _ADDRESS = slice(1, 6)
+_STATE = 4
 # A tag, an entity or a template tag: printed literally, but not what a parent's name looks like.
 _MARKUP = re.compile(r"<\s*[/!?A-Za-z]|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]+);|\{[{%#]|[}%#]\}")
 _FORMULA = tuple(c for c in FORMULA_START if c.isprintable())
@@ -85,6 +86,7 @@ class _Scan:
     address, and the letters whose printed values look wrong."""
 
     first_of_variant: dict[int, int] = field(default_factory=dict)  # template id -> sequence
+    first_of_state: dict[str, int] = field(default_factory=dict)  # the recipient's state -> sequence
     longest_name: tuple[int, int] = (-1, 0)  # (length, sequence)
     longest_address: tuple[int, int] = (-1, 0)
     concern_count: int = 0
@@ -93,6 +95,7 @@ class _Scan:
     def add(self, sequence: int, template_id: int | None, code: str, values: tuple[str, ...]) -> None:
         if template_id is not None:
             self.first_of_variant.setdefault(template_id, sequence)
+        self.first_of_state.setdefault(values[_STATE].upper(), sequence)
         self.longest_name = max(self.longest_name, (len(values[0]), -sequence))
         address = sum(len(v) for v in values[_ADDRESS])
         self.longest_address = max(self.longest_address, (address, -sequence))
@@ -125,6 +128,10 @@ def choose(batch: LetterBatch, found: _Scan, sample: int = SAMPLE_SIZE) -> dict[
     chosen: dict[int, list[str]] = {}
     for _template_id, sequence in sorted(found.first_of_variant.items(), key=lambda item: item[1]):
         chosen.setdefault(sequence, []).append(FIRST_OF_VARIANT)  # the variant is named beside the reason
+    shaping = states.shaping_jurisdictions()  # a block of the state's law, or a part it keeps out
+    for state, sequence in sorted(found.first_of_state.items(), key=lambda item: item[1]):
+        if state in shaping:
+            chosen.setdefault(sequence, []).append(f"first letter to a resident of {shaping[state].name}")
     if batch.letters_total:
         chosen.setdefault(-found.longest_name[1], []).append(f"longest name ({found.longest_name[0]} characters)")
         chosen.setdefault(-found.longest_address[1], []).append(

@@ -1,156 +1,74 @@
-"""State inserts: the regulator contact blocks some states ask breach letters to carry.
+"""What the law of the reader's jurisdiction asks of a letter, read from the jurisdictions table.
 
-Each entry is (title, lines) in English and in Spanish. Kept in code, reviewed like the
-obligations rules: a change here changes every future letter to that state. Agencies keep
-their official (English) names; telephone numbers are in the national form people dial.
+The table (regulators/jurisdictions/data, docs/jurisdictions.md) says for each law what its letter to
+residents carries (a block in English, often in Spanish) and which parts it keeps out (`what_happened`,
+`number_affected`). A letter and the obligations screen read the same files, so they cannot disagree.
+Nothing here holds a rule of its own: a change to a letter's block is a change to the data file.
 """
 
+from dataclasses import dataclass
 from types import MappingProxyType
 
-_Insert = tuple[str, tuple[str, ...]]
-
-STATE_INSERTS: dict[str, dict[str, _Insert]] = {
-    "DC": {
-        "en": (
-            "For District of Columbia residents",
-            (
-                "Office of the Attorney General for the District of Columbia",
-                "400 6th Street NW, Washington, DC 20001",
-                "(202) 727-3400 · oag.dc.gov",
-            ),
-        ),
-        "es": (
-            "Para residentes del Distrito de Columbia",
-            (
-                "Office of the Attorney General for the District of Columbia "
-                "(Fiscalía General del Distrito de Columbia)",
-                "400 6th Street NW, Washington, DC 20001",
-                "(202) 727-3400 · oag.dc.gov",
-            ),
-        ),
-    },
-    "IA": {
-        "en": (
-            "For Iowa residents",
-            (
-                "You may report suspected identity theft to local law enforcement or to the Attorney General.",
-                "Office of the Attorney General of Iowa, Consumer Protection Division",
-                "1305 E. Walnut Street, Des Moines, IA 50319 · (515) 281-5926",
-            ),
-        ),
-        "es": (
-            "Para residentes de Iowa",
-            (
-                "Si sospecha que le robaron su identidad, puede denunciarlo ante la policía local o ante la "
-                "Fiscalía General de Iowa.",
-                "Office of the Attorney General of Iowa, Consumer Protection Division "
-                "(Fiscalía General, Protección al Consumidor)",
-                "1305 E. Walnut Street, Des Moines, IA 50319 · (515) 281-5926",
-            ),
-        ),
-    },
-    "MD": {
-        "en": (
-            "For Maryland residents",
-            (
-                "Maryland Office of the Attorney General, Consumer Protection Division",
-                "200 St. Paul Place, Baltimore, MD 21202",
-                "(888) 743-0023 · www.marylandattorneygeneral.gov",
-            ),
-        ),
-        "es": (
-            "Para residentes de Maryland",
-            (
-                "Maryland Office of the Attorney General, Consumer Protection Division "
-                "(Fiscalía General, Protección al Consumidor)",
-                "200 St. Paul Place, Baltimore, MD 21202",
-                "(888) 743-0023 · www.marylandattorneygeneral.gov",
-            ),
-        ),
-    },
-    "MO": {
-        "en": (
-            "For Missouri residents",
-            (
-                "Missouri Attorney General's Office, Consumer Protection Unit",
-                "Supreme Court Building, 207 West High Street, Jefferson City, MO 65101",
-                "(800) 392-8222 · ago.mo.gov",
-            ),
-        ),
-        "es": (
-            "Para residentes de Missouri",
-            (
-                "Missouri Attorney General's Office, Consumer Protection Unit "
-                "(Fiscalía General, Protección al Consumidor)",
-                "Supreme Court Building, 207 West High Street, Jefferson City, MO 65101",
-                "(800) 392-8222 · ago.mo.gov",
-            ),
-        ),
-    },
-    "NC": {
-        "en": (
-            "For North Carolina residents",
-            (
-                "North Carolina Attorney General's Office, Consumer Protection Division",
-                "9001 Mail Service Center, Raleigh, NC 27699-9001",
-                "(877) 566-7226 · www.ncdoj.gov",
-            ),
-        ),
-        "es": (
-            "Para residentes de Carolina del Norte",
-            (
-                "North Carolina Attorney General's Office, Consumer Protection Division "
-                "(Fiscalía General, Protección al Consumidor)",
-                "9001 Mail Service Center, Raleigh, NC 27699-9001",
-                "(877) 566-7226 · www.ncdoj.gov",
-            ),
-        ),
-    },
-    "NY": {
-        "en": (
-            "For New York residents",
-            (
-                "New York Attorney General, Bureau of Internet and Technology",
-                "The Capitol, Albany, NY 12224-0341",
-                "(800) 771-7755 · ag.ny.gov",
-            ),
-        ),
-        "es": (
-            "Para residentes de Nueva York",
-            (
-                "New York Attorney General, Bureau of Internet and Technology (Fiscalía General, Oficina de Internet y "
-                "Tecnología)",
-                "The Capitol, Albany, NY 12224-0341",
-                "(800) 771-7755 · ag.ny.gov",
-            ),
-        ),
-    },
-    "RI": {
-        "en": (
-            "For Rhode Island residents",
-            (
-                "Rhode Island Office of the Attorney General",
-                "150 South Main Street, Providence, RI 02903",
-                "(401) 274-4400 · www.riag.ri.gov",
-                "You have the right to obtain a police report and to place a security freeze.",
-            ),
-        ),
-        "es": (
-            "Para residentes de Rhode Island",
-            (
-                "Rhode Island Office of the Attorney General (Fiscalía General de Rhode Island)",
-                "150 South Main Street, Providence, RI 02903",
-                "(401) 274-4400 · www.riag.ri.gov",
-                "Tiene derecho a obtener un informe de la policía y a pedir el congelamiento de su crédito.",
-            ),
-        ),
-    },
-}
+from notifications.letters.sandbox import frozen
+from regulators import jurisdictions
+from regulators.jurisdictions import Jurisdiction, Law
 
 
-def state_insert(state: str, language: str = "en") -> MappingProxyType[str, object] | None:
-    found = STATE_INSERTS.get(state)
+@dataclass(frozen=True)
+class LetterRules:
+    """What one jurisdiction's laws ask of the letter to one of its residents."""
+
+    insert: MappingProxyType[str, object] | None  # .title, .lines in the letter's language; None: no block
+    omit: frozenset[str]  # letter parts left out
+
+    @property
+    def shapes_letter(self) -> bool:
+        return self.insert is not None or bool(self.omit)
+
+
+NONE = LetterRules(None, frozenset())
+
+
+def _applies(law: Law, organisation_type: str) -> bool:
+    return law.letter is not None and (not organisation_type or not law.organisations or
+                                       organisation_type in law.organisations)  # fmt: skip
+
+
+def letter_rules(state: str, language: str = "en", organisation_type: str = "") -> LetterRules:
+    """The block and the left-out parts for a resident of `state` (a postal code). Several laws' blocks
+    are printed one after the other, each line once; a law with no block in `language` gives its English
+    one. Laws limited to other kinds of organisation than `organisation_type` (when given) are passed over."""
+    found: Jurisdiction | None = jurisdictions.table().get((state or "").upper())
     if found is None:
-        return None
-    title, lines = found.get(language, found["en"])
-    return MappingProxyType({"title": title, "lines": lines})
+        return NONE
+    omit: set[str] = set()
+    blocks: list[tuple[str, list[str]]] = []  # (title, lines), each line printed once in the whole letter
+    printed: set[str] = set()
+    for law in found.laws:
+        if not _applies(law, organisation_type):
+            continue
+        assert law.letter is not None
+        omit.update(law.letter.omit)
+        block = law.letter.inserts.get(language) or law.letter.inserts.get("en")
+        if block is None:
+            continue
+        new = [line for line in dict.fromkeys(block.lines) if line not in printed]
+        printed.update(new)
+        same = next((lines for title, lines in blocks if title == block.title), None)
+        if same is not None:
+            same += new
+        elif new:
+            blocks.append((block.title, new))
+    insert = None
+    if blocks:
+        # .title and .lines: the whole as one block (a later law's heading as a line), as templates written
+        # before several laws' blocks use it; .blocks: each law's block with its own heading.
+        flat = [line for i, (title, lines) in enumerate(blocks) for line in ([title] if i else []) + lines]
+        insert = frozen({"title": blocks[0][0], "lines": flat,
+                         "blocks": [{"title": title, "lines": lines} for title, lines in blocks]})  # fmt: skip
+    return LetterRules(insert, frozenset(omit))
+
+
+def shaping_jurisdictions() -> dict[str, Jurisdiction]:
+    """The jurisdictions whose laws add a block to their residents' letters or keep a part out of them."""
+    return {code: j for code, j in jurisdictions.table().items() if letter_rules(code).shapes_letter}

@@ -17,9 +17,12 @@ def sample_types(types: Sequence[DataType], medical: bool) -> list[DataType]:
     return kept
 
 
-def render(incident: Incident, text: str, language: str, relationship: str, medical: bool) -> tuple[str, SafeString]:
-    """The salutation and the body, for a made-up recipient; TemplateProblem names the line that is wrong."""
-    facts = merge.sample_facts(incident, relationship)
+def render(
+    incident: Incident, text: str, language: str, relationship: str, medical: bool, state: str = "MO"
+) -> tuple[str, SafeString]:
+    """The salutation and the body, for a made-up recipient living in `state` (the block its law asks for,
+    the parts it keeps out); TemplateProblem names the line that is wrong."""
+    facts = merge.sample_facts(incident, relationship, state)
     facts = merge.LetterFacts(facts.recipient, facts.individual, sample_types(facts.data_types, medical))
     context = merge.letter_context(facts, merge.incident_fields(incident, language), language, timezone.localdate())
     body = sandbox.render_body(sandbox.compile_body(lettertext.compile_text(text)), context)

@@ -15,7 +15,7 @@ from django.conf import settings
 from incidents import wording
 from incidents.models import Incident
 from notifications import actions
-from notifications.letters import merge, preview
+from notifications.letters import lettertext, merge, preview, states
 from notifications.letters.address import mailing_address
 from notifications.letters.maker import maker_for
 from notifications.letters.parts import letter_pdf
@@ -25,7 +25,8 @@ from notifications.models import Letter, LetterTemplate
 from notifications.tasks import run_now
 from people.models import Recipient
 from portal.lib.errors import ActionRefused
-from portal.testing import matrix, pdfcheck
+from portal.testing import letter_jurisdictions as stand_ins
+from portal.testing import matrix, pdfcheck, residents
 from portal.testing.letters import rendered_batch
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,8 @@ def _texts(incident, *names: str) -> dict[tuple[str, str], str]:
     return {key: text_of(pdf) for key, pdf in rendered_letters(incident).items()}
 
 
-def test_the_matrix_fails_when_a_defect_of_the_first_run_returns():
+def test_the_matrix_fails_when_a_defect_of_the_first_run_returns(monkeypatch, tmp_path):
+    stand_ins.install(monkeypatch, tmp_path)  # a table in which Missouri asks for its block
     texts = _texts(matrix.incident(), "adult_self", "minor_with_guardian")
     adult, en, es = matrix.BY_NAME["adult_self"], texts[("adult_self", "en")], texts[("adult_self", "es")]
     parent = texts[("minor_with_guardian", "en")]
@@ -259,3 +261,103 @@ def test_the_standard_letters_share_one_body_among_readers_of_the_same_kind(monk
     assert batch.letters_rendered == 12
     # One body per language and relationship: parents with and without a guardian's name read the same text.
     assert len(laid_out) == 4
+
+
+# What each state's block must say, written out here rather than read from the table, so a block that loses
+# it fails: the agency and its telephone number as people dial it, or, for a block that names no agency,
+# the rights it tells the reader of. Every jurisdiction whose file gives its residents' letters a block is
+# listed (test_every_block_in_the_table_has_its_agency_written_out_here).
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "DC": ("Office of the Attorney General for the District of Columbia", "(202) 727-3400"),
+    "IA": ("Office of the Attorney General of Iowa", "(515) 281-5926"),
+    "MA": ("right to obtain a police report", "security freeze", "at no cost"),
+    "MD": ("Maryland Office of the Attorney General", "(888) 743-0023"),
+    "MO": ("Missouri Attorney General's Office", "(800) 392-8222"),
+    "NC": ("North Carolina Attorney General's Office", "(877) 566-7226"),
+    "NY": ("New York Attorney General", "(800) 771-7755"),
+    "RI": ("Rhode Island Office of the Attorney General", "(401) 274-4400"),
+}
+AGENCIES_ES: dict[str, tuple[str, ...]] = {  # where the Spanish block says it in other words
+    "MA": ("derecho a obtener un informe de la policía", "congelamiento de su crédito", "sin costo"),
+}
+# The stand-in table's (portal/testing/letter_jurisdictions.py), for the run that proves the checks today.
+STAND_IN_AGENCIES: dict[str, tuple[str, ...]] = {
+    "IL": ("Illinois Attorney General", "(866) 999-5630"),
+    "MA": ("Office of the Attorney General of Massachusetts", "(617) 727-8400"),
+    "MD": ("Maryland Office of the Attorney General", "(888) 743-0023"),
+    "MO": ("Missouri Attorney General's Office", "(800) 392-8222"),
+    "NY": ("New York State Education Department", "(518) 474-0937"),
+}
+CONTROL = matrix.BY_NAME["minor_with_guardian"]  # a Kansas family, beside the residents: the count is given
+COUNT_EN = "This letter goes to each of the {{ number_affected }} people whose information was involved."
+COUNT_ES = "Esta carta va a cada una de las {{ number_affected }} personas cuya información se vio afectada."
+
+
+def _residents_letters(incident) -> dict[tuple[str, str], str]:
+    """The standard letters, with a sentence giving the number affected, to a resident of each
+    jurisdiction the table shapes and to CONTROL, in English and Spanish: {(kind name, language): text}."""
+    actions.install_default_templates(None, incident)
+    for template in LetterTemplate.objects.filter(incident=incident):
+        sentence = COUNT_ES if template.language == "es" else COUNT_EN
+        template.text += f"\n::: only when the incident gives the number of people affected\n{sentence}\n:::\n"
+        template.body = lettertext.compile_text(template.text)
+        template.save()
+    matrix.people(incident, [*matrix.resident_kinds(), CONTROL])
+    return {key: text_of(pdf) for key, pdf in rendered_letters(incident).items()}
+
+
+def _resident_problems(
+    agencies: dict[str, tuple[str, ...]], spanish: dict[str, tuple[str, ...]] | None = None
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], str]]:
+    """What is wrong with each resident's letter, by kind and language, and the letters' texts."""
+    incident = matrix.incident()
+    texts = _residents_letters(incident)
+    kinds = {kind.name: kind for kind in (*matrix.resident_kinds(), CONTROL)}
+    assert len(texts) == 2 * len(kinds)
+    number = f"{incident.individuals.count():,}"
+    found: dict[str, list[str]] = {}
+    for (name, language), text in texts.items():
+        kind = kinds[name]
+        listed = matrix.problems(text, kind, language, matrix.NOTICE_ON, texts[(name, "en")])
+        said = ((spanish or {}) if language == "es" else {}).get(kind.state) or agencies.get(kind.state, ())
+        listed += [f"the block does not say “{wanted}”" for wanted in said if wanted not in text]
+        counted = f"{number} people" in text or f"{number} personas" in text
+        kept_out = "number_affected" in residents.rules(kind.state, language).omit
+        if kept_out and counted:
+            listed.append("the number affected is given, which the state's law keeps out")
+        if not kept_out and not counted:
+            listed.append("the number affected is missing where nothing keeps it out")
+        if listed:
+            found[f"{name} ({language})"] = listed
+    return found, texts
+
+
+def test_a_resident_of_each_jurisdiction_the_table_shapes_gets_its_block_once_and_nothing_it_keeps_out():
+    """Follows the jurisdictions table: a file that adds a block or keeps a part out brings its resident in."""
+    assert _resident_problems(AGENCIES, AGENCIES_ES)[0] == {}
+
+
+def test_every_block_in_the_table_has_its_agency_written_out_here():
+    blocks = {code for code in states.shaping_jurisdictions() if residents.rules(code, "en").insert is not None}
+    assert sorted(blocks - set(AGENCIES)) == []
+
+
+def test_the_resident_checks_catch_what_a_state_asks_for_on_a_stand_in_table(monkeypatch, tmp_path):
+    stand_ins.install(monkeypatch, tmp_path)
+    assert [kind.state for kind in matrix.resident_kinds()] == ["IL", "MA", "MD", "MO", "NY"]
+    found, texts = _resident_problems(STAND_IN_AGENCIES)
+    assert found == {}
+    massachusetts = next(kind for kind in matrix.resident_kinds() if kind.state == "MA")
+    text = texts[(massachusetts.name, "en")]
+    assert stand_ins.MA_EN[2] in text
+    assert "Para residentes" not in texts[(massachusetts.name, "es")]  # no Spanish block: the English one
+    assert stand_ins.MA_EN[0] in texts[(massachusetts.name, "es")]
+    told = str(matrix.INCIDENT["what_happened"])
+    defects = {
+        "what happened told": text.replace("What information", f"What happened {told} What information"),
+        "the block left out": text.replace("For Massachusetts residents", ""),
+        "the block twice": text + " " + stand_ins.MA_EN[0],
+        "another state's block": text + " For Maryland residents",
+    }
+    missed = [n for n, t in defects.items() if not matrix.problems(t, massachusetts, "en", matrix.NOTICE_ON)]
+    assert missed == []

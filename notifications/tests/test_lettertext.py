@@ -182,7 +182,7 @@ def test_a_section_inside_a_paragraph_keeps_the_paragraph_whole():
 def test_blocks_compile_to_the_portal_fragments_and_print_for_the_readers_state(incident):
     compiled = lettertext.compile_text(BRANCHES)
     assert '<table class="bureaus">' in compiled
-    assert "{% for line in state_insert.lines %}" in compiled
+    assert "{% for line in block.lines %}" in compiled
     body = _rendered(incident, BRANCHES)
     assert "TransUnion" in body
     assert "<p>[[" not in body

@@ -89,11 +89,6 @@ def test_data_types_read_as_a_plain_list_with_flags():
     assert spanish["letter_date"] == "2 de noviembre de 2026"
 
 
-def test_state_insert_only_for_states_that_ask_for_one():
-    assert _context(_facts(state="MD"))["state_insert"]["title"] == "For Maryland residents"
-    assert _context(_facts(state="KS"))["state_insert"] is None
-
-
 def _name(template: LetterTemplate | None) -> str:
     assert template is not None
     return template.name

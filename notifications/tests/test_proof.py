@@ -56,7 +56,12 @@ def test_ordinary_names_and_addresses_are_not_flagged(value):
     assert proof.concern(value) == ""
 
 
-def test_the_proof_holds_each_variant_the_longest_name_and_address_and_a_seeded_sample(incident, manager, tmp_path):
+def test_the_proof_holds_each_variant_the_longest_name_and_address_and_a_seeded_sample(
+    incident, manager, tmp_path, monkeypatch
+):
+    from portal.testing import letter_jurisdictions as stand_ins
+
+    stand_ins.install(monkeypatch, tmp_path, {})  # no state's law adds a letter to the proof here
     actions.install_default_templates(manager, incident)
     LetterTemplate.objects.create(
         incident=incident, name="Kansas residents", state="KS", body="<p>{{ salutation }} KANSAS-VARIANT</p>"
@@ -216,3 +221,26 @@ def test_a_cover_longer_than_a_page_still_points_at_the_right_pages(incident, ma
         assert f"Piece {item.sequence}" in pages[item.first_page - 1]
         assert item.reference_code in pages[item.first_page - 1]
     assert "The first 20 of 40 are listed." in "".join(pages[: built.cover_pages])
+
+
+def test_the_proof_holds_the_first_letter_to_each_state_whose_law_shapes_the_letter(
+    incident, manager, tmp_path, monkeypatch
+):
+    from portal.testing import letter_jurisdictions as stand_ins
+
+    stand_ins.install(monkeypatch, tmp_path)
+    recipients(incident, 3, "name", "ssn", state="KS")
+    resident = recipients(incident, 2, "name", "ssn", state="MA")[0]
+    batch = rendered_batch(incident, manager)
+    sequence = Letter.objects.get(recipient=resident).sequence
+
+    built = proof.build(batch, sample=0)
+
+    chosen = {int(item.sequence): item for item in built.items}
+    assert "first letter to a resident of Massachusetts" in chosen[sequence].reasons
+    assert not any("Kansas" in item.reasons for item in built.items)  # its law adds nothing to the letter
+    first = chosen[sequence].first_page - 1
+    letter = " ".join(_pages(built.pdf, tmp_path)[first : first + chosen[sequence].page_count])
+    assert "For Massachusetts residents" in letter
+    assert "What happened" not in letter
+    assert "What information was involved" in letter

@@ -65,3 +65,33 @@ def test_standard_letters_as_shipped_become_letter_text_and_changed_ones_stay(tr
     assert old.get_model("notifications", "LetterTemplate").objects.get(pk=made["en"].pk).text == by_name["en"].text
     _migrate(latest)
     assert LetterTemplate.objects.get(pk=made["changed"].pk).text == ""
+
+
+def test_standard_letter_texts_as_shipped_learn_to_leave_out_what_happened_and_changed_ones_stay(transactional_db):
+    from importlib import import_module
+
+    from notifications.actions.templates import default_text
+
+    before = [("notifications", "0007_recipient_in_people")]
+    shipped = import_module("notifications.migrations.0006_standard_letters_as_text")
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    incident = IncidentFactory.create(slug="upgrade-keep-out", title="Upgrade")
+    old = _migrate(before).loader.project_state(before).apps
+    templates = old.get_model("notifications", "LetterTemplate").objects
+    english, spanish = shipped.TEXT_EN, shipped.TEXT_ES
+    made = {
+        "en": templates.create(incident_id=incident.pk, name="Standard (English)", language="en", text=english,
+                               body=shipped.BODY_EN),
+        "es": templates.create(incident_id=incident.pk, name="Standard (Spanish)", language="es",
+                               text=spanish.replace("\n", "\r\n").strip(), body=shipped.BODY_ES),
+        "changed": templates.create(incident_id=incident.pk, name="Ours", language="en",
+                                    text=english + "\nOur own paragraph.\n", body="<p>Ours</p>"),
+    }  # fmt: skip
+
+    _migrate(latest)
+    by_name = {key: LetterTemplate.objects.get(pk=template.pk) for key, template in made.items()}
+    for language in ("en", "es"):
+        assert by_name[language].text == default_text(f"default_{language}.md")
+        assert by_name[language].body == lettertext.compile_text(by_name[language].text)
+        assert "keeps out what happened" in by_name[language].text
+    assert (by_name["changed"].text, by_name["changed"].body) == (english + "\nOur own paragraph.\n", "<p>Ours</p>")

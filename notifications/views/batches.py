@@ -15,7 +15,7 @@ from incidents.access import IncidentAccess
 from incidents.models import Incident, Role
 from notifications import access, actions
 from notifications.forms import BatchForm, MailedForm
-from notifications.letters import parts, proof
+from notifications.letters import kept_out, parts, proof
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, ProofOpening
 from portal.lib.refusals import Refused, attempt_on_form, attempt_then_redirect
 
@@ -74,6 +74,7 @@ def batch_detail(request: HttpRequest, found: IncidentAccess, slug: str, batch_i
         "proof_ready": batch.has_proof,
         "proof_seen": ProofOpening.objects.filter(batch=batch, user=user, render_round=batch.render_round).exists(),
         "concerns_shown": batch.proof.get("concerns", [])[:CONCERNS_SHOWN] if batch.has_proof else [],
+        "kept_out": kept_out.in_batch(batch),
     }
     return render(request, "notifications/batch_detail.html", context)
 
@@ -109,6 +110,7 @@ def batch_proof(request: HttpRequest, found: IncidentAccess, slug: str, batch_id
     actions.record_proof_opened(user, batch)
     context["pages"] = batch.proof["pages"]
     context["concerns_shown"] = batch.proof.get("concerns", [])[:CONCERNS_SHOWN]
+    context["kept_out"] = kept_out.in_batch(batch)
     context["can_approve"] = (
         Role.MAIL_ADMIN in found.roles and batch.status == BatchStatus.RENDERED and batch.created_by_id != user.pk
     )

@@ -88,10 +88,11 @@ def template_text_preview(request: HttpRequest, found: IncidentAccess, slug: str
     form.is_valid()  # every field is optional, and a bad choice falls back to the first sample
     data = form.cleaned_data
     label, relationship, medical = form.SAMPLES.get(data.get("preview_for") or "", next(iter(form.SAMPLES.values())))
-    context: dict[str, object] = {"sample": label, "language": data.get("language") or "en"}
+    state = data.get("preview_state") or "MO"
+    context: dict[str, object] = {"sample": label, "language": data.get("language") or "en", "state": state}
     try:
         context["salutation"], context["body"] = textpreview.render(
-            found.incident, data.get("text", ""), str(context["language"]), relationship, medical
+            found.incident, data.get("text", ""), str(context["language"]), relationship, medical, state
         )
     except sandbox.TemplateProblem as problem:
         context["problem"] = str(problem)

@@ -14,9 +14,10 @@ from datetime import date
 from incidents import wording
 from incidents.models import DataType, Incident
 from incidents.readers import Language, Relationship
+from notifications.letters import states
 from people.models import Individual, Recipient
 from portal.lib.phone import NATIONAL_STYLE
-from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, expose
+from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory, expose, residents
 
 NOTICE_ON = date(2026, 12, 10)
 HOTLINE = "+18667754209"
@@ -26,6 +27,7 @@ INCIDENT = {
     "title": "Student files copied to a personal mailbox",
     "title_es": "Archivos de estudiantes copiados a un correo personal",
     "organisation_name": "Maple Hollow R-III School District",
+    "organisation_type": residents.ORGANISATION,
     "occurred_on": date(2026, 8, 3),
     "discovered_on": date(2026, 9, 14),
     "notice_on": NOTICE_ON,
@@ -58,22 +60,9 @@ INCIDENT = {
     "contact_email": "privacy@maplehollow.example.org",
     "return_address": "400 Schoolhouse Road\nMaple Hollow MO 65999",
 }
-ALL_TYPES = (
-    "name",
-    "postal_address",
-    "date_of_birth",
-    "ssn",
-    "state_student_id",
-    "education_records",
-    "medical_information",
-    "health_insurance",
-    "financial_account",
-    "drivers_license",
-    "username_password",
-    "email_address",
-    "phone_number",
-    "biometric_data",
-)
+ALL_TYPES = ("name", "postal_address", "date_of_birth", "ssn", "state_student_id", "education_records",
+             "medical_information", "health_insurance", "financial_account", "drivers_license", "username_password",
+             "email_address", "phone_number", "biometric_data")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -199,6 +188,20 @@ KINDS: tuple[Kind, ...] = (
         for n, key in enumerate(ALL_TYPES)
     ),
 )
+
+
+def resident_kinds() -> tuple[Kind, ...]:
+    """An adult resident of each jurisdiction whose law adds a block to the letter or keeps a part out of
+    it, from the jurisdictions table, with a Social Security number exposed (which every state's law names)."""
+    return tuple(
+        Kind(f"resident_{code.lower()}", Relationship.SELF, "Rowan", f"Resident-{code.title()}",
+             reader=f"Rowan Resident-{code.title()}", salutation=f"Dear Rowan Resident-{code.title()}:",
+             salutation_es=f"Apreciable Rowan Resident-{code.title()}:", born=ADULT, state=code,
+             city="Capital City", postal_code="00501", types=("name", "ssn"))
+        for code in sorted(states.shaping_jurisdictions())
+    )  # fmt: skip
+
+
 BY_NAME = {kind.name: kind for kind in KINDS}
 
 
@@ -238,7 +241,8 @@ def people(incident: Incident, kinds: Iterable[Kind] = KINDS, languages: Sequenc
 
 def kind_of(recipient: Recipient) -> Kind:
     individual: Individual = recipient.individual
-    return next(k for k in KINDS if (k.first, k.last) == (individual.first_name, individual.last_name))
+    known = (*KINDS, *resident_kinds())
+    return next(k for k in known if (k.first, k.last) == (individual.first_name, individual.last_name))
 
 
 # The checks, on the plain text a reader gets (whitespace already folded to single spaces).
@@ -328,14 +332,6 @@ ENGLISH_WORDS = re.compile(
 )
 
 
-def _without_agency_names(text: str, state: str) -> str:
-    from notifications.letters.states import STATE_INSERTS
-
-    for line in STATE_INSERTS.get(state, {}).get(Language.SPANISH, ("", ()))[1]:
-        text = text.replace(line, "")
-    return text
-
-
 def problems(text: str, kind: Kind, language: str, letter_date: date, english: str = "") -> list[str]:
     """What is wrong with the letter `text` sent to `kind` in `language` (empty when nothing is).
 
@@ -360,9 +356,12 @@ def problems(text: str, kind: Kind, language: str, letter_date: date, english: s
         found.append(f"no salutation “{salutation}”")
     found += _relationship_problems(text.lower(), kind, spanish)
     found += [f"data type not named: {label}" for label in labels(kind, language) if label not in text]
+    kept_out = "what_happened" in residents.rules(kind.state, language).omit
     for element, phrases in MISSOURI_ELEMENTS[language].items():
-        found += [f"RSMo 407.1500.2(4), {element}: missing “{p}”" for p in phrases if p not in text]
-    return found + _state_problems(text, kind, language)
+        if not (kept_out and element == "the incident in general terms"):
+            found += [f"RSMo 407.1500.2(4), {element}: missing “{p}”" for p in phrases if p not in text]
+    what_happened = str(INCIDENT["what_happened_es" if spanish else "what_happened"])
+    return found + residents.problems(text, kind.state, language, what_happened)
 
 
 def _relationship_problems(lowered: str, kind: Kind, spanish: bool) -> list[str]:
@@ -378,19 +377,10 @@ def _relationship_problems(lowered: str, kind: Kind, spanish: bool) -> list[str]
     return []
 
 
-def _state_problems(text: str, kind: Kind, language: str) -> list[str]:
-    from notifications.letters.states import STATE_INSERTS
-
-    titles = {code: inserts[language][0] for code, inserts in STATE_INSERTS.items()}
-    wanted = titles.get(kind.state)
-    found = [f"no regulator block “{wanted}”"] if wanted and wanted not in text else []
-    return found + [f"another state's block: {t}" for code, t in titles.items() if code != kind.state and t in text]
-
-
 def _english_in_spanish(text: str, kind: Kind, english: str) -> list[str]:
     found = [f"English sentence in the Spanish letter: {s}" for s in sentences(english) if s in text]
     for name in ("what_happened", "what_information", "what_we_are_doing", "what_you_can_do", "for_more_information"):
         if str(INCIDENT[name]) in text:
             found.append(f"the incident's English “{name}” in the Spanish letter")
-    words = ENGLISH_WORDS.findall(_without_agency_names(text, kind.state))
+    words = ENGLISH_WORDS.findall(residents.without_blocks(text, kind.state, Language.SPANISH))
     return found + ([f"English words in the Spanish letter: {', '.join(sorted(set(words)))}"] if words else [])
