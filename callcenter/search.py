@@ -202,10 +202,14 @@ def _trigram_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], boo
         .filter(similarity__gte=_TRIGRAM_THRESHOLD)
         .values_list("similarity", "pk")
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [_TRIGRAM_THRESHOLD])
+    # SET LOCAL, in one statement: the caller's transaction when there is one (the lookup's), else its own.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)",
+            [str(_TRIGRAM_THRESHOLD)],
+        )
         ranked = sorted(
             [*own.order_by("-similarity", "pk")[: LIMIT + 1], *theirs.order_by("-similarity", "pk")[: LIMIT + 1]],
             key=lambda row: (-row[0], row[1]),

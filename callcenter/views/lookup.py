@@ -72,15 +72,15 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
         )
         return None
     criteria = form.criteria()
-    found = search.find(incident, criteria)
-    _mark_call_start(request, incident)
-    # A call opens only on someone this search showed: record ids cannot be walked one by one.
-    request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
-    # The code the caller read out verifies them too: the call page offers it rather than have it typed again.
-    request.session[_session_key("searched_code", incident)] = criteria.reference_code
-    # The session that keeps whom the search showed and the search's audit event are written together, in one
-    # commit (the audit event last: it holds the trail's lock until the commit).
+    # One transaction and one commit for the search, the session that keeps whom it showed, and its audit event,
+    # written last: it holds the trail's lock until the commit.
     with transaction.atomic():
+        found = search.find(incident, criteria)
+        _mark_call_start(request, incident)
+        # A call opens only on someone this search showed: record ids cannot be walked one by one.
+        request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
+        # The code the caller read out verifies them too: the call page offers it rather than have it typed again.
+        request.session[_session_key("searched_code", incident)] = criteria.reference_code
         request.session.save()
         actions.record_search(user, incident, criteria, found)
     request.session.modified = False  # saved above; the session middleware need not write it again
