@@ -16,6 +16,7 @@ from typing import IO
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
+BARE_PATH = "/bench/bare/"  # bench/bare_wsgi.py's bare Django view
 
 # Bench-only keys for the sealed identifiers, the same in every process of a run: the loader runs with DEBUG
 # on, the server it times with DEBUG off, where nothing is derived from SECRET_KEY.
@@ -96,16 +97,16 @@ def _server_env(**settings: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(workers: int, **settings: str) -> Iterator[tuple[int, IO[bytes]]]:
+def gunicorn(workers: int, app: str = "portal.wsgi", **settings: str) -> Iterator[tuple[int, IO[bytes]]]:
     """The portal served as in production (DEBUG off, static files collected, gunicorn with the repository's
     gunicorn.conf.py and `workers` sync workers) on a free port, with `settings` as environment variables;
-    yields the port and the server's log."""
+    yields the port and the server's log. `app` names the WSGI module (bench.bare_wsgi adds a bare view)."""
     env = _server_env(**settings)
     # DEBUG off serves static files through WhiteNoise's manifest: without it, pages raise errors.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],  # noqa: S603
                    cwd=ROOT, env=env, check=True)  # fmt: skip
     port = free_port()
-    command = [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+    command = [str(Path(sys.executable).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers)]  # fmt: skip
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

@@ -11,6 +11,11 @@ in one agent per client, and fires searches of each kind (reference code, last
 name and date of birth, last name and phone, misspelt last name with ZIP) interleaved with
 requests for the empty lookup screen, from concurrent clients. Prints p50 and
 p95 per kind and each kind's p95 as a multiple of the empty screen's.
+
+The same gunicorn also serves a bare Django view behind Django's default
+middleware (bench/bare_wsgi.py), requested as often as the empty screen and
+interleaved with it: the empty screen's p50 is printed as a multiple of the
+bare view's.
 """
 
 import argparse
@@ -31,7 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from common import ensure_database, gunicorn, import_benchmark  # bench/, this script's folder
+from common import BARE_PATH, ensure_database, gunicorn, import_benchmark  # bench/, this script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,6 +56,8 @@ TARGETS = 500
 WARMUP_ROUNDS = 2  # per client and kind, not counted
 FIELDS = ("reference_code", "last_name", "first_name", "date_of_birth", "postal_code", "phone")
 TRIVIAL = "trivial"
+BARE = "bare"  # not a kind of the table: the yardstick for the empty screen
+BARE_TARGET = 12.0  # the empty screen's p50 as a multiple of the bare view's, at most
 # Kind: (label, target for its p95 as a multiple of the empty screen's p95).
 KINDS: dict[str, tuple[str, float | None]] = {
     TRIVIAL: ("Empty lookup screen", None),
@@ -204,7 +211,7 @@ def _typed(kind: str, recipient: "Recipient") -> dict[str, str] | None:
 
 
 def _jobs(targets: list["Recipient"], per_kind: int, rng: random.Random) -> list[Job]:
-    jobs = [Job(TRIVIAL, None) for _ in range(per_kind)]
+    jobs = [Job(TRIVIAL, None) for _ in range(per_kind)] + [Job(BARE, None) for _ in range(per_kind)]
     for kind in KINDS:
         if kind == TRIVIAL:
             continue
@@ -268,7 +275,9 @@ class Agent:
     def run(self, job: Job) -> Outcome:
         started = time.perf_counter()
         try:
-            if job.fields is None:
+            if job.kind == BARE:
+                status, page = self._send("GET", BARE_PATH)
+            elif job.fields is None:
                 status, page = self._send("GET", self.lookup_path)
             else:
                 # The CSRF cookie holds the unmasked secret, which Django also accepts as the form token.
@@ -282,7 +291,7 @@ class Agent:
 def _problem(kind: str, status: int, page: str) -> str | None:
     if status != 200:
         return f"status {status}"
-    if kind == TRIVIAL:
+    if kind in (TRIVIAL, BARE):
         return None
     results, fuzzy = _RESULTS.search(page), _FUZZY.search(page)
     if results is None or fuzzy is None:
@@ -326,6 +335,14 @@ def _report(outcomes: list[Outcome]) -> None:
         verdict = "" if target is None or math.isnan(ratio) else ("PASS" if ratio <= target else "FAIL")
         shown = "" if target is None else f"{target:.1f}"
         print(f"{label:<28} {len(by_kind[kind]):>6} {p50:>8.1f} {p95:>8.1f} {ratio:>10.2f} {shown:>7}  {verdict}")
+    bare = [o.ms for o in outcomes if o.kind == BARE and o.problem is None]
+    trivial_p50, bare_p50 = _percentiles(by_kind[TRIVIAL])[0], _percentiles(bare)[0]
+    ratio = trivial_p50 / bare_p50
+    print(
+        f"Empty lookup screen p50 {trivial_p50:.2f} ms against a bare Django view with the default middleware, "
+        f"same gunicorn: p50 {bare_p50:.2f} ms ({len(bare)} requests); {ratio:.1f} x, target at most "
+        f"{BARE_TARGET:.0f} x  {'PASS' if ratio <= BARE_TARGET else 'FAIL'}"
+    )
 
 
 def _report_failures(failures: list[Outcome], server_log: str) -> None:
@@ -363,7 +380,8 @@ def main() -> None:
     jobs = _jobs(targets, args.requests, rng)
 
     # The per-agent search limit would stop the benchmark.
-    with gunicorn(args.workers, CALLCENTER_SEARCHES_PER_HOUR="1000000000") as (port, log):
+    print("Load average (1, 5, 15 min) before the timed requests: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    with gunicorn(args.workers, "bench.bare_wsgi", CALLCENTER_SEARCHES_PER_HOUR="1000000000") as (port, log):
         agents = [Agent(port, lookup_path) for _ in range(args.clients)]
         agents[0].sign_in(phone())
         for agent in agents[1:]:  # tabs of one signed-in browser: a code is accepted once

@@ -21,6 +21,7 @@ surnames by edit distance. `_fuzzy_ids` is the one place that chooses.
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
@@ -139,23 +140,50 @@ def _merged(*id_lists: list[int]) -> list[int]:
     return found
 
 
-def _first_ids(rows: QuerySet[Recipient]) -> list[int]:
-    return list(rows.order_by("pk").values_list("pk", flat=True)[: LIMIT + 1])
+# What a match shows, read with the search itself: only the date of birth among them is sealed.
+_PERSON_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth")
+_MATCH_COLUMNS = ("pk", "relationship", "city", *(f"individual__{name}" for name in _PERSON_FIELDS))
 
 
-def _exact_ids(incident: Incident, criteria: Criteria) -> list[int]:
+def _match(row: tuple[Any, ...]) -> Match:
+    pk, relationship, city, *person = row
+    individual = Individual(**dict(zip(_PERSON_FIELDS, person, strict=True)))
+    born = individual.date_of_birth
+    return Match(
+        recipient_id=pk,
+        name=individual.full_name,
+        relationship=relationship,
+        city=city,
+        birth_year=born.year if born else None,
+    )
+
+
+def _first(rows: QuerySet[Recipient]) -> list[Match]:
+    return [_match(row) for row in rows.order_by("pk").values_list(*_MATCH_COLUMNS)[: LIMIT + 1]]
+
+
+def _merged_matches(*lists: list[Match]) -> list[Match]:
+    found: dict[int, Match] = {}
+    for matches in lists:
+        for match in matches:
+            found.setdefault(match.recipient_id, match)
+    return list(found.values())
+
+
+def _exact(incident: Incident, criteria: Criteria) -> list[Match]:
+    """Each statement reads what its matches show: no second query for them."""
     if criteria.reference_code:
-        return _first_ids(Recipient.objects.filter(incident=incident, reference_code=criteria.reference_code))
+        return _first(Recipient.objects.filter(incident=incident, reference_code=criteria.reference_code))
     if not criteria.last_name_key:  # the phone alone, as a phone system's screen-pop gives it
         # One query per phone column, each on its own index: an OR of three lets SQLite's planner scan instead.
         by_phone = Recipient.objects.filter(incident=incident)
-        return _merged(
-            *(_first_ids(by_phone.filter(_phone_is(name, criteria.phone))) for name in Recipient.PHONE_FIELDS)
+        return _merged_matches(
+            *(_first(by_phone.filter(_phone_is(name, criteria.phone))) for name in Recipient.PHONE_FIELDS)
         )
     # Two queries rather than one OR across two tables, so each side uses its own index.
-    own = _first_ids(_by_own_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
-    theirs = _first_ids(_by_letter_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
-    return _merged(own, theirs)
+    own = _first(_by_own_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
+    theirs = _first(_by_letter_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
+    return _merged_matches(own, theirs)
 
 
 def _trigram_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
@@ -174,10 +202,14 @@ def _trigram_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], boo
         .filter(similarity__gte=_TRIGRAM_THRESHOLD)
         .values_list("similarity", "pk")
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [_TRIGRAM_THRESHOLD])
+    # SET LOCAL, in one statement: the caller's transaction when there is one (the lookup's), else its own.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true),"
+            " set_config('max_parallel_workers_per_gather', '0', true)",
+            [str(_TRIGRAM_THRESHOLD)],
+        )
         ranked = sorted(
             [*own.order_by("-similarity", "pk")[: LIMIT + 1], *theirs.order_by("-similarity", "pk")[: LIMIT + 1]],
             key=lambda row: (-row[0], row[1]),
@@ -237,22 +269,16 @@ def _fuzzy_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]
 
 
 def _matches(ids: list[int]) -> list[Match]:
-    rows = Recipient.objects.filter(pk__in=ids).select_related("individual")
-    by_id = {r.pk: r for r in rows}
-    return [
-        Match(
-            recipient_id=r.pk,
-            name=r.individual.full_name,
-            relationship=r.relationship,
-            city=r.city,
-            birth_year=r.individual.date_of_birth.year if r.individual.date_of_birth else None,
-        )
-        for r in (by_id[pk] for pk in ids if pk in by_id)
-    ]
+    by_id = {
+        match.recipient_id: match
+        for match in map(_match, Recipient.objects.filter(pk__in=ids).values_list(*_MATCH_COLUMNS))
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def find(incident: Incident, criteria: Criteria) -> Found:
-    ids, fuzzy, cut_short = _exact_ids(incident, criteria), False, False
-    if not ids and criteria.last_name_key:
-        (ids, cut_short), fuzzy = _fuzzy_ids(incident, criteria), True
-    return Found(matches=_matches(ids[:LIMIT]), fuzzy=fuzzy, more=len(ids) > LIMIT or cut_short)
+    matches = _exact(incident, criteria)
+    if matches or not criteria.last_name_key:
+        return Found(matches=matches[:LIMIT], fuzzy=False, more=len(matches) > LIMIT)
+    ids, cut_short = _fuzzy_ids(incident, criteria)
+    return Found(matches=_matches(ids[:LIMIT]), fuzzy=True, more=len(ids) > LIMIT or cut_short)

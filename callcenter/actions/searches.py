@@ -17,8 +17,9 @@ def criteria_hash(incident: Incident, criteria: Criteria) -> str:
 
 
 def record_search(actor: User, incident: Incident, criteria: Criteria, found: Found) -> None:
-    """The search, and whom it showed (recipient ids), for an auditor retracing what an agent saw."""
-    with transaction.atomic():
+    """The search, and whom it showed (recipient ids), for an auditor retracing what an agent saw. Within the
+    lookup's own transaction no savepoint is needed: a failure here fails the whole search."""
+    with transaction.atomic(savepoint=False):
         audit.record(
             "lookup.searched",
             actor=actor,

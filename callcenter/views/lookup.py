@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,13 +72,18 @@ def _search(request: HttpRequest, incident: Incident, form: LookupForm) -> searc
         )
         return None
     criteria = form.criteria()
-    found = search.find(incident, criteria)
-    actions.record_search(user, incident, criteria, found)
-    _mark_call_start(request, incident)
-    # A call opens only on someone this search showed: record ids cannot be walked one by one.
-    request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
-    # The code the caller read out verifies them too: the call page offers it rather than have it typed again.
-    request.session[_session_key("searched_code", incident)] = criteria.reference_code
+    # One transaction and one commit for the search, the session that keeps whom it showed, and its audit event,
+    # written last: it holds the trail's lock until the commit.
+    with transaction.atomic():
+        found = search.find(incident, criteria)
+        _mark_call_start(request, incident)
+        # A call opens only on someone this search showed: record ids cannot be walked one by one.
+        request.session[_session_key("results", incident)] = [match.recipient_id for match in found.matches]
+        # The code the caller read out verifies them too: the call page offers it rather than have it typed again.
+        request.session[_session_key("searched_code", incident)] = criteria.reference_code
+        request.session.save()
+        actions.record_search(user, incident, criteria, found)
+    request.session.modified = False  # saved above; the session middleware need not write it again
     return found
 
 
@@ -94,6 +100,7 @@ def lookup(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpRespon
     result = _search(request, incident, form) if data is not None and form.is_valid() else None
     if result is not None and result.matches:
         form.fields["reference_code"].widget.attrs.pop("autofocus", None)  # the first result takes focus
+    waiting = call_access.open_work_of(found, signed_in_user(request))
     context = {
         "incident": incident,
         "access": found,
@@ -101,8 +108,8 @@ def lookup(request: HttpRequest, found: IncidentAccess, slug: str) -> HttpRespon
         "result": result,
         "hotline_open": incident.hotline_is_open(timezone.now()),
         "searching": data is not None,
-        "open_calls": call_access.open_calls_of(found, signed_in_user(request)),
-        "my_escalations": call_access.escalations_owned_by(found, signed_in_user(request)),
+        "open_calls": waiting.calls,
+        "my_escalations": waiting.escalations,
     }
     return render(request, "callcenter/lookup.html", context)
 

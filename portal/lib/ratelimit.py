@@ -21,7 +21,8 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,7 @@ class SlidingWindow:
         keys = self._keys(key, now)
         current = keys[-1]
         lifetime = self.seconds + 2 * math.ceil(self._slot_seconds)
-        cache.add(current, 0, timeout=lifetime)
-        mine = cache.incr(current)
-        cache.touch(current, lifetime)  # the file cache's incr writes the value again with the default timeout
-        stored = cache.get_many(keys[:-1])
-        counts = [int(stored.get(slot, 0)) for slot in keys[:-1]] + [mine]
+        counts = _count(keys, lifetime)
         if sum(counts) <= self.limit:
             return Verdict(True)
         cache.decr(current)
@@ -78,3 +75,29 @@ class SlidingWindow:
         retry_after = self._retry_after(counts, now)
         first = cache.add(current.rpartition(":")[0] + ":refused", 1, timeout=retry_after)
         return Verdict(False, retry_after, first)
+
+
+def _count(keys: list[str], lifetime: int) -> list[int]:
+    """Adds one to the last slot; the counts of all the slots, that one's with the hit."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _count_in_redis(backend, keys, lifetime)
+    current = keys[-1]
+    cache.add(current, 0, timeout=lifetime)
+    mine = cache.incr(current)
+    cache.touch(current, lifetime)  # the file cache's incr writes the value again with the default timeout
+    stored = cache.get_many(keys[:-1])
+    return [int(stored.get(slot, 0)) for slot in keys[:-1]] + [mine]
+
+
+def _count_in_redis(backend: RedisCache, keys: list[str], lifetime: int) -> list[int]:
+    """The same in one round trip: INCR creates the missing slot at 1, as add-then-incr does; integers are
+    stored as their digits by Django's Redis cache, so the cache API reads these slots as it wrote them."""
+    names = [backend.make_and_validate_key(key) for key in keys]
+    client = backend._cache.get_client(names[-1], write=True)  # type: ignore[attr-defined]  # Django's own client
+    pipeline = client.pipeline(transaction=False)
+    pipeline.incr(names[-1])
+    pipeline.expire(names[-1], lifetime)
+    pipeline.mget(names[:-1])
+    mine, _, stored = pipeline.execute()
+    return [int(value or 0) for value in stored] + [int(mine)]
