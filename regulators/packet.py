@@ -72,7 +72,7 @@ def _yes_on(day: date | None) -> str:
 def _done_on(entries: dict[str, obligations.Entry], key: str) -> str:
     found = entries.get(key)
     if found is None:
-        return "Not owed under the rules table"
+        return "Not owed under the jurisdictions table"
     return _yes_on(found.record.done_on if found.record is not None else None)
 
 
