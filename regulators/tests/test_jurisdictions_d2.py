@@ -166,7 +166,10 @@ EXPECTED: dict[str, dict[str, L]] = {
     "OK": {
         "ok-24-163": law(
             (*BASIC, "biometric_data", "state_student_id"),
-            {"ok-24-163-individuals": residents(), "ok-24-163-attorney-general": regulator(500)},
+            {
+                "ok-24-163-individuals": residents(),
+                "ok-24-163-attorney-general": regulator(500, 60, "residents_notice"),
+            },
         )
     },
     "OR": {
