@@ -117,7 +117,7 @@ def test_a_law_binding_organisations_there_is_not_owed_by_one_elsewhere(where, l
 def test_the_laws_that_bind_by_where_the_organisation_is_are_marked():
     bound = {law.key for where in table().values() for law in where.laws if law.applies == "organisation"}
     assert {"ny-edn-2-d", "il-soppa", "mo-162.1475", "va-32.1-127.1-05", "wa-42-56-590", "ky-61.933",
-            "id-28-51-agency", "ca-hsc-1280.15"} <= bound  # fmt: skip
+            "id-28-51-agency", "ca-hsc-1280.15", "ut-63a-19"} <= bound  # fmt: skip
 
 
 def test_notices_counted_from_the_residents_notice_are_marked():
