@@ -247,6 +247,7 @@ def test_the_incident_form_sets_the_organisations_state_and_the_edit_is_audited(
     client.force_login(manager_of(incident, manager))
     url = reverse("incidents:incident-edit", args=[incident.slug])
     form = client.get(url).context["form"]
+    assert form.fields["organisation_state"].choices[:2] == [("", "Not given yet"), ("AL", "Alabama")]
     assert ("MO", "Missouri") in form.fields["organisation_state"].choices
     assert "AE" not in dict(form.fields["organisation_state"].choices)  # military mail codes are not places
     data = {name: value for name, value in form.initial.items() if value is not None and name != "data_types"}
