@@ -55,3 +55,12 @@ def test_setting_the_organisations_state_settles_the_school_laws(page: Page, tra
     expect(page.get_by_role("row", name="Missouri State Auditor")).to_be_visible()
     incident.refresh_from_db()
     assert incident.organisation_state == "MO"
+
+    page.get_by_role("button", name="Set the target date").click()
+    page.get_by_role("link", name="Missouri State Auditor").click()
+    facts = page.locator("dl.portal-facts")
+    expect(facts.locator("dt", has_text="Due by law")).to_be_visible()
+    expect(facts.locator("dd.portal-due")).to_contain_text("No fixed date: without unreasonable delay")
+    expect(facts.locator("dd.portal-target")).to_contain_text("(the incident's target date, the one to work toward)")
+    check_accessibility(page)
+    page.screenshot(path=str(SCREENSHOTS / "obligation_detail_dates.png"), full_page=True)

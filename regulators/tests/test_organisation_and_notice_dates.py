@@ -270,4 +270,4 @@ def test_the_detail_page_separates_the_legal_due_date_from_the_target(client, ma
     page = client.get(url).content.decode()
     assert '<dt>Due by law</dt><dd class="portal-due">No fixed date: without unreasonable delay</dd>' in page
     assert "<dt>Target</dt>" in page
-    assert "October 1, 2026 (the incident" in page
+    assert "October 1, 2026 (the incident's target date, the one to work toward)" in page
