@@ -146,8 +146,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
             "medical_information", "health_insurance", "financial_account", "drivers_license",
             "username_password", "email_address", "phone_number", "biometric_data",
         }, {
-            "il-soppa-27-parents": N("parents", 1, 30, DET),
-            "il-soppa-27-posted-list": N("record"),
+            "il-soppa-27-parents": N("parents", 1, 30, DET, counted="all"),
+            "il-soppa-27-posted-list": N("record", counted="all"),
         }),
     },
     "IN": {
@@ -225,9 +225,9 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
             "mo-407.1500-consumer-reporting-agencies": _bureaus(1001),
         }),
         "mo-162.1475": ({"school_district"}, SSN_DL_FIN | HEALTH | {"state_student_id"}, {
-            "mo-162.1475-parents": N("parents"),
-            "mo-162.1475-dese": N("education_department"),
-            "mo-162.1475-state-auditor": N("regulator"),
+            "mo-162.1475-parents": N("parents", counted="all"),
+            "mo-162.1475-dese": N("education_department", counted="all"),
+            "mo-162.1475-state-auditor": N("regulator", counted="all"),
         }),
     },
 }  # fmt: skip

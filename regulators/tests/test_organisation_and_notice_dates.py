@@ -271,3 +271,13 @@ def test_the_detail_page_separates_the_legal_due_date_from_the_target(client, ma
     assert '<dt>Due by law</dt><dd class="portal-due">No fixed date: without unreasonable delay</dd>' in page
     assert "<dt>Target</dt>" in page
     assert "October 1, 2026 (the incident's target date, the one to work toward)" in page
+
+
+@pytest.mark.django_db
+def test_a_missouri_district_whose_students_all_moved_away_still_owes_missouris_school_notices():
+    incident = _district("MO", KS=2)
+    out = StringIO()
+    call_command("obligations", incident.slug, "--json", stdout=out)
+    parties = {row["party"] for row in json.loads(out.getvalue())}
+    assert {"Missouri State Auditor", "Parents or guardians of affected students"} <= parties
+    assert "Affected Missouri residents" not in parties  # Missouri's breach law counts its residents: none
