@@ -110,6 +110,7 @@ def build(incident: Incident, key: str) -> Packet | None:
     facts = [
         ("Organisation", incident.organisation_name),
         ("Type of organisation", incident.get_organisation_type_display()),
+        ("Organisation's state", incident.get_organisation_state_display() or "Not given"),
         ("Incident", incident.title),
         ("Began", _day(incident.occurred_on) or "Not known"),
         ("Discovered", _day(incident.discovered_on)),

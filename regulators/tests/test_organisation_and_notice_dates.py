@@ -285,3 +285,12 @@ def test_a_missouri_district_whose_students_all_moved_away_still_owes_missouris_
     parties = _parties(incident)
     assert {"Missouri State Auditor", "Parents or guardians of affected students"} <= parties
     assert "Affected Missouri residents" not in parties  # Missouri's breach law counts its residents: none
+
+
+@pytest.mark.django_db
+def test_a_packet_says_where_the_organisation_is(client, manager):
+    incident = _district("MO", MO=1)
+    client.force_login(manager_of(incident, manager))
+    url = reverse("regulators:obligation-packet-csv", args=[incident.slug, "mo-162.1475-state-auditor"])
+    rows = client.get(url).content.decode().splitlines()
+    assert "facts,Organisation's state,Missouri" in rows
