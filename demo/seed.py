@@ -25,6 +25,7 @@ INCIDENT = {
     "slug": SLUG,
     "title": "Student records sent to a personal mailbox",
     "organisation_name": "Riverbend R-VII School District",
+    "organisation_state": "MO",
     "occurred_on": date(2026, 8, 3),
     "discovered_on": date(2026, 9, 14),
     "contained_on": date(2026, 9, 15),

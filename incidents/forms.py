@@ -8,6 +8,7 @@ from accounts.models import User
 from incidents.models import DataType, Incident, Role
 from portal.forms import PhoneField, StyledForm, StyledModelForm
 from portal.lib.text import clean
+from portal.lib.us_states import PLACES
 
 # Path segments that share the URL space with incident slugs.
 RESERVED_SLUGS = {"new", "audit", "admin", "accounts", "static", "media", "healthz"}
@@ -67,6 +68,7 @@ class IncidentForm(StyledModelForm):
             "title_es",
             "organisation_name",
             "organisation_type",
+            "organisation_state",
             "occurred_on",
             "discovered_on",
             "contained_on",
@@ -102,6 +104,7 @@ class IncidentForm(StyledModelForm):
             "slug": "Short name for links",
             "organisation_name": "Organisation name",
             "organisation_type": "Type of organisation",
+            "organisation_state": "Organisation's state",
             "ferpa_party": "Party that received the records",
             "detected_how": "How and by whom it was detected",
             "records_from": "Records cover from",
@@ -166,6 +169,9 @@ class IncidentForm(StyledModelForm):
         if self.instance.pk:
             del self.fields["slug"]
         self.initial["hotline_days"] = list(self.initial.get("hotline_days") or "")
+        place = self.fields["organisation_state"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = [("", "Not given yet"), *PLACES]
         zone = self.fields["hotline_time_zone"]
         assert isinstance(zone, forms.ChoiceField)
         current = self.instance.hotline_time_zone

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from incidents.readers import Language
 from portal.lib.transitions import Transitions
+from portal.lib.us_states import PLACES
 
 
 class DataType(models.Model):
@@ -76,6 +77,12 @@ class Incident(models.Model):
         choices=OrganisationType.choices,
         default=OrganisationType.SCHOOL_DISTRICT,
         help_text="Which notification laws apply depends on it (for example HIPAA only for a covered entity).",
+    )
+    organisation_state = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=PLACES,
+        help_text="Where the organisation is: school and public-body laws bind by it, not by where people live.",
     )
     status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT)
 

@@ -4,17 +4,23 @@ Every notice comes from a law in the table: the law applies when the organisatio
 (or it names none) and one of its trigger data types was exposed; each of its notices is owed from its
 `min_affected` people on, counted as the notice says (the jurisdiction's residents, everyone, or each
 state on its own), and falls due `days` (or business days) after discovery, or after the end of the
-year of discovery. A notice without a day count ("without unreasonable delay") has no legal date: the
-manager's target date for the incident is what the screens work toward. This is a checklist that points
-at the law, not legal advice; counsel confirms what applies, and managers add what the table does not
-know as manual obligations.
+year of discovery, or after the jurisdiction's residents were first sent their letters. A notice
+without a day count ("without unreasonable delay") has no legal date: the manager's target date for
+the incident is what the screens work toward. This is a checklist that points at the law, not legal
+advice; counsel confirms what applies, and managers add what the table does not know as manual
+obligations.
+
+Most laws bind an organisation for the residents it holds data about; a school's or a public body's law
+(`applies = "organisation"`) binds the organisations located in its jurisdiction, whoever their people are,
+and comes in when the incident's organisation is there. While the incident does not say where the
+organisation is, such a law comes in as the others do, when some of its residents are in the incident.
 
 Residents are counted by the state of each person's letter recipient. Residents of a place the table
 does not cover (no file, a file with no laws, or a code outside the table) are named, never dropped:
 "Guam: check with counsel".
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -45,6 +51,8 @@ class Facts:
     data_types: frozenset[str]  # catalog keys of the data exposed
     residents: Mapping[str, int] = field(default_factory=dict)  # state code -> people
     total: int | None = None  # people in all (some have no state); the residents summed when not given
+    organisation_state: str = ""  # where the organisation is: a postal code, or "" while not known
+    notified_on: Mapping[str, date] = field(default_factory=dict)  # state -> its residents' first letter mailed
 
     @property
     def people(self) -> int:
@@ -89,10 +97,17 @@ def catalog_keys(types: Iterable["DataType"]) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _due(notice: Notice, discovered_on: date) -> date | None:
-    if notice.days is None:
+def _start(notice: Notice, facts: Facts, where: str) -> date | None:
+    if notice.counted_from == "residents_notice":
+        return facts.notified_on.get(where)
+    discovered_on = facts.discovered_on
+    return date(discovered_on.year, 12, 31) if notice.counted_from == "year_end" else discovered_on
+
+
+def _due(notice: Notice, facts: Facts, where: str) -> date | None:
+    start = _start(notice, facts, where)
+    if notice.days is None or start is None:
         return None
-    start = date(discovered_on.year, 12, 31) if notice.counted_from == "year_end" else discovered_on
     if not notice.business_days:
         return start + timedelta(days=notice.days)
     day, left = start, notice.days
@@ -102,9 +117,36 @@ def _due(notice: Notice, discovered_on: date) -> date | None:
     return day
 
 
-def _applies(law: Law, facts: Facts) -> bool:
+def _due_rule(notice: Notice) -> str:
+    """The timing in words; a count from the notice to residents says it is dated once letters are mailed."""
+    if notice.counted_from != "residents_notice" or notice.days is None:
+        return notice.due_rule
+    days = f"{notice.days} {'business ' if notice.business_days else ''}day{'' if notice.days == 1 else 's'}"
+    return f"{notice.due_rule} ({days} after the notice to residents, dated once their letters are mailed)"
+
+
+def _applies(law: Law, facts: Facts, where: str) -> bool:
+    if law.applies == "organisation" and facts.organisation_state:
+        located = facts.organisation_state == where
+    else:  # a residents' law, or the organisation's state not yet known: residents there bring it in
+        located = facts.in_state(where) > 0 or where == FEDERAL
     organisation = not law.organisations or facts.organisation_type in law.organisations
-    return organisation and not facts.data_types.isdisjoint(law.triggers)
+    return located and organisation and not facts.data_types.isdisjoint(law.triggers)
+
+
+def unsettled(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = None) -> bool:
+    """Whether the organisation's state, not yet given, could change which laws apply: a law that binds by
+    where the organisation is would reach this organisation and these data types."""
+    if facts.organisation_state:
+        return False
+    jurisdictions = table() if jurisdictions is None else jurisdictions
+    return any(
+        law.applies == "organisation"
+        and (not law.organisations or facts.organisation_type in law.organisations)
+        and not facts.data_types.isdisjoint(law.triggers)
+        for j in jurisdictions.values()
+        for law in j.laws
+    )
 
 
 def _state_name(code: str, jurisdictions: Mapping[str, Jurisdiction]) -> str:
@@ -114,8 +156,8 @@ def _state_name(code: str, jurisdictions: Mapping[str, Jurisdiction]) -> str:
 
 def _notices(where: Jurisdiction, notice: Notice, facts: Facts, names: Mapping[str, Jurisdiction]) -> Iterator[Owed]:
     federal = where.code == FEDERAL
-    owed = Owed(notice.key, notice.party, notice.notice, notice.citation, _due(notice, facts.discovered_on),
-                notice.due_rule, where.code, where.name, notice.how, notice.how_url, notice.owed_to)  # fmt: skip
+    owed = Owed(notice.key, notice.party, notice.notice, notice.citation, _due(notice, facts, where.code),
+                _due_rule(notice), where.code, where.name, notice.how, notice.how_url, notice.owed_to)  # fmt: skip
     if notice.counted == "each_state":
         for state, count in sorted(facts.residents.items()):
             reached = notice.min_affected <= count <= (notice.max_affected or count)
@@ -130,13 +172,12 @@ def _notices(where: Jurisdiction, notice: Notice, facts: Facts, names: Mapping[s
 
 def derive(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = None) -> list[Owed]:
     """Every notice the table says these facts owe: federal law first, then each jurisdiction with residents
-    in the incident, by name; within one, in the table's order."""
+    in the incident (or the organisation in it), by name; within one, in the table's order."""
     jurisdictions = table() if jurisdictions is None else jurisdictions
-    involved = [j for j in jurisdictions.values() if j.code == FEDERAL or facts.in_state(j.code) > 0]
     found: list[Owed] = []
-    for where in sorted(involved, key=lambda j: (j.code != FEDERAL, j.name)):
+    for where in sorted(jurisdictions.values(), key=lambda j: (j.code != FEDERAL, j.name)):
         for law in where.laws:
-            if _applies(law, facts):
+            if _applies(law, facts, where.code):
                 for notice in law.notices:
                     found += _notices(where, notice, facts, jurisdictions)
     return found
@@ -158,9 +199,18 @@ def uncovered(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = N
     return found
 
 
+_notified_on: list[Callable[["Incident"], Mapping[str, date]]] = []
+
+
+def notified_dated_by(first_mailed: Callable[["Incident"], Mapping[str, date]]) -> None:
+    """Name the function that gives, by recipients' state, the day an incident's letters there were first
+    marked mailed (the letters' room does, in its ready)."""
+    _notified_on[:] = [first_mailed]
+
+
 def facts_of(incident: "Incident", people: "PeopleFigures | None" = None) -> Facts:
-    """The facts the table reads: the incident's counted figures (read here unless the caller has them)
-    and its data types in scope."""
+    """The facts the table reads: the incident's counted figures (read here unless the caller has them),
+    its data types in scope, where the organisation is and when each state's residents' letters were mailed."""
     from incidents import figures
 
     people = people or figures.of(incident)
@@ -170,6 +220,8 @@ def facts_of(incident: "Incident", people: "PeopleFigures | None" = None) -> Fac
         data_types=catalog_keys(incident.data_types.all()),
         residents=people.residents(),
         total=people.individuals,
+        organisation_state=incident.organisation_state,
+        notified_on=_notified_on[0](incident) if _notified_on else {},
     )
 
 
@@ -308,3 +360,10 @@ def by_jurisdiction(found: list[Entry]) -> list[Group]:
 
 def uncovered_of(incident: "Incident", people: "PeopleFigures | None" = None) -> list[Uncovered]:
     return uncovered(facts_of(incident, people))
+
+
+def unsettled_of(incident: "Incident") -> bool:
+    """Whether the incident's obligations wait on the organisation's state (see `unsettled`)."""
+    return not incident.organisation_state and unsettled(
+        Facts(incident.organisation_type, incident.discovered_on, catalog_keys(incident.data_types.all()))
+    )

@@ -72,7 +72,7 @@ def _yes_on(day: date | None) -> str:
 def _done_on(entries: dict[str, obligations.Entry], key: str) -> str:
     found = entries.get(key)
     if found is None:
-        return "Not owed under the rules table"
+        return "Not owed under the jurisdictions table"
     return _yes_on(found.record.done_on if found.record is not None else None)
 
 
@@ -110,6 +110,7 @@ def build(incident: Incident, key: str) -> Packet | None:
     facts = [
         ("Organisation", incident.organisation_name),
         ("Type of organisation", incident.get_organisation_type_display()),
+        ("Organisation's state", incident.get_organisation_state_display() or "Not given"),
         ("Incident", incident.title),
         ("Began", _day(incident.occurred_on) or "Not known"),
         ("Discovered", _day(incident.discovered_on)),

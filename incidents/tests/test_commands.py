@@ -29,6 +29,7 @@ def test_seed_demo_loads_a_consistent_incident_and_twice_changes_nothing(capsys)
     call_command("seed_demo", "--force", "--size", "300")
     out = capsys.readouterr().out
     incident = Incident.objects.get(slug=demo.SLUG)
+    assert incident.get_organisation_state_display() == "Missouri"  # the district's own school laws apply
     assert Individual.objects.filter(incident=incident).count() == 300
     assert Recipient.objects.filter(incident=incident).count() == 300
     cutoff = incident.minor_cutoff()

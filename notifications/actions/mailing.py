@@ -43,6 +43,19 @@ def mailed_letters(incident: Incident) -> packet.Mailed:
     return packet.Mailed(**counted)
 
 
+def first_mailed_by_state(incident: Incident) -> dict[str, date]:
+    """The day the incident's letters to each state's recipients were first marked mailed, by postal code
+    (registered in NotificationsConfig: some notices to agencies count their days from it)."""
+    batches = LetterBatch.objects.filter(incident=incident, status=BatchStatus.MAILED)
+    rows = (
+        Letter.objects.filter(batch__in=batches, mailed_on__isnull=False)
+        .exclude(recipient__state="")
+        .values("recipient__state")
+        .annotate(first_on=Min("mailed_on"))
+    )
+    return {row["recipient__state"]: row["first_on"] for row in rows}
+
+
 @dataclass(frozen=True)
 class ReturnedPiece:
     row: str  # where it came from, as the screen names it: "Line 3" or "Row 3"

@@ -19,3 +19,7 @@ STATE_NAMES = {
     "MP": "Northern Mariana Islands", "AA": "Armed Forces Americas", "AE": "Armed Forces Europe",
     "AP": "Armed Forces Pacific",
 }  # fmt: skip
+
+MILITARY = ("AA", "AE", "AP")
+# The states, the District of Columbia and the territories, by name: where an organisation can be.
+PLACES = tuple(sorted(((code, name) for code, name in STATE_NAMES.items() if code not in MILITARY), key=lambda p: p[1]))

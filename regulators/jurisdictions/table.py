@@ -32,7 +32,8 @@ CATALOG = ("name", "postal_address", "date_of_birth", "ssn", "state_student_id",
 OWED_TO = ("residents", "individuals", "parents", "regulator", "education_department",
            "consumer_reporting_agencies", "media", "record")  # fmt: skip
 COUNTED = ("residents", "all", "each_state")
-COUNTED_FROM = ("discovery", "determination", "year_end")
+COUNTED_FROM = ("discovery", "determination", "year_end", "residents_notice")
+APPLIES = ("residents", "organisation")  # whom a law binds: organisations serving its residents, or located there
 LETTER_PARTS = ("what_happened", "number_affected")  # parts of a letter a law can require left out
 LANGUAGES = ("en", "es")
 KEY = re.compile(r"^[a-z0-9][a-z0-9.-]{1,58}[a-z0-9]$")
@@ -71,7 +72,7 @@ class Notice:
     counted: str  # whose number `min_affected` is compared with: COUNTED
     days: int | None  # the statute's day count; None for "without unreasonable delay"
     business_days: bool
-    counted_from: str
+    counted_from: str  # residents_notice: from the day the jurisdiction's residents' letters were first mailed
     due_rule: str  # the timing in the statute's words
     how: str  # how the party takes it: form, e-mail or mail, with the address
     how_url: str
@@ -85,6 +86,7 @@ class Law:
     citation: str
     url: str
     organisations: tuple[str, ...]  # empty: every organisation
+    applies: str  # APPLIES: "organisation" binds organisations located in the jurisdiction, wherever people live
     triggers: tuple[str, ...]  # catalog keys: any one of them exposed (with the person's name) brings the law in
     triggers_citation: str
     notices: tuple[Notice, ...]
@@ -198,6 +200,10 @@ def _notice(where: str, raw: dict[str, Any]) -> Notice:
     min_affected = r.number("min_affected", 1)
     assert min_affected is not None
     max_affected = r.number("max_affected", None, optional=True)
+    days = r.number("days", None, optional=True)
+    counted_from = r.choice("counted_from", COUNTED_FROM, "discovery")
+    if counted_from == "residents_notice" and days is None:
+        raise TableError(f"{where}.days: a day count is required when counted_from is 'residents_notice'")
     if max_affected is not None and max_affected < max(min_affected, 1):
         raise TableError(f"{where}.max_affected: {max_affected} is below min_affected ({max(min_affected, 1)})")
     return Notice(
@@ -209,9 +215,9 @@ def _notice(where: str, raw: dict[str, Any]) -> Notice:
         min_affected=max(min_affected, 1),
         max_affected=max_affected,
         counted=r.choice("counted", COUNTED, "residents"),
-        days=r.number("days", None, optional=True),
+        days=days,
         business_days=r.flag("business_days"),
-        counted_from=r.choice("counted_from", COUNTED_FROM, "discovery"),
+        counted_from=counted_from,
         due_rule=r.text("due_rule"),
         how=r.text("how", ""),
         how_url=r.text("how_url", ""),
@@ -219,8 +225,8 @@ def _notice(where: str, raw: dict[str, Any]) -> Notice:
 
 
 def _law(where: str, raw: dict[str, Any]) -> Law:
-    fields = {"key", "title", "kind", "citation", "url", "organisations", "triggers", "triggers_citation", "notice",
-              "letter", "notes"}  # fmt: skip
+    fields = {"key", "title", "kind", "citation", "url", "organisations", "applies", "triggers", "triggers_citation",
+              "notice", "letter", "notes"}  # fmt: skip
     r = _Reader(where, raw, fields)
     notices = tuple(_notice(w, n) for w, n in r.tables("notice"))
     letter_raw = raw.get("letter")
@@ -236,6 +242,7 @@ def _law(where: str, raw: dict[str, Any]) -> Law:
         citation=r.text("citation"),
         url=r.text("url"),
         organisations=r.texts("organisations", ORGANISATIONS),
+        applies=r.choice("applies", APPLIES, "residents"),
         triggers=triggers,
         triggers_citation=r.text("triggers_citation"),
         notices=notices,

@@ -13,7 +13,7 @@ import pytest
 
 from regulators.jurisdictions.table import Jurisdiction, Law, Notice, read_all
 
-DISC, DET = "discovery", "determination"
+DISC, DET, NOTICE = "discovery", "determination", "residents_notice"
 SSN_DL_FIN = {"ssn", "drivers_license", "financial_account"}
 HEALTH = {"medical_information", "health_insurance"}
 
@@ -71,7 +71,7 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
     "CA": {
         "ca-1798.82": (set(), SSN_DL_FIN | HEALTH | {"biometric_data", "username_password"}, {
             "ca-1798.82-individuals": _resident(30, DISC),  # SB 446: 30 calendar days
-            "ca-1798.82-attorney-general": N("regulator", 501),  # 15 days after the residents' notice
+            "ca-1798.82-attorney-general": N("regulator", 501, 15, NOTICE),  # 15 days after the residents' notice
         }),
         "ca-hsc-1280.15": ({"health_care"}, {"medical_information"}, {
             "ca-1280.15-patients": N("individuals", 1, 15, DISC, True, "all"),
@@ -127,7 +127,7 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
     "IA": {
         "ia-715c": (set(), SSN_DL_FIN | {"biometric_data"}, {
             "ia-715c.2-individuals": _resident(),
-            "ia-715c.2-attorney-general": N("regulator", 501),  # 5 business days after the residents' notice
+            "ia-715c.2-attorney-general": N("regulator", 501, 5, NOTICE, business_days=True),
         }),
     },
     "ID": {
@@ -146,8 +146,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
             "medical_information", "health_insurance", "financial_account", "drivers_license",
             "username_password", "email_address", "phone_number", "biometric_data",
         }, {
-            "il-soppa-27-parents": N("parents", 1, 30, DET),
-            "il-soppa-27-posted-list": N("record"),
+            "il-soppa-27-parents": N("parents", 1, 30, DET, counted="all"),
+            "il-soppa-27-posted-list": N("record", counted="all"),
         }),
     },
     "IN": {
@@ -181,7 +181,7 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
     "LA": {
         "la-51-3074": (set(), SSN_DL_FIN | {"biometric_data"}, {
             "la-51-3074-individuals": _resident(60, DISC),
-            "la-16-iii-701-attorney-general": N("regulator"),  # 10 days after the residents' notice
+            "la-16-iii-701-attorney-general": N("regulator", 1, 10, NOTICE),  # 10 days after the residents' notice
         }),
     },
     "MA": {
@@ -225,9 +225,9 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
             "mo-407.1500-consumer-reporting-agencies": _bureaus(1001),
         }),
         "mo-162.1475": ({"school_district"}, SSN_DL_FIN | HEALTH | {"state_student_id"}, {
-            "mo-162.1475-parents": N("parents"),
-            "mo-162.1475-dese": N("education_department"),
-            "mo-162.1475-state-auditor": N("regulator"),
+            "mo-162.1475-parents": N("parents", counted="all"),
+            "mo-162.1475-dese": N("education_department", counted="all"),
+            "mo-162.1475-state-auditor": N("regulator", counted="all"),
         }),
     },
 }  # fmt: skip

@@ -166,7 +166,10 @@ EXPECTED: dict[str, dict[str, L]] = {
     "OK": {
         "ok-24-163": law(
             (*BASIC, "biometric_data", "state_student_id"),
-            {"ok-24-163-individuals": residents(), "ok-24-163-attorney-general": regulator(500)},
+            {
+                "ok-24-163-individuals": residents(),
+                "ok-24-163-attorney-general": regulator(500, 60, "residents_notice"),
+            },
         )
     },
     "OR": {
@@ -245,7 +248,16 @@ EXPECTED: dict[str, dict[str, L]] = {
                 "ut-13-44-202-cyber-center": regulator(500),
                 "ut-13-44-202-consumer-reporting-agencies": bureaus(1000),
             },
-        )
+        ),
+        "ut-63a-19": law(
+            set(CATALOG) - {"name"},
+            {
+                "ut-63a-19-406-individuals": N("individuals", counted="all"),
+                "ut-63a-19-405-cyber-center": N("regulator", 500, 5, counted="all"),
+                "ut-63a-19-405-attorney-general": N("regulator", 500, 5, counted="all"),
+            },
+            organisations=AGENCIES,
+        ),
     },
     "VA": {
         "va-18.2-186.6": law(
