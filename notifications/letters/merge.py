@@ -149,6 +149,7 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
     fields["number_affected"] = f"{incident.individuals.count():,}"
     fields["_discovered_on"] = fields["discovered_on"]  # for a reader whose letter leaves out what happened
     fields["_organisation_type"] = incident.organisation_type
+    fields["_organisation_state"] = incident.organisation_state
     if says_date(fields["what_happened"], fields["discovered_on"]):
         fields["discovered_on"] = ""
     return fields
@@ -175,7 +176,9 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
     labels = [wording.data_type_label(t, language) for t in types]
     worded = wording.worded(types, recipient.relationship, language)
     name = addressee(recipient, individual, language)
-    rules = letter_rules(recipient.state, language, shared.get("_organisation_type", ""))
+    rules = letter_rules(
+        recipient.state, language, shared.get("_organisation_type", ""), shared.get("_organisation_state", "")
+    )
     context = {
         **{key: value for key, value in shared.items() if not key.startswith("_")},
         "recipient_name": name,

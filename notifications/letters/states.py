@@ -29,23 +29,31 @@ class LetterRules:
 NONE = LetterRules(None, frozenset())
 
 
-def _applies(law: Law, organisation_type: str) -> bool:
-    return law.letter is not None and (not organisation_type or not law.organisations or
-                                       organisation_type in law.organisations)  # fmt: skip
+def _applies(law: Law, organisation_type: str, elsewhere: bool) -> bool:
+    if law.letter is None or (law.applies == "organisation" and elsewhere):
+        return False
+    return not organisation_type or not law.organisations or organisation_type in law.organisations
 
 
-def letter_rules(state: str, language: str = "en", organisation_type: str = "") -> LetterRules:
+def letter_rules(
+    state: str, language: str = "en", organisation_type: str = "", organisation_state: str = ""
+) -> LetterRules:
     """The block and the left-out parts for a resident of `state` (a postal code). Several laws' blocks
     are printed one after the other, each line once; a law with no block in `language` gives its English
-    one. Laws limited to other kinds of organisation than `organisation_type` (when given) are passed over."""
-    found: Jurisdiction | None = jurisdictions.table().get((state or "").upper())
+    one. Laws limited to other kinds of organisation than `organisation_type` (when given) are passed over,
+    and so are laws that bind organisations in `state` when the organisation is elsewhere
+    (`organisation_state`, when given; while it is blank they count where the reader lives, as the
+    obligations do)."""
+    code = (state or "").upper()
+    found: Jurisdiction | None = jurisdictions.table().get(code)
     if found is None:
         return NONE
+    elsewhere = bool(organisation_state) and organisation_state.upper() != code
     omit: set[str] = set()
     blocks: list[tuple[str, list[str]]] = []  # (title, lines), each line printed once in the whole letter
     printed: set[str] = set()
     for law in found.laws:
-        if not _applies(law, organisation_type):
+        if not _applies(law, organisation_type, elsewhere):
             continue
         assert law.letter is not None
         omit.update(law.letter.omit)
