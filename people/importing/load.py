@@ -17,12 +17,10 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from people.importing.rows import STAGED_COLUMNS, CheckedRow
+from people.importing.rows import STAGED_COLUMNS, CheckedRow, copy_text
 from people.models import ImportRow, Individual, Recipient
 from portal.lib import refcode
 from portal.lib.sealed_fields import sealed_columns
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 _DIALECTS = {
     "postgresql": {
@@ -49,19 +47,6 @@ def _dialect() -> dict[str, str]:
 # Staging -----------------------------------------------------------------
 
 
-def _copy_value(value: object) -> str:
-    # Staged text is cleaned (white space folded), so only a backslash needs escaping.
-    if type(value) is str:
-        return value.translate(_COPY_ESCAPES) if "\\" in value else value
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
-
-
 class _Lines:
     """A file-like view of COPY text lines, which psycopg2 reads in blocks."""
 
@@ -82,21 +67,28 @@ class _Lines:
         return out
 
 
+_STAGED = ", ".join(("job_id", *STAGED_COLUMNS))
+
+
+def stage_copy_text(texts: Sequence[str]) -> None:
+    """Append rows given as COPY text (copy_text) to the staging rows (PostgreSQL)."""
+    if any(texts):
+        with connection.cursor() as cursor:
+            sql = f"COPY incidents_importrow ({_STAGED}) FROM STDIN"
+            cursor.cursor.copy_expert(sql, _Lines(texts), size=256 * 1024)
+
+
 def stage_rows(job_id: int, rows: Sequence[CheckedRow]) -> None:
     """Append checked rows to the job's staging rows (committed at once, outside any transaction)."""
     if not rows:
         return
-    columns = ("job_id", *STAGED_COLUMNS)
+    if connection.vendor == "postgresql":
+        stage_copy_text([copy_text(job_id, rows)])
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            prefix = f"{job_id}\t"
-            lines = (prefix + "\t".join(map(_copy_value, row)) + "\n" for row in rows)
-            sql = f"COPY incidents_importrow ({', '.join(columns)}) FROM STDIN"
-            cursor.cursor.copy_expert(sql, _Lines(lines), size=256 * 1024)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO incidents_importrow ({', '.join(columns)}) VALUES ({marks})"
-            cursor.executemany(sql, [(job_id, *row) for row in rows])
+        marks = ", ".join(["%s"] * (len(STAGED_COLUMNS) + 1))
+        sql = f"INSERT INTO incidents_importrow ({_STAGED}) VALUES ({marks})"
+        cursor.executemany(sql, [(job_id, *row) for row in rows])
 
 
 @dataclass(frozen=True)
