@@ -175,10 +175,11 @@ def _drop_secondary_indexes(cursor: Any) -> None:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"' if constraint else f"DROP INDEX {index}")
 
 
-STEPS = [
-    "match people (temporary table)", "its statistics", "insert people", "update people", "insert recipients",
-    "update recipients", "insert exposures", "insert exposures of people known", "delete the staged rows",
-]  # fmt: skip
+def _label(sql: str) -> str:
+    """A statement of the import named by its first words: its verb and table."""
+    words = sql.split()
+    label = " ".join(words[: 5 if words[0] == "CREATE" else 3 if words[0] in ("INSERT", "DELETE") else 2])
+    return label + (" (people known)" if "NOT is_new" in sql else "")
 
 
 def pipeline(path: Path, incident: Any, steps: dict[str, float] | None = None) -> dict[str, float]:
@@ -189,9 +190,15 @@ def pipeline(path: Path, incident: Any, steps: dict[str, float] | None = None) -
     from people.models import ImportJob
 
     times = {}
-    real_progress, real_write = jobs._report_progress, load.write_people
+    real_progress, real_write, real_statements = jobs._report_progress, load.write_people, load._statements
     if steps is not None:
         marks: list[float] = []
+        names: list[str] = []
+
+        def statements(*args: Any) -> Any:
+            found = real_statements(*args)
+            names.extend(_label(sql) for _, sql in found)
+            return found
 
         def timed(job_id: int) -> Any:
             def report(step: int, count: int) -> None:
@@ -207,6 +214,7 @@ def pipeline(path: Path, incident: Any, steps: dict[str, float] | None = None) -
 
         jobs._report_progress = timed  # type: ignore[assignment]
         load.write_people = write_people  # type: ignore[assignment]
+        load._statements = statements  # type: ignore[assignment]
     started = time.perf_counter()
     with path.open("rb") as f:
         info = files.inspect(f, path.name)
@@ -220,10 +228,10 @@ def pipeline(path: Path, incident: Any, steps: dict[str, float] | None = None) -
     try:
         job = jobs.import_now(job)
     finally:
-        jobs._report_progress, load.write_people = real_progress, real_write
+        jobs._report_progress, load.write_people, load._statements = real_progress, real_write, real_statements
     times["import"] = time.perf_counter() - mark
     if steps is not None and marks:
-        for name, begun, ended in zip(STEPS, marks, marks[1:], strict=False):
+        for name, begun, ended in zip(names, marks, marks[1:], strict=False):
             steps[name] = steps.get(name, 0.0) + ended - begun
         steps["the rest"] = times["import"] - (marks[-1] - marks[0])
     times["total"] = time.perf_counter() - started

@@ -16,7 +16,11 @@ def start(passed: dict[str, Any], checker_settings: dict[str, Any], job_id: int,
     try:
         from django.conf import settings
 
-        settings.configure(**passed)
+        if settings.configured:  # the importing program's main module, run again here, set Django up
+            for name, value in passed.items():
+                setattr(settings, name, value)
+        else:
+            settings.configure(**passed)
         from people.importing.parallel import ChunkChecker
         from people.importing.rows import Settings
 

@@ -118,12 +118,17 @@ def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> Tally
     batch: list[parallel.Chunk] = []
     beat_at = time.monotonic()
     copy = connection.vendor == "postgresql"
-    with job.file.open("rb") as f:
+    with job.file.open("rb") as stored:
+        # The storage's own file object: through Django's File, each line read would ask File.closed again.
+        f = stored
+        while isinstance(f, File):
+            f = f.file
         reader = files.Reader(f, file_info(job))
         count = parallel.processes(job.file.size)
         logger.info("import %s: checking its rows in %s", job.pk, f"{count} processes" if count > 1 else "one process")
-        chunks = parallel.checked(reader.rows(), checker_settings(job), job.pk, copy, count)
-        with closing(chunks):  # stops the checking processes, however this ends
+        rows = reader.rows()
+        chunks = parallel.checked(rows, checker_settings(job), job.pk, copy, count)
+        with closing(rows), closing(chunks):  # stops the checking processes and the reading, however this ends
             for chunk in chunks:
                 for issue in chunk.issues:
                     tally.add(issue, writer)

@@ -28,6 +28,7 @@ _DIALECTS = {
         "type_ids": "CROSS JOIN LATERAL jsonb_array_elements_text(s.data_type_ids::jsonb) AS t(value)",
         "bigint": "bigint",
         "new_id": "nextval('{sequence}'::regclass)",
+        "analyze_people": "ANALYZE import_people (match_key, existing_id, person_id, relationship)",
     },
     "sqlite": {
         "distinct": "IS NOT",
@@ -36,6 +37,7 @@ _DIALECTS = {
         # Inside the transaction's write lock no one else can take these ids.
         "new_id": "(SELECT COALESCE(MAX(id), 0) FROM incidents_individual) "
         "+ ROW_NUMBER() OVER (PARTITION BY existing_id IS NULL ORDER BY row_number)",
+        "analyze_people": "ANALYZE import_people",
     },
 }
 
@@ -160,6 +162,12 @@ _PEOPLE = (
     "SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id "
     f"FROM ({MATCHED.format(leaders=LEADERS)}) matched"
 )
+# The incident's first people: none to match, so every person is new.
+_FIRST_PEOPLE = (
+    "CREATE TEMPORARY TABLE import_people AS "
+    "SELECT unmatched.*, {new_id} AS person_id "
+    f"FROM (SELECT leader.*, CAST(NULL AS {{bigint}}) AS existing_id FROM ({LEADERS}) leader) unmatched"
+)
 _PERSON = (
     "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
     "last_name_key, first_name_key"
@@ -262,27 +270,34 @@ def _prepare(cursor: CursorWrapper, words: dict[str, str]) -> dict[str, str]:
         return words
     cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves on these plans
     cursor.execute("SET LOCAL work_mem = '256MB'")  # sorts and hashes of a million rows stay in memory
-    cursor.execute("ANALYZE incidents_importrow")
+    # Statistics of the columns the statements join, group and filter on, not of every sealed value.
+    cursor.execute("ANALYZE incidents_importrow (job_id, match_key, row_number)")
     cursor.execute("SELECT pg_get_serial_sequence('incidents_individual', 'id')")
     (sequence,) = cursor.fetchone()
     return {**words, "new_id": words["new_id"].format(sequence=sequence)}
 
 
-def _statements(words: dict[str, str], merged: bool) -> list[tuple[str, str]]:
-    """(what the statement's row count is, if it counts; statement), in order."""
+def _statements(words: dict[str, str], merged: bool, first: bool = False) -> list[tuple[str, str]]:
+    """(what the statement's row count is, if it counts; statement), in order. For the incident's `first`
+    people, none is matched or updated."""
     source = (_EXPOSURES_SOURCE_MERGED if merged else _EXPOSURES_SOURCE).format(**words)
-    return [
-        ("", _PEOPLE.format(**words)),
-        ("", "ANALYZE import_people"),
-        ("individuals_added", _INSERT_PEOPLE),
+    known = [
         ("individuals_updated", _UPDATE_PEOPLE.format(**words)),
-        ("recipients_added", _INSERT_RECIPIENTS),
         ("recipients_updated", _UPDATE_RECIPIENTS.format(**words)),
-        ("exposures_added", _INSERT_EXPOSURES.format(source=source, new="is_new", conflict="")),
         (
             "exposures_added",
             _INSERT_EXPOSURES.format(source=source, new="NOT is_new", conflict="ON CONFLICT DO NOTHING"),
         ),
+    ]
+    return [
+        ("", (_FIRST_PEOPLE if first else _PEOPLE).format(**words)),
+        ("", words["analyze_people"]),
+        ("individuals_added", _INSERT_PEOPLE),
+        *([] if first else known[:1]),
+        ("recipients_added", _INSERT_RECIPIENTS),
+        *([] if first else known[1:2]),
+        ("exposures_added", _INSERT_EXPOSURES.format(source=source, new="is_new", conflict="")),
+        *([] if first else known[2:]),
         ("", "DELETE FROM incidents_importrow WHERE job_id = %(job)s"),
     ]
 
@@ -290,11 +305,13 @@ def _statements(words: dict[str, str], merged: bool) -> list[tuple[str, str]]:
 def write_people(
     job_id: int, incident_id: int, now: datetime, merged: bool, progress: Callable[[int, int], None] | None = None
 ) -> Outcome:
-    """Write a job's staged rows into the incident. Call inside a transaction: all or nothing."""
+    """Write a job's staged rows into the incident. Call inside a transaction: all or nothing (the caller holds
+    the incident's row, so no other import adds people meanwhile)."""
     params: dict[str, Any] = {"job": job_id, "incident": incident_id, "now": now}
     counts = dict.fromkeys(Outcome.__dataclass_fields__, 0)
+    first = not Individual.objects.filter(incident_id=incident_id).exists()
     with connection.cursor() as cursor:
-        statements = _statements(_prepare(cursor, _dialect()), merged)
+        statements = _statements(_prepare(cursor, _dialect()), merged, first)
         cursor.execute("DROP TABLE IF EXISTS import_people")
         for step, (counted, sql) in enumerate(statements):
             if progress is not None:
