@@ -1,18 +1,19 @@
-"""Import benchmark: the real import pipeline against a raw COPY of the same file.
+"""Import benchmark: the real import pipeline against its floor, measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/import.py [--rows N]
 
 Generates a synthetic district export of N rows (default 1,000,000), imports
 it through the portal's pipeline (inspect, dry run with staging, import) into
-a fresh incident, and in the same run COPYs the file raw into a scratch table.
-Prints rows per second for both, their ratio and the import's peak memory
-(the process's maximum resident set, which includes Django itself).
+a fresh incident, then times its floor: the finished rows written into the
+people, recipient and exposure tables with their indexes (a copy of the
+imported incident, rolled back). Prints the import against that floor (the
+yardstick), against a raw COPY of the file into a scratch table (for
+reference), each of the import's statements, and the peak memory of the
+importing process and its checking processes together.
 
-With --floor it then times, in the same run, the work no import of this file
-can skip, each piece against the raw COPY: reading the CSV in Python, sealing
-and hashing its four identifiers, and writing the finished rows into the
-people, recipient and exposure tables (a copy of the imported incident, rolled
-back), with their indexes and again without.
+With --floor it then times the other work no import of this file can skip,
+each piece against the raw COPY: reading the CSV in Python, sealing and
+hashing its four identifiers, and the writes again without their indexes.
 """
 
 import argparse

@@ -95,7 +95,7 @@ def checked(
     start = (passed, asdict(s), job_id, copy)  # plain values: the process unpickles them before Django
     # billiard (Celery's own multiprocessing) rather than the standard library's, which refuses children to a
     # daemonic process, as a Celery prefork worker's are; a checking process that dies (the kernel's
-    # out-of-memory killer) fails its chunk, and so the check, at once.
+    # out-of-memory killer) fails its chunk, and so the check, within seconds (billiard's WorkerLostError).
     pool = SpawnContext().Pool(count, initializer=checking.start, initargs=start)  # type: ignore[attr-defined]
     try:
         pending: deque[Any] = deque()
