@@ -1,18 +1,19 @@
-"""Import benchmark: the real import pipeline against a raw COPY of the same file.
+"""Import benchmark: the real import pipeline against its floor, measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/import.py [--rows N]
 
 Generates a synthetic district export of N rows (default 1,000,000), imports
 it through the portal's pipeline (inspect, dry run with staging, import) into
-a fresh incident, and in the same run COPYs the file raw into a scratch table.
-Prints rows per second for both, their ratio and the import's peak memory
-(the process's maximum resident set, which includes Django itself).
+a fresh incident, then times its floor: the finished rows written into the
+people, recipient and exposure tables with their indexes (a copy of the
+imported incident, rolled back). Prints the import against that floor (the
+yardstick), against a raw COPY of the file into a scratch table (for
+reference), each of the import's statements, and the peak memory of the
+importing process and its checking processes together.
 
-With --floor it then times, in the same run, the work no import of this file
-can skip, each piece against the raw COPY: reading the CSV in Python, sealing
-and hashing its four identifiers, and writing the finished rows into the
-people, recipient and exposure tables (a copy of the imported incident, rolled
-back), with their indexes and again without.
+With --floor it then times the other work no import of this file can skip,
+each piece against the raw COPY: reading the CSV in Python, sealing and
+hashing its four identifiers, and the writes again without their indexes.
 """
 
 import argparse
@@ -23,6 +24,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -174,12 +176,46 @@ def _drop_secondary_indexes(cursor: Any) -> None:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"' if constraint else f"DROP INDEX {index}")
 
 
-def pipeline(path: Path, incident: Any) -> dict[str, float]:
+def _label(sql: str) -> str:
+    """A statement of the import named by its first words: its verb and table."""
+    words = sql.split()
+    label = " ".join(words[: 5 if words[0] == "CREATE" else 3 if words[0] in ("INSERT", "DELETE") else 2])
+    return label + (" (people known)" if "NOT is_new" in sql else "")
+
+
+def pipeline(path: Path, incident: Any, steps: dict[str, float] | None = None) -> dict[str, float]:
+    """The upload, dry run and import of the file; with `steps`, the time each of the import's statements took
+    (and the rest of its transaction, "the rest"), added up into it."""
     from people import actions
-    from people.importing import files, jobs
+    from people.importing import files, jobs, load
     from people.models import ImportJob
 
     times = {}
+    real_progress, real_write, real_statements = jobs._report_progress, load.write_people, load._statements
+    if steps is not None:
+        marks: list[float] = []
+        names: list[str] = []
+
+        def statements(*args: Any) -> Any:
+            found = real_statements(*args)
+            names.extend(_label(sql) for _, sql in found)
+            return found
+
+        def timed(job_id: int) -> Any:
+            def report(step: int, count: int) -> None:
+                marks.append(time.perf_counter())
+
+            return report
+
+        def write_people(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return real_write(*args, **kwargs)
+            finally:
+                marks.append(time.perf_counter())
+
+        jobs._report_progress = timed  # type: ignore[assignment]
+        load.write_people = write_people  # type: ignore[assignment]
+        load._statements = statements  # type: ignore[assignment]
     started = time.perf_counter()
     with path.open("rb") as f:
         info = files.inspect(f, path.name)
@@ -190,14 +226,60 @@ def pipeline(path: Path, incident: Any) -> dict[str, float]:
     times["dry run"] = time.perf_counter() - mark
     assert job.status == ImportJob.Status.VALIDATED, job.reason
     mark = time.perf_counter()
-    job = jobs.import_now(job)
+    try:
+        job = jobs.import_now(job)
+    finally:
+        jobs._report_progress, load.write_people, load._statements = real_progress, real_write, real_statements
     times["import"] = time.perf_counter() - mark
+    if steps is not None and marks:
+        for name, begun, ended in zip(names, marks, marks[1:], strict=False):
+            steps[name] = steps.get(name, 0.0) + ended - begun
+        steps["the rest"] = times["import"] - (marks[-1] - marks[0])
     times["total"] = time.perf_counter() - started
     assert job.status == ImportJob.Status.IMPORTED, job.reason
     times["rows_valid"] = job.rows_valid
     times["added"] = job.individuals_added
     times["unchanged"] = job.individuals_unchanged
     return times
+
+
+class PeakMemory:
+    """The largest resident set of this process and its children together, sampled ten times a second from
+    /proc while the block runs (each process's own peak would miss that they peak together)."""
+
+    def __enter__(self) -> "PeakMemory":
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def own_mb(self) -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.1):
+            self.peak_mb = max(self.peak_mb, sum(_rss_kb(pid) for pid in _tree(os.getpid())) / 1024)
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(found for child in children for found in _tree(int(child)))]
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0  # ended meanwhile
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
 
 
 def floor(path: Path, incident: Any, copy_s: float) -> None:
@@ -247,15 +329,22 @@ def main() -> None:
         slug=f"bench-{int(time.time())}", title="Benchmark", organisation_name="Bench", discovered_on=date(2026, 1, 5)
     )
     copy_s = raw_copy(path)
-    times = pipeline(path, incident)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    steps: dict[str, float] = {}
+    with PeakMemory() as memory:
+        times = pipeline(path, incident, steps)
+    floor_s = sum(floor_write(incident).values())
     total = times["total"]
     print(f"Raw COPY:  {copy_s:7.1f} s  {args.rows / copy_s:12,.0f} rows/s")
     print(f"Import:    {total:7.1f} s  {args.rows / total:12,.0f} rows/s  "
           f"(upload {times['upload']:.1f} s, dry run {times['dry run']:.1f} s, import {times['import']:.1f} s; "
           f"{int(times['added']):,} people added)")  # fmt: skip
-    print(f"Ratio:     {total / copy_s:7.2f} x the raw COPY (target: at most 10)")
-    print(f"Peak memory of the import process: {peak_mb:,.0f} MB (target: under 400 MB)")
+    print(f"Floor:     {floor_s:7.1f} s  the finished rows written into the three tables with their indexes")
+    print(f"Ratio:     {total / floor_s:7.2f} x its floor (target: at most 2.5); {total / copy_s:.2f} x the raw COPY")
+    print(f"Peak memory: {memory.peak_mb:,.0f} MB, the importing process and its checking processes together "
+          f"(target: under 400 MB); {memory.own_mb():,.0f} MB the importing process alone")  # fmt: skip
+    print("The import's transaction, statement by statement:")
+    for name, seconds in steps.items():
+        print(f"  {name:40} {seconds:6.1f} s")
     if args.reimport:
         again = pipeline(path, incident)
         print(f"Re-import: {again['total']:7.1f} s  {args.rows / again['total']:12,.0f} rows/s  "

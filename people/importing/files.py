@@ -17,7 +17,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
@@ -295,7 +295,7 @@ class Reader:
         """(row number, cells) of every row, the header (row 1) included and blank rows as []."""
         return self._csv_records() if self.info.kind == "csv" else self._xlsx_records()
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Generator[tuple[int, list[str]], None, None]:
         """The rows after the header."""
         header_row = self.info.header_row
         return ((number, cells) for number, cells in self.records() if number > header_row)

@@ -14,6 +14,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +28,10 @@ from audit import api as audit
 from incidents.models import Incident
 from people import actions as people_actions
 from people import figures as people_figures
-from people.importing import changes, files, load
-from people.importing.check import RowChecker
+from people.importing import changes, files, load, parallel
 from people.importing.preview import checker_settings, file_info
 from people.importing.report import REPORT_HEADER, Tally, merged_issue
-from people.importing.rows import SKIPPED, CheckedRow, Issue
+from people.importing.rows import Issue
 from people.models import ImportJob, ImportRow
 from portal.lib import claims
 
@@ -113,40 +113,46 @@ def stopped(job: ImportJob) -> bool:
 
 
 def _check_rows(job: ImportJob, held: QuerySet[ImportJob], writer: Any) -> Tally:
-    checker = RowChecker(checker_settings(job))
+    """Check every row (on every core for a large file, see parallel.py), staging the valid ones as they come."""
     tally = Tally()
-    batch: list[CheckedRow] = []
+    batch: list[parallel.Chunk] = []
     beat_at = time.monotonic()
-    with job.file.open("rb") as f:
+    copy = connection.vendor == "postgresql"
+    with job.file.open("rb") as stored:
+        # The storage's own file object: through Django's File, each line read would ask File.closed again.
+        f = stored
+        while isinstance(f, File):
+            f = f.file
         reader = files.Reader(f, file_info(job))
-        for number, cells in reader.rows():
-            staged, issues = checker.check(number, cells)
-            if staged is None and (not issues or issues[0].outcome == SKIPPED):
-                for issue in issues:
+        count = parallel.processes(job.file.size)
+        logger.info("import %s: checking its rows in %s", job.pk, f"{count} processes" if count > 1 else "one process")
+        rows = reader.rows()
+        chunks = parallel.checked(rows, checker_settings(job), job.pk, copy, count)
+        with closing(rows), closing(chunks):  # stops the checking processes and the reading, however this ends
+            for chunk in chunks:
+                for issue in chunk.issues:
                     tally.add(issue, writer)
-                continue  # a blank line, or a report's footer
-            tally.read += 1
-            for issue in issues:
-                tally.add(issue, writer)
-            if staged is not None:
-                tally.valid += 1
-                batch.append(staged)
-            else:
-                tally.rejected += 1
-            # Every CHUNK_ROWS valid rows, and every BEAT_SECONDS however few rows were valid.
-            if len(batch) >= CHUNK_ROWS or time.monotonic() - beat_at > BEAT_SECONDS:
-                _stage(job.pk, batch, held, reader)
-                beat_at = time.monotonic()
+                tally.read += chunk.read
+                tally.valid += chunk.valid
+                tally.rejected += chunk.rejected
+                batch.append(chunk)
+                # Every CHUNK_ROWS valid rows, and every BEAT_SECONDS however few rows were valid.
+                if sum(c.staged for c in batch) >= CHUNK_ROWS or time.monotonic() - beat_at > BEAT_SECONDS:
+                    _stage(job.pk, batch, held, reader)
+                    beat_at = time.monotonic()
         _stage(job.pk, batch, held, reader)
     return tally
 
 
-def _stage(job_id: int, batch: list[CheckedRow], held: QuerySet[ImportJob], reader: files.Reader) -> None:
+def _stage(job_id: int, batch: list[parallel.Chunk], held: QuerySet[ImportJob], reader: files.Reader) -> None:
     """Stage the rows checked so far and say how far the check got, while this run still holds the job: a run
     that was handed on (the sweep took it for dead) stages nothing more, since its successor starts afresh."""
     with transaction.atomic():
         _still_held(held)
-        load.stage_rows(job_id, batch)
+        if connection.vendor == "postgresql":
+            load.stage_copy_text([chunk.copy_text for chunk in batch])
+        else:
+            load.stage_rows(job_id, [row for chunk in batch for row in chunk.rows])
         held.update(progress_done=reader.done(), progress_total=reader.total, heartbeat_at=timezone.now())
     batch.clear()
 

@@ -17,12 +17,10 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
-from people.importing.rows import STAGED_COLUMNS, CheckedRow
+from people.importing.rows import STAGED_COLUMNS, CheckedRow, copy_text
 from people.models import ImportRow, Individual, Recipient
 from portal.lib import refcode
 from portal.lib.sealed_fields import sealed_columns
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 _DIALECTS = {
     "postgresql": {
@@ -30,6 +28,7 @@ _DIALECTS = {
         "type_ids": "CROSS JOIN LATERAL jsonb_array_elements_text(s.data_type_ids::jsonb) AS t(value)",
         "bigint": "bigint",
         "new_id": "nextval('{sequence}'::regclass)",
+        "analyze_people": "ANALYZE import_people (match_key, existing_id, person_id, relationship)",
     },
     "sqlite": {
         "distinct": "IS NOT",
@@ -38,6 +37,7 @@ _DIALECTS = {
         # Inside the transaction's write lock no one else can take these ids.
         "new_id": "(SELECT COALESCE(MAX(id), 0) FROM incidents_individual) "
         "+ ROW_NUMBER() OVER (PARTITION BY existing_id IS NULL ORDER BY row_number)",
+        "analyze_people": "ANALYZE import_people",
     },
 }
 
@@ -47,19 +47,6 @@ def _dialect() -> dict[str, str]:
 
 
 # Staging -----------------------------------------------------------------
-
-
-def _copy_value(value: object) -> str:
-    # Staged text is cleaned (white space folded), so only a backslash needs escaping.
-    if type(value) is str:
-        return value.translate(_COPY_ESCAPES) if "\\" in value else value
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    return str(value)
 
 
 class _Lines:
@@ -82,21 +69,28 @@ class _Lines:
         return out
 
 
+_STAGED = ", ".join(("job_id", *STAGED_COLUMNS))
+
+
+def stage_copy_text(texts: Sequence[str]) -> None:
+    """Append rows given as COPY text (copy_text) to the staging rows (PostgreSQL)."""
+    if any(texts):
+        with connection.cursor() as cursor:
+            sql = f"COPY incidents_importrow ({_STAGED}) FROM STDIN"
+            cursor.cursor.copy_expert(sql, _Lines(texts), size=256 * 1024)
+
+
 def stage_rows(job_id: int, rows: Sequence[CheckedRow]) -> None:
     """Append checked rows to the job's staging rows (committed at once, outside any transaction)."""
     if not rows:
         return
-    columns = ("job_id", *STAGED_COLUMNS)
+    if connection.vendor == "postgresql":
+        stage_copy_text([copy_text(job_id, rows)])
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            prefix = f"{job_id}\t"
-            lines = (prefix + "\t".join(map(_copy_value, row)) + "\n" for row in rows)
-            sql = f"COPY incidents_importrow ({', '.join(columns)}) FROM STDIN"
-            cursor.cursor.copy_expert(sql, _Lines(lines), size=256 * 1024)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            sql = f"INSERT INTO incidents_importrow ({', '.join(columns)}) VALUES ({marks})"
-            cursor.executemany(sql, [(job_id, *row) for row in rows])
+        marks = ", ".join(["%s"] * (len(STAGED_COLUMNS) + 1))
+        sql = f"INSERT INTO incidents_importrow ({_STAGED}) VALUES ({marks})"
+        cursor.executemany(sql, [(job_id, *row) for row in rows])
 
 
 @dataclass(frozen=True)
@@ -167,6 +161,12 @@ _PEOPLE = (
     "CREATE TEMPORARY TABLE import_people AS "
     "SELECT matched.*, CASE WHEN existing_id IS NULL THEN {new_id} ELSE existing_id END AS person_id "
     f"FROM ({MATCHED.format(leaders=LEADERS)}) matched"
+)
+# The incident's first people: none to match, so every person is new.
+_FIRST_PEOPLE = (
+    "CREATE TEMPORARY TABLE import_people AS "
+    "SELECT unmatched.*, {new_id} AS person_id "
+    f"FROM (SELECT leader.*, CAST(NULL AS {{bigint}}) AS existing_id FROM ({LEADERS}) leader) unmatched"
 )
 _PERSON = (
     "first_name, middle_name, last_name, suffix, date_of_birth, date_of_birth_key, is_deceased, language, "
@@ -270,27 +270,34 @@ def _prepare(cursor: CursorWrapper, words: dict[str, str]) -> dict[str, str]:
         return words
     cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves on these plans
     cursor.execute("SET LOCAL work_mem = '256MB'")  # sorts and hashes of a million rows stay in memory
-    cursor.execute("ANALYZE incidents_importrow")
+    # Statistics of the columns the statements join, group and filter on, not of every sealed value.
+    cursor.execute("ANALYZE incidents_importrow (job_id, match_key, row_number)")
     cursor.execute("SELECT pg_get_serial_sequence('incidents_individual', 'id')")
     (sequence,) = cursor.fetchone()
     return {**words, "new_id": words["new_id"].format(sequence=sequence)}
 
 
-def _statements(words: dict[str, str], merged: bool) -> list[tuple[str, str]]:
-    """(what the statement's row count is, if it counts; statement), in order."""
+def _statements(words: dict[str, str], merged: bool, first: bool = False) -> list[tuple[str, str]]:
+    """(what the statement's row count is, if it counts; statement), in order. For the incident's `first`
+    people, none is matched or updated."""
     source = (_EXPOSURES_SOURCE_MERGED if merged else _EXPOSURES_SOURCE).format(**words)
-    return [
-        ("", _PEOPLE.format(**words)),
-        ("", "ANALYZE import_people"),
-        ("individuals_added", _INSERT_PEOPLE),
+    known = [
         ("individuals_updated", _UPDATE_PEOPLE.format(**words)),
-        ("recipients_added", _INSERT_RECIPIENTS),
         ("recipients_updated", _UPDATE_RECIPIENTS.format(**words)),
-        ("exposures_added", _INSERT_EXPOSURES.format(source=source, new="is_new", conflict="")),
         (
             "exposures_added",
             _INSERT_EXPOSURES.format(source=source, new="NOT is_new", conflict="ON CONFLICT DO NOTHING"),
         ),
+    ]
+    return [
+        ("", (_FIRST_PEOPLE if first else _PEOPLE).format(**words)),
+        ("", words["analyze_people"]),
+        ("individuals_added", _INSERT_PEOPLE),
+        *([] if first else known[:1]),
+        ("recipients_added", _INSERT_RECIPIENTS),
+        *([] if first else known[1:2]),
+        ("exposures_added", _INSERT_EXPOSURES.format(source=source, new="is_new", conflict="")),
+        *([] if first else known[2:]),
         ("", "DELETE FROM incidents_importrow WHERE job_id = %(job)s"),
     ]
 
@@ -298,11 +305,13 @@ def _statements(words: dict[str, str], merged: bool) -> list[tuple[str, str]]:
 def write_people(
     job_id: int, incident_id: int, now: datetime, merged: bool, progress: Callable[[int, int], None] | None = None
 ) -> Outcome:
-    """Write a job's staged rows into the incident. Call inside a transaction: all or nothing."""
+    """Write a job's staged rows into the incident. Call inside a transaction: all or nothing (the caller holds
+    the incident's row, so no other import adds people meanwhile)."""
     params: dict[str, Any] = {"job": job_id, "incident": incident_id, "now": now}
     counts = dict.fromkeys(Outcome.__dataclass_fields__, 0)
+    first = not Individual.objects.filter(incident_id=incident_id).exists()
     with connection.cursor() as cursor:
-        statements = _statements(_prepare(cursor, _dialect()), merged)
+        statements = _statements(_prepare(cursor, _dialect()), merged, first)
         cursor.execute("DROP TABLE IF EXISTS import_people")
         for step, (counted, sql) in enumerate(statements):
             if progress is not None:

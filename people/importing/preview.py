@@ -9,8 +9,9 @@ from incidents.models import DataType, Incident
 from people.importing import files
 from people.importing.check import RowChecker
 from people.importing.fields import data_type_words, names_a_person
-from people.importing.rows import SKIPPED, Issue, Settings, opened
-from people.models import ImportJob
+from people.importing.rows import SKIPPED, Issue, Settings
+from people.models import ImportJob, ImportRow
+from portal.lib.sealed_fields import SealedField
 
 EXAMPLE_ROWS = 200  # rows read for each column's first values: a sparse column shows some too
 
@@ -46,6 +47,16 @@ def file_info(job: ImportJob, encoding: str = "") -> files.FileInfo:
         header_row=job.header_row,
         sheet=job.sheet,
     )
+
+
+def opened(staged: dict[str, object]) -> dict[str, object]:
+    """A staged row (by column name) with its sealed values opened, to show to the manager."""
+    row = dict(staged)
+    for field in ImportRow._meta.concrete_fields:
+        if isinstance(field, SealedField):
+            value = row[field.name]
+            row[field.name] = field.from_db_value(value if isinstance(value, str) else None, None, None)
+    return row
 
 
 @dataclass(frozen=True)

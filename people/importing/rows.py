@@ -1,13 +1,11 @@
-"""The shapes an import row takes once checked: the row as staged, its issues, and what stays the same for
-every row of one file."""
+"""The shapes an import row takes once checked: the row as staged (and as the staging COPY's text), its issues,
+and what stays the same for every row of one file. No model here: a checking process imports this before
+Django's apps are loaded (see parallel.py)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
-
-from people.models import ImportRow
-from portal.lib.sealed_fields import SealedField
 
 REJECTED, WARNING, MERGED, SKIPPED = "rejected", "warning", "merged", "skipped"
 
@@ -56,6 +54,26 @@ class CheckedRow(NamedTuple):
 
 
 STAGED_COLUMNS = CheckedRow._fields
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: object) -> str:
+    # Staged text is cleaned (white space folded), so only a backslash needs escaping.
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES) if "\\" in value else value
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    return str(value)
+
+
+def copy_text(job_id: int, rows: Sequence[CheckedRow]) -> str:
+    """Checked rows as the staging COPY's text lines, job first (made where they are checked, in any process)."""
+    prefix = f"{job_id}\t"
+    return "".join([prefix + "\t".join(map(_copy_value, row)) + "\n" for row in rows])
 
 
 class Contacts(NamedTuple):
@@ -78,16 +96,6 @@ class Address(NamedTuple):
     city: str = ""
     state: str = ""
     postal_code: str = ""
-
-
-def opened(staged: dict[str, object]) -> dict[str, object]:
-    """A staged row (by column name) with its sealed values opened, to show to the manager."""
-    row = dict(staged)
-    for field in ImportRow._meta.concrete_fields:
-        if isinstance(field, SealedField):
-            value = row[field.name]
-            row[field.name] = field.from_db_value(value if isinstance(value, str) else None, None, None)
-    return row
 
 
 class Issue(NamedTuple):

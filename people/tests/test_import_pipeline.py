@@ -144,8 +144,8 @@ def test_a_failure_midway_writes_nothing_and_a_rerun_succeeds(incident, monkeypa
     job = check(upload(incident, csv_bytes(*ROWS)))
     real = load._statements
 
-    def failing(words, merged):
-        statements = real(words, merged)
+    def failing(*args):
+        statements = real(*args)
         return [*statements[:6], ("", "INSERT INTO no_such_table VALUES (1)"), *statements[6:]]
 
     monkeypatch.setattr(load, "_statements", failing)

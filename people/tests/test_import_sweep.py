@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from incidents.models import Incident
 from people import actions as people_actions
 from people import tasks
-from people.importing import jobs, load
+from people.importing import jobs, load, parallel
 from people.importing.check import RowChecker
 from people.models import ImportJob, ImportRow
 from portal.lib import claims
@@ -150,6 +150,7 @@ ROWS = [f"{n},Lee{n},Kim,2015-01-01,1 Oak St,Town,MO,65801,,,Name" for n in rang
 def test_a_check_handed_on_while_it_ran_stages_nothing_more(incident, monkeypatch):
     job = _checking(incident, *ROWS)
     monkeypatch.setattr(jobs, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 1)  # rows are checked, then staged, one at a time
     real_check = RowChecker.check
 
     def check_and_lose_the_job(self, number, cells):
@@ -169,6 +170,7 @@ def test_a_check_handed_on_while_it_ran_stages_nothing_more(incident, monkeypatc
 def test_a_check_of_rejected_rows_still_says_it_is_alive(incident, monkeypatch):
     job = _checking(incident, *(f"{n},,Kim,2015-01-01,,,,,,,Name" for n in range(1, 5)))  # no last names
     monkeypatch.setattr(jobs, "BEAT_SECONDS", 0)
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 1)  # rows are checked, then staged, one at a time
     seen = []
     real_check = RowChecker.check
 

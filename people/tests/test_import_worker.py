@@ -3,12 +3,14 @@
 import os
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from people import actions as people_actions
 from people import tasks
 from people.models import ImportJob, Individual, Recipient
 from portal.lib import claims
+from portal.testing import WorkerProcess
 from portal.testing.imports import csv_bytes, upload
 
 
@@ -61,3 +63,24 @@ def test_the_sweep_hands_each_step_whose_worker_died_to_a_live_one(
     imported = _settled(celery_worker_process, job, ImportJob.Status.IMPORTED)
     assert imported.individuals_added == 1
     assert Individual.objects.get().last_name == "Lee"
+
+
+def test_a_prefork_worker_checks_a_file_on_several_processes(transactional_db, incident, manager, tmp_path):
+    """Celery's default pool runs tasks in daemonic processes, which may not fork children of their own: the
+    checking processes are started afresh (spawned) instead, and find what one process finds."""
+    rows = [f"{n},Lee{n},Kim,2015-01-01,{n} Oak St,Town,MO,65801,,,Name" for n in range(1, 3001)]
+    job = upload(incident, csv_bytes(*rows, "3001,,Bo,2000-01-01,,,,,,,Name"))
+    people_actions.check_import(manager, job, job.mapping, [], queue=False)
+    options = ("--pool", "prefork", "--concurrency", "1", "--queues", "prefork-imports")
+    env = {"IMPORT_CHECK_PROCESSES": "2", "IMPORT_CHECK_PARALLEL_FROM_KB": "0"}
+    worker = WorkerProcess(
+        str(connection.settings_dict["NAME"]), tmp_path / "worker.log", tmp_path / "mail", *options, **env
+    )
+    try:
+        tasks.check_import_file.apply_async((job.pk,), queue="prefork-imports")
+        checked = _settled(worker, job, ImportJob.Status.VALIDATED)
+    finally:
+        worker.stop()
+    assert (checked.rows_valid, checked.rows_rejected) == (3000, 1)
+    assert checked.first_issues[0]["reason"] == "no last name"
+    assert f"import {job.pk}: checking its rows in 2 processes" in (tmp_path / "worker.log").read_text()

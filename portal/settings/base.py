@@ -190,6 +190,9 @@ else:
 # Imports of people: the largest upload, and what a workbook may expand to.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1_000_000
 IMPORT_XLSX_MAX_EXPANDED_BYTES = env_int("IMPORT_XLSX_MAX_EXPANDED_MB", 2000) * 1_000_000
+# The dry run checks rows in this many processes (0: one per core), for files of at least this size.
+IMPORT_CHECK_PROCESSES = env_int("IMPORT_CHECK_PROCESSES", 0)
+IMPORT_CHECK_PARALLEL_FROM_BYTES = env_int("IMPORT_CHECK_PARALLEL_FROM_KB", 2000) * 1000
 # Call-center lookups: searches one agent may run in an hour.
 CALLCENTER_SEARCHES_PER_HOUR = env_int("CALLCENTER_SEARCHES_PER_HOUR", 120)
 # Evidence that an obligation was met (a letter, a confirmation page): the largest file a manager may attach.
