@@ -37,6 +37,9 @@ def threshold(notice: Notice, jurisdiction: Jurisdiction) -> str:
         "all": "people in the incident",
         "each_state": "residents of a state (a notice for each state)",
     }[notice.counted]
+    if notice.max_affected is not None:
+        low = "" if notice.min_affected <= 1 else f"from {notice.min_affected:,} "
+        return f"{low.capitalize() or 'Up to '}{'up to ' if low else ''}{notice.max_affected:,} {whose}"
     if notice.min_affected <= 1:
         return f"Any number of {whose}"
     return f"From {notice.min_affected:,} {whose}"
@@ -49,6 +52,8 @@ def timing(notice: Notice) -> str:
     days = f"{notice.days} {'business ' if notice.business_days else ''}day{'s' if notice.days != 1 else ''}"
     if notice.counted_from == "year_end":
         counted = f"{days} after the end of the calendar year of discovery"
+    elif notice.counted_from == "residents_notice":
+        counted = f"{days} after the notice to residents"
     else:
         counted = f"{days} from {_FROM[notice.counted_from]}"
     return f"{counted}: {notice.due_rule}"
