@@ -55,24 +55,26 @@ class Face:
     advances: Mapping[str, float]  # character -> advance in ems
     kerning: Mapping[tuple[str, str], float]  # pair of characters -> adjustment in ems
 
-    def runs(self, text: str, size: float, spacing: float = 0.0) -> tuple[list[tuple[float, str]], float]:
-        """The text as runs to draw at offsets from its start (a new run after each kerned pair), and its width."""
-        runs: list[tuple[float, str]] = []
+    def runs(self, text: str, size: float, spacing: float = 0.0) -> tuple[list[tuple[float, str, float]], float]:
+        """The text as runs (start, text, end) in points from its start, a new run after each kerned pair, and
+        its width."""
+        runs: list[tuple[float, str, float]] = []
         x, start, run = 0.0, 0.0, ""
         previous = ""
+        advances, kerning = self.advances, self.kerning
         for char in text:
-            kern = self.kerning.get((previous, char), 0.0) * size
+            kern = kerning.get((previous, char), 0.0) * size if previous else 0.0
             if kern and run:
-                runs.append((start, run))
+                runs.append((start, run, x))
                 start, run = x + kern, ""
             x += kern
             if not run:
                 start = x
             run += char
-            x += self.advances[char] * size + spacing
+            x += advances[char] * size + spacing
             previous = char
         if run:
-            runs.append((start, run))
+            runs.append((start, run, x))
         return runs, x
 
     def width(self, text: str, size: float) -> float:
@@ -259,7 +261,7 @@ class FrameCanvas:
         ops.append(f"1 0 0 1 {x:.3f} {PAGE_HEIGHT - top_baseline:.3f} Tm")
         pieces: list[str] = []
         position = 0.0
-        for offset, run in runs:
+        for offset, run, end in runs:
             if offset != position and pieces:
                 pieces.append(f"{(position - offset) * 1000 / size:.2f}")
             for part, encoded in face.font.splitString(run, self._document):
@@ -271,7 +273,7 @@ class FrameCanvas:
                     ops.append(f"{name} {size:g} Tf")
                     subset, current_size = name, size
                 pieces.append(f"({escapePDF(encoded)})")
-            position = offset + face.runs(run, size, spacing)[1]
+            position = end
         if pieces:
             ops.append(f"[{' '.join(pieces)}] TJ")
         self._state = (subset, current_size, gray, spacing)
