@@ -16,6 +16,7 @@ set aside with that reason, listed on the batch page as every letter that did no
 """
 
 import functools
+import hashlib
 import io
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from fontTools.ttLib import TTFont as FontFile
@@ -339,3 +341,26 @@ def _opening(canvas: FrameCanvas, sheet: Sheet, left: float, right: float, top: 
             canvas.text(serif(), OPENING_SIZE, left, baseline(top, serif(), OPENING_SIZE, leading), line)
             top += leading
         top += PARAGRAPH_GAP * 72
+
+
+def tag_subsets(pdf: pikepdf.Pdf) -> None:
+    """Give each embedded subset a tag made from its own glyphs.
+
+    ReportLab tags the first subset of a font AAAAAA+ in every file it writes; a print part joins the frames of
+    many chunks, whose subsets differ, and a RIP that takes one name for one font would print the wrong glyphs.
+    """
+    fonts: dict[tuple[int, int], pikepdf.Object] = {}
+    for page in pdf.pages:
+        resources = page.obj.get(pikepdf.Name.Resources, pikepdf.Dictionary())
+        for _key, font in resources.get(pikepdf.Name.Font, pikepdf.Dictionary()).items():
+            if font.is_indirect:
+                fonts[font.objgen] = font
+    for font in fonts.values():
+        descriptor = font.get(pikepdf.Name.FontDescriptor)
+        if descriptor is None or pikepdf.Name.FontFile2 not in descriptor:
+            continue
+        digest = hashlib.sha256(descriptor.FontFile2.read_raw_bytes()).digest()
+        tag = "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
+        name = pikepdf.Name(f"/{tag}+{str(font.BaseFont)[1:].split('+', 1)[-1]}")
+        font.BaseFont = name
+        descriptor.FontName = name

@@ -303,7 +303,7 @@ class Renderer:
         if not letters:
             return b"", []
         if self.draw_frames:
-            return _compose(self.drawn_frames(letters), letters), [item.body.page_count for item in letters]
+            return _compose(self.drawn_frames(letters), letters, drawn=True), [item.body.page_count for item in letters]
         with pdf_lock.LAYOUT:
             frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
                 stylesheets=self._frame_styles, font_config=self._fonts
@@ -333,8 +333,10 @@ def _opening_top() -> float:
     return float(layout["opening_top"]) + TITLE_LINE + TITLE_GAP
 
 
-def _compose(frames: bytes, letters: list[LaidOut]) -> bytes:
+def _compose(frames: bytes, letters: list[LaidOut], drawn: bool = False) -> bytes:
     pdf = pikepdf.Pdf.open(io.BytesIO(frames))
+    if drawn:
+        frame.tag_subsets(pdf)
     pdf.docinfo[Name.Title] = "Letters"
     forms: dict[int, list[pikepdf.Object]] = {}  # laid-out pages copied into this file, each once
     sheets = iter(pdf.pages)

@@ -3,9 +3,11 @@ printed it: the recipient matrix, and names in Vietnamese, Spanish and with apos
 ways and compared as page images; the files are valid, their fonts embedded subsets; an address the window cannot
 show whole is refused by name of its line, never cut."""
 
+import io
 import tempfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from PIL import Image, ImageChops
 
@@ -58,10 +60,29 @@ def _render_both(incident, folder: Path) -> dict[bool, Path]:
             maker.make(letter, types.get(letter.recipient.individual_id, []), matrix.NOTICE_ON) for letter in letters
         ]
         assert [o.reason for o in outcomes if o.document is None] == []
-        pdf, _counts = maker.renderer.write(o.document for o in outcomes if o.document is not None)
+        documents = [o.document for o in outcomes if o.document is not None]
+        half = len(documents) // 2
         files[drawn] = folder / f"{'drawn' if drawn else 'laid-out'}.pdf"
-        files[drawn].write_bytes(pdf)
+        with pikepdf.Pdf.new() as part:  # two chunks joined, as a print part joins them
+            chunks = [
+                pikepdf.Pdf.open(io.BytesIO(maker.renderer.write(c)[0])) for c in (documents[:half], documents[half:])
+            ]
+            for chunk in chunks:
+                part.pages.extend(chunk.pages)
+            part.save(files[drawn])
     return files
+
+
+def _subsets(pdf: Path) -> dict[str, set[bytes]]:
+    """Each embedded font's name, and the contents embedded under it."""
+    found: dict[str, set[bytes]] = {}
+    with pikepdf.Pdf.open(pdf) as document:
+        for page in document.pages:
+            for _key, font in page.obj.Resources.get("/Font", {}).items():
+                descriptor = font.get("/FontDescriptor")
+                if descriptor is not None and "/FontFile2" in descriptor:
+                    found.setdefault(str(font.BaseFont), set()).add(descriptor.FontFile2.read_raw_bytes())
+    return found
 
 
 def _images(pdf: Path) -> list[Image.Image]:
@@ -93,6 +114,10 @@ def test_drawn_frames_print_as_the_laid_out_frames_did():
         fonts = pdfcheck.fonts(files[True])
         assert [font for font in fonts if not font["emb"] == font["sub"] == font["uni"] == "yes"] == []
         assert {"LiberationSans", "LiberationSans-Bold", "LiberationSerif"} <= {f["name"][7:] for f in fonts}
+        # Each chunk embeds its own subsets: one name never stands for two different fonts.
+        subsets = _subsets(files[True])
+        assert all(len(contents) == 1 for contents in subsets.values()), subsets.keys()
+        assert sum(1 for name in subsets if "+LiberationSans" in name) >= 3
         text = pdfcheck.run("pdftotext", str(files[True]), "-")
     for _first, _last, reader in NAMES:
         assert reader.upper() in text.upper()  # in the window, in capitals or not, and in the salutation
