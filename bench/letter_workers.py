@@ -230,7 +230,7 @@ def run_end_to_end(
           f"({batch.pages_total:,} pages in {len(batch.parts)} print parts; create_batch {progress.created:.1f} s, "
           f"last chunk recorded at {progress.chunks_done:.1f} s, "
           f"assembly {progress.rendered - progress.chunks_done:.1f} s)")  # fmt: skip
-    print(f"Ratio:       {rate / alone.rate:.2f} x the one-process rate (target: at least 1.6)")
+    print(f"Ratio:       {rate / alone.rate:.2f} x the one-process rate (target: at least 1.7)")
     print(f"While one process rendered, {alone_busy}")
     print(f"While the workers rendered, {used}; this process (sampling memory, waiting for the batch) "
           f"used {own_cpu:.1f} s of CPU")  # fmt: skip

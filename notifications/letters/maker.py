@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from incidents.models import DataType, Incident
-from notifications.letters import merge, sandbox
+from notifications.letters import frame, merge, sandbox
 from notifications.letters.render import LaidOut, LetterPage, Renderer
 from notifications.models import Letter, LetterTemplate
 from people.models import Exposure
@@ -98,6 +98,8 @@ class LetterMaker:
             return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
         except sandbox.TemplateProblem as problem:
             return Outcome(letter, f"Template “{template.name}”: {problem}", template.pk)
+        except frame.FrameProblem as problem:  # names the line, never its text
+            return Outcome(letter, str(problem), template.pk)
         except Exception as exc:  # the renderer's own failure: name its kind only (the message may quote data)
             logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
             return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)

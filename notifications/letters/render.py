@@ -3,17 +3,18 @@
 A letter is drawn in two layers. The body, the author's text, is laid out by
 WeasyPrint once per distinct body: letters of one variant to recipients with
 the same data types, relationship and state share every word of it, so a
-batch lays out a few dozen bodies, not one per letter. The frame (the two
-address windows, date, reference code, salutation, and the footer with the
-piece's sequence number and "page X of Y") differs on every letter; the
-frames of a whole chunk are laid out as one document of fixed-position
-sheets. What every first page shares (the logo, the return address, the date
-and the title) is the letterhead, laid out once per language and date. Each
-page of the chunk's PDF then draws its body page and, on a first page, the
-letterhead, each stored once per file as a form XObject, under its frame
-sheet. Laying out boxes is what costs in WeasyPrint, so it is done once per
-body and letterhead rather than once per letter, and the frame holds only
-what differs from letter to letter.
+batch lays out a few dozen bodies, not one per letter (a body that names one
+recipient is laid out for that letter alone). What every first page shares
+(the logo, the return address, the date and the title) is the letterhead,
+laid out once per language and date. The frame (the recipient's window,
+reference code, salutation, and the footer with the piece's sequence number
+and "page X of Y") differs on every letter: it is drawn straight into the PDF
+by frame.py at the places the laid-out frame had, so no letter pays for a
+layout of its own. Each page of the chunk's PDF then draws its body page and,
+on a first page, the letterhead, each stored once per file as a form XObject,
+under its frame sheet. `Renderer(draw_frames=False)` lays the frames out with
+WeasyPrint instead (frames.html), as the portal did before; the page-image
+test compares the two.
 
 The renderer fetches nothing it was not given: `portal-static:` names the
 portal's own letter assets, `portal-logo:` the incident's uploaded logo, and
@@ -39,6 +40,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from notifications.letters import frame
 from portal.lib import pdf_lock
 
 STATIC_SCHEME = "portal-static:"
@@ -145,7 +147,7 @@ def page_css() -> tuple[str, str]:
             f".letter-date, .letter-reference {{ {text_block} line-height: {META_LINE}in; }}",
             f".letter-date {{ top: {date_top}in; }} .letter-reference {{ top: {date_top + META_LINE:.3f}in; }}",
             f".title {{ {text_block} top: {opening_top}in; line-height: {TITLE_LINE}in; }}",
-            f".opening {{ {text_block} top: {opening_top + TITLE_LINE + TITLE_GAP:.3f}in; }}",
+            f".opening {{ {text_block} top: {_opening_top():.3f}in; }}",
             f".foot {{ bottom: {layout['footer_bottom']}in; width: {width / 2:.3f}in; }}",
             f".foot-left {{ left: {margins['left']}in; }} .foot-right {{ right: {margins['right']}in; }}",
         ]
@@ -206,6 +208,11 @@ class LaidOut:
     page: LetterPage
     body: _Body
     letterhead: _Body
+    window: frame.Window | None = None  # fitted when the frame is drawn
+
+
+def _keyline(page: LetterPage) -> str:
+    return f"{page.sequence:06d} · {page.reference_code}"
 
 
 @dataclass
@@ -214,6 +221,9 @@ class Renderer:
 
     return_lines: Sequence[str]
     logo: bytes | None = None
+    # True: each letter's frame is drawn into the PDF (frame.py). False: the frames of a chunk are laid out by
+    # WeasyPrint as one document (frames.html), as before; the page-image test compares the two.
+    draw_frames: bool = True
     _fonts: FontConfiguration = field(default_factory=FontConfiguration, init=False)
     _bodies: "OrderedDict[str, _Body]" = field(default_factory=OrderedDict, init=False)
     _letterheads: dict[tuple[str, str], _Body] = field(default_factory=dict, init=False)
@@ -228,9 +238,15 @@ class Renderer:
             self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
 
     def layout(self, page: LetterPage) -> LaidOut:
-        """The letter with its body laid out (or found laid out already); its frame is drawn by `write`."""
+        """The letter with its body laid out (or found laid out already); its frame is drawn by `write`.
+        frame.FrameProblem if its window or opening cannot be printed whole."""
+        window = None
+        if self.draw_frames:
+            window = frame.fit_window(_keyline(page), page.address_lines)
+            frame.check_opening(page.regarding, page.salutation)
         with pdf_lock.LAYOUT:  # also guards the caches, which threads of one worker share
-            return self._layout(page)
+            laid_out = self._layout(page)
+        return LaidOut(laid_out.page, laid_out.body, laid_out.letterhead, window)
 
     def _layout(self, page: LetterPage) -> LaidOut:
         key = hashlib.sha256(f"{page.language}\x00{page.body}".encode()).hexdigest()
@@ -286,15 +302,41 @@ class Renderer:
         letters = list(letters)
         if not letters:
             return b"", []
+        if self.draw_frames:
+            return _compose(self.drawn_frames(letters), letters, drawn=True), [item.body.page_count for item in letters]
         with pdf_lock.LAYOUT:
             frames = _FrameHTML(string=self.frames_html(letters), url_fetcher=self._fetcher).write_pdf(
                 stylesheets=self._frame_styles, font_config=self._fonts
             )
         return _compose(frames, letters), [item.body.page_count for item in letters]
 
+    def drawn_frames(self, letters: Sequence[LaidOut]) -> bytes:
+        canvas = frame.FrameCanvas()
+        for item in letters:
+            page = item.page
+            sheet = frame.Sheet(
+                sequence=f"{page.sequence:06d}",
+                reference_code=page.reference_code,
+                regarding=page.regarding,
+                salutation=page.salutation,
+                labels=_LABELS.get(page.language, _LABELS["en"]),
+                page_count=item.body.page_count,
+            )
+            window = item.window or frame.fit_window(_keyline(page), page.address_lines)
+            frame.draw_letter(canvas, sheet, window, META_LINE, _opening_top())
+        return canvas.finish()
 
-def _compose(frames: bytes, letters: list[LaidOut]) -> bytes:
+
+def _opening_top() -> float:
+    """Inches from the paper's top to the opening (whom the letter is about, the salutation), as page_css puts it."""
+    layout: Mapping[str, Any] = settings.LETTER_LAYOUT
+    return float(layout["opening_top"]) + TITLE_LINE + TITLE_GAP
+
+
+def _compose(frames: bytes, letters: list[LaidOut], drawn: bool = False) -> bytes:
     pdf = pikepdf.Pdf.open(io.BytesIO(frames))
+    if drawn:
+        frame.tag_subsets(pdf)
     pdf.docinfo[Name.Title] = "Letters"
     forms: dict[int, list[pikepdf.Object]] = {}  # laid-out pages copied into this file, each once
     sheets = iter(pdf.pages)
