@@ -62,7 +62,9 @@ def page(browser: Browser, live_server, request) -> Iterator[Page]:
 
 def check_accessibility(page: Page) -> None:
     """axe-core on the current screen: no serious or critical violations. (Evaluated through the
-    browser's debugging protocol: a script tag would be inline script, which the portal's policy refuses.)"""
+    browser's debugging protocol: a script tag would be inline script, which the portal's policy refuses.)
+    A click that navigates returns before the next page has loaded: the check waits for it."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
