@@ -17,6 +17,8 @@ from incidents import actions
 from incidents.models import DataType, Incident, Role
 from portal.lib import refcode
 from public import actions as public_actions
+from regulators import actions as regulator_actions
+from regulators import obligations
 
 DEFAULT_PASSWORD = "riverbend-demo-2026"  # noqa: S105  (published: demo logins only)
 
@@ -95,6 +97,8 @@ class Command(BaseCommand):
                 actions.add_member(manager, incident, user, role)
         rng = random.Random(2026)  # noqa: S311  (synthetic data, not secrets)
         demo.store(incident, demo.people(incident, rng, size))
+        offered = obligations.offered_target(incident)  # the manager takes the date the obligations screen offers
+        regulator_actions.set_target(manager, incident, offered, offered)
         public_actions.add_notice_update(manager, incident, demo.NOTICE_UPDATED_ON, demo.NOTICE_UPDATE)
         public_actions.publish_notice(manager, incident)
         audit.record("demo.seeded", actor=None, incident_id=incident.pk, target=incident, details={"individuals": size})
