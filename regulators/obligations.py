@@ -16,8 +16,7 @@ and comes in when the incident's organisation is there. While the incident does 
 organisation is, such a law comes in as the others do, when some of its residents are in the incident.
 
 Residents are counted by the state of each person's letter recipient. Residents of a place the table
-does not cover (no file, a file with no laws, or a code outside the table) are named, never dropped:
-"Guam: check with counsel".
+does not cover are named, never dropped (regulators.uncovered): "Guam: check with counsel".
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
 
 SCHOOL_DISTRICT, HEALTH_CARE = "school_district", "health_care"
 FEDERAL = "US"
-CHECK_WITH_COUNSEL = "check with counsel"
-NO_STATE = ""  # people whose recipient has no state on file
 
 # A data type added to the catalog later counts as the catalog key its flags name.
 FLAG_KEYS = (("is_ssn", "ssn"), ("is_financial", "financial_account"), ("is_medical", "medical_information"),
@@ -77,15 +74,6 @@ class Owed:
     owed_to: str = ""  # the table's kind of party: residents, individuals, regulator, ...
 
 
-@dataclass(frozen=True)
-class Uncovered:
-    """Residents of a place the table does not cover: counsel decides what they are owed."""
-
-    code: str  # postal code as recorded; NO_STATE for people without one
-    name: str
-    people: int
-
-
 def catalog_keys(types: Iterable["DataType"]) -> frozenset[str]:
     """The catalog keys of these data types: a type of the catalog by its key, one added later by its flags."""
     keys: set[str] = set()
@@ -118,14 +106,15 @@ def _due(notice: Notice, facts: Facts, where: str) -> date | None:
 
 
 def _due_rule(notice: Notice) -> str:
-    """The timing in words; a count from the notice to residents says it is dated once letters are mailed."""
+    """The timing in words; a count from the notice to residents says it is dated once they are notified."""
     if notice.counted_from != "residents_notice" or notice.days is None:
         return notice.due_rule
     days = f"{notice.days} {'business ' if notice.business_days else ''}day{'' if notice.days == 1 else 's'}"
-    return f"{notice.due_rule} ({days} after the notice to residents, dated once their letters are mailed)"
+    return (f"{notice.due_rule} ({days} after the notice to residents, dated once their letters are mailed "
+            "or their notice is marked done)")  # fmt: skip
 
 
-def _applies(law: Law, facts: Facts, where: str) -> bool:
+def applies(law: Law, facts: Facts, where: str) -> bool:
     if law.applies == "organisation" and facts.organisation_state:
         located = facts.organisation_state == where
     else:  # a residents' law, or the organisation's state not yet known: residents there bring it in
@@ -149,7 +138,7 @@ def unsettled(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = N
     )
 
 
-def _state_name(code: str, jurisdictions: Mapping[str, Jurisdiction]) -> str:
+def state_name(code: str, jurisdictions: Mapping[str, Jurisdiction]) -> str:
     known = jurisdictions.get(code)
     return known.name if known else STATE_NAMES.get(code, code or "No state on file")
 
@@ -163,7 +152,7 @@ def _notices(where: Jurisdiction, notice: Notice, facts: Facts, names: Mapping[s
             reached = notice.min_affected <= count <= (notice.max_affected or count)
             if state and reached and (federal or state == where.code):
                 yield replace(owed, rule=f"{notice.key}-{state.lower()}",
-                              party=f"{notice.party}: {_state_name(state, names)}")  # fmt: skip
+                              party=f"{notice.party}: {state_name(state, names)}")  # fmt: skip
         return
     counted = facts.people if notice.counted == "all" or federal else facts.in_state(where.code)
     if notice.min_affected <= counted <= (notice.max_affected or counted):
@@ -177,25 +166,9 @@ def derive(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = None
     found: list[Owed] = []
     for where in sorted(jurisdictions.values(), key=lambda j: (j.code != FEDERAL, j.name)):
         for law in where.laws:
-            if _applies(law, facts, where.code):
+            if applies(law, facts, where.code):
                 for notice in law.notices:
                     found += _notices(where, notice, facts, jurisdictions)
-    return found
-
-
-def uncovered(facts: Facts, jurisdictions: Mapping[str, Jurisdiction] | None = None) -> list[Uncovered]:
-    """The places with residents in the incident whose law the table does not cover, by name; people
-    without a state on file last."""
-    jurisdictions = table() if jurisdictions is None else jurisdictions
-    found = [
-        Uncovered(code, _state_name(code, jurisdictions), count)
-        for code, count in facts.residents.items()
-        if count > 0 and code and not (code in jurisdictions and jurisdictions[code].covered)
-    ]
-    found.sort(key=lambda u: u.name)
-    stateless = facts.people - sum(n for code, n in facts.residents.items() if code)
-    if stateless > 0 and facts.total is not None:
-        found.append(Uncovered(NO_STATE, "No state on file", stateless))
     return found
 
 
@@ -208,9 +181,38 @@ def notified_dated_by(first_mailed: Callable[["Incident"], Mapping[str, date]]) 
     _notified_on[:] = [first_mailed]
 
 
+RESIDENTS_NOTICES = ("residents", "individuals")
+
+
+def _residents_done_on(incident: "Incident", jurisdictions: Mapping[str, Jurisdiction]) -> dict[str, date]:
+    """By jurisdiction, the earliest day one of its notices to residents or individuals was marked done."""
+    from regulators.models import Obligation
+
+    done = dict(
+        Obligation.objects.filter(incident=incident, done_on__isnull=False)
+        .exclude(rule="")
+        .values_list("rule", "done_on")
+    )
+    found: dict[str, date] = {}
+    for where in jurisdictions.values():
+        for law in where.laws:
+            for notice in law.notices:
+                day = done.get(notice.key) if notice.owed_to in RESIDENTS_NOTICES else None
+                if day is not None and day < found.get(where.code, date.max):
+                    found[where.code] = day
+    return found
+
+
+def notified_on_of(incident: "Incident") -> dict[str, date]:
+    """By state, the day its residents were first notified: their first letter marked mailed, else (notified
+    another way) the earliest done mark of the state's notices to residents or individuals."""
+    mailed = dict(_notified_on[0](incident)) if _notified_on else {}
+    return _residents_done_on(incident, table()) | mailed
+
+
 def facts_of(incident: "Incident", people: "PeopleFigures | None" = None) -> Facts:
     """The facts the table reads: the incident's counted figures (read here unless the caller has them),
-    its data types in scope, where the organisation is and when each state's residents' letters were mailed."""
+    its data types in scope, where the organisation is and when each state's residents were first notified."""
     from incidents import figures
 
     people = people or figures.of(incident)
@@ -221,7 +223,7 @@ def facts_of(incident: "Incident", people: "PeopleFigures | None" = None) -> Fac
         residents=people.residents(),
         total=people.individuals,
         organisation_state=incident.organisation_state,
-        notified_on=_notified_on[0](incident) if _notified_on else {},
+        notified_on=notified_on_of(incident),
     )
 
 
@@ -356,10 +358,6 @@ def by_jurisdiction(found: list[Entry]) -> list[Group]:
         name = one.jurisdiction_name if one.derived else "Added by a manager, or no longer called for"
         groups.setdefault(code, Group(code, name, [])).entries.append(one)
     return sorted(groups.values(), key=lambda g: (g.code == "", g.code != FEDERAL, g.name))
-
-
-def uncovered_of(incident: "Incident", people: "PeopleFigures | None" = None) -> list[Uncovered]:
-    return uncovered(facts_of(incident, people))
 
 
 def unsettled_of(incident: "Incident") -> bool:

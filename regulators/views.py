@@ -14,7 +14,7 @@ from incidents import figures
 from incidents.access import IncidentAccess
 from portal.lib import errors, uploads
 from regulators import actions as regulator_actions
-from regulators import obligations, packet
+from regulators import obligations, packet, uncovered
 from regulators.forms import NotNotifyingForm, ObligationDoneForm, ObligationForm, TargetForm
 
 
@@ -43,7 +43,7 @@ def obligation_list(request: HttpRequest, found: IncidentAccess, slug: str) -> H
     context = {
         "incident": incident,
         "groups": groups,
-        "uncovered": obligations.uncovered_of(incident, people),
+        "uncovered": uncovered.uncovered_of(incident, people),
         "unsettled": obligations.unsettled_of(incident),
         "can_edit": found.is_manager,
         "form": form,

@@ -127,7 +127,10 @@ def district_in_every_state(slug: str, texas: int = 260, **extra: int) -> Any:
     from portal.testing import IncidentFactory, IndividualFactory, RecipientFactory
 
     incident = IncidentFactory.create(
-        slug=slug, title="Student records copied", organisation_type=OrganisationType.SCHOOL_DISTRICT
+        slug=slug,
+        title="Student records copied",
+        organisation_type=OrganisationType.SCHOOL_DISTRICT,
+        organisation_state="MO",
     )
     incident.data_types.set(DataType.objects.filter(key__in=["name", "ssn", "state_student_id"]))
     counts = {state: texas if state == "TX" else 1 for state in STATES_AND_DC} | extra

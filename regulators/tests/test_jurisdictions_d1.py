@@ -164,7 +164,8 @@ EXPECTED: dict[str, dict[str, tuple[set[str], set[str], dict[str, N]]]] = {
         }),
     },
     "KY": {
-        "ky-365.732": ({"business", "nonprofit", "health_care", "financial_institution", "health_app"}, SSN_DL_FIN, {
+        "ky-365.732": ({"business", "nonprofit", "health_care", "financial_institution", "health_app",
+                        "school_district", "government"}, SSN_DL_FIN, {
             "ky-365.732-individuals": _resident(),
             "ky-365.732-consumer-reporting-agencies": _bureaus(1001),
         }),

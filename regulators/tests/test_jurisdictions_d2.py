@@ -296,9 +296,10 @@ EXPECTED: dict[str, dict[str, L]] = {
         "wa-19-255": law(
             WASHINGTON,
             {"wa-19-255-010-individuals": residents(30), "wa-19-255-010-attorney-general": regulator(501, 30)},
-            organisations=tuple(o for o in ORGANISATIONS if o not in AGENCIES),
+            # every organisation: a public body elsewhere with Washington residents is owed their notice
+            organisations=ORGANISATIONS,
         ),
-        # the same duties for the state's and local agencies
+        # the same duties for the state's and local agencies (an in-state one sees both laws' notices)
         "wa-42-56-590": law(
             WASHINGTON,
             {"wa-42-56-590-individuals": residents(30), "wa-42-56-590-attorney-general": regulator(501, 30)},
@@ -439,9 +440,11 @@ def test_a_school_district_owes_residents_of_each_jurisdiction_a_notice_when_ssn
         assert owed, code
 
 
-def test_washingtons_two_laws_together_bind_every_organisation_once():
-    bound = [o for law in TABLE["WA"].laws for o in law.organisations]
-    assert sorted(bound) == sorted(ORGANISATIONS)
+def test_washingtons_general_law_binds_every_organisation_and_its_agencies_law_only_those_located_there():
+    laws = {law.key: law for law in TABLE["WA"].laws}
+    general, agencies = laws["wa-19-255"], laws["wa-42-56-590"]
+    assert sorted(general.organisations) == sorted(ORGANISATIONS)
+    assert (sorted(agencies.organisations), agencies.applies) == (sorted(AGENCIES), "organisation")
 
 
 @pytest.mark.parametrize("code", sorted(INSERTS))

@@ -1,13 +1,15 @@
 """The engine, case by case, on table files written for each test: who counts, thresholds, day counts,
 organisations, triggers, and the places the table does not cover."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from incidents.models import DataType
 from regulators.jurisdictions.table import read_all
-from regulators.obligations import FEDERAL, Facts, catalog_keys, derive, uncovered
+from regulators.obligations import FEDERAL, Facts, catalog_keys, derive
+from regulators.uncovered import NOT_THIS_ORGANISATION, ONLY_LOCATED_THERE, uncovered
 
 DISCOVERED = date(2026, 9, 14)  # a Monday
 
@@ -234,6 +236,35 @@ def test_places_the_table_does_not_cover_are_named_never_dropped(tables):
         ("", "No state on file", 5),
     ]
     assert uncovered(_facts(KS=3), tables) == []
+
+
+def _named(tables, facts):
+    return [(u.code, u.reason) for u in uncovered(facts, tables)]
+
+
+def test_a_place_whose_laws_about_the_data_reach_no_organisation_of_this_kind_is_named(tables):
+    # Kansas' law on student identifiers binds school districts only: a business exposing them is named
+    assert _named(tables, _facts("business", ("state_student_id",), KS=2)) == [("KS", NOT_THIS_ORGANISATION)]
+    assert _named(tables, _facts("school_district", ("state_student_id",), KS=2)) == []
+    # a law that applies but whose notice is below its threshold still reaches the organisation
+    assert _named(tables, _facts("business", ("ssn",), KS=2)) == []
+
+
+def test_a_place_whose_laws_are_not_about_the_data_exposed_is_not_named(tables):
+    assert _named(tables, _facts("business", ("email_address",), KS=2)) == []
+    assert _named(tables, _facts("health_care", ("username_password",), KS=2, AL=1)) == []
+
+
+def test_a_place_whose_only_law_binds_organisations_located_there_is_named_for_one_elsewhere(tmp_path):
+    bound = STATE_FILE.replace(
+        'organisations = ["school_district"]', 'organisations = ["school_district"]\napplies = "organisation"'
+    )
+    (tmp_path / "ks.toml").write_text(bound, encoding="utf-8")
+    tables = {j.code: j for j in read_all(tmp_path)}
+    facts = Facts("school_district", DISCOVERED, frozenset({"state_student_id"}), {"KS": 2}, None, "MO")
+    assert _named(tables, facts) == [("KS", ONLY_LOCATED_THERE)]
+    assert _named(tables, replace(facts, organisation_state="KS")) == []
+    assert _named(tables, replace(facts, organisation_state="")) == []  # not yet known: residents bring it in
 
 
 @pytest.mark.django_db

@@ -37,7 +37,8 @@ def _acceptance(slug):
     assert [r for r in rows if r["jurisdiction"] == "AP"] == [
         {"jurisdiction": "AP", "jurisdiction_name": "Armed Forces Pacific", "key": None, "party": "People of Armed "
          "Forces Pacific", "owed_to": None, "notice": None, "citation": None, "due_on": None,
-         "due_rule": "check with counsel", "target_on": None, "done_on": None, "state": "uncovered", "people": 2}
+         "due_rule": "check with counsel", "target_on": None, "done_on": None, "state": "uncovered", "people": 2,
+         "reason": "the table has no law for this place"}
     ]  # fmt: skip
     return rows
 

@@ -139,7 +139,7 @@ def test_a_deadline_after_the_notice_to_residents_waits_for_their_letters(kansas
     assert (before["ks-attorney-general"].due_on, before["ks-bureau"].due_on) == (None, None)
     assert before["ks-attorney-general"].due_rule == (
         "within 15 days of notifying residents (15 days after the notice to residents, dated once their letters "
-        "are mailed)"
+        "are mailed or their notice is marked done)"
     )
     assert "(5 business days after the notice to residents" in before["ks-bureau"].due_rule
     mailed = _facts("", {"KS": date(2026, 10, 2), "MO": date(2026, 9, 20)}, KS=3, MO=1)  # October 2: a Friday

@@ -8,11 +8,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from incidents.models import Incident
-from regulators import obligations
+from regulators import obligations, uncovered
 
 UNCOVERED = (
     "Residents of a place the table does not cover (or people with no state on file) are listed as objects "
-    f'with "notice": null, "due_rule": "{obligations.CHECK_WITH_COUNSEL}" and their number in "people"; '
+    f'with "notice": null, "due_rule": "{uncovered.CHECK_WITH_COUNSEL}", their number in "people" and why in '
+    '"reason" (the table has no law for the place, or none of its laws reaches this kind of organisation); '
     '"jurisdiction" is the postal code as recorded, or null for people with no state.'
 )
 
@@ -43,7 +44,7 @@ def rows(incident: Incident) -> list[dict[str, Any]]:
             "how": entry.how,
             "how_url": entry.how_url,
         })  # fmt: skip
-    for place in obligations.uncovered_of(incident):
+    for place in uncovered.uncovered_of(incident):
         found.append({
             "jurisdiction": place.code or None,
             "jurisdiction_name": place.name,
@@ -53,11 +54,12 @@ def rows(incident: Incident) -> list[dict[str, Any]]:
             "notice": None,
             "citation": None,
             "due_on": None,
-            "due_rule": obligations.CHECK_WITH_COUNSEL,
+            "due_rule": uncovered.CHECK_WITH_COUNSEL,
             "target_on": None,
             "done_on": None,
             "state": "uncovered",
             "people": place.people,
+            "reason": place.reason,
         })  # fmt: skip
     return found
 
@@ -68,7 +70,7 @@ def _table(found: list[dict[str, Any]]) -> str:
         (
             row["jurisdiction"] or "-",
             row["party"] if row["notice"] else f"{row['party']} ({row['people']})",
-            row["notice"] or f"{obligations.CHECK_WITH_COUNSEL}",
+            row["notice"] or uncovered.CHECK_WITH_COUNSEL,
             row["due_on"] or ("-" if row["notice"] is None else "no fixed date"),
             row["target_on"] or "-",
             row["done_on"] or "-",
@@ -79,6 +81,10 @@ def _table(found: list[dict[str, Any]]) -> str:
     widths = [min(max(len(str(cell)) for cell in column), 48) for column in zip(header, *lines, strict=True)]
     out = ["  ".join(str(cell)[:48].ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
            for line in (header, *lines)]  # fmt: skip
+    places = [f"  {row['jurisdiction_name']}: {uncovered.CHECK_WITH_COUNSEL}: {row['reason']} ({row['people']})"
+              for row in found if row["notice"] is None]  # fmt: skip
+    if places:
+        out += ["", "Check with counsel:", *places]
     return "\n".join(out)
 
 
