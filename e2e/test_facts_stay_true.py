@@ -10,9 +10,10 @@ from playwright.sync_api import Browser, Page, expect
 from e2e.conftest import SCREENSHOTS, check_accessibility, sign_in
 from incidents import wording
 from incidents.models import DataType, Incident, Role
-from notifications.models import BatchStatus, LetterBatch
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from people import figures as people_figures
 from portal.testing import PASSWORD, IncidentFactory, IndividualFactory, RecipientFactory, UserFactory, member
+from portal.testing.pdfcheck import page_texts, run
 from regulators import actions, obligations
 
 NOW_NOTIFYING = "The incident's status is now Notifying; its managers were told by e-mail."
@@ -96,13 +97,17 @@ def test_proof_status_closing_and_the_notices_date(page: Page, browser: Browser,
     expect(page.get_by_text("Status is now Closed.")).to_be_visible()
 
 
-def test_the_first_batch_mailed_moves_the_incident(page: Page, transactional_db):
+def test_the_first_batch_mailed_moves_the_incident(page: Page, transactional_db, tmp_path):
     incident = _district("mailed-e2e")
     manager = UserFactory.create(username="gil-manager", email="gil@example.org")
     member(manager, incident, Role.MANAGER)
     mail_admin = UserFactory.create(username="mae-mailadmin")
     member(mail_admin, incident, Role.MAIL_ADMIN)
     batch = LetterBatch.objects.create(incident=incident, name="First mailing", status=BatchStatus.EXPORTED)
+    for sequence, recipient in enumerate(incident.recipients.order_by("pk"), start=1):
+        Letter.objects.create(
+            batch=batch, incident=incident, recipient=recipient, sequence=sequence, status=LetterStatus.RENDERED
+        )
     sign_in(page, "mae-mailadmin", PASSWORD)
 
     page.goto(f"/letters/{incident.slug}/batches/{batch.pk}/")
@@ -112,3 +117,19 @@ def test_the_first_batch_mailed_moves_the_incident(page: Page, transactional_db)
     check_accessibility(page)
     _shot(page, "facts_batch_mailed_notifying")
     assert Incident.objects.get(pk=incident.pk).status == Incident.Status.NOTIFYING
+
+    # The Missouri State Auditor's packet, read by a manager, says the families were told, by the letters mailed.
+    page.context.clear_cookies()
+    sign_in(page, "gil-manager", PASSWORD)
+    page.goto(f"/incidents/{incident.slug}/obligations/")
+    page.get_by_role("link", name="Missouri State Auditor").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").click()
+    packet = tmp_path / "auditor-packet.pdf"
+    packet.write_bytes(download.value.path().read_bytes())
+    text = " ".join(" ".join(page_texts(packet)).split())
+    mailed_on = f"{timezone.localdate():%B} {timezone.localdate().day}, {timezone.localdate().year}"
+    assert f"Families notified Yes: 3 letters to 3 recipients, mailed on {mailed_on}" in text
+    assert f"Letters mailed 3 letters to 3 recipients, mailed on {mailed_on}" in text
+    SCREENSHOTS.mkdir(exist_ok=True)
+    run("pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(packet), str(SCREENSHOTS / "facts_auditor_packet"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from incidents.models import Incident
 from notifications.letters import states
 from notifications.models import LetterBatch
+from regulators.obligations import catalog_keys
 
 # A number of people: "1,204", or a number followed within two words by whom it counts.
 _PEOPLE = (
@@ -52,8 +53,12 @@ def in_batch(batch: LetterBatch) -> list[KeptOut]:
         return []
     shaping = states.shaping_jurisdictions()
     codes = {s.upper() for s in batch.letters.values_list("recipient__state", flat=True).distinct()}
-    kind = batch.incident.organisation_type
-    omits = {code: states.letter_rules(code, organisation_type=kind).omit for code in sorted(codes & set(shaping))}
+    incident = batch.incident
+    exposed = catalog_keys(incident.data_types.all())
+    omits = {
+        code: states.letter_rules(code, "en", incident.organisation_type, incident.organisation_state, exposed).omit
+        for code in sorted(codes & set(shaping))
+    }
     found = []
     for field, label, words in numbers:
         names = tuple(shaping[c].name for c, omit in omits.items() if "number_affected" in omit and field not in omit)

@@ -21,6 +21,7 @@ from notifications.letters.states import letter_rules
 from notifications.models import LetterTemplate
 from people.models import Individual, Recipient
 from portal.lib import phone as phones
+from regulators.obligations import catalog_keys
 
 MERGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("recipient_name", "Whom the letter is addressed to, as on the envelope."),
@@ -150,6 +151,7 @@ def incident_fields(incident: Incident, language: str, strict: bool = True) -> d
     fields["_discovered_on"] = fields["discovered_on"]  # for a reader whose letter leaves out what happened
     fields["_organisation_type"] = incident.organisation_type
     fields["_organisation_state"] = incident.organisation_state
+    fields["_exposed"] = catalog_keys(incident.data_types.all())  # which laws reach the readers, as for obligations
     if says_date(fields["what_happened"], fields["discovered_on"]):
         fields["discovered_on"] = ""
     return fields
@@ -177,7 +179,11 @@ def letter_context(facts: LetterFacts, shared: Mapping[str, Any], language: str,
     worded = wording.worded(types, recipient.relationship, language)
     name = addressee(recipient, individual, language)
     rules = letter_rules(
-        recipient.state, language, shared.get("_organisation_type", ""), shared.get("_organisation_state", "")
+        recipient.state,
+        language,
+        shared.get("_organisation_type", ""),
+        shared.get("_organisation_state", ""),
+        shared.get("_exposed"),
     )
     context = {
         **{key: value for key, value in shared.items() if not key.startswith("_")},

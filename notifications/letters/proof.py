@@ -38,6 +38,7 @@ from notifications.letters.parts import StoredFile
 from notifications.models import BatchStatus, Letter, LetterBatch
 from portal.lib import claims, pdf_lock, refcode
 from portal.lib.csvcell import FORMULA_START
+from regulators.obligations import catalog_keys
 
 SAMPLE_SIZE = 10
 CONCERNS_KEPT = 20  # listed by reference code on the cover; the batch page shows the first few
@@ -128,7 +129,9 @@ def choose(batch: LetterBatch, found: _Scan, sample: int = SAMPLE_SIZE) -> dict[
     chosen: dict[int, list[str]] = {}
     for _template_id, sequence in sorted(found.first_of_variant.items(), key=lambda item: item[1]):
         chosen.setdefault(sequence, []).append(FIRST_OF_VARIANT)  # the variant is named beside the reason
-    shaping = states.shaping_jurisdictions()  # a block of the state's law, or a part it keeps out
+    incident = batch.incident  # a block of the state's law, or a part it keeps out, in this incident's letters
+    exposed = catalog_keys(incident.data_types.all())
+    shaping = states.shaping_jurisdictions(incident.organisation_type, incident.organisation_state, exposed)
     for state, sequence in sorted(found.first_of_state.items(), key=lambda item: item[1]):
         if state in shaping:
             chosen.setdefault(sequence, []).append(f"first letter to a resident of {shaping[state].name}")

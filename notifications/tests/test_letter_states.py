@@ -1,6 +1,7 @@
 """What the jurisdictions table's letter parts do to a letter: the block a law asks for, in the letter's
 language, and the parts a law keeps out, in the merge fields, the letter text and the standard letters."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -29,7 +30,7 @@ def _facts(state: str, language: str = Language.ENGLISH) -> merge.LetterFacts:
     return merge.LetterFacts(recipient, individual, list(DataType.objects.filter(key__in=["name", "ssn"])))
 
 
-def _incident(**fields):
+def _incident(types=("name", "ssn"), **fields):
     values = {
         "what_happened": "On September 14, 2026, a laptop holding 1,204 students' files was stolen.",
         "what_happened_es": "El 14 de septiembre de 2026 robaron una computadora portátil.",
@@ -37,6 +38,7 @@ def _incident(**fields):
         **fields,
     }
     incident = IncidentFactory.create(**values)
+    incident.data_types.set(DataType.objects.filter(key__in=types))
     for n in range(3):
         IndividualFactory.create(incident=incident, first_name=f"Kid{n}")
     return incident
@@ -94,6 +96,45 @@ def test_what_happened_and_the_number_are_left_out_where_the_law_keeps_them_out(
     assert illinois["what_happened"].startswith("On September 14, 2026")
     assert illinois["number_affected"] == ""
     assert illinois["omits_number_affected"]
+
+
+def test_a_law_whose_triggers_were_not_exposed_shapes_no_letter(monkeypatch, tmp_path):
+    """Medical information alone owes nothing under Massachusetts ch. 93H (its triggers, as in the real
+    table, are Social Security, driver's licence and account numbers): a Massachusetts reader's letter tells
+    what happened and the number and carries no block, as the obligations owe that reader nothing. Social
+    Security numbers bring the law in and the letter leaves those parts out."""
+    from django.conf import settings
+
+    from regulators import obligations
+
+    everything = '"ssn", "financial_account", "drivers_license", "medical_information", "education_records"'
+    files = stand_ins.FILES | {
+        "ma": stand_ins.FILES["ma"].replace(everything, '"ssn", "drivers_license", "financial_account"')
+    }
+    stand_ins.install(monkeypatch, tmp_path, files)
+    medical = _incident(types=("name", "medical_information"))
+
+    def owed_in_massachusetts(incident) -> bool:
+        facts = replace(obligations.facts_of(incident), residents={"MA": 3})
+        return any(o.jurisdiction == "MA" for o in obligations.derive(facts))
+
+    assert not owed_in_massachusetts(medical)
+    assert owed_in_massachusetts(_incident())
+    context = _context(medical, "MA")
+    assert context["what_happened"].startswith("On September 14, 2026")
+    assert context["number_affected"] == "3"
+    assert context["state_insert"] is None
+    text = (settings.BASE_DIR / "templates" / "letters" / "default_en.md").read_text(encoding="utf-8")
+    compiled = sandbox.compile_body(lettertext.compile_text(text))
+    massachusetts = str(sandbox.render_body(compiled, _context(medical, "MA")))
+    assert "What happened" in massachusetts
+    assert "stolen" in massachusetts
+    assert "For Massachusetts residents" not in massachusetts
+    ssn = str(sandbox.render_body(compiled, _context(_incident(), "MA")))
+    assert "What happened" not in ssn
+    assert "stolen" not in ssn
+    assert "For Massachusetts residents" in ssn
+    assert stand_ins.MA_EN[2] in ssn
 
 
 def test_a_custom_letter_text_reads_well_without_the_parts_kept_out():
@@ -154,6 +195,7 @@ def test_the_editor_preview_shows_the_letter_to_a_reader_of_the_state_chosen(cli
 
     text = "## What happened\n\n{{ what_happened }}\n\n[[state notice]]\n"
     type(incident).objects.filter(pk=incident.pk).update(what_happened="A laptop was stolen.")
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "ssn"]))
     client.force_login(manager)
     url = reverse("notifications:template-text-preview", args=[incident.slug])
 
@@ -185,6 +227,7 @@ def test_the_batch_page_names_a_number_of_people_the_incidents_text_gives_to_rea
         what_we_are_doing="We are writing to the 37 families affected and have changed every password.",
     )
     incident.refresh_from_db()
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "ssn"]))
     recipients(incident, 2, "name", "ssn", state="KS")
     recipients(incident, 1, "name", "ssn", state="IL")
     recipients(incident, 1, "name", "ssn", state="MA")

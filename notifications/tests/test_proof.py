@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from incidents.models import DataType
 from notifications import actions, tasks
 from notifications.letters import proof
 from notifications.letters.selection import Selection
@@ -229,6 +230,7 @@ def test_the_proof_holds_the_first_letter_to_each_state_whose_law_shapes_the_let
     from portal.testing import letter_jurisdictions as stand_ins
 
     stand_ins.install(monkeypatch, tmp_path)
+    incident.data_types.set(DataType.objects.filter(key__in=["name", "ssn"]))
     recipients(incident, 3, "name", "ssn", state="KS")
     resident = recipients(incident, 2, "name", "ssn", state="MA")[0]
     batch = rendered_batch(incident, manager)

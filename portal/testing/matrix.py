@@ -206,7 +206,10 @@ BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def incident(**overrides: object) -> Incident:
-    return IncidentFactory.create(**{**INCIDENT, **overrides})
+    """The matrix's incident, exposing every type its people carry between them."""
+    created = IncidentFactory.create(**{**INCIDENT, **overrides})
+    created.data_types.set(DataType.objects.filter(key__in=residents.EXPOSED))
+    return created
 
 
 def person(incident: Incident, kind: Kind, language: str) -> Recipient:

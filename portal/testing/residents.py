@@ -8,13 +8,15 @@ agency or its number fails even when the table says so.
 """
 
 from notifications.letters import states
+from regulators.jurisdictions.table import CATALOG
 
 ORGANISATION = "school_district"  # the matrix's incident is a school district's
+EXPOSED = frozenset(CATALOG)  # its incident exposes every type of the catalog, as its people do among them
 HEADINGS = {"en": "What happened", "es": "Qué sucedió"}
 
 
 def rules(state: str, language: str) -> states.LetterRules:
-    return states.letter_rules(state, language, ORGANISATION)
+    return states.letter_rules(state, language, ORGANISATION, exposed=EXPOSED)
 
 
 def block_lines(state: str, language: str) -> list[str]:
