@@ -3,10 +3,13 @@ staged rows and, once imported, the same people."""
 
 import pytest
 
+from incidents.models import DataType
 from people.importing import parallel
 from people.models import Exposure, ImportJob, ImportRow, Individual, Recipient
+from people.tests.test_import_exports import ROSTER, STAFF
+from people.tests.test_import_systems import CLINIC, POWERSCHOOL
 from portal.testing import IncidentFactory
-from portal.testing.imports import check, confirm, csv_bytes, upload
+from portal.testing.imports import check, confirm, csv_bytes, upload, workbook_bytes
 
 
 def _row(n: int) -> str:
@@ -100,3 +103,65 @@ def test_a_checking_process_that_cannot_start_fails_the_check_with_the_usual_mes
     assert failed.status == ImportJob.Status.FAILED
     assert "unexpected error" in failed.reason
     assert not ImportRow.objects.filter(job=failed).exists()
+
+
+CP1252 = (
+    "Student ID,Last Name,First Name,Birthdate,Street,City,State,Zip\n"
+    "7001,Muñoz,José,3/9/2014,12 Oak St,Springfield,MO,65801\n"
+    "7002,Gonçalves,Zoë,11/23/2012,4 Elm St,Springfield,MO,6580\n"
+    "7003,O'Brien-Peña,Ann,1/2/2005,9 Pine Rd,Springfield,MO,65803\n"
+).encode("cp1252")
+
+
+def _real_exports() -> dict[str, bytes]:
+    return {
+        "powerschool.csv": POWERSCHOOL.encode(),  # "Last, First" full names, parents, phones in three forms
+        "clinic.csv": CLINIC.encode(),  # YYYYMMDD dates, deceased patients, next of kin
+        "roster.xlsx": workbook_bytes({"Cover": [], "Students": ROSTER, "Staff": STAFF}),  # title lines, footer
+        "spanish-names.csv": CP1252,  # Windows-1252, as spreadsheet programs save
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["powerschool.csv", "clinic.csv", "roster.xlsx", "spanish-names.csv"])
+def test_real_exports_checked_on_several_processes_import_as_on_one(incident, settings, monkeypatch, name):
+    content = _real_exports()[name]
+    settings.IMPORT_CHECK_PARALLEL_FROM_BYTES = 0
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 1)  # every row its own chunk, so chunks come back interleaved
+    types = [DataType.objects.get(key="name").pk]
+    settings.IMPORT_CHECK_PROCESSES = 1
+    job = upload(incident, content, name)
+    alone = check(job, types=types, encoding=job.encoding)
+
+    def not_here(self, rows):
+        raise AssertionError("a chunk was checked in the importing process")
+
+    settings.IMPORT_CHECK_PROCESSES = 2
+    job = upload(IncidentFactory.create(slug="riverside-again", title="Riverside again"), content, name)
+    with monkeypatch.context() as here:  # the checking processes start afresh, without this
+        here.setattr(parallel.ChunkChecker, "__call__", not_here)
+        shared = check(job, types=types, encoding=job.encoding)
+    tally = [
+        "status",
+        "encoding",
+        "rows_read",
+        "rows_valid",
+        "rows_rejected",
+        "warnings",
+        "footer_rows",
+        "first_issues",
+    ]
+    assert [getattr(shared, field) for field in tally] == [getattr(alone, field) for field in tally]
+    assert alone.status == ImportJob.Status.VALIDATED, alone.reason
+    assert alone.rows_valid >= 2
+
+    confirm(alone), confirm(shared)
+    fields = ("external_id", "first_name", "middle_name", "last_name", "suffix", "is_deceased")
+    mine, theirs = (
+        sorted(Individual.objects.filter(incident=job.incident).values_list(*fields)) for job in (alone, shared)
+    )
+    assert mine == theirs
+    letters = ("individual__external_id", "relationship", "name", "address_line1", "postal_code")
+    mine, theirs = (sorted(Recipient.objects.filter(incident=job.incident).values_list(*letters), key=repr)
+                    for job in (alone, shared))  # fmt: skip
+    assert mine == theirs
