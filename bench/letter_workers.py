@@ -33,7 +33,9 @@ def check_broker(redis_url: str) -> None:
 
     client = redis.Redis.from_url(redis_url)
     db = int(client.connection_pool.connection_kwargs.get("db", 0))
-    waiting = {name: client.llen(name) for name in ("celery", "letters")}
+    # Each queue and its priority lists (kombu names them queue + "\x06\x16" + step; chunks go to one of those).
+    lists = [name for queue in ("celery", "letters") for name in (queue, *(f"{queue}\x06\x16{n}" for n in (3, 6, 9)))]
+    waiting = {name.replace("\x06\x16", ":"): client.llen(name) for name in lists}
     unacked = client.hlen("unacked")
     others = [c for c in client.client_list() if int(c.get("db", -1)) == db and int(c["id"]) != client.client_id()]
     client.close()

@@ -13,7 +13,7 @@ from incidents.models import Incident
 from incidents.readers import Language
 from notifications import tasks
 from notifications.actions import moves
-from notifications.letters import merge, proof
+from notifications.letters import merge, parts, proof
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from portal.lib.errors import ActionRefused
@@ -109,7 +109,7 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
     locked = moves.locked_batch(batch)
     if locked.status not in (BatchStatus.BLOCKED, BatchStatus.RENDERED):  # a draft renders once it is made
         raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
-    old_files = [p["name"] for p in locked.parts if p] + [f.name for f in (locked.manifest, locked.checksums) if f]
+    old_files = parts.files_of(locked.parts) + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
     old_files += proof.files_of(locked.proof)
     LetterBatch.objects.filter(pk=locked.pk).update(proof={}, proof_claimed_at=None)

@@ -4,7 +4,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from incidents.models import Incident
-from notifications.letters import proof
+from notifications.letters import parts, proof
 from notifications.models import Letter, LetterBatch
 from portal.lib import bulk
 
@@ -14,7 +14,7 @@ def purge_letters(incident: Incident) -> int:
     their counts. The caller holds the transaction (purge_incident)."""
     files: list[str] = []
     for batch in LetterBatch.objects.filter(incident=incident):
-        files += [part["name"] for part in batch.parts] + [f.name for f in (batch.manifest, batch.checksums) if f]
+        files += parts.files_of(batch.parts) + [f.name for f in (batch.manifest, batch.checksums) if f]
         files += proof.files_of(batch.proof)
     LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="", proof={})
     # Chunks of a batch that never finished rendering are letters too.

@@ -1,12 +1,16 @@
-"""Rendering a batch on workers: chunks of letters, then one assembly step.
+"""Rendering a batch on workers: chunks of letters, print parts as their letters are done, then one finish.
 
 Each chunk claims its pending letters through portal.lib.claims (a claim whose
 run has been silent for CLAIM_SILENCE_SECONDS may be taken over; a running
 chunk says it is alive from a thread), renders them (maker.py) into one chunk
 file and records each letter under its claim, so a chunk that runs twice, or
-whose worker was killed, renders every letter once. The chunk that leaves no
-letter pending claims the assembly, which joins the chunk files into print parts
-and writes the mail file; its steps say they are alive on the batch's row.
+whose worker was killed, renders every letter once. A chunk that completes a
+print part's letters while others still render sends that part to be joined at
+once, so the parts are written alongside the rendering rather than after it.
+The chunk that leaves no letter pending claims the assembly, which blocks the
+batch on failed letters or sends the parts still missing, and the last part
+written sends the finish (the mail file); the assembly's steps say they are
+alive on the batch's row.
 
 This is where a worker's writes on the rows it claimed live (its letters' pages,
 the batch's progress counters, assembly claim and print parts; the proof's marks
@@ -18,8 +22,10 @@ a worker's as a person's.
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -76,10 +82,12 @@ def render_chunk(
     last: int,
     maker: LetterMaker | None = None,
     assemble_with: Callable[[int, int], None] | None = None,
+    part_with: Callable[[int, int, int], None] | None = None,
 ) -> None:
     """Render the pending letters first..last of a batch that is still in this rendering round.
 
-    The chunk that leaves nothing pending sends the assembly (or runs `assemble_with`)."""
+    The chunk that leaves nothing pending sends the assembly (or runs `assemble_with`); one that completes
+    a print part while other letters are pending sends that part (or runs `part_with`)."""
     batch = LetterBatch.objects.filter(pk=batch_id, status=BatchStatus.RENDERING, render_round=render_round).first()
     if batch is None:
         return
@@ -96,7 +104,8 @@ def render_chunk(
         outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
         outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
         _record_chunk(batch, token, first, maker, outcomes)
-    finish_if_done(batch_id, render_round, assemble_with)
+    if not finish_if_done(batch_id, render_round, assemble_with):
+        send_ready_parts(batch_id, render_round, first, last, part_with)
 
 
 def _record_chunk(batch: LetterBatch, token: str, first: int, maker: LetterMaker, outcomes: list[Outcome]) -> None:
@@ -165,6 +174,36 @@ def _settle_failed(batch: LetterBatch, failures: list[Outcome], token: str) -> i
     return failed
 
 
+def _part_range(number: int) -> tuple[int, int]:
+    size = settings.LETTER_PART_SIZE
+    return (number - 1) * size + 1, number * size
+
+
+def send_ready_parts(
+    batch_id: int, render_round: int, first: int, last: int, enqueue: Callable[[int, int, int], None] | None = None
+) -> list[int]:
+    """Send the print parts holding letters first..last whose letters are now all rendered, while letters
+    elsewhere in the batch are still pending (the assembly sends what is left once none is); the parts sent.
+
+    Checked after the chunk's letters were committed, so of two chunks that finish a part together at least
+    the later sees it whole. Both may: the part is then written twice and recorded once (`assemble_part`).
+    A part with a failed letter is not sent: the assembly blocks the batch instead."""
+    if not Letter.objects.filter(batch_id=batch_id, status=LetterStatus.PENDING).exists():
+        return []  # finish_if_done's assembly sends every part still missing
+    size = settings.LETTER_PART_SIZE
+    sent = []
+    for number in range((first - 1) // size + 1, (last - 1) // size + 2):
+        letters = Letter.objects.filter(batch_id=batch_id, sequence__range=_part_range(number))
+        if letters.exclude(status=LetterStatus.RENDERED).exists():
+            continue
+        if enqueue is not None:
+            enqueue(batch_id, render_round, number)
+        else:
+            tasks.enqueue_part(batch_id, render_round, number)
+        sent.append(number)
+    return sent
+
+
 def finish_if_done(batch_id: int, render_round: int, enqueue: Callable[[int, int], None] | None = None) -> bool:
     """Claim the assembly once no letter is pending and send it (or run `enqueue` at once);
     True when this call claimed it."""
@@ -194,8 +233,9 @@ def _assembling(batch: LetterBatch) -> Iterator[None]:
 
 
 def assemble(batch_id: int, render_round: int, inline: bool = False) -> None:
-    """Block the batch on failed letters, or send one task per print part (which any worker may take);
-    the part that completes the set finishes the batch. `inline` does it all in this process."""
+    """Block the batch on failed letters, or send one task per print part not yet written (which any worker
+    may take); the part that completes the set finishes the batch, or this step when every part was written
+    while the letters rendered. `inline` does it all in this process."""
     batch = _rendering(batch_id, render_round)
     if batch is None or not batch.assembly_claim:
         return
@@ -208,35 +248,51 @@ def _send_parts(batch: LetterBatch, inline: bool) -> None:
     if Letter.objects.filter(batch_id=batch_id, status=LetterStatus.FAILED).exists():
         _move(batch, BatchStatus.BLOCKED, "letter_batch.blocked", {})
         return
-    count = parts.part_count(batch, settings.LETTER_PART_SIZE)
-    if not LetterBatch.objects.filter(pk=batch_id, parts=[]).update(parts=[None] * count):
-        return  # another run sent the parts already
-    if inline:
-        for number in range(1, count + 1):
+    with transaction.atomic():
+        locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
+        if not locked.parts:
+            locked.parts = [None] * parts.part_count(locked, settings.LETTER_PART_SIZE)
+            locked.save(update_fields=["parts"])
+        missing = [number for number, part in enumerate(locked.parts, start=1) if part is None]
+    if not missing and inline:  # every part was written while the letters rendered
+        finish(batch_id, render_round)
+    elif not missing:
+        tasks.enqueue_finish(batch_id, render_round)
+    for number in missing:  # a run that sends one a second time costs a part written twice, recorded once
+        if inline:
             assemble_part(batch_id, render_round, number, finish_with=finish)
-        return
-    for number in range(1, count + 1):
-        tasks.enqueue_part(batch_id, render_round, number)
+        else:
+            tasks.enqueue_part(batch_id, render_round, number)
 
 
 def assemble_part(
     batch_id: int, render_round: int, number: int, finish_with: Callable[[int, int], None] | None = None
 ) -> None:
-    """Write print part `number`; when it is the last one missing, finish the batch (or send its finish)."""
+    """Write print part `number` (its letters all rendered); when it is the last one missing and the assembly
+    has been claimed, finish the batch (or send its finish).
+
+    A part sent while other letters still render runs before the assembly is claimed: it keeps no claim
+    alive, and if its worker dies the assembly sends the part again."""
     batch = _rendering(batch_id, render_round)
-    if batch is None or len(batch.parts) < number or batch.parts[number - 1] is not None:
+    if batch is None or (batch.parts and batch.parts[number - 1] is not None):
         return
-    with _assembling(batch):
+    with _assembling(batch) if batch.assembly_claim else nullcontext():
         written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
+        rows = manifest.write_rows(batch, number, *_part_range(number))  # the letters now placed in the part
+        written = replace(written, rows=rows.name)
     with transaction.atomic():
         locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
-        if locked.render_round != render_round or locked.parts[number - 1] is not None:
-            transaction.on_commit(lambda: default_storage.delete(written.name))
+        slots = locked.parts or [None] * parts.part_count(locked, settings.LETTER_PART_SIZE)
+        current = locked.status == BatchStatus.RENDERING and locked.render_round == render_round
+        if not current or slots[number - 1] is not None:
+            transaction.on_commit(partial(_delete, written.name, written.rows))
             return
-        locked.parts[number - 1] = written.as_json()
+        slots[number - 1] = written.as_json()
+        locked.parts = slots
         locked.worker_stopped_at = None
         locked.save(update_fields=["parts", "worker_stopped_at"])
-        complete = all(locked.parts)
+        # Before the assembly is claimed, the assembly finishes a set this completed (it sends nothing missing).
+        complete = all(slots) and bool(locked.assembly_claim)
     if complete and finish_with is not None:
         finish_with(batch_id, render_round)
     elif complete:
@@ -250,7 +306,7 @@ def finish(batch_id: int, render_round: int) -> None:
         return
     written = [parts.StoredFile.from_json(p) for p in batch.parts]
     with _assembling(batch):
-        mail_file = manifest.write_manifest(batch)
+        mail_file = manifest.write_manifest(batch, written)
         checksums = _checksums(batch, [*written, mail_file])
     chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
     with transaction.atomic():
@@ -263,8 +319,14 @@ def finish(batch_id: int, render_round: int) -> None:
             batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
         )
         transaction.on_commit(lambda: tasks.enqueue_proof(batch_id, render_round))
-    for name in chunk_names - {""}:
+    for name in (chunk_names | {part.rows for part in written}) - {""}:  # now in the parts and the mail file
         default_storage.delete(name)
+
+
+def _delete(*names: str) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
@@ -318,13 +380,7 @@ def _stopped(batch: LetterBatch, now: datetime) -> None:
 
 
 def _resend_assembly(batch: LetterBatch) -> None:
-    """The assembly of a batch whose letters are all done went silent (its worker died): send again
-    what is missing. Each step checks what is already written, so a duplicate does nothing."""
-    if not batch.parts:
-        tasks.enqueue_assembly(batch.pk, batch.render_round)
-        return
-    missing = [number for number, part in enumerate(batch.parts, start=1) if part is None]
-    for number in missing:
-        tasks.enqueue_part(batch.pk, batch.render_round, number)
-    if not missing and not batch.manifest:
-        tasks.enqueue_finish(batch.pk, batch.render_round)
+    """The assembly of a batch whose letters are all done went silent (its worker died): send it again.
+    It checks for failed letters, sends the parts still missing, or the finish when none is; each step
+    checks what is already written, so a duplicate does nothing."""
+    tasks.enqueue_assembly(batch.pk, batch.render_round)

@@ -1,7 +1,12 @@
 """The mail file: one row per piece, in sequence order, as print houses read it."""
 
 import csv
+import shutil
 import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
+
+from django.core.files.storage import default_storage
 
 from notifications.letters.address import mailing_address
 from notifications.letters.merge import addressee
@@ -51,10 +56,12 @@ def row(letter: Letter) -> list[str]:
     return [neutralised(value) for value in values]
 
 
-def write_manifest(batch: LetterBatch) -> StoredFile:
-    letters = (
-        Letter.objects.filter(batch=batch)
-        .select_related("recipient__individual", "template")
+def _letters(batch: LetterBatch, first: int | None = None, last: int | None = None) -> Iterator[Letter]:
+    letters = Letter.objects.filter(batch=batch)
+    if first is not None:
+        letters = letters.filter(sequence__range=(first, last))
+    return (
+        letters.select_related("recipient__individual", "template")
         .defer(  # sealed, and not in the manifest: left unopened
             "recipient__phone",
             "recipient__email",
@@ -68,13 +75,40 @@ def write_manifest(batch: LetterBatch) -> StoredFile:
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )
+
+
+def _write_rows(out: IO[str], letters: Iterable[Letter]) -> int:
+    writer = csv.writer(out)
+    count = 0
+    for letter in letters:
+        writer.writerow(row(letter))
+        count += 1
+    return count
+
+
+def write_rows(batch: LetterBatch, number: int, first: int, last: int) -> StoredFile:
+    """The mail file's rows for print part `number` (letters first..last, placed in it), written with the part so
+    that the finish only joins them."""
     with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(HEADER)
-        count = 0
-        for letter in letters:
-            writer.writerow(row(letter))
-            count += 1
+        count = _write_rows(out, _letters(batch, first, last))
+        out.flush()
+        name = f"letters/batch-{batch.pk}/round-{batch.render_round}/manifest-part-{number:03d}.csv"
+        return store(out.name, name, name.rsplit("/", 1)[1], letters=count)
+
+
+def write_manifest(batch: LetterBatch, parts: Sequence[StoredFile] = ()) -> StoredFile:
+    """The mail file: the header, then each print part's rows as written with it (`parts`, in order), or, when a
+    part has none (written by an earlier release), every letter's rows read here."""
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerow(HEADER)
+        if parts and all(part.rows for part in parts):
+            out.flush()
+            for part in parts:
+                with default_storage.open(part.rows, "rb") as rows:
+                    shutil.copyfileobj(rows, out.buffer)
+            count = sum(part.letters for part in parts)
+        else:
+            count = _write_rows(out, _letters(batch))
         out.flush()
         return store(
             out.name, f"letters/batch-{batch.pk}/manifest.csv", f"batch-{batch.pk}-manifest.csv", letters=count

@@ -21,6 +21,7 @@ class StoredFile:
     sha256: str
     letters: int = 0
     pages: int = 0
+    rows: str = ""  # a print part's rows of the mail file, in storage, until the finish joins them
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -29,6 +30,7 @@ class StoredFile:
             "sha256": self.sha256,
             "letters": self.letters,
             "pages": self.pages,
+            "rows": self.rows,
         }
 
     @classmethod
@@ -36,14 +38,19 @@ class StoredFile:
         return cls(**data)
 
 
-def store(local_path: str, name: str, download_name: str, **counts: int) -> StoredFile:
+def files_of(parts: list[dict[str, Any] | None]) -> list[str]:
+    """Every file a batch's print parts keep in storage (the parts written so far, and their rows)."""
+    return [name for part in parts if part for name in (part["name"], part.get("rows", "")) if name]
+
+
+def store(local_path: str, name: str, download_name: str, letters: int = 0, pages: int = 0) -> StoredFile:
     digest = hashlib.sha256()
     with open(local_path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
         f.seek(0)
         stored = default_storage.save(name, File(f))
-    return StoredFile(stored, download_name, digest.hexdigest(), **counts)
+    return StoredFile(stored, download_name, digest.hexdigest(), letters, pages)
 
 
 def part_count(batch: LetterBatch, size: int) -> int:
@@ -63,12 +70,12 @@ def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
     part = pikepdf.Pdf.new()
     part.docinfo[pikepdf.Name.Title] = f"Letter batch {batch.pk}, part {number}"
     try:
-        for chunk_name, start, page_count in letters:
-            chunk = chunks.get(chunk_name)
-            if chunk is None:
+        for chunk_name, _, _ in letters:
+            if chunk_name not in chunks:
                 with default_storage.open(chunk_name, "rb") as f:
-                    chunk = chunks[chunk_name] = pikepdf.Pdf.open(io.BytesIO(f.read()))
-            part.pages.extend(chunk.pages[start : start + page_count])
+                    chunks[chunk_name] = pikepdf.Pdf.open(io.BytesIO(f.read()))
+        pages = [(chunks[name], page) for name, start, count in letters for page in range(start, start + count)]
+        _join(part, pages)
         _place(batch, number, first, last)
         with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
             part.save(out.name)
@@ -79,6 +86,50 @@ def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
         part.close()
         for chunk in chunks.values():
             chunk.close()
+
+
+_INHERITED = (pikepdf.Name.Resources, pikepdf.Name.MediaBox, pikepdf.Name.CropBox, pikepdf.Name.Rotate)
+
+
+def _join(part: pikepdf.Pdf, pages: list[tuple[pikepdf.Pdf, int]]) -> None:
+    """Put `pages` (a chunk, and a page's index in it) into `part`'s page tree, in that order.
+
+    pikepdf's `pages.extend` copies page by page, and each copy walks what the page shares with the pages copied
+    before it: joining a part took a third as long as rendering its letters. Here each chunk's pages are copied in
+    one `copy_foreign` call, as plain dictionaries (qpdf copies no object typed /Page but through the page tree),
+    and the part's tree is written once. A page keeps what it inherited from its chunk's tree."""
+    wanted: dict[int, tuple[pikepdf.Pdf, list[int]]] = {}
+    for chunk, index in pages:
+        wanted.setdefault(id(chunk), (chunk, []))[1].append(index)
+    copied: dict[tuple[int, int], pikepdf.Object] = {}
+    for key, (chunk, indexes) in wanted.items():
+        objects = []
+        for index in indexes:
+            page = chunk.pages[index].obj
+            for name in _INHERITED:
+                if name not in page and (inherited := _inherited(page, name)) is not None:
+                    page[name] = inherited
+            del page[pikepdf.Name.Parent], page[pikepdf.Name.Type]
+            objects.append(page)
+        for index, local in zip(indexes, part.copy_foreign(chunk.make_indirect(pikepdf.Array(objects))), strict=True):
+            copied[(key, index)] = local
+    tree = part.Root.Pages
+    kids = []
+    for chunk, index in pages:
+        placed = copied[(id(chunk), index)]
+        placed.Type, placed.Parent = pikepdf.Name.Page, tree
+        kids.append(placed)
+    tree.Kids = pikepdf.Array(kids)
+    tree.Count = len(kids)
+
+
+def _inherited(page: pikepdf.Object, name: pikepdf.Name) -> pikepdf.Object | None:
+    node = page.get(pikepdf.Name.Parent)
+    while node is not None:
+        if name in node:
+            return node[name]
+        node = node.get(pikepdf.Name.Parent)
+    return None
 
 
 def _place(batch: LetterBatch, number: int, first: int, last: int) -> None:

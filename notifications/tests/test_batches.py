@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,6 +15,7 @@ from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters import jobs, manifest
 from notifications.letters.maker import LetterMaker
+from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
@@ -221,7 +223,9 @@ def test_a_code_given_twice_is_refused_rather_than_counted_twice(incident, manag
     assert LetterBatch.objects.get(pk=batch.pk).returned_count == 0
 
 
-def test_the_sweep_sends_again_an_assembly_whose_worker_died(incident, manager, django_capture_on_commit_callbacks):
+def test_the_sweep_sends_again_an_assembly_whose_worker_died(
+    incident, manager, django_capture_on_commit_callbacks, monkeypatch
+):
     recipients(incident, 5)
     actions.install_default_templates(manager, incident)
     batch = actions.create_batch(manager, incident, "Assembly lost", Selection())
@@ -233,11 +237,143 @@ def test_the_sweep_sends_again_an_assembly_whose_worker_died(incident, manager, 
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Letter.objects.filter(batch=batch).update(claimed_at=an_hour_ago)
     LetterBatch.objects.filter(pk=batch.pk).update(render_started_at=an_hour_ago, assembly_beat_at=an_hour_ago)
+    sent_again = []
+    monkeypatch.setattr(jobs.tasks, "enqueue_assembly", lambda *args: sent_again.append(args))
+    assert jobs.sweep() == []
+    assert sent_again == [(batch.pk, batch.render_round)]  # the assembly, again
+    jobs.sweep()
+    assert len(sent_again) == 1  # its next step has a whole silence to start
     with django_capture_on_commit_callbacks() as sent:
-        assert jobs.sweep() == []
-    assert len(sent) == 1  # part 1, again
-    with django_capture_on_commit_callbacks() as sent:
-        jobs.sweep()
-    assert not sent  # its next step has a whole silence to start
+        jobs.assemble(batch.pk, batch.render_round)
+    assert len(sent) == 1  # part 1 only: part 2 is written
     jobs.assemble_part(batch.pk, batch.render_round, 1, finish_with=lambda *a: None)
     assert LetterBatch.objects.get(pk=batch.pk).parts[0]["letters"] == 4
+
+
+def _render_in_chunks(batch, maker, parts_sent, assembled, ranges=None):
+    for first, last in ranges or jobs.chunk_ranges(batch.letters_total, 3):
+        jobs.render_chunk(
+            batch.pk, batch.render_round, first, last, maker=maker,
+            assemble_with=partial(_assemble_inline, assembled), part_with=partial(_write_part, parts_sent),
+        )  # fmt: skip
+
+
+def _assemble_inline(assembled: list[int], batch_id: int, render_round: int) -> None:
+    assembled.append(batch_id)
+    jobs.assemble(batch_id, render_round, inline=True)
+
+
+def _write_part(parts_sent: list[int], batch_id: int, render_round: int, number: int) -> None:
+    parts_sent.append(number)
+    jobs.assemble_part(batch_id, render_round, number, finish_with=jobs.finish)
+
+
+def _counting_writes(monkeypatch):
+    written = []
+    write_part = jobs.parts.write_part
+
+    def counted(batch, number, size):
+        written.append(number)
+        return write_part(batch, number, size)
+
+    monkeypatch.setattr(jobs.parts, "write_part", counted)
+    return written
+
+
+def test_a_print_part_is_written_as_soon_as_its_letters_are_rendered(incident, manager, monkeypatch):
+    """Parts of 4 letters, chunks of 3: part 1 is whole once letters 1 to 6 are rendered, part 2 once 7 to 9 are,
+    each while letters are still pending; the last chunk's assembly writes only part 3, and the finish."""
+    written = _counting_writes(monkeypatch)
+    recipients(incident, 10)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Streamed", Selection())
+    maker, parts_sent, assembled = LetterMaker(incident), list[int](), list[int]()
+    _render_in_chunks(batch, maker, parts_sent, assembled, [(1, 3), (4, 6)])
+    batch.refresh_from_db()
+    assert parts_sent == [1]
+    assert batch.parts[0]["letters"] == 4
+    assert batch.parts[1:] == [None, None]
+    assert batch.status == BatchStatus.RENDERING
+    assert not assembled
+    assert list(Letter.objects.filter(batch=batch, part_number=1).values_list("sequence", flat=True)) == [1, 2, 3, 4]
+
+    _render_in_chunks(batch, maker, parts_sent, assembled, [(7, 9), (10, 10)])
+    batch.refresh_from_db()
+    assert parts_sent == [1, 2]  # part 3 was written by the assembly, after the last chunk
+    assert assembled == [batch.pk]
+    assert batch.status == BatchStatus.RENDERED
+    assert [part["letters"] for part in batch.parts] == [4, 4, 2]
+    assert written == [1, 2, 3]  # each part once
+    assert all(default_storage.exists(part["name"]) for part in batch.parts)
+    assert not Letter.objects.filter(batch=batch).exclude(chunk="").exists()  # the chunk files are let go
+    placed = Letter.objects.filter(batch=batch).order_by("sequence").values_list("part_number", "part_first_page")
+    pages = [0, *Letter.objects.filter(batch=batch).order_by("sequence").values_list("page_count", flat=True)]
+    firsts = [1 + sum(pages[1 + n - n % 4 : 1 + n]) for n in range(10)]  # pages before it within its part
+    assert list(placed) == [(n // 4 + 1, firsts[n]) for n in range(10)]
+    with default_storage.open(batch.manifest.name) as f:  # the parts' rows, joined under one header
+        rows = list(csv.reader(io.TextIOWrapper(f, encoding="utf-8")))
+    assert rows[0] == list(manifest.HEADER)
+    expected = [(f"{n + 1:06d}", str(n // 4 + 1), str(firsts[n])) for n in range(10)]
+    assert [(r[0], r[-2], r[-1]) for r in rows[1:]] == expected
+    assert not [part["rows"] for part in batch.parts if default_storage.exists(part["rows"])]  # let go once joined
+
+
+def test_a_part_written_twice_is_recorded_once(incident, manager, monkeypatch):
+    written = _counting_writes(monkeypatch)
+    recipients(incident, 6)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "Twice", Selection())
+    maker = LetterMaker(incident)
+    for first, last in jobs.chunk_ranges(6, 3):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None,
+                          part_with=lambda *a: None)  # fmt: skip
+    for _ in range(2):  # two chunks saw part 1 whole at once
+        jobs.assemble_part(batch.pk, batch.render_round, 1)
+    batch.refresh_from_db()
+    assert batch.parts[0]["letters"] == 4
+    assert batch.parts[1] is None
+    assert written == [1]  # the second run found it recorded and wrote nothing
+
+
+def test_every_part_written_while_rendering_leaves_the_assembly_only_the_finish(incident, manager):
+    recipients(incident, 8)
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "All early", Selection())
+    maker = LetterMaker(incident)
+    for first, last in jobs.chunk_ranges(8, 3):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None,
+                          part_with=lambda *a: None)  # fmt: skip
+    claim = LetterBatch.objects.get(pk=batch.pk).assembly_claim
+    LetterBatch.objects.filter(pk=batch.pk).update(assembly_claim="")  # as before the last chunk's claim
+    for number in (1, 2):  # both parts written before the assembly was claimed: neither finishes the batch
+        jobs.assemble_part(batch.pk, batch.render_round, number, finish_with=jobs.finish)
+    assert LetterBatch.objects.get(pk=batch.pk).status == BatchStatus.RENDERING
+    LetterBatch.objects.filter(pk=batch.pk).update(assembly_claim=claim)
+    jobs.assemble(batch.pk, batch.render_round, inline=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert [part["letters"] for part in batch.parts] == [4, 4]
+    assert batch.manifest
+
+
+def test_a_part_with_a_failed_letter_is_not_written_and_the_batch_blocks(
+    incident, manager, django_capture_on_commit_callbacks
+):
+    recipients(incident, 4, state="MO")
+    recipients(incident, 4, state="KS", postal_code="66044")
+    actions.install_default_templates(manager, incident)
+    LetterTemplate.objects.create(incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>")
+    batch = actions.create_batch(manager, incident, "Blocked", Selection())
+    kansas = set(Letter.objects.filter(batch=batch, recipient__state="KS").values_list("sequence", flat=True))
+    maker, parts_sent, assembled = LetterMaker(incident), list[int](), list[int]()
+    _render_in_chunks(batch, maker, parts_sent, assembled)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.BLOCKED
+    whole = [n for n in (1, 2) if not kansas & set(range(4 * n - 3, 4 * n + 1))]
+    assert [n for n, part in enumerate(batch.parts, start=1) if part] == [n for n in whole if n in parts_sent]
+    early = [StoredFile.from_json(part).name for part in batch.parts if part]
+    assert early  # the Missouri letters' part
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.rerender_batch(manager, batch)  # after a fix: the parts written early go with the round
+    assert LetterBatch.objects.get(pk=batch.pk).parts == []
+    assert not [name for name in early if default_storage.exists(name)]

@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+import pikepdf
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
@@ -11,7 +12,7 @@ from PIL import Image
 
 from incidents.readers import Relationship
 from notifications.letters import render
-from notifications.letters.parts import StoredFile, letter_pdf
+from notifications.letters.parts import StoredFile, _join, letter_pdf
 from notifications.models import BatchStatus, Letter, LetterTemplate
 from portal.testing import pdfcheck
 from portal.testing.letters import recipients, rendered_batch
@@ -145,3 +146,31 @@ def test_one_letter_is_cut_from_its_part_without_rendering(batch, tmp_path, monk
 
 def test_the_logo_is_served_from_the_incident(batch, fetched):
     assert "portal-logo:logo" in fetched
+
+
+def _chunk_with_inherited_boxes(width: int, pages: int) -> "pikepdf.Pdf":
+    """A chunk whose page size and resources sit on its page tree, as some PDF writers put them."""
+    chunk = pikepdf.Pdf.new()
+    for n in range(pages):
+        chunk.add_blank_page()
+        chunk.pages[n].obj.Contents = chunk.make_stream(f"% page {width}-{n}\n".encode())
+        del chunk.pages[n].obj.MediaBox
+        if pikepdf.Name.Resources in chunk.pages[n].obj:
+            del chunk.pages[n].obj.Resources
+    chunk.Root.Pages.MediaBox = pikepdf.Array([0, 0, width, 792])
+    chunk.Root.Pages.Resources = pikepdf.Dictionary(ProcSet=pikepdf.Array([pikepdf.Name.PDF]))
+    return chunk
+
+
+def test_a_part_joins_pages_from_several_chunks_in_the_order_given_keeping_what_they_inherit():
+    first, second = _chunk_with_inherited_boxes(612, 3), _chunk_with_inherited_boxes(600, 2)
+    part = pikepdf.Pdf.new()
+    _join(part, [(second, 1), (first, 0), (first, 2), (second, 0)])
+    out = io.BytesIO()
+    part.save(out)
+    with pikepdf.Pdf.open(io.BytesIO(out.getvalue())) as saved:
+        contents = [page.obj.Contents.read_bytes().decode().strip() for page in saved.pages]
+        assert contents == ["% page 600-1", "% page 612-0", "% page 612-2", "% page 600-0"]
+        assert [float(page.mediabox[2]) for page in saved.pages] == [600, 612, 612, 600]
+        assert all(page.obj.Resources.ProcSet == [pikepdf.Name.PDF] for page in saved.pages)
+        assert saved.Root.Pages.Count == 4

@@ -26,9 +26,10 @@ def _mid_chunk(batch_id: int) -> bool:
 
 def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_worker_process, incident, manager):
     worker = celery_worker_process
-    # Small chunks so the kill lands inside one; a short claim timeout and sweep so the restart takes over soon.
+    # Small chunks so the kill lands inside one; a short claim timeout and sweep so the restart takes over soon;
+    # print parts of 8 letters, most of them written while later chunks render.
     worker.kill()
-    worker.start("--concurrency", "1", LETTER_CHUNK_SIZE="4")
+    worker.start("--concurrency", "1", LETTER_CHUNK_SIZE="4", LETTER_PART_SIZE="8")
     try:
         recipients(incident, LETTERS, "name", "medical_information")
         actions.install_default_templates(manager, incident)
@@ -43,6 +44,7 @@ def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_wor
             "--schedule",
             str(worker.log.with_suffix(".beat")),
             LETTER_CHUNK_SIZE="4",
+            LETTER_PART_SIZE="8",
             CLAIM_SILENCE_SECONDS="2",
             CLAIM_SWEEP_SECONDS="1",
         )
@@ -59,10 +61,15 @@ def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_wor
     assert batch.letters_failed == 0
 
     parts = [Path(default_storage.path(StoredFile.from_json(p).name)) for p in batch.parts]
-    pages = [text for part in parts for text in pdfcheck.page_texts(part)]
+    assert len(parts) == LETTERS // 8
+    texts = [pdfcheck.page_texts(part) for part in parts]
+    pages = [text for part in texts for text in part]
     assert len(pages) == batch.pages_total == sum(letter.page_count for letter in letters)
     pieces = Counter(text.split("Piece ")[1][:6] for text in pages)  # one footer per page
     assert pieces == {f"{letter.sequence:06d}": letter.page_count for letter in letters}
+    for number, part in enumerate(texts, start=1):  # each part holds its eight letters, in sequence order
+        in_part = list(dict.fromkeys(text.split("Piece ")[1][:6] for text in part))
+        assert in_part == [f"{n:06d}" for n in range(8 * number - 7, 8 * number + 1)]
 
     with default_storage.open(batch.manifest.name) as f:
         sequences = [row["sequence"] for row in csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))]
