@@ -12,24 +12,26 @@ parent calling about a child gives their own name). The fuzzy search runs
 only when the exact one finds nobody, and is always narrowed by a second
 attribute (date of birth, ZIP code or phone).
 
-PostgreSQL finds near-miss surnames with pg_trgm: a GIN index on people's
-surnames (migration callcenter 0002), similarity() among the recipients the
-second detail finds; other databases take the portable fallback:
-the second attribute's index gives the candidates and Python ranks their
-surnames by edit distance. `_fuzzy_ids` is the one place that chooses.
+PostgreSQL finds near-miss surnames with pg_trgm's similarity(), on both
+surnames of the recipients the second detail's index finds; other databases
+take the portable fallback: the same candidates, their surnames ranked by edit
+distance in Python. `_fuzzy` is the one place that chooses.
+
+The searches a call runs are written as SQL: the ORM's composition of them
+cost more than the database spent answering them.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from incidents.models import Incident
 from incidents.readers import Relationship
 from people.models import Individual, Recipient
+from portal.lib.sealed_fields import LookupKeyField, SealedField, lookup_of
 
 LIMIT = 20
 # pg_trgm's default threshold (0.3) misses transposed letters in short names ("Nugyen").
@@ -115,31 +117,6 @@ def _people(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Indi
     return people
 
 
-def _by_own_name(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Recipient]:
-    """Recipients of people whose own surname matches: the person's indexes lead, by incident."""
-    people = _people(incident, criteria, surname)
-    if criteria.first_name_key:
-        people = people.filter(first_name_key=criteria.first_name_key)
-    return _on_recipient(Recipient.objects.filter(individual__in=people.values("pk")), incident, criteria)
-
-
-def _by_letter_name(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Recipient]:
-    """Recipients whose own surname matches (the parent who calls about a child)."""
-    rows = Recipient.objects.filter(surname, incident=incident)
-    if criteria.first_name_key:
-        rows = rows.filter(name_key__startswith=criteria.first_name_key + " ")
-    if criteria.date_of_birth:
-        rows = rows.filter(individual__incident=incident, individual__date_of_birth=criteria.date_of_birth)
-    return _on_recipient(rows, incident, criteria)
-
-
-def _merged(*id_lists: list[int]) -> list[int]:
-    found: list[int] = []
-    for ids in id_lists:
-        found += [pk for pk in ids if pk not in found]
-    return found
-
-
 # What a match shows, read with the search itself: only the date of birth among them is sealed.
 _PERSON_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth")
 _MATCH_COLUMNS = ("pk", "relationship", "city", *(f"individual__{name}" for name in _PERSON_FIELDS))
@@ -158,63 +135,145 @@ def _match(row: tuple[Any, ...]) -> Match:
     )
 
 
-def _first(rows: QuerySet[Recipient]) -> list[Match]:
-    return [_match(row) for row in rows.order_by("pk").values_list(*_MATCH_COLUMNS)[: LIMIT + 1]]
-
-
-def _merged_matches(*lists: list[Match]) -> list[Match]:
+def _merged_matches(matches: list[Match]) -> list[Match]:
     found: dict[int, Match] = {}
-    for matches in lists:
-        for match in matches:
-            found.setdefault(match.recipient_id, match)
+    for match in matches:
+        found.setdefault(match.recipient_id, match)
     return list(found.values())
 
 
+# The exact searches, written out: they run on every lookup, and composing them with the ORM cost more than the
+# database spends answering them. Each names the incident its indexes lead with; sealed details are compared
+# through their lookup keys, as the ORM's lookup on a sealed field does (portal.lib.sealed_fields).
+_RECIPIENT, _INDIVIDUAL = Recipient._meta.db_table, Individual._meta.db_table
+# S608: the tables' names are formatted in; every value is a parameter.
+_MATCH_COLUMNS_SQL = "r.id, r.relationship, r.city, i.first_name, i.middle_name, i.last_name, i.suffix, i.date_of_birth"
+_MATCH_FROM_SQL = f"{_RECIPIENT} r JOIN {_INDIVIDUAL} i ON i.id = r.individual_id"
+_SELECT_MATCHES = f"SELECT {_MATCH_COLUMNS_SQL} FROM {_MATCH_FROM_SQL}"  # noqa: S608
+_SEALED_DATE_OF_BIRTH = Individual._meta.get_field("date_of_birth")
+
+
+def _key_of(model: type[Individual] | type[Recipient], name: str, value: object) -> tuple[str, str]:
+    """The lookup key column of a sealed field, and the key of `value` in it."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, SealedField)
+    key = model._meta.get_field(field.lookup_key())
+    assert isinstance(key, LookupKeyField)
+    return key.column, lookup_of(value, field.kind)
+
+
+def _phone_sql(name: str, phone: str, incident_id: int) -> tuple[str, list[Any]]:
+    """One phone column equal to `phone`, with its partial index's condition (SQLite needs to see it)."""
+    column, key = _key_of(Recipient, name, phone)
+    return f"(r.incident_id = %s AND r.{column} = %s AND NOT r.{column} = '')", [incident_id, key]
+
+
+def _on_recipient_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
+    """As `_on_recipient`: the ZIP code as a range, a phone as any of the recipient's three."""
+    sql, params = "", list[Any]()
+    if criteria.postal_code:
+        zip5 = criteria.postal_code[:5]
+        sql += " AND r.incident_id = %s AND r.postal_code >= %s AND r.postal_code <= %s"
+        params += [incident_id, zip5, zip5 + "-9999"]
+    if criteria.phone:
+        phones = [_phone_sql(name, criteria.phone, incident_id) for name in Recipient.PHONE_FIELDS]
+        sql += " AND (" + " OR ".join(part for part, _ in phones) + ")"
+        params += [value for _, values in phones for value in values]
+    return sql, params
+
+
+def _own_name_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
+    """As `_by_own_name`: the person's surname (and first name, date of birth) by their indexes, as a subquery."""
+    people = f"SELECT id FROM {_INDIVIDUAL} WHERE incident_id = %s AND last_name_key = %s"  # noqa: S608 (a name)
+    params: list[Any] = [incident_id, criteria.last_name_key]
+    if criteria.date_of_birth:
+        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
+        people += f" AND {column} = %s"
+        params.append(key)
+    if criteria.first_name_key:
+        people += " AND first_name_key = %s"
+        params.append(criteria.first_name_key)
+    more, more_params = _on_recipient_sql(incident_id, criteria)
+    return f"{_SELECT_MATCHES} WHERE r.individual_id IN ({people}){more}", [*params, *more_params]
+
+
+def _letter_name_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
+    """As `_by_letter_name`: the recipient's own surname (the parent who calls about a child)."""
+    sql = f"{_SELECT_MATCHES} WHERE r.incident_id = %s AND r.last_name_key = %s"
+    params: list[Any] = [incident_id, criteria.last_name_key]
+    if criteria.first_name_key:
+        sql += " AND r.name_key LIKE %s ESCAPE '\\'"
+        params.append(connection.ops.prep_for_like_query(criteria.first_name_key + " ") + "%")
+    if criteria.date_of_birth:
+        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
+        sql += f" AND i.incident_id = %s AND i.{column} = %s"
+        params += [incident_id, key]
+    more, more_params = _on_recipient_sql(incident_id, criteria)
+    return sql + more, [*params, *more_params]
+
+
+def _first_of(*statements: tuple[str, list[Any]]) -> list[Match]:
+    """The first LIMIT + 1 matches of each statement by id, in one round trip, merged in the statements' order.
+    Each part keeps its own index; the limits sit in derived tables (SQLite refuses one in a part of a UNION)."""
+    parts = [
+        f"SELECT * FROM (SELECT {n} AS part, q.* FROM ({sql}) q ORDER BY q.id LIMIT {LIMIT + 1}) p{n}"  # noqa: S608
+        for n, (sql, _) in enumerate(statements)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [value for _, params in statements for value in params])
+        rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return _merged_matches([_match_of(row[1:]) for row in rows])
+
+
+def _match_of(row: tuple[Any, ...]) -> Match:
+    """A match from the columns of _MATCH_COLUMNS_SQL, its date of birth still sealed."""
+    return _match((*row[:-1], _opened_date_of_birth(row[-1])))
+
+
+def _opened_date_of_birth(sealed: str | None) -> date | None:
+    return _SEALED_DATE_OF_BIRTH.from_db_value(sealed, None, connection)
+
+
 def _exact(incident: Incident, criteria: Criteria) -> list[Match]:
-    """Each statement reads what its matches show: no second query for them."""
+    """One statement per search, reading what its matches show: no second query for them."""
     if criteria.reference_code:
-        return _first(Recipient.objects.filter(incident=incident, reference_code=criteria.reference_code))
+        by_code = f"{_SELECT_MATCHES} WHERE r.incident_id = %s AND r.reference_code = %s"
+        return _first_of((by_code, [incident.pk, criteria.reference_code]))
     if not criteria.last_name_key:  # the phone alone, as a phone system's screen-pop gives it
-        # One query per phone column, each on its own index: an OR of three lets SQLite's planner scan instead.
-        by_phone = Recipient.objects.filter(incident=incident)
-        return _merged_matches(
-            *(_first(by_phone.filter(_phone_is(name, criteria.phone))) for name in Recipient.PHONE_FIELDS)
+        # A part per phone column, each on its own index: an OR of three lets SQLite's planner scan instead.
+        return _first_of(
+            *(
+                (f"{_SELECT_MATCHES} WHERE {sql}", params)
+                for sql, params in (_phone_sql(name, criteria.phone, incident.pk) for name in Recipient.PHONE_FIELDS)
+            )
         )
-    # Two queries rather than one OR across two tables, so each side uses its own index.
-    own = _first(_by_own_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
-    theirs = _first(_by_letter_name(incident, criteria, Q(last_name_key=criteria.last_name_key)))
-    return _merged_matches(own, theirs)
+    # A part for each side rather than one OR across two tables, so each side uses its own index.
+    return _first_of(_own_name_sql(incident.pk, criteria), _letter_name_sql(incident.pk, criteria))
 
 
-def _trigram_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
-    key = criteria.last_name_key
-    similar = Q(last_name_key__trigram_similar=key)
-    own = (
-        _by_own_name(incident, replace(criteria, first_name_key=""), similar)
-        .annotate(similarity=TrigramSimilarity("individual__last_name_key", key))
-        .values_list("similarity", "pk")
+def _trigram_matches(incident: Incident, criteria: Criteria) -> list[Match]:
+    """Recipients sharing the second detail whose person's surname, or their own (a parent's), is close to the
+    one typed, closest first, in one statement: the second detail's index finds a few thousand rows at most,
+    each compared on both surnames, where a trigram bitmap over every surname of the incident costs more."""
+    # S608: names are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT {_MATCH_COLUMNS_SQL}, GREATEST(similarity(i.last_name_key, %s), similarity(r.last_name_key, %s))"  # noqa: S608
+        f" AS closeness FROM {_MATCH_FROM_SQL} WHERE r.incident_id = %s AND i.incident_id = %s"
     )
-    # Letter names are compared row by row among those sharing the second detail: its btree finds a few
-    # thousand at most, where a trigram bitmap over every recipient's surname costs more.
-    theirs = (
-        _by_letter_name(incident, replace(criteria, first_name_key=""), Q())
-        .annotate(similarity=TrigramSimilarity("last_name_key", key))
-        .filter(similarity__gte=_TRIGRAM_THRESHOLD)
-        .values_list("similarity", "pk")
-    )
+    params: list[Any] = [criteria.last_name_key, criteria.last_name_key, incident.pk, incident.pk]
+    if criteria.date_of_birth:
+        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
+        sql += f" AND i.{column} = %s"
+        params.append(key)
+    more, more_params = _on_recipient_sql(incident.pk, criteria)
+    sql = f"SELECT * FROM ({sql}{more}) m WHERE closeness >= %s ORDER BY closeness DESC, id LIMIT {LIMIT + 1}"  # noqa: S608
     # SET LOCAL, in one statement: the caller's transaction when there is one (the lookup's), else its own.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
-        cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true),"
-            " set_config('max_parallel_workers_per_gather', '0', true)",
-            [str(_TRIGRAM_THRESHOLD)],
-        )
-        ranked = sorted(
-            [*own.order_by("-similarity", "pk")[: LIMIT + 1], *theirs.order_by("-similarity", "pk")[: LIMIT + 1]],
-            key=lambda row: (-row[0], row[1]),
-        )
-    return _merged([pk for _, pk in ranked]), False
+        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
+        cursor.execute(sql, [*params, *more_params, _TRIGRAM_THRESHOLD])
+        return [_match_of(row[:-1]) for row in cursor.fetchall()]
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -261,11 +320,12 @@ def _fallback_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bo
     return [pk for _, pk in sorted(ranked)], len(candidates) == _FALLBACK_CANDIDATES
 
 
-def _fuzzy_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
-    """Close surnames, narrowed by the second detail; and whether candidates were cut short."""
+def _fuzzy(incident: Incident, criteria: Criteria) -> tuple[list[Match], bool]:
+    """Close surnames, narrowed by the second detail, at most LIMIT + 1; and whether candidates were cut short."""
     if connection.vendor == "postgresql":
-        return _trigram_ids(incident, criteria)
-    return _fallback_ids(incident, criteria)
+        return _trigram_matches(incident, criteria), False
+    ids, cut_short = _fallback_ids(incident, criteria)
+    return _matches(ids[: LIMIT + 1]), cut_short
 
 
 def _matches(ids: list[int]) -> list[Match]:
@@ -280,5 +340,5 @@ def find(incident: Incident, criteria: Criteria) -> Found:
     matches = _exact(incident, criteria)
     if matches or not criteria.last_name_key:
         return Found(matches=matches[:LIMIT], fuzzy=False, more=len(matches) > LIMIT)
-    ids, cut_short = _fuzzy_ids(incident, criteria)
-    return Found(matches=_matches(ids[:LIMIT]), fuzzy=True, more=len(ids) > LIMIT or cut_short)
+    close, cut_short = _fuzzy(incident, criteria)
+    return Found(matches=close[:LIMIT], fuzzy=True, more=len(close) > LIMIT or cut_short)

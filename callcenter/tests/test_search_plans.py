@@ -31,8 +31,9 @@ KINDS = {
     "misspelt name and ZIP": lambda _: Criteria(last_name_key="nugyen", postal_code="65999"),
     "misspelt name and birth date": lambda _: Criteria(last_name_key="nugyen", date_of_birth=date(2012, 5, 1)),
 }
-# SQLite: a full scan, or an index used for the incident alone (every row of the incident).
-_SQLITE_WHOLE = re.compile(r"\bSCAN (incidents_individual|incidents_recipient|U\d)\b|\(incident_id=\?\)")
+# SQLite: a full scan (of the tables, or of the aliases the written-out searches give them, r and i), or an index
+# used for the incident alone (every row of the incident).
+_SQLITE_WHOLE = re.compile(r"\bSCAN (incidents_individual|incidents_recipient|U\d|r|i)\b|\(incident_id=\?\)")
 
 
 def _postgresql_reads_whole(plan: str) -> bool:
