@@ -44,7 +44,7 @@ def incident_with_letters(letters: int) -> "Incident":
     from people.models import Individual
 
     incident = Incident.objects.create(
-        slug=f"bench-letters-{int(time.time())}",
+        slug=f"bench-letters-{time.time_ns()}",
         title="Letters benchmark (synthetic data)",
         organisation_name="Bench Unified School District",
         discovered_on=date(2026, 1, 5),

@@ -175,25 +175,43 @@ def _wait_for_batch(
         time.sleep(SAMPLE_MB_INTERVAL)
 
 
-def run_end_to_end(
-    letters_wanted: int, sample: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
-) -> None:
-    from django.conf import settings
+@dataclass
+class WorkerRun:
+    """A batch rendered by workers, timed from create_batch until it is rendered."""
 
+    batch: Any
+    progress: Progress
+    used: Any  # machine.busy's figures while the workers rendered
+    own_cpu: float
+    sampler: MemorySampler
+    idle_kb: int
+    end_kb: int
+    started: float
+
+    @property
+    def rate(self) -> float:
+        return float(self.batch.letters_total) / self.progress.rendered
+
+    def describe(self, label: str) -> str:
+        batch, progress = self.batch, self.progress
+        return (
+            f"{label:<12} {batch.letters_total:,} letters in {progress.rendered:6.1f} s  {self.rate:7.1f} letters/s  "
+            f"({batch.pages_total:,} pages in {len(batch.parts)} print parts; create_batch {progress.created:.1f} s, "
+            f"last chunk recorded at {progress.chunks_done:.1f} s, "
+            f"assembly {progress.rendered - progress.chunks_done:.1f} s)"
+        )
+
+
+def _render_on_workers(
+    letters_wanted: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
+) -> WorkerRun:
+    """A batch of `letters_wanted` letters of an incident of its own, rendered by `count` workers; returns once
+    the workers have also run what the batch sent after it (its proof), so that nothing of it is left queued."""
     from notifications import actions
     from notifications.letters.selection import Selection
     from notifications.models import BatchStatus
 
-    _check_no_batch_rendering()
     incident = incident_with_letters(letters_wanted)
-    sample_letters = letters_for(incident, min(sample, letters_wanted))
-    print(f"One process: {len(sample_letters):,} letters ({language_mix(sample_letters)}), before the workers start")
-    with busy(time.process_time) as alone_busy:
-        alone = one_process(incident, sample_letters)
-    processes = count * (1 + concurrency)
-    print(f"Workers: {count} x `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
-          f"({processes} processes), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
-          f"print parts of {settings.LETTER_PART_SIZE}")  # fmt: skip
     progress = Progress()
     batch = None
     with workers(count, concurrency, redis_url, log_path) as (started_workers, log):
@@ -220,33 +238,79 @@ def run_end_to_end(
                     None, batch, BatchStatus.BLOCKED, "letter_batch.blocked", details=stopped,
                     only_from=[BatchStatus.RENDERING], in_round=batch.render_round,
                 )  # fmt: skip
+        _wait_until_idle(redis_url, log)
     assert batch is not None
     batch.refresh_from_db()
     if batch.status != BatchStatus.RENDERED or batch.letters_rendered != letters_wanted:
         sys.exit(f"The batch ended {batch.status} with {batch.letters_rendered:,} letters rendered "
                  f"and {batch.letters_failed:,} failed.")  # fmt: skip
-    wall = progress.rendered
-    rate = batch.letters_total / wall
-    print(describe("One process:", alone))
-    print(f"End to end:  {batch.letters_total:,} letters in {wall:6.1f} s  {rate:7.1f} letters/s  "
-          f"({batch.pages_total:,} pages in {len(batch.parts)} print parts; create_batch {progress.created:.1f} s, "
-          f"last chunk recorded at {progress.chunks_done:.1f} s, "
-          f"assembly {progress.rendered - progress.chunks_done:.1f} s)")  # fmt: skip
-    print(f"Ratio:       {rate / alone.rate:.2f} x the one-process rate (target: at least 1.7)")
-    print(f"While one process rendered, {alone_busy}")
-    print(f"While the workers rendered, {used}; this process (sampling memory, waiting for the batch) "
-          f"used {own_cpu:.1f} s of CPU")  # fmt: skip
-    mb = 1024
-    print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
-          f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s):")  # fmt: skip
-    print(f"  one worker with its {concurrency} child(ren): {sampler.peak_worker_kb / mb:,.0f} MB resident; "
-          f"the largest single process: {sampler.peak_process_kb / mb:,.0f} MB")  # fmt: skip
-    print(f"  all {sampler.processes} worker processes: {sampler.peak_total_kb / mb:,.0f} MB resident summed, "
-          f"{sampler.peak_pss_kb / mb:,.0f} MB proportional (PSS)")  # fmt: skip
-    marks = [f"{fraction:.0%} {sampler.at(started + fraction * wall) / mb:,.0f} MB" for fraction in (0.25, 0.5, 0.75)]
-    print(f"  all worker processes, resident summed over the run: idle before the batch {idle_kb / mb:,.0f} MB, "
-          f"{', '.join(marks)}, at the end {end_kb / mb:,.0f} MB")  # fmt: skip
     if foreign:
         names = ", ".join(sorted(set(foreign)))
         sys.exit(f"The workers also ran {len(foreign)} task(s) this run did not send ({names}): another process "
                  "uses this Redis database, so these figures are not clean.")  # fmt: skip
+    return WorkerRun(batch, progress, used, own_cpu, sampler, idle_kb, end_kb, started)
+
+
+_SUCCEEDED = re.compile(r"Task [\w.]+\[[^\]]+\] (?:succeeded|raised|retry)")
+
+
+def _wait_until_idle(redis_url: str, log: IO[bytes], timeout: float = 120.0) -> None:
+    """Until every task the workers received has ended and the queues are empty."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    lists = [name for queue in ("celery", "letters") for name in (queue, *(f"{queue}\x06\x16{n}" for n in (3, 6, 9)))]
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            log.seek(0)
+            text = log.read().decode(errors="replace")
+            queued = sum(client.llen(name) for name in lists)
+            if not queued and len(_RECEIVED.findall(text)) <= len(_SUCCEEDED.findall(text)):
+                return
+            time.sleep(0.2)
+    finally:
+        client.close()
+    sys.exit("The workers were still busy two minutes after the batch was rendered.")
+
+
+def run_end_to_end(
+    letters_wanted: int, sample: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
+) -> None:
+    """The same batch size rendered by one worker, then by `count` workers, each on an incident of its own; the
+    renderer alone on one process first, for reference."""
+    from django.conf import settings
+
+    _check_no_batch_rendering()
+    incident = incident_with_letters(min(sample, letters_wanted))
+    sample_letters = letters_for(incident, min(sample, letters_wanted))
+    print(f"One process: {len(sample_letters):,} letters ({language_mix(sample_letters)}), the renderer alone")
+    with busy(time.process_time) as alone_busy:
+        alone = one_process(incident, sample_letters)
+    print(describe("One process:", alone))
+    processes = count * (1 + concurrency)
+    print(f"Workers: `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
+          f"({1 + concurrency} processes each), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
+          f"print parts of {settings.LETTER_PART_SIZE}; one worker first, then {count} "
+          f"({processes} processes)")  # fmt: skip
+    single = _render_on_workers(letters_wanted, 1, concurrency, redis_url, None)
+    print(single.describe("One worker:"))
+    run = _render_on_workers(letters_wanted, count, concurrency, redis_url, log_path)
+    print(run.describe(f"{count} workers:"))
+    print(f"Ratio:       {run.rate / single.rate:.2f} x one worker doing the same (target: at least 1.7)")
+    print(f"             {run.rate / alone.rate:.2f} x the renderer alone on one process (which leaves out creating "
+          "the batch, storing chunks, the print parts and the mail file)")  # fmt: skip
+    print(f"While one process rendered, {alone_busy}")
+    print(f"While one worker rendered, {single.used}")
+    print(f"While {count} workers rendered, {run.used}; this process (sampling memory, waiting for the batch) "
+          f"used {run.own_cpu:.1f} s of CPU")  # fmt: skip
+    sampler, wall, mb = run.sampler, run.progress.rendered, 1024
+    print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
+          f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s), {count} workers:")  # fmt: skip
+    print(f"  one worker with its {concurrency} child(ren): {sampler.peak_worker_kb / mb:,.0f} MB resident; "
+          f"the largest single process: {sampler.peak_process_kb / mb:,.0f} MB")  # fmt: skip
+    print(f"  all {sampler.processes} worker processes: {sampler.peak_total_kb / mb:,.0f} MB resident summed, "
+          f"{sampler.peak_pss_kb / mb:,.0f} MB proportional (PSS)")  # fmt: skip
+    marks = [f"{f:.0%} {sampler.at(run.started + f * wall) / mb:,.0f} MB" for f in (0.25, 0.5, 0.75)]
+    print(f"  all worker processes, resident summed over the run: idle before the batch {run.idle_kb / mb:,.0f} MB, "
+          f"{', '.join(marks)}, at the end {run.end_kb / mb:,.0f} MB")  # fmt: skip

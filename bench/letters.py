@@ -21,12 +21,20 @@ weasyprint.HTML(string=...).write_pdf() call with the stylesheets inlined,
 chunk by chunk in alternating order. Prints letters per second for both and
 the ratio.
 
---end-to-end (N = 10,000): measures the portal's renderer on one process on
---sample letters first, then starts Celery workers on Redis (by default two
-workers of concurrency 1, prefork, consuming celery,letters as the Procfile's
-worker does), creates a batch of the N letters with actions.create_batch and
-waits until it is rendered. Prints the wall time, letters per second, the
-ratio to the one-process rate and the workers' peak memory.
+--end-to-end (N = 10,000): measures the portal's renderer alone on one process
+on --sample letters first, for reference. Then, on Celery workers on Redis
+(concurrency 1, prefork, consuming celery,letters as the Procfile's worker
+does), it renders the same job twice, each on an incident of its own: a batch
+of the N letters created with actions.create_batch, timed until it is rendered
+(print parts and mail file written), first on one worker, then on --workers
+(two by default). Prints each wall time and letters per second, the ratio of
+the workers to the one worker (the target's yardstick: both do the same work,
+the batch's creation and assembly included) and to the renderer alone, and the
+workers' peak memory.
+
+PostgreSQL here runs without autovacuum, so a database the benchmark has used
+before carries the dead rows and stale figures of its earlier batches: give
+each run a fresh one (dropdb -h 127.0.0.1 -U postgres portal_bench_letters).
 """
 
 import argparse

@@ -307,6 +307,7 @@ def run_import(job_id: int, claim: str) -> None:
     if job.file:  # its people are in the database now; the row names the file until it is gone
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job_id).update(file="")
+    load.refresh_statistics()
 
 
 def _write(job: ImportJob, held: QuerySet[ImportJob]) -> None:

@@ -323,6 +323,20 @@ def write_people(
     return Outcome(**counts)
 
 
+def refresh_statistics() -> None:
+    """PostgreSQL's planner statistics of the people tables, taken again once an import's rows are written.
+
+    Autovacuum takes them a minute or more later (never, where it is turned off), and the letters and lookups
+    that follow an import would be planned meanwhile on figures that know nothing of its rows: each chunk of
+    letters read every exposure of the database rather than its own people's by their index. ANALYZE reads a
+    sample of at most 300 x default_statistics_target rows per table, so its cost does not grow with the
+    incident. Run after the import's commit: it holds no lock that an import or a search waits for."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's ANALYZE reads every row; its planner does well enough on its own figures
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_individual, incidents_recipient, incidents_exposure")
+
+
 def renew_colliding_codes(job_id: int) -> None:
     """New reference codes for staged rows whose code is taken (by a recipient, or by an earlier staged row)."""
     sql = """

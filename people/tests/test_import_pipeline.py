@@ -286,3 +286,22 @@ def test_the_confirm_button_and_the_outcome_count_people_and_say_why_rows_differ
     assert "Import 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()
     confirm(job)
     assert "Imported 3 people (4 valid rows; 1 duplicate merged)" in client.get(url).content.decode()
+
+
+def _planner_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+def test_an_import_leaves_the_planner_figures_of_its_rows(incident):
+    """The letters and lookups that follow an import are planned on figures that count its people."""
+    import_file(incident, csv_bytes(*ROWS))
+    written = {model._meta.db_table: model.objects.count() for model in (Individual, Recipient, Exposure)}
+    assert written["incidents_individual"] == 3
+    if connection.vendor == "postgresql":
+        assert {table: _planner_rows(table) for table in written} == written
+    else:  # SQLite keeps no figures it is not asked for: the import asks for none
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone() is None
