@@ -49,6 +49,8 @@ def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_wor
             CLAIM_SWEEP_SECONDS="1",
         )
         worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, seconds=120)
+        # The proof the rendered batch sent: made by this worker, not by the next one while a later test runs.
+        worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).has_proof, seconds=60)
     finally:
         worker.kill()
         worker.start()  # the next tests get the usual worker

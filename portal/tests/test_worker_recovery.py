@@ -114,6 +114,8 @@ def test_work_of_workers_killed_mid_chunk_and_mid_import_is_finished_by_another_
         rendered = _seconds_until(
             rescuer, lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, chunk_killed_at
         )
+        # The proof the rendered batch sent: made here, not by a worker of a later test while it runs.
+        rescuer.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).has_proof, seconds=60)
     finally:
         for worker in (rescuer, importer, renderer):
             if worker is not None and worker.process.poll() is None:
