@@ -1,10 +1,13 @@
 """Letter batches: made from a selection of recipients, sent to the workers to render, and rendered again after
 a template fix."""
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import islice
+from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -19,6 +22,7 @@ from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus,
 from portal.lib.errors import ActionRefused
 
 _INSERT_ROWS = 5000
+_PARAMETERS = 30_000  # per statement: within SQLite's limit of 32,766
 
 
 @transaction.atomic
@@ -51,14 +55,7 @@ def create_batch(
         letters_dated_on=letters_dated_on,
     )
     ids = recipients_for(incident, selection).values_list("pk", flat=True)
-    sequence, rows = 0, []
-    for recipient_id in ids.iterator(chunk_size=_INSERT_ROWS):
-        sequence += 1
-        rows.append(Letter(batch=batch, incident=incident, recipient_id=recipient_id, sequence=sequence))
-        if len(rows) == _INSERT_ROWS:
-            Letter.objects.bulk_create(rows)
-            rows = []
-    Letter.objects.bulk_create(rows)
+    sequence = _insert_letters(batch, ids.iterator(chunk_size=_INSERT_ROWS))
     if not sequence:
         raise ActionRefused(
             "No recipient matches: everyone chosen already has a letter, or has no deliverable address."
@@ -68,6 +65,32 @@ def create_batch(
     details = {"letters": sequence, **selection.as_json(), "letters_dated_on": str(batch.letter_date())}
     _start_rendering(actor, batch, "letter_batch.created", details, queue)  # its row records the batch and the move
     return batch
+
+
+def _insert_letters(batch: LetterBatch, recipient_ids: Iterator[int]) -> int:
+    """The batch's letters, numbered 1, 2, ... in the order given, in statements of _PARAMETERS at most; how many.
+
+    Written out rather than with bulk_create: building and preparing a model instance per letter cost half a
+    second of Python for 10,000 letters, while the workers waited, where only the recipient and the sequence
+    differ from row to row; every other column takes its field's default, prepared once."""
+    fields = [field for field in Letter._meta.concrete_fields if not field.primary_key]
+    blank = Letter(batch=batch, incident_id=batch.incident_id, recipient_id=0, sequence=0)
+    row = [field.get_db_prep_save(field.pre_save(blank, True), connection) for field in fields]
+    names = [field.name for field in fields]
+    at_recipient, at_sequence = names.index("recipient"), names.index("sequence")
+    table, marks = connection.ops.quote_name(Letter._meta.db_table), "(" + ", ".join(["%s"] * len(row)) + ")"
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    sequence = 0
+    with connection.cursor() as cursor:
+        while ids := list(islice(recipient_ids, _PARAMETERS // len(row))):
+            params: list[Any] = []
+            for recipient_id in ids:
+                sequence += 1
+                row[at_recipient], row[at_sequence] = recipient_id, sequence
+                params += row
+            values = ", ".join([marks] * len(ids))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)  # noqa: S608 (names)
+    return sequence
 
 
 def _refuse_missing_spanish(incident: Incident, selection: Selection) -> None:

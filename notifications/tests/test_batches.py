@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from incidents.models import DataType, Role
 from incidents.readers import Relationship
 from notifications import actions
+from notifications.actions import batches
 from notifications.letters import jobs, manifest
 from notifications.letters.maker import LetterMaker
 from notifications.letters.parts import StoredFile
@@ -43,6 +44,23 @@ def test_default_selection_takes_deliverable_recipients_without_a_letter_in_zip_
     assert Letter.objects.get(batch=batch, sequence=1).recipient == first
     with pytest.raises(ActionRefused, match="No recipient matches"):
         actions.create_batch(manager, incident, "Again", Selection())
+
+
+def test_letters_written_over_several_statements_are_numbered_in_zip_order_once_each(incident, manager, monkeypatch):
+    monkeypatch.setattr(batches, "_PARAMETERS", 3 * len(Letter._meta.concrete_fields))  # two or three letters each
+    made = recipients(incident, 11)
+    zips = {recipient.pk: recipient.postal_code for recipient in made}
+    actions.install_default_templates(manager, incident)
+    batch = actions.create_batch(manager, incident, "In pieces", Selection())
+    letters = list(Letter.objects.filter(batch=batch).order_by("sequence"))
+    assert batch.letters_total == 11
+    assert [letter.sequence for letter in letters] == list(range(1, 12))
+    assert sorted(letter.recipient_id for letter in letters) == sorted(zips)
+    assert [zips[letter.recipient_id] for letter in letters] == sorted(zips.values())
+    assert {(letter.status, letter.attempts, letter.claim, letter.chunk, letter.part_number) for letter in letters} == {
+        (LetterStatus.PENDING, 0, "", "", None)
+    }
+    assert {letter.incident_id for letter in letters} == {incident.pk}
 
 
 def test_filters_by_data_type_state_and_relationship(incident, manager):
