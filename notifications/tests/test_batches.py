@@ -336,15 +336,21 @@ def test_a_print_part_is_written_as_soon_as_its_letters_are_rendered(incident, m
     assert not [part["rows"] for part in batch.parts if default_storage.exists(part["rows"])]  # let go once joined
 
 
-def test_a_part_written_twice_is_recorded_once(incident, manager, monkeypatch):
-    written = _counting_writes(monkeypatch)
-    recipients(incident, 6)
+def _rendered_sending_nothing(incident, manager, count):
+    """A batch of `count` letters rendered in chunks of 3, its parts and assembly left unsent."""
+    recipients(incident, count)
     actions.install_default_templates(manager, incident)
-    batch = actions.create_batch(manager, incident, "Twice", Selection())
+    batch = actions.create_batch(manager, incident, f"{count} letters", Selection())
     maker = LetterMaker(incident)
-    for first, last in jobs.chunk_ranges(6, 3):
+    for first, last in jobs.chunk_ranges(count, 3):
         jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None,
                           part_with=lambda *a: None)  # fmt: skip
+    return batch
+
+
+def test_a_part_written_twice_is_recorded_once(incident, manager, monkeypatch):
+    written = _counting_writes(monkeypatch)
+    batch = _rendered_sending_nothing(incident, manager, 6)
     for _ in range(2):  # two chunks saw part 1 whole at once
         jobs.assemble_part(batch.pk, batch.render_round, 1)
     batch.refresh_from_db()
@@ -354,13 +360,7 @@ def test_a_part_written_twice_is_recorded_once(incident, manager, monkeypatch):
 
 
 def test_every_part_written_while_rendering_leaves_the_assembly_only_the_finish(incident, manager):
-    recipients(incident, 8)
-    actions.install_default_templates(manager, incident)
-    batch = actions.create_batch(manager, incident, "All early", Selection())
-    maker = LetterMaker(incident)
-    for first, last in jobs.chunk_ranges(8, 3):
-        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None,
-                          part_with=lambda *a: None)  # fmt: skip
+    batch = _rendered_sending_nothing(incident, manager, 8)
     claim = LetterBatch.objects.get(pk=batch.pk).assembly_claim
     LetterBatch.objects.filter(pk=batch.pk).update(assembly_claim="")  # as before the last chunk's claim
     for number in (1, 2):  # both parts written before the assembly was claimed: neither finishes the batch
