@@ -26,7 +26,6 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
 
 from incidents.models import Incident
 from incidents.readers import Relationship
@@ -87,39 +86,8 @@ class Found:
     more: bool  # more than LIMIT matched: ask for another detail
 
 
-def _phone_is(name: str, phone: str) -> Q:
-    """The phone column equal to `phone`, with its partial index's own condition (NOT key = ''), which SQLite
-    needs to see before it uses that index."""
-    return Q(**{name: phone}) & ~Q(**{f"{name}_key": ""})
-
-
-def _on_recipient(rows: QuerySet[Recipient], incident: Incident, criteria: Criteria) -> QuerySet[Recipient]:
-    """The details held on the recipient: ZIP code and phone, each with the incident its index leads with."""
-    if criteria.postal_code:
-        # A range rather than a prefix match, which a PostgreSQL btree in a non-C collation cannot serve:
-        # holds "65801" and "65801-1234".
-        zip5 = criteria.postal_code[:5]
-        rows = rows.filter(incident=incident, postal_code__gte=zip5, postal_code__lte=zip5 + "-9999")
-    if criteria.phone:
-        # The recipient's own phone, or the parent's or next of kin's on file. Each branch names the incident
-        # its index leads with, so that SQLite too answers the OR from the three indexes.
-        any_phone = Q()
-        for name in Recipient.PHONE_FIELDS:
-            any_phone |= _phone_is(name, criteria.phone) & Q(incident=incident)
-        rows = rows.filter(any_phone)
-    return rows
-
-
-def _people(incident: Incident, criteria: Criteria, surname: Q) -> QuerySet[Individual]:
-    people = Individual.objects.filter(surname, incident=incident)
-    if criteria.date_of_birth:
-        people = people.filter(date_of_birth=criteria.date_of_birth)
-    return people
-
-
 # What a match shows, read with the search itself: only the date of birth among them is sealed.
 _PERSON_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "date_of_birth")
-_MATCH_COLUMNS = ("pk", "relationship", "city", *(f"individual__{name}" for name in _PERSON_FIELDS))
 
 
 def _match(row: tuple[Any, ...]) -> Match:
@@ -252,27 +220,34 @@ def _exact(incident: Incident, criteria: Criteria) -> list[Match]:
     return _first_of(_own_name_sql(incident.pk, criteria), _letter_name_sql(incident.pk, criteria))
 
 
+def _sharing_second_detail(
+    incident_id: int, criteria: Criteria, compared: str, params: list[Any]
+) -> tuple[str, list[Any]]:
+    """The matches' columns and `compared` (with its `params`) of the recipients sharing the second detail (date
+    of birth, ZIP code or phone), found by its index: the candidates of a fuzzy surname search."""
+    sql = f"SELECT {_MATCH_COLUMNS_SQL}, {compared} FROM {_MATCH_FROM_SQL} WHERE r.incident_id = %s"  # noqa: S608
+    params = [*params, incident_id]
+    if criteria.date_of_birth:  # as a subquery, so that the people's date index leads
+        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
+        people = f"SELECT id FROM {_INDIVIDUAL} WHERE incident_id = %s AND {column} = %s"  # noqa: S608
+        sql += f" AND r.individual_id IN ({people})"
+        params += [incident_id, key]
+    more, more_params = _on_recipient_sql(incident_id, criteria)
+    return sql + more, [*params, *more_params]
+
+
 def _trigram_matches(incident: Incident, criteria: Criteria) -> list[Match]:
     """Recipients sharing the second detail whose person's surname, or their own (a parent's), is close to the
     one typed, closest first, in one statement: the second detail's index finds a few thousand rows at most,
     each compared on both surnames, where a trigram bitmap over every surname of the incident costs more."""
-    # S608: names are formatted in; every value is a parameter.
-    sql = (
-        f"SELECT {_MATCH_COLUMNS_SQL}, GREATEST(similarity(i.last_name_key, %s), similarity(r.last_name_key, %s))"  # noqa: S608
-        f" AS closeness FROM {_MATCH_FROM_SQL} WHERE r.incident_id = %s AND i.incident_id = %s"
-    )
-    params: list[Any] = [criteria.last_name_key, criteria.last_name_key, incident.pk, incident.pk]
-    if criteria.date_of_birth:
-        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
-        sql += f" AND i.{column} = %s"
-        params.append(key)
-    more, more_params = _on_recipient_sql(incident.pk, criteria)
-    sql = f"SELECT * FROM ({sql}{more}) m WHERE closeness >= %s ORDER BY closeness DESC, id LIMIT {LIMIT + 1}"  # noqa: S608
+    closeness = "GREATEST(similarity(i.last_name_key, %s), similarity(r.last_name_key, %s)) AS closeness"
+    candidates, params = _sharing_second_detail(incident.pk, criteria, closeness, [criteria.last_name_key] * 2)
+    sql = f"SELECT * FROM ({candidates}) m WHERE closeness >= %s ORDER BY closeness DESC, id LIMIT {LIMIT + 1}"  # noqa: S608
     # SET LOCAL, in one statement: the caller's transaction when there is one (the lookup's), else its own.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
         cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
-        cursor.execute(sql, [*params, *more_params, _TRIGRAM_THRESHOLD])
+        cursor.execute(sql, [*params, _TRIGRAM_THRESHOLD])
         return [_match_of(row[:-1]) for row in cursor.fetchall()]
 
 
@@ -300,40 +275,28 @@ def _close_enough(typed: str, stored: str) -> int | None:
     return distance if distance <= allowed else None
 
 
-def _fallback_ids(incident: Incident, criteria: Criteria) -> tuple[list[int], bool]:
-    """Candidates sharing the second detail, by its index; their surnames ranked by edit distance here."""
-    rows = Recipient.objects.all()
-    if criteria.date_of_birth:  # as a subquery, so the people's date index leads
-        rows = rows.filter(individual__in=_people(incident, criteria, Q()).values("pk"))
-    candidates = list(
-        _on_recipient(rows, incident, criteria)
-        .annotate(own=F("individual__last_name_key"))
-        .order_by("pk")
-        .values_list("pk", "own", "last_name_key")[:_FALLBACK_CANDIDATES]
-    )
+def _fallback_matches(incident: Incident, criteria: Criteria) -> tuple[list[Match], bool]:
+    """Candidates sharing the second detail, by its index, their surnames ranked by edit distance here; and
+    whether the candidates were cut short."""
+    candidates, params = _sharing_second_detail(incident.pk, criteria, "i.last_name_key, r.last_name_key", [])
+    with connection.cursor() as cursor:
+        cursor.execute(f"{candidates} ORDER BY r.id LIMIT {_FALLBACK_CANDIDATES}", params)
+        rows = cursor.fetchall()
     ranked = []
-    for pk, own, theirs in candidates:
+    for *match, own, theirs in rows:
         found = (_close_enough(criteria.last_name_key, own), _close_enough(criteria.last_name_key, theirs))
         distances = [d for d in found if d is not None]
         if distances:
-            ranked.append((min(distances), pk))
-    return [pk for _, pk in sorted(ranked)], len(candidates) == _FALLBACK_CANDIDATES
+            ranked.append((min(distances), match[0], match))
+    ranked.sort(key=lambda found: found[:2])
+    return [_match_of(tuple(match)) for _, _, match in ranked[: LIMIT + 1]], len(rows) == _FALLBACK_CANDIDATES
 
 
 def _fuzzy(incident: Incident, criteria: Criteria) -> tuple[list[Match], bool]:
     """Close surnames, narrowed by the second detail, at most LIMIT + 1; and whether candidates were cut short."""
     if connection.vendor == "postgresql":
         return _trigram_matches(incident, criteria), False
-    ids, cut_short = _fallback_ids(incident, criteria)
-    return _matches(ids[: LIMIT + 1]), cut_short
-
-
-def _matches(ids: list[int]) -> list[Match]:
-    by_id = {
-        match.recipient_id: match
-        for match in map(_match, Recipient.objects.filter(pk__in=ids).values_list(*_MATCH_COLUMNS))
-    }
-    return [by_id[pk] for pk in ids if pk in by_id]
+    return _fallback_matches(incident, criteria)
 
 
 def find(incident: Incident, criteria: Criteria) -> Found:

@@ -174,11 +174,6 @@ def _settle_failed(batch: LetterBatch, failures: list[Outcome], token: str) -> i
     return failed
 
 
-def _part_range(number: int) -> tuple[int, int]:
-    size = settings.LETTER_PART_SIZE
-    return (number - 1) * size + 1, number * size
-
-
 def send_ready_parts(
     batch_id: int, render_round: int, first: int, last: int, enqueue: Callable[[int, int, int], None] | None = None
 ) -> list[int]:
@@ -193,7 +188,7 @@ def send_ready_parts(
     size = settings.LETTER_PART_SIZE
     sent = []
     for number in range((first - 1) // size + 1, (last - 1) // size + 2):
-        letters = Letter.objects.filter(batch_id=batch_id, sequence__range=_part_range(number))
+        letters = Letter.objects.filter(batch_id=batch_id, sequence__range=parts.part_range(number, size))
         if letters.exclude(status=LetterStatus.RENDERED).exists():
             continue
         if enqueue is not None:
@@ -278,7 +273,8 @@ def assemble_part(
         return
     with _assembling(batch) if batch.assembly_claim else nullcontext():
         written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
-        rows = manifest.write_rows(batch, number, *_part_range(number))  # the letters now placed in the part
+        in_part = parts.part_range(number, settings.LETTER_PART_SIZE)
+        rows = manifest.write_rows(batch, number, *in_part)  # the letters now placed in the part
         written = replace(written, rows=rows.name)
     with transaction.atomic():
         locked = LetterBatch.objects.select_for_update().get(pk=batch_id)
@@ -319,8 +315,7 @@ def finish(batch_id: int, render_round: int) -> None:
             batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
         )
         transaction.on_commit(lambda: tasks.enqueue_proof(batch_id, render_round))
-    for name in (chunk_names | {part.rows for part in written}) - {""}:  # now in the parts and the mail file
-        default_storage.delete(name)
+    _delete(*chunk_names, *(part.rows for part in written))  # now in the parts and the mail file
 
 
 def _delete(*names: str) -> None:

@@ -57,10 +57,14 @@ def part_count(batch: LetterBatch, size: int) -> int:
     return -(-batch.letters_total // size)
 
 
+def part_range(number: int, size: int) -> tuple[int, int]:
+    """The sequence numbers print part `number` holds: (number - 1) * size + 1 onward, at most `size` of them."""
+    return (number - 1) * size + 1, number * size
+
+
 def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
-    """Print part `number`: letters (number - 1) * size + 1 onward, at most `size` of them, in sequence order."""
-    first = (number - 1) * size + 1
-    last = first + size - 1
+    """Print part `number`: the letters of `part_range`, in sequence order."""
+    first, last = part_range(number, size)
     letters = list(
         Letter.objects.filter(batch=batch, sequence__range=(first, last))
         .order_by("sequence")
