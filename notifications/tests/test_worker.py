@@ -12,7 +12,7 @@ from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from portal.testing import pdfcheck
-from portal.testing.letters import recipients
+from portal.testing.letters import bodies_laid_out_per_letter, recipients
 
 LETTERS = 40
 
@@ -33,6 +33,7 @@ def test_a_batch_survives_a_worker_killed_mid_chunk(transactional_db, celery_wor
     try:
         recipients(incident, LETTERS, "name", "medical_information")
         actions.install_default_templates(manager, incident)
+        bodies_laid_out_per_letter(incident)  # chunks long enough to be killed inside
         batch = actions.create_batch(manager, incident, "Killed mid-batch", Selection())  # sent to the worker on commit
         worker.wait_until(lambda: _mid_chunk(batch.pk), seconds=60)
         worker.kill()

@@ -15,22 +15,21 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import QuerySet
 
 from audit.models import AuditEvent
 from notifications import actions
 from notifications import tasks as letter_tasks
 from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
-from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from people import actions as people_actions
 from people import tasks as import_tasks
 from people.importing import jobs as import_jobs
 from people.models import ImportJob, ImportRow, Individual
 from portal.testing import WorkerProcess, pdfcheck
 from portal.testing.imports import csv_bytes, upload
-from portal.testing.letters import recipients
+from portal.testing.letters import bodies_laid_out_per_letter, recipients
 
 LETTERS = 40
 ONE_CHUNK = 150
@@ -91,6 +90,7 @@ def test_work_of_workers_killed_mid_chunk_and_mid_import_is_finished_by_another_
         assert job.rows_valid == PEOPLE, job.reason
         recipients(incident, LETTERS, "name", "medical_information")
         actions.install_default_templates(manager, incident)
+        bodies_laid_out_per_letter(incident)  # chunks long enough to be killed inside
         batch = actions.create_batch(manager, incident, "Killed mid-chunk", Selection())
         renderer.wait_until(lambda: _mid_chunk(batch.pk), seconds=60)
         renderer.kill()
@@ -146,11 +146,9 @@ def test_a_chunk_far_longer_than_the_silence_is_never_taken_over(
     try:
         recipients(incident, ONE_CHUNK, "name", "medical_information")
         actions.install_default_templates(manager, incident)
-        # Each body names its reader, so each is laid out for its letter alone (the slow path): the chunk
-        # renders for seconds, where shared bodies under drawn frames would take about one.
-        LetterTemplate.objects.filter(incident=incident).update(
-            body=Concat("body", Value("<p>{{ reference_code }}</p>"))
-        )
+        # Each body is laid out for its letter alone (the slow path): the chunk renders for seconds, where
+        # shared bodies under drawn frames would take about one.
+        bodies_laid_out_per_letter(incident)
         batch = actions.create_batch(manager, incident, "One long chunk", Selection())
         worker.wait_until(lambda: LetterBatch.objects.get(pk=batch.pk).status != BatchStatus.RENDERING, seconds=300)
     finally:
