@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from audit.chain import GENESIS, compute_hash
-from audit.db import lock_chain
+from audit.db import lock_chain_and_read_head
 from audit.models import AuditEvent
 from portal.lib.request_id import current_request_id
 
@@ -187,8 +187,7 @@ def record(
         raise ValueError(f"unknown audit action {action!r}; add it to audit.api.ACTIONS")
     details = details or {}
     _check_details(details)
-    lock_chain(connection)
-    prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    prev_hash = lock_chain_and_read_head(connection) or GENESIS
     event = AuditEvent(
         occurred_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,

@@ -90,4 +90,20 @@ def lock_chain(connection: BaseDatabaseWrapper) -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(7301)")
+            cursor.execute(_LOCK_SQL)
+
+
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(7301)"
+
+
+def lock_chain_and_read_head(connection: BaseDatabaseWrapper) -> str | None:
+    """`lock_chain`, then the hash of the chain's last row (None when empty), read once the lock is held.
+
+    On PostgreSQL in one round trip: the two statements go as one simple query, in which each statement takes
+    a snapshot of its own when it starts (READ COMMITTED), so the read sees a row another append committed
+    while this one waited for the lock. A single statement would not: its snapshot predates the wait."""
+    head = f"SELECT hash FROM {connection.ops.quote_name(TABLE)} ORDER BY id DESC LIMIT 1"  # noqa: S608 (a name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_LOCK_SQL}; {head}" if connection.vendor == "postgresql" else head)
+        row = cursor.fetchone()
+    return None if row is None else str(row[0])

@@ -1,6 +1,7 @@
 """Two writers appending at once must still leave one unbroken chain."""
 
 import threading
+import time
 
 from django.db import connection, transaction
 
@@ -36,3 +37,30 @@ def test_concurrent_appends_keep_one_chain(transactional_db):
     report = verify_all()
     assert report.ok, report.reason
     assert report.checked == WRITERS * EACH
+
+
+def test_an_append_that_waited_for_the_lock_links_to_the_row_committed_meanwhile(transactional_db):
+    """The second append reads the chain's head after the first one's commit let it have the lock."""
+    holding, errors = threading.Event(), list[BaseException]()
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                audit.record("incident.updated", actor=None, incident_id=1, details={"fields": ["title"]})
+                holding.set()
+                time.sleep(0.5)  # the second append is waiting for the lock meanwhile
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert holding.wait(10)
+    with transaction.atomic():
+        second = audit.record("incident.updated", actor=None, incident_id=1, details={"fields": ["summary"]})
+    thread.join(timeout=10)
+    assert errors == []
+    first_event = AuditEvent.objects.get(details={"fields": ["title"]})
+    assert second.prev_hash == first_event.hash
+    assert verify_all().ok
