@@ -93,7 +93,9 @@ def _count(keys: list[str], lifetime: int) -> list[int]:
 def _count_in_redis(backend: RedisCache, keys: list[str], lifetime: int) -> list[int]:
     """The same in one round trip: INCR creates the missing slot at 1, as add-then-incr does; integers are
     stored as their digits by Django's Redis cache, so the cache API reads these slots as it wrote them."""
-    names = [backend.make_and_validate_key(key) for key in keys]
+    # make_key, not make_and_validate_key: the slots' keys are this module's own ("rl:", hex, digits), and the
+    # validation walks every character of all 61 of them on each search.
+    names = [backend.make_key(key) for key in keys]
     client = backend._cache.get_client(names[-1], write=True)  # type: ignore[attr-defined]  # Django's own client
     pipeline = client.pipeline(transaction=False)
     pipeline.incr(names[-1])
