@@ -221,11 +221,11 @@ def _exact(incident: Incident, criteria: Criteria) -> list[Match]:
 
 
 def _sharing_second_detail(
-    incident_id: int, criteria: Criteria, compared: str, params: list[Any]
+    incident_id: int, criteria: Criteria, columns: str, params: list[Any]
 ) -> tuple[str, list[Any]]:
-    """The matches' columns and `compared` (with its `params`) of the recipients sharing the second detail (date
-    of birth, ZIP code or phone), found by its index: the candidates of a fuzzy surname search."""
-    sql = f"SELECT {_MATCH_COLUMNS_SQL}, {compared} FROM {_MATCH_FROM_SQL} WHERE r.incident_id = %s"  # noqa: S608
+    """`columns` (with their `params`) of the recipients sharing the second detail (date of birth, ZIP code or
+    phone) and their people, found by its index: the candidates of a fuzzy surname search."""
+    sql = f"SELECT {columns} FROM {_MATCH_FROM_SQL} WHERE r.incident_id = %s"  # noqa: S608
     params = [*params, incident_id]
     if criteria.date_of_birth:  # as a subquery, so that the people's date index leads
         column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
@@ -239,16 +239,30 @@ def _sharing_second_detail(
 def _trigram_matches(incident: Incident, criteria: Criteria) -> list[Match]:
     """Recipients sharing the second detail whose person's surname, or their own (a parent's), is close to the
     one typed, closest first, in one statement: the second detail's index finds a few thousand rows at most,
-    each compared on both surnames, where a trigram bitmap over every surname of the incident costs more."""
-    closeness = "GREATEST(similarity(i.last_name_key, %s), similarity(r.last_name_key, %s)) AS closeness"
-    candidates, params = _sharing_second_detail(incident.pk, criteria, closeness, [criteria.last_name_key] * 2)
-    sql = f"SELECT * FROM ({candidates}) m WHERE closeness >= %s ORDER BY closeness DESC, id LIMIT {LIMIT + 1}"  # noqa: S608
+    each compared on both surnames, where a trigram bitmap over every surname of the incident costs more.
+
+    The candidates are ranked on ids and surnames alone, which the indexes hold (recipient_postal_name,
+    individual_surname_by_id), and only the closest are read from the tables: a ZIP code's thousand-odd people
+    are spread over as many pages of each table, which the server mostly does not hold in memory."""
+    # One comparison where the two surnames are the same (most parents share their child's), two where not.
+    closeness = (
+        "r.id, CASE WHEN i.last_name_key = r.last_name_key THEN similarity(i.last_name_key, %s) "
+        "ELSE GREATEST(similarity(i.last_name_key, %s), similarity(r.last_name_key, %s)) END AS closeness"
+    )
+    candidates, params = _sharing_second_detail(incident.pk, criteria, closeness, [criteria.last_name_key] * 3)
+    closest = f"SELECT * FROM ({candidates}) m WHERE closeness >= %s ORDER BY closeness DESC, id LIMIT {LIMIT + 1}"  # noqa: S608
+    sql = (
+        f"SELECT {_MATCH_COLUMNS_SQL} FROM ({closest}) c "  # noqa: S608 (names; values are parameters)
+        f"JOIN {_RECIPIENT} r ON r.id = c.id JOIN {_INDIVIDUAL} i ON i.id = r.individual_id "
+        "ORDER BY c.closeness DESC, r.id"
+    )
     # SET LOCAL, in one statement: the caller's transaction when there is one (the lookup's), else its own.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # A parallel plan costs more than it saves on a few thousand rows, and takes a core from the web server.
-        cursor.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
-        cursor.execute(sql, [*params, _TRIGRAM_THRESHOLD])
-        return [_match_of(row[:-1]) for row in cursor.fetchall()]
+        # Both statements go in one round trip; the cursor holds the last one's rows.
+        no_parallel = "SELECT set_config('max_parallel_workers_per_gather', '0', true)"
+        cursor.execute(f"{no_parallel}; {sql}", [*params, _TRIGRAM_THRESHOLD])
+        return [_match_of(row) for row in cursor.fetchall()]
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -278,7 +292,8 @@ def _close_enough(typed: str, stored: str) -> int | None:
 def _fallback_matches(incident: Incident, criteria: Criteria) -> tuple[list[Match], bool]:
     """Candidates sharing the second detail, by its index, their surnames ranked by edit distance here; and
     whether the candidates were cut short."""
-    candidates, params = _sharing_second_detail(incident.pk, criteria, "i.last_name_key, r.last_name_key", [])
+    columns = f"{_MATCH_COLUMNS_SQL}, i.last_name_key, r.last_name_key"
+    candidates, params = _sharing_second_detail(incident.pk, criteria, columns, [])
     with connection.cursor() as cursor:
         cursor.execute(f"{candidates} ORDER BY r.id LIMIT {_FALLBACK_CANDIDATES}", params)
         rows = cursor.fetchall()
