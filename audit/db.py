@@ -105,5 +105,9 @@ def lock_chain_and_read_head(connection: BaseDatabaseWrapper) -> str | None:
     head = f"SELECT hash FROM {connection.ops.quote_name(TABLE)} ORDER BY id DESC LIMIT 1"  # noqa: S608 (a name)
     with connection.cursor() as cursor:
         cursor.execute(f"{_LOCK_SQL}; {head}" if connection.vendor == "postgresql" else head)
+        # psycopg2 leaves the cursor on the last statement's rows; a driver that kept the first would read the
+        # lock's row here and break the chain, so this refuses to go on rather than link to the wrong row.
+        if cursor.description is None or cursor.description[0][0] != "hash":
+            raise RuntimeError("the audit chain's head was not read after taking its lock")
         row = cursor.fetchone()
     return None if row is None else str(row[0])

@@ -241,9 +241,9 @@ def _trigram_matches(incident: Incident, criteria: Criteria) -> list[Match]:
     one typed, closest first, in one statement: the second detail's index finds a few thousand rows at most,
     each compared on both surnames, where a trigram bitmap over every surname of the incident costs more.
 
-    The candidates are ranked on ids and surnames alone, which the indexes hold (recipient_postal_name,
-    individual_surname_by_id), and only the closest are read from the tables: a ZIP code's thousand-odd people
-    are spread over as many pages of each table, which the server mostly does not hold in memory."""
+    The candidates are ranked on ids and surnames alone and only the closest are read from the tables. For a
+    ZIP code, the largest set (a thousand-odd people spread over as many pages of each table), the indexes
+    hold all the ranking reads (recipient_postal_name with its ids, individual_surname_by_id: people 0002)."""
     # One comparison where the two surnames are the same (most parents share their child's), two where not.
     closeness = (
         "r.id, CASE WHEN i.last_name_key = r.last_name_key THEN similarity(i.last_name_key, %s) "

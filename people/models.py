@@ -57,10 +57,7 @@ class Individual(models.Model):
         indexes = [
             models.Index(fields=["incident", "last_name_key", "first_name_key"], name="individual_name_key"),
             models.Index(fields=["incident", "date_of_birth_key"], name="individual_dob"),
-            # A person's surname by their id, from the index alone (PostgreSQL; elsewhere a plain index on id): the
-            # misspelt-surname search compares the surnames of a ZIP code's thousand-odd people without reading
-            # a page of the table for each (callcenter.search).
-            models.Index(fields=["id"], include=["last_name_key"], name="individual_surname_by_id"),
+            # PostgreSQL also holds individual_surname_by_id, a person's surname by id (people 0002).
         ]
 
     def __str__(self) -> str:
@@ -146,13 +143,10 @@ class Recipient(models.Model):
         indexes = [
             models.Index(fields=["incident", "name_key"], name="recipient_name_key"),
             models.Index(fields=["incident", "last_name_key"], name="recipient_last_name_key"),
-            # The surname rides along, so "last name and ZIP code" is answered from this index alone; so do the
-            # ids (PostgreSQL), so the misspelt-surname search ranks a ZIP code's recipients from it.
-            models.Index(
-                fields=["incident", "postal_code", "last_name_key"],
-                include=["id", "individual"],
-                name="recipient_postal_name",
-            ),
+            # The surname rides along, so "last name and ZIP code" is answered from this index alone. On PostgreSQL
+            # it also carries the ids (people 0002), so the misspelt-surname search ranks a ZIP code's recipients
+            # from it.
+            models.Index(fields=["incident", "postal_code", "last_name_key"], name="recipient_postal_name"),
             # The phones' indexes hold only the phones there are (most recipients have one of the three): a
             # lookup names the same condition (callcenter.search), which lets SQLite use them too.
             *(
