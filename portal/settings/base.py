@@ -164,6 +164,10 @@ else:
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+        # Kombu polls the folder once a second by default, and a worker takes one task per poll: a batch of a
+        # hundred chunks waited over a hundred seconds for polls alone. Listing the folder ten times a second
+        # costs an idle worker next to nothing.
+        "polling_interval": 0.1,
     }
     for _folder in ("queue", "control"):
         (CELERY_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
