@@ -81,6 +81,9 @@ def remove_triggers(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(statement)
 
 
+_LOCK_SQL = "SELECT pg_advisory_xact_lock(7301)"
+
+
 def lock_chain(connection: BaseDatabaseWrapper) -> None:
     """Serialise appends so that two transactions never link to the same row.
 
@@ -91,9 +94,6 @@ def lock_chain(connection: BaseDatabaseWrapper) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_LOCK_SQL)
-
-
-_LOCK_SQL = "SELECT pg_advisory_xact_lock(7301)"
 
 
 def lock_chain_and_read_head(connection: BaseDatabaseWrapper) -> str | None:
