@@ -56,6 +56,8 @@ class Individual(models.Model):
         ]
         indexes = [
             models.Index(fields=["incident", "last_name_key", "first_name_key"], name="individual_name_key"),
+            # On PostgreSQL it carries each person's id and surname (people 0003): "last name and date of birth"
+            # checks the people born that day from it alone.
             models.Index(fields=["incident", "date_of_birth_key"], name="individual_dob"),
             # PostgreSQL also holds individual_surname_by_id, a person's surname by id (people 0002).
         ]
@@ -101,6 +103,8 @@ class Recipient(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="recipients", db_index=False, db_constraint=False
     )
+    # Its index carries, on PostgreSQL, the recipient's id, incident and surname (people 0003): the people born on
+    # a day are matched to their recipients' surnames without reading the table.
     individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="recipients", db_constraint=False)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     name = models.CharField(max_length=200)

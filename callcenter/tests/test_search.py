@@ -1,6 +1,7 @@
 """Lookup by each kind of search, on whichever database the suite runs (trigram or portable fallback)."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -39,23 +40,40 @@ def test_zip_plus_four_on_file_matches_five_digits(incident):
     assert _names(find(incident, Criteria(last_name_key="nguyen", postal_code="65999"))) == ["Ada Nguyen"]
 
 
-def test_the_parents_surname_finds_the_child(incident):
+# Each second detail a last name is searched with: the ZIP code, the date of birth and the phone family() gives.
+SECOND_DETAILS: dict[str, dict[str, Any]] = {
+    "ZIP code": {"postal_code": "65999"},
+    "date of birth": {"date_of_birth": date(2012, 5, 1)},
+    "phone": {"phone": "+15735550142"},
+}
+
+
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_the_parents_surname_finds_the_child(incident, second):
     family(incident)
-    found = find(incident, Criteria(last_name_key="okafor", postal_code="65999"))
+    found = find(incident, Criteria(last_name_key="okafor", **SECOND_DETAILS[second]))
     assert _names(found) == ["Ada Nguyen"]
     assert found.matches[0].relationship_label == "Parent or guardian"
     assert found.matches[0].letter_to_someone_else
 
 
-def test_first_name_narrows_own_and_parent_names(incident):
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_first_name_narrows_own_and_parent_names(incident, second):
     family(incident)
     family(incident, first_name="Ben")
-    assert _names(find(incident, Criteria(last_name_key="nguyen", first_name_key="ben", postal_code="65999"))) == [
-        "Ben Nguyen"
-    ]
-    assert (
-        len(find(incident, Criteria(last_name_key="okafor", first_name_key="grace", postal_code="65999")).matches) == 2
-    )
+    detail = SECOND_DETAILS[second]
+    assert _names(find(incident, Criteria(last_name_key="nguyen", first_name_key="ben", **detail))) == ["Ben Nguyen"]
+    assert len(find(incident, Criteria(last_name_key="okafor", first_name_key="grace", **detail)).matches) == 2
+
+
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_people_with_the_surname_come_before_those_whose_letter_goes_to_it(incident, second):
+    """Okafor the child (created last) is listed before Ada Nguyen, whose guardian is Grace Okafor."""
+    family(incident)
+    family(incident, first_name="Chidi", last_name="Okafor")
+    found = find(incident, Criteria(last_name_key="okafor", **SECOND_DETAILS[second]))
+    assert _names(found) == ["Chidi Okafor", "Ada Nguyen"]
+    assert not found.more
 
 
 def test_accents_and_case_are_ignored_through_the_stored_keys(incident):
@@ -89,13 +107,17 @@ def test_another_incidents_people_are_never_found(incident):
     assert find(incident, Criteria(last_name_key="nugyen", postal_code="65999")).matches == []
 
 
-def test_never_more_than_the_limit_and_says_there_are_more(incident):
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_never_more_than_the_limit_and_says_there_are_more(incident, second):
     for n in range(LIMIT + 3):
-        individual = IndividualFactory.create(incident=incident, last_name="Smith", first_name=f"Kid{n}")
-        RecipientFactory.create(individual=individual, postal_code="65999")
-    found = find(incident, Criteria(last_name_key="smith", postal_code="65999"))
+        individual = IndividualFactory.create(
+            incident=incident, last_name="Smith", first_name=f"Kid{n}", date_of_birth=date(2012, 5, 1)
+        )
+        RecipientFactory.create(individual=individual, postal_code="65999", phone="+15735550142")
+    found = find(incident, Criteria(last_name_key="smith", **SECOND_DETAILS[second]))
     assert len(found.matches) == LIMIT
     assert found.more
+    assert [m.name for m in found.matches] == [f"Kid{n} Smith" for n in range(LIMIT)]
 
 
 @pytest.mark.parametrize(

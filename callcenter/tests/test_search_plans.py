@@ -117,3 +117,26 @@ def test_each_kind_of_lookup_uses_indexes(incident, kind):
                 assert not _postgresql_reads_whole(plan), f"{kind}: {sql}\n{plan}"
             else:
                 assert not _SQLITE_WHOLE.search(plan), f"{kind}: {sql}\n{plan}"
+
+
+def test_last_name_and_birth_date_choose_the_matches_from_indexes(incident):
+    """The people born that day are checked against both surnames from the date's index and the recipients' index
+    on their person; on PostgreSQL from those indexes alone (people 0003), and only the matches are read."""
+    _crowd(incident)
+    family(incident)
+    with CaptureQueriesContext(connection) as captured:
+        find(incident, KINDS["last name and birth date"](None))
+    (sql,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    plan = _plan(sql)
+    if connection.vendor == "postgresql":
+        scans = [
+            r"Index Only Scan using individual_dob on incidents_individual",
+            r"Index Only Scan using incidents_recipient_individual_id_\w+ on incidents_recipient",
+        ]
+    else:
+        scans = [
+            r"SEARCH i USING INDEX individual_dob \(",
+            r"SEARCH r USING INDEX incidents_recipient_individual_id_\w+ \(",
+        ]
+    for scan in scans:
+        assert re.search(scan, plan), plan
