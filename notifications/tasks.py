@@ -1,11 +1,14 @@
 """Letter rendering on workers. Tasks take ids, claim their work and are safe to run twice;
 chunks and the assembly run on the `letters` queue, away from imports and email."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import transaction
 
-from notifications.letters import jobs, proof
+from notifications.letters import jobs, proof, render
 from notifications.letters.maker import LetterMaker
 from notifications.models import LetterBatch
 
@@ -14,6 +17,19 @@ from notifications.models import LetterBatch
 # lower number first (kombu's priority steps 0, 3, 6, 9; a task sent without one is 0); the embedded default's
 # filesystem queue ignores priorities, and there a part waits for the chunks queued before it.
 CHUNK_PRIORITY = 6
+
+logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def warm_up_letters(**_: object) -> None:
+    """Each prefork worker process loads the letter renderer's fonts and C bindings as it starts, not in its
+    first chunk (render.warm_up). A failure here is logged and left to the letters, which report it: it must
+    not stop a worker that also runs imports and e-mail."""
+    try:
+        render.warm_up()
+    except Exception:
+        logger.exception("The letter renderer could not be warmed up; letters will load it themselves.")
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)

@@ -12,6 +12,7 @@ from notifications.letters.address import mailing_address
 from notifications.letters.merge import addressee
 from notifications.letters.parts import StoredFile, store
 from notifications.models import Letter, LetterBatch
+from people.models import Recipient
 from portal.lib.csvcell import neutralised
 
 HEADER = (
@@ -31,6 +32,10 @@ HEADER = (
     "part",
     "first_page_in_part",
 )
+
+
+# A person's name in a row (Individual.full_name) and the language a letter without a template was meant in.
+_PERSON_NAME_FIELDS = ("first_name", "middle_name", "last_name", "suffix", "language")
 
 
 def row(letter: Letter) -> list[str]:
@@ -60,17 +65,15 @@ def _letters(batch: LetterBatch, first: int | None = None, last: int | None = No
     letters = Letter.objects.filter(batch=batch)
     if first is not None:
         letters = letters.filter(sequence__range=(first, last))
+    # Only what a row shows (`row`, `mailing_address`, `addressee`): a part's two thousand letters, recipients and
+    # people are built from these columns alone, and nothing sealed is opened.
     return (
         letters.select_related("recipient__individual", "template")
-        .defer(  # sealed, and not in the manifest: left unopened
-            "recipient__phone",
-            "recipient__email",
-            "recipient__guardian_phone",
-            "recipient__guardian_email",
-            "recipient__next_of_kin_phone",
-            "recipient__next_of_kin_email",
-            "recipient__individual__date_of_birth",
-            "recipient__individual__external_id",
+        .only(
+            *("sequence", "page_count", "part_number", "part_first_page", "template__name", "template__language"),
+            *("recipient__relationship", "recipient__name", "recipient__reference_code"),
+            *(f"recipient__{name}" for name in Recipient.ADDRESS_FIELDS),
+            *(f"recipient__individual__{name}" for name in _PERSON_NAME_FIELDS),
         )
         .order_by("sequence")
         .iterator(chunk_size=2000)

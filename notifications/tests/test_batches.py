@@ -7,11 +7,13 @@ from functools import partial
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from incidents.models import DataType, Role
-from incidents.readers import Relationship
+from incidents.readers import Language, Relationship
 from notifications import actions
 from notifications.actions import batches
 from notifications.letters import jobs, manifest
@@ -174,6 +176,35 @@ def test_the_mail_file_has_one_neutralised_row_per_piece(incident, manager):
     assert {r["variant"] for r in rows} == {"Standard letter (English)"}
     assert sorted(int(r["sequence"]) for r in rows) == [1, 2]
     assert all(r["page_count"] and r["part"] == "1" and r["first_page_in_part"] for r in rows)
+
+
+def test_a_parts_mail_file_rows_are_read_in_one_query_and_name_whom_the_window_does(incident, manager):
+    """However many letters a part holds, its rows come from one statement with what they show: the person's
+    name for an unnamed guardian, in the letter's language, and the addressee's own name otherwise."""
+    unnamed = [r.individual for r in recipients(incident, 4, name="Parent or Guardian of Kid")]
+    unnamed[-1].language = Language.SPANISH
+    unnamed[-1].save()
+    recipients(incident, 2, name="Grace Okafor")
+    batch = rendered_batch(incident, manager)
+    with CaptureQueriesContext(connection) as captured:
+        written = manifest.write_rows(batch, 1, 1, 6)
+    assert len(captured.captured_queries) == 1, [q["sql"] for q in captured.captured_queries]
+    with default_storage.open(written.name) as f:
+        rows = list(csv.reader(io.TextIOWrapper(f, encoding="utf-8")))
+    assert (
+        sorted(" ".join(filter(None, row[2:4])) for row in rows)
+        == sorted(  # a long name wraps to a second line
+            [
+                "Grace Okafor",
+                "Grace Okafor",
+                *(f"Parent or Guardian of {person.first_name} {person.last_name}" for person in unnamed[:-1]),
+                f"Padre, madre o tutor de {unnamed[-1].first_name} {unnamed[-1].last_name}",
+            ]
+        )
+    )
+    assert [row[0] for row in rows] == [f"{n:06d}" for n in range(1, 7)]
+    assert len({row[11] for row in rows}) == 2  # the English and the Spanish letter
+    assert all(row[12] and row[13] and row[14] for row in rows)  # page count, part, first page in it
 
 
 def _approved(incident, manager):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from celery.signals import worker_process_init
 from PIL import Image, ImageChops
 
 from incidents.readers import Relationship
@@ -154,3 +155,17 @@ def test_a_letter_whose_address_cannot_be_printed_is_set_aside_with_the_reason()
     assert batch.letters_failed == 1
     assert letter.reason.startswith("Line 3 of the address has a character the letter's fonts do not have (U+5317)")
     assert "北京" not in letter.reason
+
+
+def test_a_prefork_worker_process_loads_the_frame_fonts_as_it_starts():
+    """Celery's prefork children send worker_process_init as they start: the fonts are read then, not in the
+    worker's first chunk."""
+    frame.face.cache_clear()
+    worker_process_init.send(sender=None)
+    assert frame.face.cache_info().currsize == 3
+    assert {loaded().name for loaded in (frame.sans, frame.sans_bold, frame.serif)} == {
+        "Letter-LiberationSans-Regular",
+        "Letter-LiberationSans-Bold",
+        "Letter-LiberationSerif-Regular",
+    }
+    assert frame.face.cache_info().misses == 3  # read at start: the calls above found them loaded
