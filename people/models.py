@@ -104,7 +104,8 @@ class Recipient(models.Model):
         Incident, on_delete=models.PROTECT, related_name="recipients", db_index=False, db_constraint=False
     )
     # Its index carries, on PostgreSQL, the recipient's id, incident and surname (people 0003): the people born on
-    # a day are matched to their recipients' surnames without reading the table.
+    # a day are matched to their recipients' surnames without reading the table. Django's introspection then
+    # sees four columns: a migration that changes this field's index must drop it by name, as 0003 does.
     individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="recipients", db_constraint=False)
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     name = models.CharField(max_length=200)

@@ -99,12 +99,39 @@ def test_a_different_name_is_not_a_close_match(incident):
     assert find(incident, Criteria(last_name_key="anderson", postal_code="65999")).matches == []
 
 
-def test_another_incidents_people_are_never_found(incident):
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_another_incidents_people_are_never_found(incident, second):
     other = IncidentFactory.create()
     grace = family(other)
+    detail = SECOND_DETAILS[second]
     assert find(incident, Criteria(reference_code=grace.reference_code)).matches == []
-    assert find(incident, Criteria(last_name_key="nguyen", postal_code="65999")).matches == []
-    assert find(incident, Criteria(last_name_key="nugyen", postal_code="65999")).matches == []
+    assert find(incident, Criteria(last_name_key="nguyen", **detail)).matches == []  # the person's own surname
+    assert find(incident, Criteria(last_name_key="okafor", **detail)).matches == []  # the guardian's
+    assert find(incident, Criteria(last_name_key="nugyen", **detail)).matches == []
+    assert find(incident, Criteria(phone="+15735550142")).matches == []
+
+
+def test_a_date_of_birth_with_another_phone_or_zip_code_finds_nobody(incident):
+    family(incident)
+    born: dict[str, Any] = {"last_name_key": "nguyen", "date_of_birth": date(2012, 5, 1)}
+    assert _names(find(incident, Criteria(**born, phone="+15735550142", postal_code="65999"))) == ["Ada Nguyen"]
+    assert find(incident, Criteria(**born, phone="+15735550199")).matches == []
+    assert find(incident, Criteria(**born, postal_code="65000")).matches == []
+
+
+@pytest.mark.parametrize("second", sorted(SECOND_DETAILS))
+def test_the_limit_keeps_people_with_the_surname_ahead_of_those_whose_letter_goes_to_it(incident, second):
+    """Guardians named Smith of LIMIT + 2 children come first by id; the one child named Smith still leads."""
+    for n in range(LIMIT + 2):
+        family(incident, first_name=f"Kid{n}", last_name=f"Other{n}")
+    for recipient in incident.recipients.all():
+        recipient.name, recipient.name_key, recipient.last_name_key = "Grace Smith", "grace smith", "smith"
+        recipient.save()
+    family(incident, first_name="Zed", last_name="Smith")
+    found = find(incident, Criteria(last_name_key="smith", **SECOND_DETAILS[second]))
+    assert _names(found)[0] == "Zed Smith"
+    assert _names(found)[1:] == [f"Kid{n} Other{n}" for n in range(LIMIT - 1)]
+    assert found.more
 
 
 @pytest.mark.parametrize("second", sorted(SECOND_DETAILS))

@@ -9,7 +9,11 @@ from django.db.migrations.state import StateApps
 # would only cost its imports. Built CONCURRENTLY (outside a transaction), so a large incident's tables stay
 # open to lookups and rendering while they build; recipient_postal_name keeps its name, which the model names.
 
+# A build interrupted before (cancelled, or a deadlock) leaves an invalid index behind: each run drops what it
+# is about to build first, so that no invalid index is kept or renamed into place.
 _FORWARD = [
+    "DROP INDEX CONCURRENTLY IF EXISTS individual_surname_by_id",
+    "DROP INDEX CONCURRENTLY IF EXISTS recipient_postal_name_ids",
     "CREATE INDEX CONCURRENTLY IF NOT EXISTS individual_surname_by_id"
     " ON incidents_individual (id) INCLUDE (last_name_key)",
     "CREATE INDEX CONCURRENTLY IF NOT EXISTS recipient_postal_name_ids"
@@ -18,6 +22,7 @@ _FORWARD = [
     "ALTER INDEX recipient_postal_name_ids RENAME TO recipient_postal_name",
 ]
 _BACKWARD = [
+    "DROP INDEX CONCURRENTLY IF EXISTS recipient_postal_name_plain",
     "CREATE INDEX CONCURRENTLY IF NOT EXISTS recipient_postal_name_plain"
     " ON incidents_recipient (incident_id, postal_code, last_name_key)",
     "DROP INDEX CONCURRENTLY IF EXISTS recipient_postal_name",

@@ -9,9 +9,6 @@ from django.db.migrations.state import StateApps
 # recipient's id, incident and surname. PostgreSQL only, built CONCURRENTLY and renamed to the names Django knows,
 # as in 0002.
 
-_RECIPIENT_PERSON = "recipient_person_with_surname"
-_PERSON_BIRTH_DATE = "individual_dob_with_surname"
-
 
 def _person_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> str:
     """The name Django gives the index of the recipient's foreign key to its person (and drops it by)."""
@@ -21,10 +18,15 @@ def _person_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> s
     return schema_editor._create_index_name(recipient._meta.db_table, [column], suffix="")  # type: ignore[attr-defined]
 
 
-def _replace(schema_editor: BaseDatabaseSchemaEditor, old: str, temporary: str, definition: str) -> None:
-    schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {temporary} {definition}")
-    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {old}")
-    schema_editor.execute(f"ALTER INDEX {temporary} RENAME TO {old}")
+def _replace(schema_editor: BaseDatabaseSchemaEditor, name: str, definition: str) -> None:
+    """Index `name` built again as `definition`: the new one is built beside it, then takes its name. A build
+    interrupted before (cancelled, or a deadlock) leaves an invalid index under the new name: it is dropped
+    first, never renamed into place."""
+    building = f"{name}_new"
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {building}")
+    schema_editor.execute(f"CREATE INDEX CONCURRENTLY {building} {definition}")
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    schema_editor.execute(f"ALTER INDEX {building} RENAME TO {name}")
 
 
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -33,13 +35,11 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _replace(
         schema_editor,
         "individual_dob",
-        _PERSON_BIRTH_DATE,
         "ON incidents_individual (incident_id, date_of_birth_key) INCLUDE (id, last_name_key)",
     )
     _replace(
         schema_editor,
         _person_index(apps, schema_editor),
-        _RECIPIENT_PERSON,
         "ON incidents_recipient (individual_id) INCLUDE (id, incident_id, last_name_key)",
     )
 
@@ -47,12 +47,8 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    _replace(
-        schema_editor, "individual_dob", _PERSON_BIRTH_DATE, "ON incidents_individual (incident_id, date_of_birth_key)"
-    )
-    _replace(
-        schema_editor, _person_index(apps, schema_editor), _RECIPIENT_PERSON, "ON incidents_recipient (individual_id)"
-    )
+    _replace(schema_editor, "individual_dob", "ON incidents_individual (incident_id, date_of_birth_key)")
+    _replace(schema_editor, _person_index(apps, schema_editor), "ON incidents_recipient (individual_id)")
 
 
 class Migration(migrations.Migration):

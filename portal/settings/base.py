@@ -175,6 +175,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A prefork child loads the letter renderer before it reports for work (notifications.tasks.warm_up_letters):
+# about a quarter of a second, longer with many children starting on few cores. Celery kills a child that takes
+# more than 4 s by default, and starts another that would do the same.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30.0
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
