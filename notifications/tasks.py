@@ -8,8 +8,8 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import transaction
 
-from notifications.letters import jobs, proof, render
-from notifications.letters.maker import LetterMaker
+from notifications.letters import jobs, proof
+from notifications.letters.maker import LetterMaker, warm_up
 from notifications.models import LetterBatch
 
 # A batch's chunks wait behind the steps that finish batches: a print part sent while chunks are still queued is
@@ -24,10 +24,10 @@ logger = logging.getLogger(__name__)
 @worker_process_init.connect
 def warm_up_letters(**_: object) -> None:
     """Each prefork worker process loads the letter renderer's fonts and C bindings as it starts, not in its
-    first chunk (render.warm_up). A failure here is logged and left to the letters, which report it: it must
+    first chunk (maker.warm_up). A failure here is logged and left to the letters, which report it: it must
     not stop a worker that also runs imports and e-mail."""
     try:
-        render.warm_up()
+        warm_up()
     except Exception:
         logger.exception("The letter renderer could not be warmed up; letters will load it themselves.")
 

@@ -39,6 +39,24 @@ def renderer_for(incident: Incident) -> Renderer:
     return Renderer(return_lines=[line.strip() for line in lines if line.strip()], logo=logo)
 
 
+def warm_up() -> None:
+    """Render one throwaway letter, so that what every renderer of a worker process shares is loaded before its
+    first task: the frame's fonts, and WeasyPrint's and cairo's C bindings (cffi parses each C type the first
+    time it is used). A worker's first chunk otherwise waited about half a second for them; the bodies of a
+    batch's letters are still laid out by the renderer that draws them."""
+    renderer = Renderer(return_lines=["Warm-up"])
+    page = LetterPage(
+        body=sandbox.render_body(sandbox.compile_body("<p>Warm-up.</p>"), {}),
+        sequence=1,
+        reference_code="WARM-UP",
+        address_lines=["Warm Up", "1 Main Street", "Springfield MO 65801"],
+        letter_date="January 1, 2026",
+        language="en",
+        salutation="Dear reader:",
+    )
+    renderer.write([renderer.layout(page)])
+
+
 @dataclass
 class Outcome:
     """What became of one letter in a chunk."""

@@ -327,24 +327,6 @@ class Renderer:
         return canvas.finish()
 
 
-def warm_up() -> None:
-    """Render one throwaway letter, so that what every renderer of a worker process shares is loaded before its
-    first task: the frame's fonts, and WeasyPrint's and cairo's C bindings (cffi parses each C type the first
-    time it is used). A worker's first chunk otherwise waited about half a second for them; the bodies of a
-    batch's letters are still laid out by the renderer that draws them."""
-    renderer = Renderer(return_lines=["Warm-up"])
-    page = LetterPage(
-        body=SafeString("<p>Warm-up.</p>"),
-        sequence=1,
-        reference_code="WARM-UP",
-        address_lines=["Warm Up", "1 Main Street", "Springfield MO 65801"],
-        letter_date="January 1, 2026",
-        language="en",
-        salutation="Dear reader:",
-    )
-    renderer.write([renderer.layout(page)])
-
-
 def _opening_top() -> float:
     """Inches from the paper's top to the opening (whom the letter is about, the salutation), as page_css puts it."""
     layout: Mapping[str, Any] = settings.LETTER_LAYOUT
