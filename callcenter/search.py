@@ -139,7 +139,7 @@ def _phone_sql(name: str, phone: str, incident_id: int) -> tuple[str, list[Any]]
 
 
 def _on_recipient_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
-    """As `_on_recipient`: the ZIP code as a range, a phone as any of the recipient's three."""
+    """The recipient's second details: the ZIP code as a range, a phone as any of the recipient's three."""
     sql, params = "", list[Any]()
     if criteria.postal_code:
         zip5 = criteria.postal_code[:5]
@@ -152,34 +152,35 @@ def _on_recipient_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[A
     return sql, params
 
 
-def _own_name_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
-    """As `_by_own_name`: the person's surname (and first name, date of birth) by their indexes, as a subquery."""
-    people = f"SELECT id FROM {_INDIVIDUAL} WHERE incident_id = %s AND last_name_key = %s"  # noqa: S608 (a name)
-    params: list[Any] = [incident_id, criteria.last_name_key]
-    if criteria.date_of_birth:
-        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
-        people += f" AND {column} = %s"
-        params.append(key)
+Condition = tuple[str, list[Any]]
+
+
+def _surnames_sql(criteria: Criteria) -> tuple[Condition, Condition]:
+    """The name typed, as the person's own (alias i) and as the letter recipient's (alias r: a parent who calls
+    about a child): the surname, and the first name where one was typed."""
+    own, own_params = "i.last_name_key = %s", [criteria.last_name_key]
+    letter, letter_params = "r.last_name_key = %s", [criteria.last_name_key]
     if criteria.first_name_key:
-        people += " AND first_name_key = %s"
-        params.append(criteria.first_name_key)
+        own += " AND i.first_name_key = %s"
+        own_params.append(criteria.first_name_key)
+        letter += " AND r.name_key LIKE %s ESCAPE '\\'"
+        letter_params.append(connection.ops.prep_for_like_query(criteria.first_name_key + " ") + "%")
+    return (own, own_params), (letter, letter_params)
+
+
+def _own_name_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
+    """With a ZIP code alone: the people with the name typed, by their name index, as a subquery."""
+    (own, own_params), _ = _surnames_sql(criteria)
+    people = f"SELECT i.id FROM {_INDIVIDUAL} i WHERE i.incident_id = %s AND {own}"  # noqa: S608 (a name)
     more, more_params = _on_recipient_sql(incident_id, criteria)
-    return f"{_SELECT_MATCHES} WHERE r.individual_id IN ({people}){more}", [*params, *more_params]
+    return f"{_SELECT_MATCHES} WHERE r.individual_id IN ({people}){more}", [incident_id, *own_params, *more_params]
 
 
 def _letter_name_sql(incident_id: int, criteria: Criteria) -> tuple[str, list[Any]]:
-    """As `_by_letter_name`: the recipient's own surname (the parent who calls about a child)."""
-    sql = f"{_SELECT_MATCHES} WHERE r.incident_id = %s AND r.last_name_key = %s"
-    params: list[Any] = [incident_id, criteria.last_name_key]
-    if criteria.first_name_key:
-        sql += " AND r.name_key LIKE %s ESCAPE '\\'"
-        params.append(connection.ops.prep_for_like_query(criteria.first_name_key + " ") + "%")
-    if criteria.date_of_birth:
-        column, key = _key_of(Individual, "date_of_birth", criteria.date_of_birth)
-        sql += f" AND i.incident_id = %s AND i.{column} = %s"
-        params += [incident_id, key]
+    """With a ZIP code alone: the recipients with the name typed (the parent who calls about a child)."""
+    _, (letter, letter_params) = _surnames_sql(criteria)
     more, more_params = _on_recipient_sql(incident_id, criteria)
-    return sql + more, [*params, *more_params]
+    return f"{_SELECT_MATCHES} WHERE r.incident_id = %s AND {letter}{more}", [incident_id, *letter_params, *more_params]
 
 
 def _first_of(*statements: tuple[str, list[Any]]) -> list[Match]:
@@ -236,13 +237,7 @@ def _by_second_detail(incident_id: int, criteria: Criteria) -> list[Match]:
     search's order (the person's own surname first), planned in a fraction of the time a union of two takes.
     The matches are chosen on ids and surnames, which PostgreSQL's indexes hold for a date of birth (people
     0003), and only they are read from the tables."""
-    own, own_params = "i.last_name_key = %s", [criteria.last_name_key]
-    letter, letter_params = "r.last_name_key = %s", [criteria.last_name_key]
-    if criteria.first_name_key:
-        own += " AND i.first_name_key = %s"
-        own_params.append(criteria.first_name_key)
-        letter += " AND r.name_key LIKE %s ESCAPE '\\'"
-        letter_params.append(connection.ops.prep_for_like_query(criteria.first_name_key + " ") + "%")
+    (own, own_params), (letter, letter_params) = _surnames_sql(criteria)
     sql, params = _sharing_second_detail(
         incident_id, criteria, f"CASE WHEN {own} THEN 0 ELSE 1 END AS part, r.id", own_params
     )
