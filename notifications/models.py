@@ -130,6 +130,9 @@ class LetterBatch(models.Model):
     )
     # Output: [{"name": storage name, "letters": n, "pages": n, "sha256": hex}], then the mail file.
     parts = models.JSONField(default=list)
+    # The print parts a run is writing: {"3": when it began}. Another run leaves such a part alone until its
+    # writer has been silent for CLAIM_SILENCE_SECONDS (jobs.assemble_part); emptied with each render round.
+    parts_writing = models.JSONField(default=dict, blank=True)
     manifest = models.FileField(upload_to="letters/", max_length=300, blank=True)
     checksums = models.FileField(upload_to="letters/", max_length=300, blank=True)
     returned_count = models.PositiveIntegerField(default=0)

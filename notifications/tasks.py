@@ -38,7 +38,7 @@ def plan_letter_batch(batch_id: int, render_round: int) -> None:
     batch = LetterBatch.objects.filter(pk=batch_id, render_round=render_round).first()
     if batch is None or not batch.is_rendering:
         return
-    for first, last in jobs.chunk_ranges(batch.letters_total, settings.LETTER_CHUNK_SIZE):
+    for first, last in jobs.sending_order(batch.letters_total, settings.LETTER_CHUNK_SIZE, settings.LETTER_PART_SIZE):
         send_chunk(batch_id, render_round, first, last)
 
 

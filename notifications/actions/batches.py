@@ -16,7 +16,7 @@ from incidents.models import Incident
 from incidents.readers import Language
 from notifications import tasks
 from notifications.actions import moves
-from notifications.letters import merge, parts, proof
+from notifications.letters import merge, parts, proof, shared_bodies
 from notifications.letters.selection import Selection, recipients_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from portal.lib.errors import ActionRefused
@@ -117,6 +117,7 @@ def _start_rendering(
         "pages_total": 0,
         "assembly_claim": "",
         "parts": [],
+        "parts_writing": {},
         "manifest": "",
         "checksums": "",
     }
@@ -134,7 +135,7 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
         raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
     old_files = parts.files_of(locked.parts) + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
-    old_files += proof.files_of(locked.proof)
+    old_files += proof.files_of(locked.proof) + shared_bodies.files_of(locked.pk, locked.render_round)
     LetterBatch.objects.filter(pk=locked.pk).update(proof={}, proof_claimed_at=None)
     unrendered = {
         "attempts": 0,

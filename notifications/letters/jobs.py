@@ -35,7 +35,7 @@ from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from notifications import actions, tasks
-from notifications.letters import manifest, parts
+from notifications.letters import manifest, parts, shared_bodies
 from notifications.letters.maker import LetterMaker, Outcome, data_types_of, maker_for
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus
 from portal.lib import claims
@@ -52,6 +52,26 @@ ASSEMBLY = claims.Claims(claim_field="assembly_claim", beat_field="assembly_beat
 
 def chunk_ranges(total: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(first + size - 1, total)) for first in range(1, total + 1, size)]
+
+
+def sending_order(total: int, chunk_size: int, part_size: int) -> list[tuple[int, int]]:
+    """The batch's chunks in the order they are sent: in sequence, but with the chunks of the last two print
+    parts taken in turn, so that both parts are complete only at the end.
+
+    A part is written once its last letter is rendered. In sequence, the last part was written after the last
+    chunk, by one worker, while every other worker had nothing left to do; taken in turn, two workers end the
+    batch each writing a part. (Any order renders the same letters: this only moves the waiting.)"""
+    ranges = chunk_ranges(total, chunk_size)
+    part_of = {(first, last): (last - 1) // part_size for first, last in ranges}  # the part a chunk completes
+    last_two = sorted(set(part_of.values()))[-2:]
+    if len(last_two) < 2:
+        return ranges
+    earlier = [r for r in ranges if part_of[r] < last_two[0]]
+    one, two = ([r for r in ranges if part_of[r] == part] for part in last_two)
+    longer, shorter = (one, two) if len(one) >= len(two) else (two, one)
+    lead = len(longer) - len(shorter)  # a short last part's chunks go in among the last of the longer one's
+    in_turn = [chunk for pair in zip(longer[lead:], shorter, strict=True) for chunk in pair]
+    return earlier + longer[:lead] + in_turn
 
 
 def claim_letters(batch_id: int, first: int, last: int, token: str) -> int:
@@ -99,9 +119,11 @@ def render_chunk(
         worn_out = [letter for letter in letters if letter.attempts > Letter.MAX_ATTEMPTS]
         letters = [letter for letter in letters if letter.attempts <= Letter.MAX_ATTEMPTS]
         maker = maker or maker_for(batch.incident)
-        types = data_types_of(letters)
-        on = batch.letter_date()
-        outcomes = [maker.make(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
+        # Every other chunk lays out the bodies it needs in the reverse order, so two workers starting together
+        # share that work rather than doing it twice (Renderer.lay_out_bodies).
+        descending = (first - 1) // settings.LETTER_CHUNK_SIZE % 2 == 1
+        store = shared_bodies.SharedBodies(batch_id, render_round)
+        outcomes = maker.make_chunk(letters, data_types_of(letters), batch.letter_date(), store, descending)
         outcomes += [Outcome(letter, KEPT_FAILING.format(n=Letter.MAX_ATTEMPTS)) for letter in worn_out]
         _record_chunk(batch, token, first, maker, outcomes)
     if not finish_if_done(batch_id, render_round, assemble_with):
@@ -267,9 +289,10 @@ def assemble_part(
     has been claimed, finish the batch (or send its finish).
 
     A part sent while other letters still render runs before the assembly is claimed: it keeps no claim
-    alive, and if its worker dies the assembly sends the part again."""
+    alive, and if its worker dies the assembly sends the part again. A run finds the part already written,
+    or being written by a run that is alive (`_take_part`), and leaves it."""
     batch = _rendering(batch_id, render_round)
-    if batch is None or (batch.parts and batch.parts[number - 1] is not None):
+    if batch is None or not _take_part(batch_id, render_round, number):
         return
     with _assembling(batch) if batch.assembly_claim else nullcontext():
         written = parts.write_part(batch, number, settings.LETTER_PART_SIZE)
@@ -295,6 +318,30 @@ def assemble_part(
         tasks.enqueue_finish(batch_id, render_round)
 
 
+def _take_part(batch_id: int, render_round: int, number: int) -> bool:
+    """Mark print part `number` as being written by this run; False when it is written already, or when another
+    run began writing it within CLAIM_SILENCE_SECONDS.
+
+    The part's chunk and the assembly may both send it (the assembly sends every part still missing), and two
+    chunks that complete a part together may each send it. Written twice it is recorded once, but the second
+    writer kept a worker busy for nothing at the batch's end. A writer that died leaves its mark: the sweep
+    sends the assembly again once the batch has been silent for as long, and the mark has gone stale by then.
+    A write that outlasts the silence may be taken over, and is then written twice, recorded once."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = LetterBatch.objects.select_for_update().filter(pk=batch_id, render_round=render_round).first()
+        if locked is None or locked.status != BatchStatus.RENDERING:
+            return False
+        if locked.parts and locked.parts[number - 1] is not None:
+            return False
+        began = locked.parts_writing.get(str(number))
+        if began and datetime.fromisoformat(began) > now - claims.silence():
+            return False
+        locked.parts_writing = {**locked.parts_writing, str(number): now.isoformat()}
+        locked.save(update_fields=["parts_writing"])
+    return True
+
+
 def finish(batch_id: int, render_round: int) -> None:
     """With every print part written: the mail file, the checksums, and the batch rendered."""
     batch = _rendering(batch_id, render_round)
@@ -315,7 +362,8 @@ def finish(batch_id: int, render_round: int) -> None:
             batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
         )
         transaction.on_commit(lambda: tasks.enqueue_proof(batch_id, render_round))
-    _delete(*chunk_names, *(part.rows for part in written))  # now in the parts and the mail file
+    bodies = shared_bodies.files_of(batch_id, render_round)
+    _delete(*chunk_names, *(part.rows for part in written), *bodies)  # now in the parts and the mail file
 
 
 def _delete(*names: str) -> None:
@@ -333,7 +381,8 @@ def _checksums(batch: LetterBatch, files: list["parts.StoredFile"]) -> str:
 def _move(batch: LetterBatch, status: str, action: str, details: dict[str, object], **fields: object) -> None:
     """The assembly's end: the batch leaves this rendering round, unless a re-render or another run moved it."""
     details = {**details, "letters_rendered": batch.letters_rendered, "letters_failed": batch.letters_failed}
-    done = {"rendered_at": timezone.now(), "assembly_claim": "", "worker_stopped_at": None, **fields}
+    done = {"rendered_at": timezone.now(), "assembly_claim": "", "parts_writing": {}, "worker_stopped_at": None,
+            **fields}  # fmt: skip
     actions.move_batch(None, batch, status, action, details=details, only_from=[BatchStatus.RENDERING],
                        also=done, in_round=batch.render_round)  # fmt: skip
 

@@ -6,7 +6,7 @@ benchmarks use it alike.
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from incidents.models import DataType, Incident
 from notifications.letters import frame, merge, sandbox
-from notifications.letters.render import LaidOut, LetterPage, Renderer
+from notifications.letters.render import BodyStore, LaidOut, LetterPage, Renderer
 from notifications.models import Letter, LetterTemplate
 from people.models import Exposure
 
@@ -91,6 +91,29 @@ class LetterMaker:
         self, letter: Letter, data_types: list[DataType], on: date | None, template: LetterTemplate | None = None
     ) -> Outcome:
         """Lay out one letter dated `on` in the variant chosen for it (or in `template`, for a preview)."""
+        return self._lay_out(self._prepare(letter, data_types, on, template))
+
+    def make_chunk(
+        self,
+        letters: Sequence[Letter],
+        types: Mapping[int, list[DataType]],
+        on: date | None,
+        store: BodyStore | None = None,
+        descending: bool = False,
+    ) -> list[Outcome]:
+        """`make` for each of a chunk's letters (`types`: each person's data types). With `store`, the
+        bodies the chunk needs are laid out first, in key order or its `descending` reverse, sharing them
+        with the batch's other workers (Renderer.lay_out_bodies)."""
+        prepared = [self._prepare(letter, types.get(letter.recipient.individual_id, []), on) for letter in letters]
+        if store is not None:
+            pages = [p.page for p in prepared if isinstance(p, _Prepared)]
+            self.renderer.lay_out_bodies(pages, store, descending)
+        return [self._lay_out(p) for p in prepared]
+
+    def _prepare(
+        self, letter: Letter, data_types: list[DataType], on: date | None, template: LetterTemplate | None = None
+    ) -> "_Prepared | Outcome":
+        """The letter's page with its body merged, or the Outcome that says why it has none."""
         facts = merge.LetterFacts(letter.recipient, letter.recipient.individual, data_types)
         template = template or merge.choose_template(self.templates, facts)
         if template is None:
@@ -102,9 +125,8 @@ class LetterMaker:
         except merge.MissingTranslation as missing:
             return Outcome(letter, f"Template “{template.name}”: {missing}", template.pk)
         try:
-            body = self._body(template, context)
             page = LetterPage(
-                body=body,
+                body=self._body(template, context),
                 sequence=letter.sequence,
                 reference_code=str(context["reference_code"]),
                 address_lines=context["address_lines"],
@@ -113,14 +135,38 @@ class LetterMaker:
                 salutation=str(context["salutation"]),
                 regarding="" if context["is_self"] else str(context["individual_name"]),
             )
-            return Outcome(letter, template_id=template.pk, document=self.renderer.layout(page))
-        except sandbox.TemplateProblem as problem:
-            return Outcome(letter, f"Template “{template.name}”: {problem}", template.pk)
-        except frame.FrameProblem as problem:  # names the line, never its text
-            return Outcome(letter, str(problem), template.pk)
-        except Exception as exc:  # the renderer's own failure: name its kind only (the message may quote data)
-            logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
-            return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
+        except Exception as exc:
+            return _failed(letter, template, exc)
+        return _Prepared(letter, template, page)
+
+    def _lay_out(self, prepared: "_Prepared | Outcome") -> Outcome:
+        if isinstance(prepared, Outcome):
+            return prepared
+        letter, template = prepared.letter, prepared.template
+        try:
+            return Outcome(letter, template_id=template.pk, document=self.renderer.layout(prepared.page))
+        except Exception as exc:
+            return _failed(letter, template, exc)
+
+
+def _failed(letter: Letter, template: LetterTemplate, exc: Exception) -> Outcome:
+    """Why a letter could not be made, in words the batch's page can show."""
+    if isinstance(exc, sandbox.TemplateProblem):
+        return Outcome(letter, f"Template “{template.name}”: {exc}", template.pk)
+    if isinstance(exc, frame.FrameProblem):  # names the line, never its text
+        return Outcome(letter, str(exc), template.pk)
+    # The renderer's own failure: name its kind only (the message may quote data).
+    logger.warning("letter %s of batch %s: %s", letter.sequence, letter.batch_id, type(exc).__name__)
+    return Outcome(letter, f"The PDF renderer failed ({type(exc).__name__}).", template.pk)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A letter whose body is merged, to be laid out."""
+
+    letter: Letter
+    template: LetterTemplate
+    page: LetterPage
 
 
 _makers: dict[int, tuple[tuple[object, ...], LetterMaker]] = {}

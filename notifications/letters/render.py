@@ -24,11 +24,11 @@ every other URL (file://, http://, data:) is refused.
 import hashlib
 import io
 import mimetypes
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pikepdf
 from django.conf import settings
@@ -203,6 +203,14 @@ class _Body:
         return len(self.forms)
 
 
+class BodyStore(Protocol):
+    """Bodies laid out by other processes rendering the same letters (a batch's other workers), by key."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, pdf: bytes) -> None: ...
+
+
 @dataclass(frozen=True)
 class LaidOut:
     page: LetterPage
@@ -236,6 +244,9 @@ class Renderer:
             base = CSS(string=FONT_FACES + "\n" + letter_css, url_fetcher=self._fetcher, font_config=self._fonts)
             self._body_styles = [base, CSS(string=body_pages, font_config=self._fonts)]
             self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
+        # A body's key names what its layout depends on besides its text: a renderer with other styles (another
+        # release of the portal, during a deploy) takes no body from one with these.
+        self._styles_key = hashlib.sha256(f"{FONT_FACES}\x00{letter_css}\x00{body_pages}".encode()).hexdigest()
 
     def layout(self, page: LetterPage) -> LaidOut:
         """The letter with its body laid out (or found laid out already); its frame is drawn by `write`.
@@ -248,14 +259,45 @@ class Renderer:
             laid_out = self._layout(page)
         return LaidOut(laid_out.page, laid_out.body, laid_out.letterhead, window)
 
+    def body_key(self, page: LetterPage) -> str:
+        return hashlib.sha256(f"{self._styles_key}\x00{page.language}\x00{page.body}".encode()).hexdigest()
+
+    def lay_out_bodies(self, pages: Sequence[LetterPage], store: BodyStore, descending: bool = False) -> None:
+        """Lay out ahead the bodies two or more of `pages` share that this renderer has not laid out, in the order
+        of their keys (or the reverse): each taken from `store` when another process put it there, or laid out
+        and put there. A body only one of the pages has may name its reader: it is laid out with its letter
+        (`layout`), and stays in this process.
+
+        Two workers that start a batch at once, one in each order, meet halfway: each lays out about half of
+        the bodies and takes the others from the store, where each used to lay out every one of them."""
+        counts = Counter(self.body_key(page) for page in pages)
+        firsts = {self.body_key(page): page for page in reversed(pages)}
+        with pdf_lock.LAYOUT:
+            for key in sorted(counts, reverse=descending):
+                if counts[key] < 2 or key in self._bodies:
+                    continue
+                stored = store.get(key)
+                if stored is not None:
+                    self._remember(key, _Body.read(stored))
+                    continue
+                try:
+                    pdf = self._body_pdf(firsts[key])
+                except Exception:  # noqa: S112 (the letter's own layout meets it again, and reports it)
+                    continue
+                store.put(key, pdf)
+                self._remember(key, _Body.read(pdf))
+
+    def _remember(self, key: str, body: _Body) -> None:
+        self._bodies[key] = body
+        if len(self._bodies) > BODY_CACHE_SIZE:
+            self._bodies.popitem(last=False)
+
     def _layout(self, page: LetterPage) -> LaidOut:
-        key = hashlib.sha256(f"{page.language}\x00{page.body}".encode()).hexdigest()
+        key = self.body_key(page)
         body = self._bodies.get(key)
         if body is None:
-            body = self._lay_out_body(page)
-            self._bodies[key] = body
-            if len(self._bodies) > BODY_CACHE_SIZE:
-                self._bodies.popitem(last=False)
+            body = _Body.read(self._body_pdf(page))
+            self._remember(key, body)
         else:
             self._bodies.move_to_end(key)
         head_key = (page.language, page.letter_date)
@@ -266,9 +308,11 @@ class Renderer:
             )
         return LaidOut(page, body, letterhead)
 
-    def _lay_out_body(self, page: LetterPage) -> _Body:
+    def _body_pdf(self, page: LetterPage) -> bytes:
+        """The body laid out, as a PDF of its pages. Reached only with pdf_lock.LAYOUT held."""
         html = render_to_string("letters/body.html", {"body": page.body, "language": page.language})
-        return self._lay_out(HTML(string=html, url_fetcher=self._fetcher), self._body_styles)
+        document = HTML(string=html, url_fetcher=self._fetcher)
+        return bytes(document.write_pdf(stylesheets=self._body_styles, font_config=self._fonts))
 
     def _lay_out(self, document: HTML, stylesheets: list[CSS]) -> _Body:
         # Reached only through layout(), which holds pdf_lock.LAYOUT.

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from functools import partial
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -388,6 +389,71 @@ def test_a_part_written_twice_is_recorded_once(incident, manager, monkeypatch):
     assert batch.parts[0]["letters"] == 4
     assert batch.parts[1] is None
     assert written == [1]  # the second run found it recorded and wrote nothing
+
+
+def test_a_part_another_run_is_writing_is_left_to_it_until_that_run_falls_silent(incident, manager, monkeypatch):
+    written = _counting_writes(monkeypatch)
+    batch = _rendered_sending_nothing(incident, manager, 6)
+    silence = timedelta(seconds=settings.CLAIM_SILENCE_SECONDS)
+    writing = {"1": (timezone.now() - silence + timedelta(seconds=5)).isoformat()}  # its writer is alive
+    LetterBatch.objects.filter(pk=batch.pk).update(parts_writing=writing)
+    jobs.assemble_part(batch.pk, batch.render_round, 1)  # sent again by the assembly
+    assert written == []
+    assert LetterBatch.objects.get(pk=batch.pk).parts in ([], [None, None])
+
+    writing = {"1": (timezone.now() - silence - timedelta(seconds=1)).isoformat()}  # its worker died
+    LetterBatch.objects.filter(pk=batch.pk).update(parts_writing=writing)
+    jobs.assemble_part(batch.pk, batch.render_round, 1)
+    jobs.assemble_part(batch.pk, batch.render_round, 2)
+    assert written == [1, 2]
+    batch.refresh_from_db()
+    assert [part["letters"] for part in batch.parts] == [4, 2]
+    assert set(batch.parts_writing) == {"1", "2"}
+    jobs.finish(batch.pk, batch.render_round)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert batch.parts_writing == {}  # the round's marks go with it
+
+    LetterBatch.objects.filter(pk=batch.pk).update(parts_writing={"1": timezone.now().isoformat()})
+    actions.rerender_batch(manager, batch)  # a fresh round starts with no part being written
+    batch.refresh_from_db()
+    assert batch.parts_writing == {}
+    maker = LetterMaker(incident)
+    for first, last in jobs.chunk_ranges(6, 3):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None,
+                          part_with=lambda *a: None)  # fmt: skip
+    jobs.assemble_part(batch.pk, batch.render_round, 1)
+    assert written == [1, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("total", "chunk", "part"),
+    [(10_000, 100, 2000), (10_500, 100, 2000), (2_000, 100, 2000), (3_900, 100, 2000), (25, 3, 4), (5_000, 300, 2000)],
+)
+def test_the_last_two_parts_chunks_are_sent_in_turn_so_that_both_parts_are_whole_only_at_the_end(total, chunk, part):
+    order = jobs.sending_order(total, chunk, part)
+    in_sequence = jobs.chunk_ranges(total, chunk)
+    assert sorted(order) == in_sequence  # every chunk, once
+    completes = [(last - 1) // part + 1 for _, last in order]  # the part each chunk's last letter is in
+    parts = -(-total // part)
+    if parts == 1:
+        assert order == in_sequence
+        return
+    assert set(completes[-2:]) == {parts - 1, parts}  # the last two chunks complete the last two parts
+    earlier = [c for c in completes if c < parts - 1]
+    assert order[: len(earlier)] == in_sequence[: len(earlier)]  # the parts before them, in sequence
+
+
+def test_a_batch_of_five_parts_sends_the_chunks_of_parts_four_and_five_in_turn():
+    order = jobs.sending_order(10_000, 100, 2000)
+    assert order[:60] == jobs.chunk_ranges(6_000, 100)
+    assert order[60:64] == [(6001, 6100), (8001, 8100), (6101, 6200), (8101, 8200)]
+    assert order[-2:] == [(7901, 8000), (9901, 10000)]
+    short_last = jobs.sending_order(10_500, 100, 2000)  # part 6 holds 500 letters: its 5 chunks end the batch
+    assert short_last[-10:] == [
+        (9501, 9600), (10001, 10100), (9601, 9700), (10101, 10200), (9701, 9800),
+        (10201, 10300), (9801, 9900), (10301, 10400), (9901, 10000), (10401, 10500),
+    ]  # fmt: skip
 
 
 def test_every_part_written_while_rendering_leaves_the_assembly_only_the_finish(incident, manager):

@@ -53,17 +53,17 @@ def test_a_chunk_that_stays_alive_is_never_taken_over_however_long_its_step(
     actions.install_default_templates(manager, incident)
     batch = actions.create_batch(manager, incident, "Slow", Selection(), queue=False)
     swept_meanwhile: list[list[tuple[int, int, int, int]]] = []
-    real_make = LetterMaker.make
+    real_lay_out = LetterMaker._lay_out
 
-    def slow_make(self, letter, data_types, template=None):
-        made = real_make(self, letter, data_types, template)
+    def slow_lay_out(self, prepared):
+        made = real_lay_out(self, prepared)
         # One long statement, as a huge chunk would run: the sweep looks on while it runs.
         started = timezone.now()
         while timezone.now() - started < timedelta(seconds=2.5):
             swept_meanwhile.append(jobs.sweep())
         return made
 
-    monkeypatch.setattr(LetterMaker, "make", slow_make)
+    monkeypatch.setattr(LetterMaker, "_lay_out", slow_lay_out)
     jobs.render_chunk(batch.pk, batch.render_round, 1, 2, assemble_with=lambda *a: None)
 
     assert swept_meanwhile

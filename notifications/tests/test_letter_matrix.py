@@ -250,13 +250,13 @@ def test_the_standard_letters_share_one_body_among_readers_of_the_same_kind(monk
             matrix.person(incident, twin, "en")
             matrix.person(incident, twin, "es")
     laid_out = []
-    lay_out_body = Renderer._lay_out_body
+    body_pdf = Renderer._body_pdf
 
     def counted(self, page):
         laid_out.append(page)
-        return lay_out_body(self, page)
+        return body_pdf(self, page)
 
-    monkeypatch.setattr(Renderer, "_lay_out_body", counted)
+    monkeypatch.setattr(Renderer, "_body_pdf", counted)
     batch = rendered_batch(incident)
     assert batch.letters_rendered == 12
     # One body per language and relationship: parents with and without a guardian's name read the same text.

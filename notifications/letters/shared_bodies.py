@@ -1,0 +1,58 @@
+"""Bodies one worker laid out for a batch, kept for its other workers in the rendering round's folder.
+
+Every worker process lays out each body a batch's letters use once (render.Renderer keeps them). Two workers
+starting a batch together used to lay out the same bodies side by side, a second's work each. Through this
+store each lays out about half and reads the rest (render.Renderer.lay_out_bodies). Only a body two letters
+of a chunk share is put here, never one that may name its single reader. The files go with the round's
+chunk files: when the batch is rendered or blocked, rendered again, or its letters purged.
+
+A file is sealed with the SHA-256 of its PDF, written last: a file read while another worker still writes it
+fails the check and the body is laid out again, rather than read half-written (qpdf would repair a cut PDF
+without a word).
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+SEAL = 32  # bytes: the SHA-256 of what precedes it
+
+
+def folder(batch_id: int, render_round: int) -> str:
+    return f"letters/batch-{batch_id}/round-{render_round}/bodies"
+
+
+class SharedBodies:
+    """render.BodyStore on the default storage, for one batch's rendering round."""
+
+    def __init__(self, batch_id: int, render_round: int) -> None:
+        self.folder = folder(batch_id, render_round)
+
+    def _name(self, key: str) -> str:
+        return f"{self.folder}/{key}.pdf"
+
+    def get(self, key: str) -> bytes | None:
+        name = self._name(key)
+        try:
+            with default_storage.open(name, "rb") as f:
+                sealed = f.read()
+        except OSError:  # not there (yet)
+            return None
+        pdf, seal = sealed[:-SEAL], sealed[-SEAL:]
+        return pdf if len(sealed) > SEAL and hashlib.sha256(pdf).digest() == seal else None
+
+    def put(self, key: str, pdf: bytes) -> None:
+        name = self._name(key)
+        if not default_storage.exists(name):  # two workers may both write it: the second under another name
+            default_storage.save(name, ContentFile(pdf + hashlib.sha256(pdf).digest()))
+
+
+def files_of(batch_id: int, render_round: int) -> list[str]:
+    """The round's shared bodies in storage, to delete with its chunks."""
+    where = folder(batch_id, render_round)
+    try:
+        _, names = default_storage.listdir(where)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [f"{where}/{name}" for name in names]

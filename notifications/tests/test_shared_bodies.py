@@ -1,0 +1,154 @@
+"""Bodies shared between a batch's workers: one lays a body out, the others read it, and the letters are the same."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from incidents.readers import Language, Relationship
+from notifications import actions
+from notifications.letters import jobs, shared_bodies
+from notifications.letters.maker import LetterMaker, data_types_of
+from notifications.letters.render import Renderer
+from notifications.letters.selection import Selection
+from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
+from notifications.tasks import run_now
+from portal.testing import pdfcheck
+from portal.testing.letters import bodies_laid_out_per_letter, recipients
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def laid_out(monkeypatch):
+    """The bodies each renderer lays out itself, by renderer."""
+    seen: dict[int, list[str]] = {}
+    body_pdf = Renderer._body_pdf
+
+    def counted(self, page):
+        seen.setdefault(id(self), []).append(self.body_key(page))
+        return body_pdf(self, page)
+
+    monkeypatch.setattr(Renderer, "_body_pdf", counted)
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """A storage of the test's own: batch numbers repeat from test to test, and so would their folders."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _batch(incident, manager, mixed: bool = True) -> LetterBatch:
+    """Letters in four bodies: English and Spanish, each to a parent and to an adult; three letters each."""
+    recipients(incident, 3)
+    if mixed:
+        recipients(incident, 3, relationship=Relationship.SELF)
+        for made in recipients(incident, 3) + recipients(incident, 3, relationship=Relationship.SELF):
+            made.individual.language = Language.SPANISH
+            made.individual.save(update_fields=["language"])
+    actions.install_default_templates(manager, incident)
+    return actions.create_batch(manager, incident, "Shared bodies", Selection(), queue=False)
+
+
+def _make(incident, batch, store, descending=False):
+    maker = LetterMaker(incident)
+    letters = list(Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence"))
+    outcomes = maker.make_chunk(letters, data_types_of(letters), batch.letter_date(), store, descending)
+    assert not [o.reason for o in outcomes if o.reason]
+    return maker, outcomes
+
+
+def _texts(maker, outcomes, path: Path) -> list[str]:
+    pdf, _ = maker.renderer.write(o.document for o in outcomes)
+    path.write_bytes(pdf)
+    return pdfcheck.page_texts(path)
+
+
+def test_a_second_worker_reads_the_bodies_the_first_laid_out_and_prints_the_same_letters(
+    incident, manager, laid_out, tmp_path
+):
+    batch = _batch(incident, manager)
+    store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    first, first_outcomes = _make(incident, batch, store)
+    assert len(laid_out[id(first.renderer)]) == 4  # one body per language and relationship
+    assert len(shared_bodies.files_of(batch.pk, batch.render_round)) == 4
+
+    second, second_outcomes = _make(incident, batch, store, descending=True)
+    assert id(second.renderer) not in laid_out  # every body read, none laid out again
+    first_texts = _texts(first, first_outcomes, tmp_path / "first.pdf")
+    second_texts = _texts(second, second_outcomes, tmp_path / "second.pdf")
+    assert second_texts == first_texts
+    assert len(first_texts) == sum(o.document.body.page_count for o in first_outcomes)
+    assert "Atentamente" in " ".join(first_texts)  # the Spanish bodies too
+
+
+def test_the_reverse_order_lays_out_the_bodies_last_key_first(incident, manager, laid_out):
+    batch = _batch(incident, manager)
+    ahead, _ = _make(incident, batch, shared_bodies.SharedBodies(batch.pk, 90))
+    behind, _ = _make(incident, batch, shared_bodies.SharedBodies(batch.pk, 91), descending=True)
+    assert laid_out[id(ahead.renderer)] == sorted(laid_out[id(ahead.renderer)])
+    assert laid_out[id(behind.renderer)] == sorted(laid_out[id(ahead.renderer)], reverse=True)
+
+
+def test_a_body_that_names_its_one_reader_never_leaves_the_worker(incident, manager, laid_out):
+    batch = _batch(incident, manager, mixed=False)
+    bodies_laid_out_per_letter(incident)  # each body now prints its letter's reference code
+    maker, _ = _make(incident, batch, shared_bodies.SharedBodies(batch.pk, batch.render_round))
+    assert len(laid_out[id(maker.renderer)]) == 3
+    assert shared_bodies.files_of(batch.pk, batch.render_round) == []
+
+
+def test_a_body_file_cut_short_or_altered_is_not_read(incident, manager):
+    batch = _batch(incident, manager, mixed=False)
+    store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    pdf = b"%PDF-1.7 a laid-out body"
+    store.put("whole", pdf)
+    assert store.get("whole") == pdf
+    assert store.get("missing") is None
+    name = f"{shared_bodies.folder(batch.pk, batch.render_round)}/cut.pdf"
+    default_storage.save(name, ContentFile(pdf + hashlib.sha256(pdf).digest()[:10]))  # still being written
+    assert store.get("cut") is None
+    name = f"{shared_bodies.folder(batch.pk, batch.render_round)}/altered.pdf"
+    default_storage.save(name, ContentFile(b"%PDF-1.7 another" + hashlib.sha256(pdf).digest()))
+    assert store.get("altered") is None
+    assert store.get("") is None
+
+
+def test_the_shared_bodies_go_with_the_chunks_when_the_batch_is_rendered(incident, manager):
+    batch = _batch(incident, manager)
+    run_now(batch.pk, batch.render_round)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert shared_bodies.files_of(batch.pk, batch.render_round) == []
+
+
+def test_a_rendering_again_or_a_purge_deletes_the_rounds_shared_bodies(
+    incident, manager, django_capture_on_commit_callbacks
+):
+    recipients(incident, 4, state="MO")
+    recipients(incident, 3, state="KS", postal_code="66044")
+    actions.install_default_templates(manager, incident)
+    LetterTemplate.objects.create(incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>")
+    batch = actions.create_batch(manager, incident, "Blocked", Selection(), queue=False)
+    for first, last in jobs.chunk_ranges(batch.letters_total, 100):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, assemble_with=lambda b, r: jobs.assemble(b, r))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.BLOCKED
+    kept = shared_bodies.files_of(batch.pk, batch.render_round)
+    assert len(kept) == 1  # the Missouri letters' body, kept with the round's chunks
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.rerender_batch(manager, batch)
+    assert not default_storage.exists(kept[0])
+
+    batch.refresh_from_db()
+    maker = LetterMaker(incident)  # a worker that has not laid the Missouri body out yet
+    for first, last in jobs.chunk_ranges(batch.letters_total, 100):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
+    kept = shared_bodies.files_of(batch.pk, batch.render_round)
+    assert kept
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.purge_letters(incident)
+    assert not [name for name in kept if default_storage.exists(name)]
