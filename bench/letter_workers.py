@@ -277,8 +277,13 @@ def _wait_until_idle(redis_url: str, log: IO[bytes], timeout: float = 120.0) -> 
 def run_end_to_end(
     letters_wanted: int, sample: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
 ) -> None:
-    """The same batch size rendered by one worker, then by `count` workers, each on an incident of its own; the
-    renderer alone on one process first, for reference."""
+    """The same batch size rendered four times, each on an incident of its own: by one worker, by `count` workers,
+    by `count` workers again and by one worker again; the renderer alone on one process first, for reference.
+
+    This machine's speed drifts by more than the margin being measured: the same work in one process took from
+    17 to 28 s within a quarter of an hour. Timed one after the other, one worker then two, a drift between the
+    two batches went straight into the ratio. In the order one, two, two, one, a steady drift slows (or speeds)
+    both sides alike, and the ratio is taken from their summed times. Each pair's ratio is printed too."""
     from django.conf import settings
 
     _check_no_batch_rendering()
@@ -291,19 +296,35 @@ def run_end_to_end(
     processes = count * (1 + concurrency)
     print(f"Workers: `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
           f"({1 + concurrency} processes each), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
-          f"print parts of {settings.LETTER_PART_SIZE}; one worker first, then {count} "
-          f"({processes} processes)")  # fmt: skip
-    single = _render_on_workers(letters_wanted, 1, concurrency, redis_url, None)
-    print(single.describe("One worker:"))
-    run = _render_on_workers(letters_wanted, count, concurrency, redis_url, log_path)
-    print(run.describe(f"{count} workers:"))
-    print(f"Ratio:       {run.rate / single.rate:.2f} x one worker doing the same (target: at least 1.7)")
-    print(f"             {run.rate / alone.rate:.2f} x the renderer alone on one process (which leaves out creating "
+          f"print parts of {settings.LETTER_PART_SIZE}; in the order one worker, {count}, {count} again, one again "
+          f"({processes} processes for {count})")  # fmt: skip
+    second_log = log_path.with_name(log_path.name + ".2") if log_path else None
+    singles, runs = [], []
+    for label, workers_now, log in [("One worker:", 1, None), (f"{count} workers:", count, log_path),
+                                    (f"{count} workers:", count, second_log), ("One worker:", 1, None)]:  # fmt: skip
+        done = _render_on_workers(letters_wanted, workers_now, concurrency, redis_url, log)
+        (singles if workers_now == 1 else runs).append(done)
+        print(done.describe(label))
+    one_time = sum(r.progress.rendered for r in singles)
+    many_time = sum(r.progress.rendered for r in runs)
+    print(
+        f"Ratio:       {one_time / many_time:.2f} x one worker doing the same (target: at least 1.7): "
+        f"{many_time:.1f} s for the {count} workers' two batches against {one_time:.1f} s for one worker's"
+    )
+    first, second = (s.progress.rendered / r.progress.rendered for s, r in zip(singles, runs, strict=True))
+    print(f"             pair by pair, in the order they ran: {first:.2f} (one worker, then {count}) and "
+          f"{second:.2f} ({count}, then one worker)")  # fmt: skip
+    many_rate = 2 * letters_wanted / many_time
+    print(f"             {many_rate / alone.rate:.2f} x the renderer alone on one process (which leaves out creating "
           "the batch, storing chunks, the print parts and the mail file)")  # fmt: skip
     print(f"While one process rendered, {alone_busy}")
-    print(f"While one worker rendered, {single.used}")
-    print(f"While {count} workers rendered, {run.used}; this process (sampling memory, waiting for the batch) "
-          f"used {run.own_cpu:.1f} s of CPU")  # fmt: skip
+    for single in singles:
+        print(f"While one worker rendered, {single.used}")
+    for run in runs:
+        print(f"While {count} workers rendered, {run.used}; this process (sampling memory, waiting for the batch) "
+              f"used {run.own_cpu:.1f} s of CPU")  # fmt: skip
+    run = max(runs, key=lambda r: r.sampler.peak_worker_kb)
+    print(f"Memory of the {count}-worker batch with the larger peak:")
     sampler, wall, mb = run.sampler, run.progress.rendered, 1024
     print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
           f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s), {count} workers:")  # fmt: skip

@@ -24,13 +24,16 @@ the ratio.
 --end-to-end (N = 10,000): measures the portal's renderer alone on one process
 on --sample letters first, for reference. Then, on Celery workers on Redis
 (concurrency 1, prefork, consuming celery,letters as the Procfile's worker
-does), it renders the same job twice, each on an incident of its own: a batch
-of the N letters created with actions.create_batch, timed until it is rendered
-(print parts and mail file written), first on one worker, then on --workers
-(two by default). Prints each wall time and letters per second, the ratio of
-the workers to the one worker (the target's yardstick: both do the same work,
-the batch's creation and assembly included) and to the renderer alone, and the
-workers' peak memory.
+does), it renders the same job four times, each on an incident of its own: a
+batch of the N letters created with actions.create_batch, timed until it is
+rendered (print parts and mail file written), on one worker, on --workers (two
+by default), on --workers again and on one worker again. Prints each wall time
+and letters per second; the ratio of the workers to the one worker (the
+target's yardstick: both do the same work, the batch's creation and assembly
+included) from the summed times, which cancels a steady drift in the machine's
+speed, and each pair's ratio; the ratio to the renderer alone; and the workers'
+peak memory. --worker-log keeps the first two-worker batch's log, and the
+second's beside it (FILE.2).
 
 PostgreSQL here runs without autovacuum, so a database the benchmark has used
 before carries the dead rows and stale figures of its earlier batches: give
