@@ -245,8 +245,11 @@ class Renderer:
             self._body_styles = [base, CSS(string=body_pages, font_config=self._fonts)]
             self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
         # A body's key names what its layout depends on besides its text: a renderer with other styles (another
-        # release of the portal, during a deploy) takes no body from one with these.
-        self._styles_key = hashlib.sha256(f"{FONT_FACES}\x00{letter_css}\x00{body_pages}".encode()).hexdigest()
+        # release of the portal, during a deploy) or another logo (a body may show it) takes no body from this one.
+        logo = hashlib.sha256(self.logo or b"").hexdigest()
+        self._styles_key = hashlib.sha256(
+            f"{FONT_FACES}\x00{letter_css}\x00{body_pages}\x00{logo}".encode()
+        ).hexdigest()
 
     def layout(self, page: LetterPage) -> LaidOut:
         """The letter with its body laid out (or found laid out already); its frame is drawn by `write`.

@@ -1,17 +1,19 @@
 """Bodies shared between a batch's workers: one lays a body out, the others read it, and the letters are the same."""
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.safestring import SafeString
 
 from incidents.readers import Language, Relationship
 from notifications import actions
-from notifications.letters import jobs, shared_bodies
+from notifications.letters import jobs, render, shared_bodies
 from notifications.letters.maker import LetterMaker, data_types_of
-from notifications.letters.render import Renderer
+from notifications.letters.render import LetterPage, Renderer
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
 from notifications.tasks import run_now
@@ -152,3 +154,17 @@ def test_a_rendering_again_or_a_purge_deletes_the_rounds_shared_bodies(
     with django_capture_on_commit_callbacks(execute=True):
         actions.purge_letters(incident)
     assert not [name for name in kept if default_storage.exists(name)]
+
+
+def test_a_body_laid_out_with_another_logo_or_other_styles_is_not_taken(monkeypatch):
+    page = LetterPage(
+        body=SafeString("<p>The same words.</p>"), sequence=1, reference_code="ABCD-EFGH-JKLM",
+        address_lines=["Ana Ruiz", "1 Main St", "Springfield MO 65801"], letter_date="January 20, 2026",
+        language="en", salutation="Dear Ana Ruiz:",
+    )  # fmt: skip
+    plain = Renderer(return_lines=["Example District"])
+    assert Renderer(return_lines=["Another District"]).body_key(page) == plain.body_key(page)  # the letterhead's
+    assert Renderer(return_lines=["Example District"], logo=b"\x89PNG a logo").body_key(page) != plain.body_key(page)
+    assert plain.body_key(replace(page, language="es")) != plain.body_key(page)
+    monkeypatch.setattr(render, "FONT_FACES", render.FONT_FACES.replace("Letter Serif", "Other Serif"))
+    assert Renderer(return_lines=["Example District"]).body_key(page) != plain.body_key(page)
