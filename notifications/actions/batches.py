@@ -135,7 +135,7 @@ def rerender_batch(actor: User, batch: LetterBatch) -> None:
         raise ActionRefused(f"A batch that is {locked.get_status_display().lower()} cannot be rendered again.")
     old_files = parts.files_of(locked.parts) + [f.name for f in (locked.manifest, locked.checksums) if f]
     old_files += list(Letter.objects.filter(batch=locked).exclude(chunk="").values_list("chunk", flat=True).distinct())
-    old_files += proof.files_of(locked.proof) + shared_bodies.files_of(locked.pk, locked.render_round)
+    old_files += proof.files_of(locked.proof) + shared_bodies.every_round(locked.pk, locked.render_round)
     LetterBatch.objects.filter(pk=locked.pk).update(proof={}, proof_claimed_at=None)
     unrendered = {
         "attempts": 0,

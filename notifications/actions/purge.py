@@ -15,7 +15,7 @@ def purge_letters(incident: Incident) -> int:
     files: list[str] = []
     for batch in LetterBatch.objects.filter(incident=incident):
         files += parts.files_of(batch.parts) + [f.name for f in (batch.manifest, batch.checksums) if f]
-        files += proof.files_of(batch.proof) + shared_bodies.files_of(batch.pk, batch.render_round)
+        files += proof.files_of(batch.proof) + shared_bodies.every_round(batch.pk, batch.render_round)
     LetterBatch.objects.filter(incident=incident).update(parts=[], manifest="", checksums="", proof={})
     # Chunks of a batch that never finished rendering are letters too.
     files += Letter.objects.filter(incident=incident).exclude(chunk="").values_list("chunk", flat=True).distinct()

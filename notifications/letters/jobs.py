@@ -324,9 +324,10 @@ def _take_part(batch_id: int, render_round: int, number: int) -> bool:
 
     The part's chunk and the assembly may both send it (the assembly sends every part still missing), and two
     chunks that complete a part together may each send it. Written twice it is recorded once, but the second
-    writer kept a worker busy for nothing at the batch's end. A writer that died leaves its mark: the sweep
-    sends the assembly again once the batch has been silent for as long, and the mark has gone stale by then.
-    A write that outlasts the silence may be taken over, and is then written twice, recorded once."""
+    writer kept a worker busy for nothing at the batch's end. A writer that died leaves its mark, and the
+    broker's redelivery of its message is refused like any other run: as with a chunk, the sweep sends the
+    assembly again once the batch has been silent for as long, and the mark has gone stale by then. A write
+    that outlasts the silence may be taken over, and is then written twice, recorded once."""
     now = timezone.now()
     with transaction.atomic():
         locked = LetterBatch.objects.select_for_update().filter(pk=batch_id, render_round=render_round).first()

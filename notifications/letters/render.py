@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pikepdf
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString
 from pikepdf import Name
 from weasyprint import CSS, HTML
@@ -244,12 +245,13 @@ class Renderer:
             base = CSS(string=FONT_FACES + "\n" + letter_css, url_fetcher=self._fetcher, font_config=self._fonts)
             self._body_styles = [base, CSS(string=body_pages, font_config=self._fonts)]
             self._frame_styles = [base, CSS(string=frame_positions, font_config=self._fonts)]
-        # A body's key names what its layout depends on besides its text: a renderer with other styles (another
-        # release of the portal, during a deploy) or another logo (a body may show it) takes no body from this one.
+        # A body's key names what its layout depends on besides its text: a renderer of another release (other
+        # styles, markup or WeasyPrint, during a deploy) or with another logo (a body may show it) takes no body
+        # from this one.
         logo = hashlib.sha256(self.logo or b"").hexdigest()
-        self._styles_key = hashlib.sha256(
-            f"{FONT_FACES}\x00{letter_css}\x00{body_pages}\x00{logo}".encode()
-        ).hexdigest()
+        markup = get_template("letters/body.html").template.source  # type: ignore[attr-defined]
+        inputs = (weasyprint.__version__, FONT_FACES, letter_css, body_pages, markup, logo)
+        self._styles_key = hashlib.sha256("\x00".join(inputs).encode()).hexdigest()
 
     def layout(self, page: LetterPage) -> LaidOut:
         """The letter with its body laid out (or found laid out already); its frame is drawn by `write`.
@@ -281,8 +283,11 @@ class Renderer:
                     continue
                 stored = store.get(key)
                 if stored is not None:
-                    self._remember(key, _Body.read(stored))
-                    continue
+                    try:
+                        self._remember(key, _Body.read(stored))
+                        continue
+                    except pikepdf.PdfError:  # sealed, yet unreadable: laid out here instead
+                        pass
                 try:
                     pdf = self._body_pdf(firsts[key])
                 except Exception:  # noqa: S112 (the letter's own layout meets it again, and reports it)

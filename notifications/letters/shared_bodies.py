@@ -3,8 +3,10 @@
 Every worker process lays out each body a batch's letters use once (render.Renderer keeps them). Two workers
 starting a batch together used to lay out the same bodies side by side, a second's work each. Through this
 store each lays out about half and reads the rest (render.Renderer.lay_out_bodies). Only a body two letters
-of a chunk share is put here, never one that may name its single reader. The files go with the round's
-chunk files: when the batch is rendered or blocked, rendered again, or its letters purged.
+of a chunk share is put here; a body that names one person can still be shared (two guardians of one child),
+so the files are kept as the chunk files are, with the same personal data: deleted when the batch is
+rendered; a blocked batch keeps them until it is rendered again or its letters are purged, which delete
+every round's (a chunk run taken over may still write into an earlier round's folder).
 
 A file is sealed with the SHA-256 of its PDF, written last: a file read while another worker still writes it
 fails the check and the body is laid out again, rather than read half-written (qpdf would repair a cut PDF
@@ -12,11 +14,14 @@ without a word).
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 SEAL = 32  # bytes: the SHA-256 of what precedes it
+
+logger = logging.getLogger(__name__)
 
 
 def folder(batch_id: int, render_round: int) -> str:
@@ -33,19 +38,28 @@ class SharedBodies:
         return f"{self.folder}/{key}.pdf"
 
     def get(self, key: str) -> bytes | None:
+        """The body's PDF, or None when it is not there (yet), or the store failed: it is only a shortcut, and
+        the worker lays the body out itself."""
         name = self._name(key)
         try:
             with default_storage.open(name, "rb") as f:
                 sealed = f.read()
-        except OSError:  # not there (yet)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:
+            logger.warning("shared body not read: %s", type(exc).__name__)
             return None
         pdf, seal = sealed[:-SEAL], sealed[-SEAL:]
         return pdf if len(sealed) > SEAL and hashlib.sha256(pdf).digest() == seal else None
 
     def put(self, key: str, pdf: bytes) -> None:
+        """Keep the body for the other workers; a failure to keep it only costs them its layout."""
         name = self._name(key)
-        if not default_storage.exists(name):  # two workers may both write it: the second under another name
-            default_storage.save(name, ContentFile(pdf + hashlib.sha256(pdf).digest()))
+        try:
+            if not default_storage.exists(name):  # two workers may both write it: the second under another name
+                default_storage.save(name, ContentFile(pdf + hashlib.sha256(pdf).digest()))
+        except Exception as exc:
+            logger.warning("shared body not kept: %s", type(exc).__name__)
 
 
 def files_of(batch_id: int, render_round: int) -> list[str]:
@@ -56,3 +70,8 @@ def files_of(batch_id: int, render_round: int) -> list[str]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [f"{where}/{name}" for name in names]
+
+
+def every_round(batch_id: int, render_round: int) -> list[str]:
+    """The shared bodies of every round up to `render_round`, to delete on rendering again or a purge."""
+    return [name for number in range(1, render_round + 1) for name in files_of(batch_id, number)]

@@ -426,6 +426,25 @@ def test_a_part_another_run_is_writing_is_left_to_it_until_that_run_falls_silent
     assert written == [1, 2, 1]
 
 
+def test_a_part_whose_writer_died_is_written_once_the_sweep_sends_the_assembly_again(incident, manager, monkeypatch):
+    written = _counting_writes(monkeypatch)
+    batch = _rendered_sending_nothing(incident, manager, 6)  # every letter rendered; the assembly claimed
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    LetterBatch.objects.filter(pk=batch.pk).update(  # part 1's writer died an hour ago, and the assembly with it
+        parts_writing={"1": an_hour_ago.isoformat()}, assembly_beat_at=an_hour_ago, render_started_at=an_hour_ago
+    )
+    Letter.objects.filter(batch=batch).update(claimed_at=an_hour_ago)
+    sent_again = []
+    monkeypatch.setattr(jobs.tasks, "enqueue_assembly", lambda *args: sent_again.append(args))
+    assert jobs.sweep() == []
+    assert sent_again == [(batch.pk, batch.render_round)]
+    jobs.assemble(batch.pk, batch.render_round, inline=True)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.RENDERED
+    assert written == [1, 2]
+    assert AuditEvent.objects.filter(action="letter_batch.rendered", target_id=str(batch.pk)).count() == 1
+
+
 @pytest.mark.parametrize(
     ("total", "chunk", "part"),
     [(10_000, 100, 2000), (10_500, 100, 2000), (2_000, 100, 2000), (3_900, 100, 2000), (25, 3, 4), (5_000, 300, 2000)],

@@ -16,7 +16,6 @@ from notifications.letters.maker import LetterMaker, data_types_of
 from notifications.letters.render import LetterPage, Renderer
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
-from notifications.tasks import run_now
 from portal.testing import pdfcheck
 from portal.testing.letters import bodies_laid_out_per_letter, recipients
 
@@ -121,10 +120,29 @@ def test_a_body_file_cut_short_or_altered_is_not_read(incident, manager):
 
 def test_the_shared_bodies_go_with_the_chunks_when_the_batch_is_rendered(incident, manager):
     batch = _batch(incident, manager)
-    run_now(batch.pk, batch.render_round)
+    for first, last in jobs.chunk_ranges(batch.letters_total, 6):
+        jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=LetterMaker(incident),
+                          assemble_with=lambda *a: None, part_with=lambda *a: None)  # fmt: skip
+    kept = shared_bodies.files_of(batch.pk, batch.render_round)
+    assert len(kept) == 4  # each worker's first chunk laid its bodies out, the second read them
+    jobs.assemble(batch.pk, batch.render_round, inline=True)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.RENDERED
-    assert shared_bodies.files_of(batch.pk, batch.render_round) == []
+    assert not [name for name in kept if default_storage.exists(name)]
+
+
+def test_a_store_that_fails_costs_only_the_layouts(incident, manager, monkeypatch, caplog):
+    batch = _batch(incident, manager)
+
+    def broken(*args, **kwargs):
+        raise PermissionError("/srv/media/letters: permission denied")
+
+    monkeypatch.setattr(default_storage, "save", broken)
+    monkeypatch.setattr(default_storage, "open", broken)
+    _, outcomes = _make(incident, batch, shared_bodies.SharedBodies(batch.pk, batch.render_round))
+    assert len(outcomes) == 12  # every letter made (_make fails on any reason)
+    assert {r.getMessage() for r in caplog.records} == {"shared body not read: PermissionError",
+                                                        "shared body not kept: PermissionError"}  # fmt: skip
 
 
 def test_a_rendering_again_or_a_purge_deletes_the_rounds_shared_bodies(
@@ -151,9 +169,11 @@ def test_a_rendering_again_or_a_purge_deletes_the_rounds_shared_bodies(
         jobs.render_chunk(batch.pk, batch.render_round, first, last, maker=maker, assemble_with=lambda *a: None)
     kept = shared_bodies.files_of(batch.pk, batch.render_round)
     assert kept
+    late = f"{shared_bodies.folder(batch.pk, 1)}/late.pdf"  # written into round 1 by a run taken over
+    default_storage.save(late, ContentFile(b"%PDF-1.7"))
     with django_capture_on_commit_callbacks(execute=True):
         actions.purge_letters(incident)
-    assert not [name for name in kept if default_storage.exists(name)]
+    assert not [name for name in [*kept, late] if default_storage.exists(name)]
 
 
 def test_a_body_laid_out_with_another_logo_or_other_styles_is_not_taken(monkeypatch):
