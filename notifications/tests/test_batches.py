@@ -25,7 +25,7 @@ from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus,
 from notifications.tasks import run_now
 from portal.lib.errors import ActionRefused
 from portal.testing import UserFactory, member
-from portal.testing.letters import approve, recipients, rendered_batch
+from portal.testing.letters import approve, missouri_and_broken_kansas, recipients, rendered_batch
 
 
 @pytest.fixture(autouse=True)
@@ -493,10 +493,7 @@ def test_every_part_written_while_rendering_leaves_the_assembly_only_the_finish(
 def test_a_part_with_a_failed_letter_is_not_written_and_the_batch_blocks(
     incident, manager, django_capture_on_commit_callbacks
 ):
-    recipients(incident, 4, state="MO")
-    recipients(incident, 4, state="KS", postal_code="66044")
-    actions.install_default_templates(manager, incident)
-    LetterTemplate.objects.create(incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>")
+    missouri_and_broken_kansas(incident, manager, 4, 4)
     batch = actions.create_batch(manager, incident, "Blocked", Selection())
     kansas = set(Letter.objects.filter(batch=batch, recipient__state="KS").values_list("sequence", flat=True))
     maker, parts_sent, assembled = LetterMaker(incident), list[int](), list[int]()

@@ -15,9 +15,9 @@ from notifications.letters import jobs, render, shared_bodies
 from notifications.letters.maker import LetterMaker, data_types_of
 from notifications.letters.render import LetterPage, Renderer
 from notifications.letters.selection import Selection
-from notifications.models import BatchStatus, Letter, LetterBatch, LetterTemplate
+from notifications.models import BatchStatus, Letter, LetterBatch
 from portal.testing import pdfcheck
-from portal.testing.letters import bodies_laid_out_per_letter, recipients
+from portal.testing.letters import bodies_laid_out_per_letter, missouri_and_broken_kansas, recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -148,10 +148,7 @@ def test_a_store_that_fails_costs_only_the_layouts(incident, manager, monkeypatc
 def test_a_rendering_again_or_a_purge_deletes_the_rounds_shared_bodies(
     incident, manager, django_capture_on_commit_callbacks
 ):
-    recipients(incident, 4, state="MO")
-    recipients(incident, 3, state="KS", postal_code="66044")
-    actions.install_default_templates(manager, incident)
-    LetterTemplate.objects.create(incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>")
+    missouri_and_broken_kansas(incident, manager, 4, 3)
     batch = actions.create_batch(manager, incident, "Blocked", Selection(), queue=False)
     for first, last in jobs.chunk_ranges(batch.letters_total, 100):
         jobs.render_chunk(batch.pk, batch.render_round, first, last, assemble_with=lambda b, r: jobs.assemble(b, r))

@@ -4,7 +4,7 @@ from incidents.models import Incident
 from incidents.readers import Relationship
 from notifications import actions
 from notifications.letters.selection import Selection
-from notifications.models import LetterBatch
+from notifications.models import LetterBatch, LetterTemplate
 from notifications.tasks import run_now
 from people.models import Recipient
 from portal.testing import IndividualFactory, RecipientFactory, expose
@@ -28,6 +28,15 @@ def bodies_laid_out_per_letter(incident: Incident) -> None:
     for template in incident.letter_templates.filter(is_active=True):
         template.body += "<p>{{ reference_code }}</p>"
         template.save(update_fields=["body", "updated_at"])
+
+
+def missouri_and_broken_kansas(incident: Incident, actor, missouri: int, kansas: int) -> LetterTemplate:
+    """Recipients in Missouri and in Kansas, the default templates, and a Kansas template whose merge field does
+    not exist: the Kansas letters fail, and a batch of them all blocks. The Kansas template, to mend."""
+    recipients(incident, missouri, state="MO")
+    recipients(incident, kansas, state="KS", postal_code="66044")
+    actions.install_default_templates(actor, incident)
+    return LetterTemplate.objects.create(incident=incident, name="Kansas", state="KS", body="<p>{{ kansas_only }}</p>")
 
 
 def rendered_batch(incident: Incident, actor=None, name: str = "First mailing", **selection: object) -> LetterBatch:
