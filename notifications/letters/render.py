@@ -275,8 +275,9 @@ class Renderer:
 
         Two workers that start a batch at once, one in each order, meet halfway: each lays out about half of
         the bodies and takes the others from the store, where each used to lay out every one of them."""
-        counts = Counter(self.body_key(page) for page in pages)
-        firsts = {self.body_key(page): page for page in reversed(pages)}
+        keys = [self.body_key(page) for page in pages]
+        counts = Counter(keys)
+        firsts = dict(zip(reversed(keys), reversed(pages), strict=True))
         with pdf_lock.LAYOUT:
             for key in sorted(counts, reverse=descending):
                 if counts[key] < 2 or key in self._bodies:
@@ -319,12 +320,14 @@ class Renderer:
     def _body_pdf(self, page: LetterPage) -> bytes:
         """The body laid out, as a PDF of its pages. Reached only with pdf_lock.LAYOUT held."""
         html = render_to_string("letters/body.html", {"body": page.body, "language": page.language})
-        document = HTML(string=html, url_fetcher=self._fetcher)
-        return bytes(document.write_pdf(stylesheets=self._body_styles, font_config=self._fonts))
+        return self._pdf(HTML(string=html, url_fetcher=self._fetcher), self._body_styles)
 
     def _lay_out(self, document: HTML, stylesheets: list[CSS]) -> _Body:
         # Reached only through layout(), which holds pdf_lock.LAYOUT.
-        return _Body.read(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
+        return _Body.read(self._pdf(document, stylesheets))
+
+    def _pdf(self, document: HTML, stylesheets: list[CSS]) -> bytes:
+        return bytes(document.write_pdf(stylesheets=stylesheets, font_config=self._fonts))
 
     def letterhead_html(self, page: LetterPage) -> str:
         context = {
