@@ -91,8 +91,12 @@ def _claimed(batch_id: int, token: str) -> list[Letter]:
     )
 
 
+def _round_folder(batch: LetterBatch) -> str:
+    return f"letters/batch-{batch.pk}/round-{batch.render_round}/"
+
+
 def _chunk_name(batch: LetterBatch, first: int, token: str) -> str:
-    return f"letters/batch-{batch.pk}/round-{batch.render_round}/chunk-{first:07d}-{token[:8]}.pdf"
+    return f"{_round_folder(batch)}chunk-{first:07d}-{token[:8]}.pdf"
 
 
 def render_chunk(
@@ -352,9 +356,7 @@ def finish(batch_id: int, render_round: int) -> None:
     with _assembling(batch):
         mail_file = manifest.write_manifest(batch, written)
         checksums = _checksums(batch, [*written, mail_file])
-    chunk_names = set(Letter.objects.filter(batch_id=batch_id).values_list("chunk", flat=True))
     with transaction.atomic():
-        Letter.objects.filter(batch_id=batch_id).update(chunk="", chunk_first_page=0)
         # The batch's row is written once here: a second write in one transaction has PostgreSQL check its
         # foreign key to the incident at commit, after the audit trail's lock is taken, which deadlocks with
         # an import of the incident (it holds the incident and waits for that lock).
@@ -363,8 +365,15 @@ def finish(batch_id: int, render_round: int) -> None:
             batch, BatchStatus.RENDERED, "letter_batch.rendered", details, manifest=mail_file.name, checksums=checksums
         )
         transaction.on_commit(lambda: tasks.enqueue_proof(batch_id, render_round))
+    # Once the batch is rendered (the mail administrator waits for that, not for this): the round's chunk files and
+    # the letters' places in them, now in the parts, the parts' rows, now in the mail file, and the shared bodies.
+    # Clearing the places of 10,000 letters took a fifth of a second. A re-render that came first cleared every
+    # letter's place itself; a letter placed in a later round keeps its own.
+    in_chunks = Letter.objects.filter(batch_id=batch_id, chunk__startswith=_round_folder(batch))
+    chunk_names = set(in_chunks.values_list("chunk", flat=True))
+    in_chunks.update(chunk="", chunk_first_page=0)
     bodies = shared_bodies.files_of(batch_id, render_round)
-    _delete(*chunk_names, *(part.rows for part in written), *bodies)  # now in the parts and the mail file
+    _delete(*chunk_names, *(part.rows for part in written), *bodies)
 
 
 def _delete(*names: str) -> None:

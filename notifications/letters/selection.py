@@ -8,6 +8,9 @@ from incidents.models import DataType, Incident
 from notifications.models import Letter
 from people.models import Exposure, Recipient
 
+# The order a batch's letters are numbered in: ZIP order, as the print house presorts by it.
+ZIP_ORDER = ("postal_code", "name_key", "pk")
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -49,4 +52,4 @@ def recipients_for(incident: Incident, selection: Selection) -> QuerySet[Recipie
         chosen = chosen.filter(state=selection.state)
     if selection.relationship:
         chosen = chosen.filter(relationship=selection.relationship)
-    return chosen.order_by("postal_code", "name_key", "pk")  # ZIP order: the print house presorts by it
+    return chosen.order_by(*ZIP_ORDER)

@@ -16,13 +16,13 @@ from audit.models import AuditEvent
 from incidents.models import DataType, Role
 from incidents.readers import Language, Relationship
 from notifications import actions
-from notifications.actions import batches
 from notifications.letters import jobs, manifest
 from notifications.letters.maker import LetterMaker
 from notifications.letters.parts import StoredFile
 from notifications.letters.selection import Selection
 from notifications.models import BatchStatus, Letter, LetterBatch, LetterStatus, LetterTemplate
 from notifications.tasks import run_now
+from people.models import Recipient
 from portal.lib.errors import ActionRefused
 from portal.testing import UserFactory, member
 from portal.testing.letters import approve, missouri_and_broken_kansas, recipients, rendered_batch
@@ -49,21 +49,27 @@ def test_default_selection_takes_deliverable_recipients_without_a_letter_in_zip_
         actions.create_batch(manager, incident, "Again", Selection())
 
 
-def test_letters_written_over_several_statements_are_numbered_in_zip_order_once_each(incident, manager, monkeypatch):
-    monkeypatch.setattr(batches, "_PARAMETERS", 3 * len(Letter._meta.concrete_fields))  # two or three letters each
-    made = recipients(incident, 11)
-    zips = {recipient.pk: recipient.postal_code for recipient in made}
+def test_letters_are_numbered_once_each_in_zip_order_then_by_name(incident, manager):
+    made = recipients(incident, 11)  # ZIP codes 65000 to 65010, made in that order
+    same_zip = recipients(incident, 3, postal_code="65005")
+    for recipient, name_key in zip([made[5], *same_zip], ["miller", "zimmer", "abbott", "abbott"], strict=True):
+        Recipient.objects.filter(pk=recipient.pk).update(name_key=name_key)
+    recipients(incident, 1, postal_code="")  # no deliverable address: no letter
     actions.install_default_templates(manager, incident)
-    batch = actions.create_batch(manager, incident, "In pieces", Selection())
+    batch = actions.create_batch(manager, incident, "First mailing", Selection())
     letters = list(Letter.objects.filter(batch=batch).order_by("sequence"))
-    assert batch.letters_total == 11
-    assert [letter.sequence for letter in letters] == list(range(1, 12))
-    assert sorted(letter.recipient_id for letter in letters) == sorted(zips)
-    assert [zips[letter.recipient_id] for letter in letters] == sorted(zips.values())
+    assert batch.letters_total == 14
+    assert [letter.sequence for letter in letters] == list(range(1, 15))
+    # ZIP 65005 holds four: the two Abbotts in the order they were made, then Miller, then Zimmer.
+    at_65005 = [same_zip[1].pk, same_zip[2].pk, made[5].pk, same_zip[0].pk]
+    expected = [*(r.pk for r in made[:5]), *at_65005, *(r.pk for r in made[6:])]
+    assert [letter.recipient_id for letter in letters] == expected
     assert {(letter.status, letter.attempts, letter.claim, letter.chunk, letter.part_number) for letter in letters} == {
         (LetterStatus.PENDING, 0, "", "", None)
     }
-    assert {letter.incident_id for letter in letters} == {incident.pk}
+    assert {(letter.incident_id, letter.template_id, letter.page_count) for letter in letters} == {
+        (incident.pk, None, 0)
+    }
 
 
 def test_filters_by_data_type_state_and_relationship(incident, manager):
