@@ -182,6 +182,9 @@ CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30.0
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery closes a worker's database connections around every task unless this is set; set, it closes them every
+# this many tasks, and portal.lib.worker_connections closes the ones not safe to keep.
+CELERY_DB_REUSE_MAX = 1000
 
 # Cache: Redis when REDIS_URL is set, else files under var/ (shared by the web
 # server and the worker, as progress of a running import needs).
