@@ -271,6 +271,39 @@ def one_process(incident: "Incident", letters: list["Letter"]) -> Tally:
     return tally
 
 
+def _render_alone(incident: "Incident", letters: list["Letter"], results: Any) -> None:
+    results.put(one_process(incident, letters).seconds)
+
+
+def machine_scaling(incident: "Incident", letters: list["Letter"], processes: int) -> float:
+    """How many times one process's letters per second `processes` processes render at once, each the renderer
+    alone on `letters`: what this machine's cores give this work at the moment, the ceiling of as many workers.
+
+    All are forked from this process, the one alone and then the others together, so each starts with what this
+    process has already loaded and laid out; each times its own rendering. When both cores of this machine are
+    busy, each may run slower than one alone, and by how much moves from minute to minute."""
+    import multiprocessing
+
+    from django.db import connections
+
+    fork = multiprocessing.get_context("fork")
+    connections.close_all()  # each child opens its own
+
+    def rate(at_once: int) -> float:
+        results = fork.Queue()
+        children = [fork.Process(target=_render_alone, args=(incident, letters, results)) for _ in range(at_once)]
+        for child in children:
+            child.start()
+        seconds = [results.get(timeout=300) for _ in children]
+        for child in children:
+            child.join()
+        if any(child.exitcode for child in children):
+            sys.exit("The renderer failed in a child process (see above).")
+        return at_once * len(letters) / max(seconds)
+
+    return rate(processes) / rate(1)
+
+
 def describe(label: str, tally: Tally) -> str:
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in tally.parts.items() if len(tally.parts) > 1)
     return (

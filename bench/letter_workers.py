@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from common import ROOT  # bench/, the scripts' folder
-from letter_rendering import describe, incident_with_letters, language_mix, letters_for, one_process
+from letter_rendering import describe, incident_with_letters, language_mix, letters_for, machine_scaling, one_process
 from machine import PSS_EVERY, SAMPLE_MB_INTERVAL, MemorySampler, busy, cpu_seconds, trees
 
 # Workers ---------------------------------------------------------------------
@@ -274,16 +274,30 @@ def _wait_until_idle(redis_url: str, log: IO[bytes], timeout: float = 120.0) -> 
     sys.exit("The workers were still busy two minutes after the batch was rendered.")
 
 
+def batch_order(count: int, rounds: int) -> list[int]:
+    """How many workers render each batch: one, `count`, `count`, one; then `count`, one, one, `count`; and so on
+    for `rounds` rounds of four."""
+    quartets = ([1, count, count, 1], [count, 1, 1, count])
+    return [n for r in range(rounds) for n in quartets[r % 2]]
+
+
 def run_end_to_end(
-    letters_wanted: int, sample: int, count: int, concurrency: int, redis_url: str, log_path: Path | None
+    letters_wanted: int,
+    sample: int,
+    count: int,
+    concurrency: int,
+    redis_url: str,
+    log_path: Path | None,
+    rounds: int = 2,
 ) -> None:
-    """The same batch size rendered four times, each on an incident of its own: by one worker, by `count` workers,
-    by `count` workers again and by one worker again; the renderer alone on one process first, for reference.
+    """The same batch size rendered 4 x `rounds` times, each on an incident of its own, by one worker or by `count`
+    workers in the order of `batch_order`; the renderer alone on one process first, for reference.
 
     This machine's speed drifts by more than the margin being measured: the same work in one process took from
     17 to 28 s within a quarter of an hour. Timed one after the other, one worker then two, a drift between the
     two batches went straight into the ratio. In the order one, two, two, one, a steady drift slows (or speeds)
-    both sides alike, and the ratio is taken from their summed times. Each pair's ratio is printed too."""
+    both sides alike; the second round's two, one, one, two also cancels a drift that speeds up or slows down
+    over the run. The ratio is taken from the summed times, and each pair's ratio is printed too."""
     from django.conf import settings
 
     _check_no_batch_rendering()
@@ -294,27 +308,38 @@ def run_end_to_end(
         alone = one_process(incident, sample_letters)
     print(describe("One process:", alone))
     processes = count * (1 + concurrency)
-    print(f"Workers: `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
-          f"({1 + concurrency} processes each), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
-          f"print parts of {settings.LETTER_PART_SIZE}; in the order one worker, {count}, {count} again, one again "
-          f"({processes} processes for {count})")  # fmt: skip
-    second_log = log_path.with_name(log_path.name + ".2") if log_path else None
-    singles, runs = [], []
-    for label, workers_now, log in [("One worker:", 1, None), (f"{count} workers:", count, log_path),
-                                    (f"{count} workers:", count, second_log), ("One worker:", 1, None)]:  # fmt: skip
+    order = batch_order(count, rounds)
+    print(
+        f"Workers: `celery worker --pool prefork --concurrency {concurrency} --queues celery,letters` "
+        f"({1 + concurrency} processes each), Redis {redis_url}, chunks of {settings.LETTER_CHUNK_SIZE}, "
+        f"print parts of {settings.LETTER_PART_SIZE}; {len(order)} batches, by "
+        f"{', '.join('one worker' if n == 1 else str(n) for n in order)} ({processes} processes for {count})"
+    )
+    print(f"Before each batch, this machine's own scaling: {count} processes rendering at once, each the renderer "
+          f"alone on the {len(sample_letters):,} letters above, against one alone")  # fmt: skip
+    singles, runs, scalings = [], [], []
+    for number, workers_now in enumerate(order, start=1):
+        scalings.append(machine_scaling(incident, sample_letters, count))
+        log = log_path.with_name(f"{log_path.name}.{number}") if log_path else None
         done = _render_on_workers(letters_wanted, workers_now, concurrency, redis_url, log)
         (singles if workers_now == 1 else runs).append(done)
-        print(done.describe(label))
+        label = "One worker:" if workers_now == 1 else f"{count} workers:"
+        print(done.describe(f"{number}. {label}") + f"; the machine's scaling just before, {scalings[-1]:.2f}")
     one_time = sum(r.progress.rendered for r in singles)
     many_time = sum(r.progress.rendered for r in runs)
     print(
         f"Ratio:       {one_time / many_time:.2f} x one worker doing the same (target: at least 1.7): "
-        f"{many_time:.1f} s for the {count} workers' two batches against {one_time:.1f} s for one worker's"
+        f"{many_time:.1f} s for the {count} workers' {len(runs)} batches against {one_time:.1f} s for one worker's"
     )
-    first, second = (s.progress.rendered / r.progress.rendered for s, r in zip(singles, runs, strict=True))
-    print(f"             pair by pair, in the order they ran: {first:.2f} (one worker, then {count}) and "
-          f"{second:.2f} ({count}, then one worker)")  # fmt: skip
-    many_rate = 2 * letters_wanted / many_time
+    pairs = [f"{s.progress.rendered / r.progress.rendered:.2f}" for s, r in zip(singles, runs, strict=True)]
+    print(
+        f"             pair by pair (the n-th one-worker batch against the n-th {count}-worker one): {', '.join(pairs)}"
+    )
+    average = sum(scalings) / len(scalings)
+    print(f"             the machine's own scaling ({count} renderers at once against one) before the batches: "
+          f"{min(scalings):.2f} to {max(scalings):.2f}, {average:.2f} on average; the workers' ratio is "
+          f"{one_time / many_time / average:.0%} of that average")  # fmt: skip
+    many_rate = len(runs) * letters_wanted / many_time
     print(f"             {many_rate / alone.rate:.2f} x the renderer alone on one process (which leaves out creating "
           "the batch, storing chunks, the print parts and the mail file)")  # fmt: skip
     print(f"While one process rendered, {alone_busy}")
@@ -324,7 +349,7 @@ def run_end_to_end(
         print(f"While {count} workers rendered, {run.used}; this process (sampling memory, waiting for the batch) "
               f"used {run.own_cpu:.1f} s of CPU")  # fmt: skip
     run = max(runs, key=lambda r: r.sampler.peak_worker_kb)
-    print(f"Memory of the {count}-worker batch with the larger peak:")
+    print(f"Memory of the {count}-worker batch with the highest peak:")
     sampler, wall, mb = run.sampler, run.progress.rendered, 1024
     print(f"Peak worker memory (target: under 600 MB), {sampler.samples:,} samples {SAMPLE_MB_INTERVAL} s apart "
           f"(proportional sets every {PSS_EVERY * SAMPLE_MB_INTERVAL:.0f} s), {count} workers:")  # fmt: skip

@@ -4,7 +4,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_letters REDIS_URL=redis://127.0.0.1:6379/6 \\
         .venv/bin/python bench/letters.py --end-to-end [--letters N] [--sample N] [--workers N] [--concurrency N] \\
-        [--worker-log FILE] [--keep-parts DIR]
+        [--rounds N] [--worker-log FILE] [--keep-parts DIR]
 
 Both variables default to the values above. Creates the database if it is
 missing and migrates it, then loads N synthetic people (the import benchmark's
@@ -24,16 +24,16 @@ the ratio.
 --end-to-end (N = 10,000): measures the portal's renderer alone on one process
 on --sample letters first, for reference. Then, on Celery workers on Redis
 (concurrency 1, prefork, consuming celery,letters as the Procfile's worker
-does), it renders the same job four times, each on an incident of its own: a
-batch of the N letters created with actions.create_batch, timed until it is
-rendered (print parts and mail file written), on one worker, on --workers (two
-by default), on --workers again and on one worker again. Prints each wall time
-and letters per second; the ratio of the workers to the one worker (the
-target's yardstick: both do the same work, the batch's creation and assembly
-included) from the summed times, which cancels a steady drift in the machine's
-speed, and each pair's ratio; the ratio to the renderer alone; and the workers'
-peak memory. --worker-log keeps the first two-worker batch's log, and the
-second's beside it (FILE.2).
+does), it renders the same job eight times (--rounds 2), each on an incident of
+its own: a batch of the N letters created with actions.create_batch, timed until
+it is rendered (print parts and mail file written), on one worker or on
+--workers (two by default), in the order one, two, two, one, then two, one,
+one, two. Prints each wall time and letters per second; the ratio of the
+workers to the one worker (the target's yardstick: both do the same work, the
+batch's creation and assembly included) from the summed times, which cancels a
+drift in the machine's speed, and each pair's ratio; the ratio to the renderer
+alone; and the workers' peak memory. --worker-log FILE keeps each batch's log,
+as FILE.1, FILE.2 and so on in the order they ran.
 
 PostgreSQL here runs without autovacuum, so a database the benchmark has used
 before carries the dead rows and stale figures of its earlier batches: give
@@ -95,7 +95,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=500, help="With --end-to-end: letters rendered on one process.")
     parser.add_argument("--workers", type=int, default=2, help="With --end-to-end: Celery workers (default 2).")
     parser.add_argument("--concurrency", type=int, default=1, help="With --end-to-end: prefork children per worker.")
-    parser.add_argument("--worker-log", type=Path, help="With --end-to-end: keep the workers' log in this file.")
+    parser.add_argument("--rounds", type=int, default=2, help="With --end-to-end: rounds of four batches (default 2).")
+    parser.add_argument("--worker-log", type=Path, help="With --end-to-end: keep each batch's log, as FILE.1 and on.")
     parser.add_argument("--keep-parts", type=Path, help="With --end-to-end: copy the print parts and mail file here.")
     args = parser.parse_args()
     letters = args.letters or (10_000 if args.end_to_end else 1_000)
@@ -119,7 +120,9 @@ def main() -> None:
         started = time.perf_counter()
         print(f"Load average before the run: {os.getloadavg()[0]:.2f}")
         if args.end_to_end:
-            run_end_to_end(letters, args.sample, args.workers, args.concurrency, redis_url, args.worker_log)
+            run_end_to_end(
+                letters, args.sample, args.workers, args.concurrency, redis_url, args.worker_log, args.rounds
+            )
         else:
             run_compare(letters)
         print(f"Run time {time.perf_counter() - started:.0f} s")
