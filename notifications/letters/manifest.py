@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 
 from notifications.letters.address import mailing_address
 from notifications.letters.merge import addressee
-from notifications.letters.parts import StoredFile, store
+from notifications.letters.parts import StoredFile, round_folder, store
 from notifications.models import Letter, LetterBatch
 from people.models import Recipient
 from portal.lib.csvcell import neutralised
@@ -95,7 +95,7 @@ def write_rows(batch: LetterBatch, number: int, first: int, last: int) -> Stored
     with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as out:
         count = _write_rows(out, _letters(batch, first, last))
         out.flush()
-        name = f"letters/batch-{batch.pk}/round-{batch.render_round}/manifest-part-{number:03d}.csv"
+        name = f"{round_folder(batch.pk, batch.render_round)}/manifest-part-{number:03d}.csv"
         return store(out.name, name, name.rsplit("/", 1)[1], letters=count)
 
 

@@ -38,6 +38,12 @@ class StoredFile:
         return cls(**data)
 
 
+def round_folder(batch_id: int, render_round: int) -> str:
+    """Where a batch's files of one rendering round are kept: chunks, shared bodies, print parts and their rows,
+    the proof."""
+    return f"letters/batch-{batch_id}/round-{render_round}"
+
+
 def files_of(parts: list[dict[str, Any] | None]) -> list[str]:
     """Every file a batch's print parts keep in storage (the parts written so far, and their rows)."""
     return [name for part in parts if part for name in (part["name"], part.get("rows", "")) if name]
@@ -83,7 +89,7 @@ def write_part(batch: LetterBatch, number: int, size: int) -> StoredFile:
         _place(batch, number, first, last)
         with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
             part.save(out.name)
-            name = f"letters/batch-{batch.pk}/round-{batch.render_round}/part-{number:03d}.pdf"
+            name = f"{round_folder(batch.pk, batch.render_round)}/part-{number:03d}.pdf"
             download = f"batch-{batch.pk}-part-{number:03d}.pdf"
             return store(out.name, name, download, letters=len(letters), pages=len(part.pages))
     finally:

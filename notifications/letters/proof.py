@@ -34,7 +34,7 @@ from weasyprint import CSS, HTML
 
 from audit import api as audit
 from notifications.letters import render, states
-from notifications.letters.parts import StoredFile
+from notifications.letters.parts import StoredFile, round_folder
 from notifications.models import BatchStatus, Letter, LetterBatch
 from portal.lib import claims, pdf_lock, refcode
 from portal.lib.csvcell import FORMULA_START
@@ -330,7 +330,7 @@ def _page_labels(built: Built) -> list[str]:
 
 
 def _store(batch: LetterBatch, built: Built) -> dict[str, Any]:
-    folder = f"letters/batch-{batch.pk}/round-{batch.render_round}/proof"
+    folder = f"{round_folder(batch.pk, batch.render_round)}/proof"
     pdf_name = default_storage.save(f"{folder}/proof.pdf", ContentFile(built.pdf))
     pages = [
         {"name": default_storage.save(f"{folder}/page-{n:03d}.png", ContentFile(png)), "label": label}

@@ -19,13 +19,15 @@ import logging
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from notifications.letters.parts import round_folder
+
 SEAL = 32  # bytes: the SHA-256 of what precedes it
 
 logger = logging.getLogger(__name__)
 
 
 def folder(batch_id: int, render_round: int) -> str:
-    return f"letters/batch-{batch_id}/round-{render_round}/bodies"
+    return f"{round_folder(batch_id, render_round)}/bodies"
 
 
 class SharedBodies:
