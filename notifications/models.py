@@ -221,7 +221,10 @@ class Letter(models.Model):
 
     batch = models.ForeignKey(LetterBatch, on_delete=models.CASCADE, related_name="letters", db_index=False)
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="letters", db_constraint=False)
+    # Indexed by letter_recipient below (the FK's own index would be a second one, kept up by every write).
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, related_name="letters", db_constraint=False, db_index=False
+    )
     sequence = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING)
     template = models.ForeignKey(LetterTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
