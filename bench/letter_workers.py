@@ -161,7 +161,9 @@ def _wait_for_batch(
         if settled == batch.letters_total and not progress.chunks_done:
             progress.chunks_done = now - started
         if batch.status != BatchStatus.RENDERING:
-            progress.rendered, progress.ended_as = now - started, batch.status
+            # The moment the batch was marked rendered, from its row: the poll alone added up to its interval.
+            ended = batch.rendered_at.timestamp() - (time.time() - time.perf_counter()) if batch.rendered_at else now
+            progress.rendered, progress.ended_as = min(ended, now) - started, batch.status
             return
         if settled != last_count:
             last_count, last_change = settled, now
