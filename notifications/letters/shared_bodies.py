@@ -11,17 +11,26 @@ every round's (a chunk run taken over may still write into an earlier round's fo
 A file is sealed with the SHA-256 of its PDF, written last: a file read while another worker still writes it
 fails the check and the body is laid out again, rather than read half-written (qpdf would repair a cut PDF
 without a word).
+
+A worker reserves a body in the cache before laying it out (`cache.add`: one SET NX on Redis), so that the
+others lay out other bodies meanwhile. The embedded default's file cache does not add atomically: two workers
+may then both lay a body out, as they did before reservations.
 """
 
 import hashlib
 import logging
+import uuid
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from notifications.letters.parts import round_folder
 
 SEAL = 32  # bytes: the SHA-256 of what precedes it
+# A reservation lapses after this: a body takes about a twentieth of a second to lay out (one with large
+# images, a second or two), and a worker that died holding one keeps the others waiting until then.
+RESERVED_SECONDS = 5
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +44,7 @@ class SharedBodies:
 
     def __init__(self, batch_id: int, render_round: int) -> None:
         self.folder = folder(batch_id, render_round)
+        self.token = uuid.uuid4().hex  # this store's reservations, which only it releases
 
     def _name(self, key: str) -> str:
         return f"{self.folder}/{key}.pdf"
@@ -62,6 +72,35 @@ class SharedBodies:
                 default_storage.save(name, ContentFile(pdf + hashlib.sha256(pdf).digest()))
         except Exception as exc:
             logger.warning("shared body not kept: %s", type(exc).__name__)
+
+    def _reservation(self, key: str) -> str:
+        return f"letters:body:{self.folder}:{key}"  # a batch, a round and a hash: nothing personal
+
+    def reserve(self, key: str) -> bool:
+        """True when no other worker has reserved the body: this one lays it out. A cache that fails says True
+        (the body is laid out here, perhaps twice)."""
+        try:
+            return bool(cache.add(self._reservation(key), self.token, RESERVED_SECONDS))
+        except Exception as exc:
+            logger.warning("shared body not reserved: %s", type(exc).__name__)
+            return True
+
+    def reserved(self, key: str) -> bool:
+        """Whether another worker has reserved the body and not released it."""
+        try:
+            holder = cache.get(self._reservation(key))
+        except Exception as exc:
+            logger.warning("shared body reservation not read: %s", type(exc).__name__)
+            return False
+        return holder is not None and holder != self.token
+
+    def release(self, key: str) -> None:
+        """Give up this store's reservation of the body (put, or not laid out); another's is left alone."""
+        try:
+            if cache.get(self._reservation(key)) == self.token:
+                cache.delete(self._reservation(key))
+        except Exception as exc:
+            logger.warning("shared body reservation not released: %s", type(exc).__name__)
 
 
 def files_of(batch_id: int, render_round: int) -> list[str]:

@@ -1,6 +1,8 @@
 """Bodies shared between a batch's workers: one lays a body out, the others read it, and the letters are the same."""
 
 import hashlib
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -185,3 +187,83 @@ def test_a_body_laid_out_with_another_logo_or_other_styles_is_not_taken(monkeypa
     assert plain.body_key(replace(page, language="es")) != plain.body_key(page)
     monkeypatch.setattr(render, "FONT_FACES", render.FONT_FACES.replace("Letter Serif", "Other Serif"))
     assert Renderer(return_lines=["Example District"]).body_key(page) != plain.body_key(page)
+
+
+def _laid_out_elsewhere(incident, batch, laid_out) -> dict[str, bytes | None]:
+    """Every body of the batch, laid out by another worker (in a store of another round), by key."""
+    store = shared_bodies.SharedBodies(batch.pk, 99)
+    maker, _ = _make(incident, batch, store)
+    return {key: store.get(key) for key in laid_out.pop(id(maker.renderer))}
+
+
+def _put_later(store, bodies: dict[str, bytes | None], after: float) -> threading.Timer:
+    """The worker holding the reservations puts the bodies (or, with None, gives them up) `after` seconds on."""
+
+    def put() -> None:
+        for key, pdf in bodies.items():
+            if pdf is not None:
+                store.put(key, pdf)
+            store.release(key)
+
+    timer = threading.Timer(after, put)
+    timer.start()
+    return timer
+
+
+def test_a_body_another_worker_is_laying_out_is_read_once_it_is_put(incident, manager, laid_out, tmp_path):
+    batch = _batch(incident, manager)
+    bodies = _laid_out_elsewhere(incident, batch, laid_out)
+    other = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    assert all(other.reserve(key) for key in bodies)
+    here = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    assert not here.reserve(next(iter(bodies)))  # reserved by the other worker
+    timer = _put_later(other, bodies, after=0.3)
+    started = time.monotonic()
+    maker, outcomes = _make(incident, batch, here)
+    timer.join()
+    assert id(maker.renderer) not in laid_out  # waited for every body, laid out none
+    assert time.monotonic() - started >= 0.3
+    texts = _texts(maker, outcomes, tmp_path / "waited.pdf")
+    assert len(texts) == sum(o.document.body.page_count for o in outcomes)
+    assert "Atentamente" in " ".join(texts)
+
+
+def test_a_body_another_worker_gave_up_or_died_laying_out_is_laid_out_here(incident, manager, laid_out, monkeypatch):
+    batch = _batch(incident, manager)
+    keys = list(_laid_out_elsewhere(incident, batch, laid_out))
+    monkeypatch.setattr(shared_bodies, "RESERVED_SECONDS", 1)
+    other = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    assert all(other.reserve(key) for key in keys)
+    timer = _put_later(other, dict.fromkeys(keys[:2]), after=0.2)  # its layout of two of them failed
+    started = time.monotonic()  # and its worker died laying out the other two: their reservations lapse
+    maker, _ = _make(incident, batch, shared_bodies.SharedBodies(batch.pk, batch.render_round))
+    timer.join()
+    assert sorted(laid_out[id(maker.renderer)]) == sorted(keys)
+    assert 0.9 <= time.monotonic() - started < 5
+    assert len(shared_bodies.files_of(batch.pk, batch.render_round)) == 4  # put for the batch's other workers
+
+
+def test_a_body_one_letter_of_the_chunk_has_is_read_when_another_worker_put_it(incident, manager, laid_out):
+    batch = _batch(incident, manager)
+    store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    _make(incident, batch, store)  # three letters of each body: put
+    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence")
+    one_each = {(letter.recipient.individual.language, letter.recipient.relationship): letter for letter in letters}
+    chunk = list(one_each.values())
+    maker = LetterMaker(incident)
+    outcomes = maker.make_chunk(chunk, data_types_of(chunk), batch.letter_date(), store)
+    assert len(outcomes) == 4
+    assert not [o.reason for o in outcomes if o.reason]
+    assert id(maker.renderer) not in laid_out  # each read from the store, none laid out again
+
+
+def test_a_body_no_worker_put_stays_with_its_one_letter(incident, manager, laid_out):
+    batch = _batch(incident, manager)
+    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence")
+    one_each = {(letter.recipient.individual.language, letter.recipient.relationship): letter for letter in letters}
+    chunk = list(one_each.values())
+    maker = LetterMaker(incident)
+    store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
+    maker.make_chunk(chunk, data_types_of(chunk), batch.letter_date(), store)
+    assert len(laid_out[id(maker.renderer)]) == 4
+    assert shared_bodies.files_of(batch.pk, batch.render_round) == []  # none put: each had one letter
