@@ -318,12 +318,13 @@ class Renderer:
         """Read the body once the process that reserved it puts it. If it gives the body up (its layout failed),
         or its reservation lapses (its worker may have died) or outlasts `deadline`, lay it out here and put it,
         for a shared body's `page`; a body of one page (None) is left to its letter."""
-        while not self._from_store(key, store):
-            if not store.reserved(key) or time.monotonic() > deadline:
-                if page is not None and not self._from_store(key, store):  # it may have been put just now
-                    self._lay_out_shared(key, page, store, whatever_reserved=True)
-                return
+        while store.reserved(key) and time.monotonic() <= deadline:
             time.sleep(BODY_WAIT_POLL_SECONDS)
+            if self._from_store(key, store):
+                return
+        # Released (put just before, or given up), lapsed or outlasted.
+        if page is not None and not self._from_store(key, store):
+            self._lay_out_shared(key, page, store, whatever_reserved=True)
 
     def _from_store(self, key: str, store: BodyStore) -> bool:
         """Whether this renderer has the body now: laid out before, or read from `store`."""

@@ -86,13 +86,12 @@ class SharedBodies:
             return True
 
     def reserved(self, key: str) -> bool:
-        """Whether another worker has reserved the body and not released it."""
+        """Whether a worker has reserved the body and not released it."""
         try:
-            holder = cache.get(self._reservation(key))
+            return cache.get(self._reservation(key)) is not None
         except Exception as exc:
             logger.warning("shared body reservation not read: %s", type(exc).__name__)
             return False
-        return holder is not None and holder != self.token
 
     def release(self, key: str) -> None:
         """Give up this store's reservation of the body (put, or not laid out); another's is left alone."""

@@ -243,13 +243,18 @@ def test_a_body_another_worker_gave_up_or_died_laying_out_is_laid_out_here(incid
     assert len(shared_bodies.files_of(batch.pk, batch.render_round)) == 4  # put for the batch's other workers
 
 
+def _one_letter_of_each_body(batch) -> list[Letter]:
+    """A chunk with one letter per body: one per language and relationship."""
+    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence")
+    one_each = {(letter.recipient.individual.language, letter.recipient.relationship): letter for letter in letters}
+    return list(one_each.values())
+
+
 def test_a_body_one_letter_of_the_chunk_has_is_read_when_another_worker_put_it(incident, manager, laid_out):
     batch = _batch(incident, manager)
     store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
     _make(incident, batch, store)  # three letters of each body: put
-    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence")
-    one_each = {(letter.recipient.individual.language, letter.recipient.relationship): letter for letter in letters}
-    chunk = list(one_each.values())
+    chunk = _one_letter_of_each_body(batch)
     maker = LetterMaker(incident)
     outcomes = maker.make_chunk(chunk, data_types_of(chunk), batch.letter_date(), store)
     assert len(outcomes) == 4
@@ -259,9 +264,7 @@ def test_a_body_one_letter_of_the_chunk_has_is_read_when_another_worker_put_it(i
 
 def test_a_body_no_worker_put_stays_with_its_one_letter(incident, manager, laid_out):
     batch = _batch(incident, manager)
-    letters = Letter.objects.filter(batch=batch).select_related("recipient__individual").order_by("sequence")
-    one_each = {(letter.recipient.individual.language, letter.recipient.relationship): letter for letter in letters}
-    chunk = list(one_each.values())
+    chunk = _one_letter_of_each_body(batch)
     maker = LetterMaker(incident)
     store = shared_bodies.SharedBodies(batch.pk, batch.render_round)
     maker.make_chunk(chunk, data_types_of(chunk), batch.letter_date(), store)

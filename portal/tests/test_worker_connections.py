@@ -17,13 +17,9 @@ class _Task:
         self.request = SimpleNamespace(is_eager=eager)
 
 
-def _task(eager: bool = False) -> _Task:
-    return _Task(eager)
-
-
 def _run_task(state: str = states.SUCCESS, eager: bool = False) -> None:
     """A task's signals around one query, as a worker process sends them."""
-    task = _task(eager)
+    task = _Task(eager)
     task_prerun.send(sender=task, task_id="t", task=task, args=(), kwargs={})
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -62,7 +58,7 @@ def test_a_transaction_left_open_is_not_carried_into_the_next_task(kept_for_a_mi
     cursor = kept_for_a_minute.cursor()
     cursor.execute("BEGIN")
     cursor.close()
-    task = _task()
+    task = _Task(eager=False)
     task_prerun.send(sender=task, task_id="t", task=task, args=(), kwargs={})
     assert connection.connection is None
 
@@ -71,7 +67,7 @@ def test_a_connection_django_holds_out_of_autocommit_is_closed_before_the_next_t
     connection.set_autocommit(False)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    task = _task()
+    task = _Task(eager=False)
     task_prerun.send(sender=task, task_id="t", task=task, args=(), kwargs={})
     assert connection.connection is None
     assert connection.get_autocommit()  # a fresh connection, as configured
